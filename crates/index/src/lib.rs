@@ -1,0 +1,340 @@
+//! Full-text search over stored articles, on tantivy.
+//!
+//! This crate owns the index schema (in the `index/` subfolder of the data folder), the
+//! writer that adds, replaces and commits articles, and the search that combines a free-text
+//! query with filters (language, source, category, date range) and returns highlighted
+//! snippets. It does not own the articles: SQLite does (`polmon-store`), and the index can
+//! always be rebuilt from it.
+#![deny(missing_docs)]
+
+use std::ops::Bound;
+use std::path::Path;
+use std::sync::Mutex;
+
+use polmon_model::Article;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
+use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+/// The name of the tokenizer: words, lowercased, accents folded ("Séjourné" finds "sejourne").
+const TOKENIZER: &str = "polmon_folded";
+
+/// Why an index operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    /// The index folder could not be created.
+    #[error("search index folder {path}: {source}")]
+    Io {
+        /// The folder.
+        path: std::path::PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Tantivy failed.
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// The index folder could not be opened as a tantivy directory.
+    #[error("search index directory: {0}")]
+    Directory(#[from] tantivy::directory::error::OpenDirectoryError),
+}
+
+/// A search request.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    /// Free text; empty matches every article.
+    pub text: String,
+    /// Only this language.
+    pub language: Option<String>,
+    /// Only this source.
+    pub source: Option<String>,
+    /// Only this category.
+    pub category: Option<String>,
+    /// Only articles published at or after this Unix time.
+    pub from_ts: Option<i64>,
+    /// Only articles published before this Unix time.
+    pub to_ts: Option<i64>,
+    /// Page size.
+    pub limit: usize,
+    /// Hits skipped.
+    pub offset: usize,
+}
+
+/// One hit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// Article id.
+    pub id: i64,
+    /// BM25 score.
+    pub score: f32,
+    /// A passage of the body with the query terms in `<b>…</b>`, HTML-escaped otherwise.
+    pub snippet_html: String,
+}
+
+/// Search results.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchResults {
+    /// All matching articles.
+    pub total: usize,
+    /// The requested page.
+    pub hits: Vec<Hit>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Fields {
+    id: Field,
+    title: Field,
+    body: Field,
+    language: Field,
+    source: Field,
+    category: Field,
+    published: Field,
+}
+
+/// The search index.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<Option<IndexWriter>>,
+    fields: Fields,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex").finish_non_exhaustive()
+    }
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_stored().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        id: b.add_i64_field("id", INDEXED | STORED | FAST),
+        title: b.add_text_field("title", text.clone()),
+        body: b.add_text_field("body", text),
+        language: b.add_text_field("language", STRING),
+        source: b.add_text_field("source", STRING),
+        category: b.add_text_field("category", STRING),
+        published: b.add_i64_field("published", INDEXED | FAST),
+    };
+    (b.build(), fields)
+}
+
+impl SearchIndex {
+    /// Opens or creates the index in `dir`.
+    pub fn open(dir: &Path) -> Result<SearchIndex, IndexError> {
+        std::fs::create_dir_all(dir).map_err(|source| IndexError::Io { path: dir.to_owned(), source })?;
+        let (schema, fields) = schema();
+        let index = Index::open_or_create(MmapDirectory::open(dir)?, schema)?;
+        Self::from_index(index, fields)
+    }
+
+    /// An index held in memory (tests).
+    pub fn in_memory() -> Result<SearchIndex, IndexError> {
+        let (schema, fields) = schema();
+        Self::from_index(Index::create_in_ram(schema), fields)
+    }
+
+    fn from_index(index: Index, fields: Fields) -> Result<SearchIndex, IndexError> {
+        index.tokenizers().register(
+            TOKENIZER,
+            TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(40))
+                .filter(LowerCaser)
+                .filter(AsciiFoldingFilter)
+                .build(),
+        );
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into()?;
+        Ok(SearchIndex { index, reader, writer: Mutex::new(None), fields })
+    }
+
+    /// The number of articles in the index (as of the last commit).
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Adds an article, replacing any earlier version with the same id. Visible after [`commit`](Self::commit).
+    pub fn add(&self, a: &Article, published_ts: Option<i64>) -> Result<(), IndexError> {
+        let f = self.fields;
+        let mut guard = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        if guard.is_none() {
+            *guard = Some(self.index.writer_with_num_threads(1, 50_000_000)?);
+        }
+        let writer = guard.as_mut().expect("writer was just created");
+        writer.delete_term(Term::from_field_i64(f.id, a.id));
+        let mut d = doc!(
+            f.id => a.id,
+            f.title => a.title.as_str(),
+            f.body => a.text.as_str(),
+            f.category => a.category.as_str(),
+        );
+        if let Some(l) = &a.language {
+            d.add_text(f.language, l);
+        }
+        if let Some(s) = &a.source {
+            d.add_text(f.source, s);
+        }
+        if let Some(ts) = published_ts {
+            d.add_i64(f.published, ts);
+        }
+        writer.add_document(d)?;
+        Ok(())
+    }
+
+    /// Makes added articles durable and visible to searches.
+    pub fn commit(&self) -> Result<(), IndexError> {
+        let mut guard = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(w) = guard.as_mut() {
+            w.commit()?;
+        }
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Drops the writer (and its lock on the folder) until the next [`add`](Self::add).
+    pub fn release_writer(&self) {
+        let mut guard = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        *guard = None;
+    }
+
+    /// Picks up commits made by another process.
+    pub fn reload(&self) -> Result<(), IndexError> {
+        Ok(self.reader.reload()?)
+    }
+
+    /// Runs a search. Query syntax errors are forgiven: unparsable parts are read as words.
+    pub fn search(&self, q: &SearchQuery) -> Result<SearchResults, IndexError> {
+        let f = self.fields;
+        let searcher = self.reader.searcher();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let text_query: Option<Box<dyn Query>> = if q.text.trim().is_empty() {
+            None
+        } else {
+            let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.body]);
+            parser.set_field_boost(f.title, 2.0);
+            let (query, _errors) = parser.parse_query_lenient(&q.text);
+            Some(query)
+        };
+        match &text_query {
+            Some(t) => clauses.push((Occur::Must, t.box_clone())),
+            None => clauses.push((Occur::Must, Box::new(AllQuery))),
+        }
+        for (field, value) in [(f.language, &q.language), (f.source, &q.source), (f.category, &q.category)] {
+            if let Some(v) = value {
+                clauses.push((
+                    Occur::Must,
+                    Box::new(TermQuery::new(Term::from_field_text(field, v), IndexRecordOption::Basic)),
+                ));
+            }
+        }
+        if q.from_ts.is_some() || q.to_ts.is_some() {
+            let lower = q.from_ts.map_or(Bound::Unbounded, |t| Bound::Included(Term::from_field_i64(f.published, t)));
+            let upper = q.to_ts.map_or(Bound::Unbounded, |t| Bound::Excluded(Term::from_field_i64(f.published, t)));
+            clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
+        }
+        let query = BooleanQuery::new(clauses);
+        let limit = q.limit.max(1);
+        let (top, total) = searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))?;
+        let snippets = match &text_query {
+            Some(t) => {
+                let mut g = SnippetGenerator::create(&searcher, t.as_ref(), f.body)?;
+                g.set_max_num_chars(240);
+                Some(g)
+            }
+            None => None,
+        };
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let d: TantivyDocument = searcher.doc(addr)?;
+            let id = d.get_first(f.id).and_then(|v| v.as_i64()).unwrap_or_default();
+            let snippet_html = match &snippets {
+                Some(g) => {
+                    let s = g.snippet_from_doc(&d);
+                    if s.is_empty() {
+                        String::new()
+                    } else {
+                        s.to_html()
+                    }
+                }
+                None => String::new(),
+            };
+            hits.push(Hit { id, score, snippet_html });
+        }
+        Ok(SearchResults { total, hits })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(id: i64, title: &str, text: &str, lang: &str) -> Article {
+        Article {
+            id,
+            title: title.into(),
+            text: text.into(),
+            language: Some(lang.into()),
+            source: Some("example.org".into()),
+            category: "politics".into(),
+            ..Default::default()
+        }
+    }
+
+    fn index() -> SearchIndex {
+        let ix = SearchIndex::in_memory().unwrap();
+        ix.add(&article(1, "Blinken à Paris", "Stéphane Séjourné reçoit Antony Blinken au Quai d'Orsay.", "fr"), Some(100)).unwrap();
+        ix.add(&article(2, "Budget vote", "Parliament votes on the <script>budget</script> today.", "en"), Some(200)).unwrap();
+        ix.add(&article(3, "Elections", "Voters go to the polls in Hong Kong.", "en"), Some(300)).unwrap();
+        ix.commit().unwrap();
+        ix
+    }
+
+    #[test]
+    fn finds_words_with_accents_folded() {
+        let ix = index();
+        let r = ix.search(&SearchQuery { text: "sejourne".into(), limit: 10, ..Default::default() }).unwrap();
+        assert_eq!(r.total, 1);
+        assert_eq!(r.hits[0].id, 1);
+        assert!(r.hits[0].snippet_html.contains("<b>Séjourné</b>"), "{}", r.hits[0].snippet_html);
+    }
+
+    #[test]
+    fn snippets_escape_html_in_the_text() {
+        let ix = index();
+        let r = ix.search(&SearchQuery { text: "budget".into(), limit: 10, ..Default::default() }).unwrap();
+        assert!(!r.hits[0].snippet_html.contains("<script>"));
+        assert!(r.hits[0].snippet_html.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn filters_by_language_and_date() {
+        let ix = index();
+        let all = ix.search(&SearchQuery { limit: 10, ..Default::default() }).unwrap();
+        assert_eq!(all.total, 3);
+        let en = ix.search(&SearchQuery { language: Some("en".into()), limit: 10, ..Default::default() }).unwrap();
+        assert_eq!(en.total, 2);
+        let range = ix
+            .search(&SearchQuery { from_ts: Some(150), to_ts: Some(300), limit: 10, ..Default::default() })
+            .unwrap();
+        assert_eq!(range.hits.iter().map(|h| h.id).collect::<Vec<_>>(), [2]);
+    }
+
+    #[test]
+    fn replacing_an_article_keeps_one_copy_and_bad_syntax_is_forgiven() {
+        let ix = index();
+        ix.add(&article(2, "Budget vote", "Parliament rejects the budget.", "en"), Some(200)).unwrap();
+        ix.commit().unwrap();
+        assert_eq!(ix.num_docs(), 3);
+        let r = ix.search(&SearchQuery { text: "budget AND (".into(), limit: 10, ..Default::default() }).unwrap();
+        assert_eq!(r.total, 1);
+    }
+}

@@ -1,0 +1,448 @@
+//! Articles: insert-or-update by dedup key, reads, listings, links.
+
+use polmon_model::{Analysis, Article, Block, Links};
+use rusqlite::{params, OptionalExtension, Row};
+
+use crate::{now_rfc3339, parse_timestamp, Store, StoreError};
+
+/// An article ready to be stored.
+#[derive(Debug, Clone, Default)]
+pub struct NewArticle {
+    /// Identity: `url:<canonical url>` where the article has one, else `hash:<content hash>`.
+    pub dedup_key: String,
+    /// An id the input gave it.
+    pub external_id: Option<String>,
+    /// Where it was read from.
+    pub url: Option<String>,
+    /// The canonical URL.
+    pub canonical_url: Option<String>,
+    /// Headline.
+    pub title: String,
+    /// Author(s).
+    pub author: Option<String>,
+    /// Publication date-time, ISO 8601.
+    pub published: Option<String>,
+    /// ISO 639-1 language.
+    pub language: Option<String>,
+    /// Publishing source (host or name).
+    pub source: Option<String>,
+    /// Credited original publisher.
+    pub original_source: Option<String>,
+    /// Primary category slug.
+    pub category: String,
+    /// Body text.
+    pub text: String,
+    /// Body blocks.
+    pub blocks: Vec<Block>,
+    /// Enrichment.
+    pub analysis: Analysis,
+    /// A hash of title and text: an unchanged article is not rewritten.
+    pub content_hash: String,
+}
+
+/// What [`Store::upsert_article`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upsert {
+    /// A new article with this id.
+    Inserted(i64),
+    /// An article with the same key existed and its content changed.
+    Updated(i64),
+    /// An identical article existed.
+    Unchanged(i64),
+}
+
+impl Upsert {
+    /// The article id.
+    pub fn id(self) -> i64 {
+        match self {
+            Upsert::Inserted(id) | Upsert::Updated(id) | Upsert::Unchanged(id) => id,
+        }
+    }
+}
+
+/// A line of a listing: enough for a headline, a source and an excerpt.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ArticleSummary {
+    /// Store id.
+    pub id: i64,
+    /// Headline.
+    pub title: String,
+    /// Source.
+    pub source: Option<String>,
+    /// Publication date-time.
+    pub published: Option<String>,
+    /// Category slug.
+    pub category: String,
+    /// Language.
+    pub language: Option<String>,
+    /// Original URL.
+    pub url: Option<String>,
+    /// The first characters of the body.
+    pub lead: String,
+    /// Story id.
+    pub story_id: Option<i64>,
+}
+
+/// Filters and paging for [`Store::list`].
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    /// Only this category.
+    pub category: Option<String>,
+    /// Only this source.
+    pub source: Option<String>,
+    /// Only this language.
+    pub language: Option<String>,
+    /// Only this story.
+    pub story_id: Option<i64>,
+    /// Page size.
+    pub limit: usize,
+    /// Rows skipped.
+    pub offset: usize,
+}
+
+const SUMMARY_COLUMNS: &str =
+    "id, title, source, published, category, language, url, substr(text, 1, 400), story_id";
+
+fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
+    Ok(ArticleSummary {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        source: r.get(2)?,
+        published: r.get(3)?,
+        category: r.get(4)?,
+        language: r.get(5)?,
+        url: r.get(6)?,
+        lead: r.get(7)?,
+        story_id: r.get(8)?,
+    })
+}
+
+const ARTICLE_COLUMNS: &str = "id, external_id, url, canonical_url, title, author, published, \
+     language, source, original_source, category, text, blocks, analysis, story_id, duplicate_of, ingested_at";
+
+fn article_from_row(r: &Row<'_>) -> Result<Article, StoreError> {
+    let id: i64 = r.get(0)?;
+    let blocks: String = r.get(12)?;
+    let analysis: String = r.get(13)?;
+    Ok(Article {
+        id,
+        external_id: r.get(1)?,
+        url: r.get(2)?,
+        canonical_url: r.get(3)?,
+        title: r.get(4)?,
+        author: r.get(5)?,
+        published: r.get(6)?,
+        language: r.get(7)?,
+        source: r.get(8)?,
+        original_source: r.get(9)?,
+        category: r.get(10)?,
+        text: r.get(11)?,
+        blocks: serde_json::from_str(&blocks)
+            .map_err(|source| StoreError::Corrupt { what: "blocks", id, source })?,
+        analysis: serde_json::from_str(&analysis)
+            .map_err(|source| StoreError::Corrupt { what: "analysis", id, source })?,
+        links: Links { story_id: r.get(14)?, duplicate_of: r.get(15)? },
+        ingested_at: r.get(16)?,
+    })
+}
+
+impl Store {
+    /// Stores an article: inserts it, updates the stored one with the same key if its
+    /// content changed, or leaves it alone. Entities and quotes are rewritten with it.
+    pub fn upsert_article(&self, a: &NewArticle) -> Result<Upsert, StoreError> {
+        self.write(|conn| {
+            let tx = conn.transaction()?;
+            let existing: Option<(i64, String)> = tx
+                .query_row(
+                    "SELECT id, content_hash FROM articles WHERE dedup_key = ?1",
+                    [&a.dedup_key],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let blocks = serde_json::to_string(&a.blocks).unwrap_or_else(|_| "[]".into());
+            let analysis = serde_json::to_string(&a.analysis).unwrap_or_else(|_| "{}".into());
+            let now = now_rfc3339();
+            let sort_ts = a
+                .published
+                .as_deref()
+                .and_then(parse_timestamp)
+                .or_else(|| parse_timestamp(&now))
+                .unwrap_or(0);
+            let outcome = match existing {
+                Some((id, hash)) if hash == a.content_hash => Upsert::Unchanged(id),
+                Some((id, _)) => {
+                    tx.execute(
+                        "UPDATE articles SET external_id = COALESCE(?2, external_id), url = ?3,
+                            canonical_url = ?4, title = ?5, author = ?6, published = ?7, sort_ts = ?8,
+                            language = ?9, source = ?10, original_source = ?11, category = ?12,
+                            text = ?13, blocks = ?14, analysis = ?15, content_hash = ?16, indexed = 0
+                         WHERE id = ?1",
+                        params![
+                            id, a.external_id, a.url, a.canonical_url, a.title, a.author, a.published,
+                            sort_ts, a.language, a.source, a.original_source, a.category, a.text,
+                            blocks, analysis, a.content_hash
+                        ],
+                    )?;
+                    crate::entities::replace_for_article(&tx, id, &a.analysis)?;
+                    Upsert::Updated(id)
+                }
+                None => {
+                    tx.execute(
+                        "INSERT INTO articles (dedup_key, external_id, url, canonical_url, title, author,
+                            published, sort_ts, language, source, original_source, category, text,
+                            blocks, analysis, content_hash, ingested_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                        params![
+                            a.dedup_key, a.external_id, a.url, a.canonical_url, a.title, a.author,
+                            a.published, sort_ts, a.language, a.source, a.original_source, a.category,
+                            a.text, blocks, analysis, a.content_hash, now
+                        ],
+                    )?;
+                    let id = tx.last_insert_rowid();
+                    crate::entities::replace_for_article(&tx, id, &a.analysis)?;
+                    Upsert::Inserted(id)
+                }
+            };
+            tx.commit()?;
+            Ok(outcome)
+        })
+    }
+
+    /// Records an article's near-duplicate original and story.
+    pub fn set_links(&self, id: i64, links: Links) -> Result<(), StoreError> {
+        self.write(|conn| {
+            conn.execute(
+                "UPDATE articles SET story_id = ?2, duplicate_of = ?3 WHERE id = ?1",
+                params![id, links.story_id, links.duplicate_of],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// One article by id.
+    pub fn article(&self, id: i64) -> Result<Option<Article>, StoreError> {
+        self.read(|conn| {
+            let mut stmt =
+                conn.prepare_cached(&format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?1"))?;
+            let mut rows = stmt.query([id])?;
+            match rows.next()? {
+                Some(row) => Ok(Some(article_from_row(row)?)),
+                None => Ok(None),
+            }
+        })
+    }
+
+    /// Summaries of the given ids, in the order given (missing ids are left out).
+    pub fn summaries(&self, ids: &[i64]) -> Result<Vec<ArticleSummary>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn
+                .prepare_cached(&format!("SELECT {SUMMARY_COLUMNS} FROM articles WHERE id = ?1"))?;
+            let mut out = Vec::with_capacity(ids.len());
+            for &id in ids {
+                if let Some(s) = stmt.query_row([id], summary_from_row).optional()? {
+                    out.push(s);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// Newest first, filtered and paged; also returns the total number of matches.
+    pub fn list(&self, q: &ListQuery) -> Result<(Vec<ArticleSummary>, u64), StoreError> {
+        self.read(|conn| {
+            let mut clauses = Vec::new();
+            let mut args: Vec<rusqlite::types::Value> = Vec::new();
+            for (col, val) in [("category", &q.category), ("source", &q.source), ("language", &q.language)] {
+                if let Some(v) = val {
+                    args.push(v.clone().into());
+                    clauses.push(format!("{col} = ?{}", args.len()));
+                }
+            }
+            if let Some(story) = q.story_id {
+                args.push(story.into());
+                clauses.push(format!("story_id = ?{}", args.len()));
+            }
+            let filter = if clauses.is_empty() {
+                String::new()
+            } else {
+                format!("WHERE {}", clauses.join(" AND "))
+            };
+            let total: i64 = conn.query_row(
+                &format!("SELECT count(*) FROM articles {filter}"),
+                rusqlite::params_from_iter(args.iter()),
+                |r| r.get(0),
+            )?;
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {SUMMARY_COLUMNS} FROM articles {filter} ORDER BY sort_ts DESC, id DESC LIMIT {} OFFSET {}",
+                q.limit, q.offset
+            ))?;
+            let rows = stmt
+                .query_map(rusqlite::params_from_iter(args.iter()), summary_from_row)?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((rows, total as u64))
+        })
+    }
+
+    /// Calls `f` on every stored article in id order (for export and start-up replay).
+    pub fn for_each_article(
+        &self,
+        mut f: impl FnMut(Article) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut after = 0i64;
+        loop {
+            let batch: Vec<Article> = self.read(|conn| {
+                let mut stmt = conn.prepare_cached(&format!(
+                    "SELECT {ARTICLE_COLUMNS} FROM articles WHERE id > ?1 ORDER BY id LIMIT 500"
+                ))?;
+                let mut rows = stmt.query([after])?;
+                let mut out = Vec::new();
+                while let Some(row) = rows.next()? {
+                    out.push(article_from_row(row)?);
+                }
+                Ok(out)
+            })?;
+            let Some(last) = batch.last() else { return Ok(()) };
+            after = last.id;
+            for a in batch {
+                f(a)?;
+            }
+        }
+    }
+
+    /// Up to `limit` articles not yet in the search index.
+    pub fn unindexed(&self, limit: usize) -> Result<Vec<Article>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {ARTICLE_COLUMNS} FROM articles WHERE indexed = 0 ORDER BY id LIMIT ?1"
+            ))?;
+            let mut rows = stmt.query([limit as i64])?;
+            let mut out = Vec::new();
+            while let Some(row) = rows.next()? {
+                out.push(article_from_row(row)?);
+            }
+            Ok(out)
+        })
+    }
+
+    /// Marks articles as present in the search index (call after the index commit).
+    pub fn mark_indexed(&self, ids: &[i64]) -> Result<(), StoreError> {
+        self.write(|conn| {
+            let tx = conn.transaction()?;
+            {
+                let mut stmt = tx.prepare_cached("UPDATE articles SET indexed = 1 WHERE id = ?1")?;
+                for id in ids {
+                    stmt.execute([id])?;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    /// Marks every article as missing from the search index (after the index was lost).
+    pub fn mark_all_unindexed(&self) -> Result<(), StoreError> {
+        self.write(|conn| {
+            conn.execute("UPDATE articles SET indexed = 0", [])?;
+            Ok(())
+        })
+    }
+
+    /// The number of stored articles.
+    pub fn count(&self) -> Result<u64, StoreError> {
+        self.read(|conn| Ok(conn.query_row("SELECT count(*) FROM articles", [], |r| r.get::<_, i64>(0))? as u64))
+    }
+
+    /// Values of a column with their article counts, most frequent first:
+    /// `"category"`, `"source"` or `"language"`.
+    pub fn facet(&self, column: Facet) -> Result<Vec<(String, u64)>, StoreError> {
+        let col = match column {
+            Facet::Category => "category",
+            Facet::Source => "source",
+            Facet::Language => "language",
+        };
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {col}, count(*) FROM articles WHERE {col} IS NOT NULL GROUP BY {col} ORDER BY count(*) DESC, {col}"
+            ))?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+    }
+
+    /// Stories with at least `min_size` articles, ranked by growth: articles in the
+    /// newest `window` seconds (relative to the newest article) weighed against the
+    /// window before it. Returns `(story_id, articles, recent)`.
+    pub fn top_stories(&self, window: i64, min_size: u64, limit: usize) -> Result<Vec<StoryStat>, StoreError> {
+        self.read(|conn| {
+            let newest: Option<i64> = conn.query_row("SELECT max(sort_ts) FROM articles", [], |r| r.get(0))?;
+            let Some(newest) = newest else { return Ok(Vec::new()) };
+            let mut stmt = conn.prepare_cached(
+                "SELECT story_id, count(*),
+                        sum(sort_ts > ?1 - ?2),
+                        sum(sort_ts > ?1 - 2 * ?2 AND sort_ts <= ?1 - ?2),
+                        count(DISTINCT source), count(DISTINCT language), max(sort_ts)
+                 FROM articles WHERE story_id IS NOT NULL
+                 GROUP BY story_id HAVING count(*) >= ?3",
+            )?;
+            let mut rows = stmt
+                .query_map(params![newest, window, min_size as i64], |r| {
+                    Ok(StoryStat {
+                        story_id: r.get(0)?,
+                        articles: r.get::<_, i64>(1)? as u64,
+                        recent: r.get::<_, i64>(2)? as u64,
+                        previous: r.get::<_, i64>(3)? as u64,
+                        sources: r.get::<_, i64>(4)? as u64,
+                        languages: r.get::<_, i64>(5)? as u64,
+                        last_ts: r.get(6)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.sort_by(|a, b| b.growth().total_cmp(&a.growth()).then(b.last_ts.cmp(&a.last_ts)));
+            rows.truncate(limit);
+            Ok(rows)
+        })
+    }
+}
+
+/// A column to count values of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Facet {
+    /// Topic category.
+    Category,
+    /// Publishing source.
+    Source,
+    /// Language.
+    Language,
+}
+
+/// Counts for one story.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StoryStat {
+    /// The story.
+    pub story_id: i64,
+    /// All its articles.
+    pub articles: u64,
+    /// Articles in the newest window.
+    pub recent: u64,
+    /// Articles in the window before.
+    pub previous: u64,
+    /// Distinct sources.
+    pub sources: u64,
+    /// Distinct languages.
+    pub languages: u64,
+    /// Its newest article's time, Unix seconds.
+    pub last_ts: i64,
+}
+
+impl StoryStat {
+    /// Growth score: recent volume plus its acceleration over the previous window,
+    /// with a bonus for breadth of sources (as EMM ranks breaking news).
+    pub fn growth(&self) -> f64 {
+        let recent = self.recent as f64;
+        let previous = self.previous as f64;
+        recent + (recent - previous).max(0.0) + 0.5 * self.sources as f64 + 0.1 * self.articles as f64
+    }
+}
+

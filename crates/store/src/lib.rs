@@ -1,0 +1,230 @@
+//! Politics Monitor's embedded store: one SQLite database (WAL mode) in the data folder.
+//!
+//! It owns the schema and its [migrations](migrations), and every read and write of
+//! articles, entities, quotes and stories. It does not own full-text search (the
+//! `polmon-index` crate does) nor any pipeline logic: callers hand it finished
+//! [`NewArticle`]s. SQLite is the source of truth; the search index is rebuilt from it
+//! for any article whose `indexed` flag is not set (see [`Store::unindexed`]).
+//!
+//! A [`Store`] is cheap to share: it holds one writer connection and a small set of
+//! reader connections, each behind a mutex.
+#![deny(missing_docs)]
+
+mod articles;
+mod entities;
+mod error;
+pub mod migrations;
+mod time_util;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rusqlite::Connection;
+
+pub use articles::{ArticleSummary, Facet, ListQuery, NewArticle, StoryStat, Upsert};
+pub use entities::{EntityArticle, EntityRecord, EntityRole, QuoteRecord};
+pub use error::StoreError;
+pub use time_util::{now_rfc3339, parse_timestamp};
+
+/// The file name of the database inside the data folder.
+pub const DB_FILE: &str = "polmon.sqlite3";
+
+/// The embedded store.
+pub struct Store {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: std::sync::atomic::AtomicUsize,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in `data_dir`, applying pending migrations.
+    ///
+    /// Fails with [`StoreError::NewerSchema`] if the folder was written by a newer version.
+    pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::Io {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        let path = data_dir.join(DB_FILE);
+        let mut writer = open_connection(&path)?;
+        migrations::migrate(&mut writer)?;
+        let readers = (0..4)
+            .map(|_| open_connection(&path).map(Mutex::new))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Store {
+            path,
+            writer: Mutex::new(writer),
+            readers,
+            next_reader: Default::default(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn write<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut conn)
+    }
+
+    pub(crate) fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        use std::sync::atomic::Ordering;
+        let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
+        for i in 0..self.readers.len() {
+            let slot = &self.readers[(start + i) % self.readers.len()];
+            if let Ok(conn) = slot.try_lock() {
+                return f(&conn);
+            }
+        }
+        let conn = self.readers[start % self.readers.len()]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        f(&conn)
+    }
+}
+
+fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path).map_err(|source| StoreError::Open {
+        path: path.to_owned(),
+        source,
+    })?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    Ok(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use polmon_model::{Analysis, EntityMention, EntityType, Links, Quote};
+
+    fn sample(key: &str, title: &str) -> NewArticle {
+        NewArticle {
+            dedup_key: key.into(),
+            title: title.into(),
+            text: format!("{title} body"),
+            category: "politics".into(),
+            published: Some("2024-04-02T10:00:00Z".into()),
+            source: Some("example.org".into()),
+            content_hash: format!("h-{title}"),
+            analysis: Analysis {
+                entities: vec![EntityMention {
+                    text: "Blinken".into(),
+                    start: 0,
+                    end: 7,
+                    entity_type: EntityType::Person,
+                    canonical: "Antony Blinken".into(),
+                    role: Some("Secretary of State".into()),
+                }],
+                quotes: vec![Quote {
+                    text: "hello".into(),
+                    start: 0,
+                    end: 5,
+                    speaker: Some("Blinken".into()),
+                    speaker_canonical: Some("Antony Blinken".into()),
+                    cue: Some("said".into()),
+                    direct: true,
+                }],
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn upsert_inserts_then_skips_then_updates() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let a = store.upsert_article(&sample("url:a", "One")).unwrap();
+        assert!(matches!(a, Upsert::Inserted(_)));
+        assert_eq!(store.upsert_article(&sample("url:a", "One")).unwrap(), Upsert::Unchanged(a.id()));
+        assert_eq!(store.upsert_article(&sample("url:a", "Two")).unwrap(), Upsert::Updated(a.id()));
+        assert_eq!(store.count().unwrap(), 1);
+        assert_eq!(store.article(a.id()).unwrap().unwrap().title, "Two");
+        assert_eq!(store.unindexed(10).unwrap().len(), 1);
+        store.mark_indexed(&[a.id()]).unwrap();
+        assert!(store.unindexed(10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn entities_roles_and_quotes_are_queryable() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let a = store.upsert_article(&sample("url:a", "One")).unwrap().id();
+        store.upsert_article(&sample("url:b", "Two")).unwrap();
+        let ents = store.article_entities(a).unwrap();
+        assert_eq!(ents.len(), 1);
+        assert_eq!(ents[0].0.canonical, "Antony Blinken");
+        assert_eq!(ents[0].1.as_deref(), Some("Secretary of State"));
+        let id = ents[0].0.id;
+        assert_eq!(store.entity(id).unwrap().unwrap().articles, 2);
+        assert_eq!(store.entity_roles(id).unwrap()[0].articles, 2);
+        let quotes = store.quotes(Some(id), None, 10).unwrap();
+        assert_eq!(quotes.len(), 2);
+        assert_eq!(quotes[0].entity_id, Some(id));
+    }
+
+    #[test]
+    fn list_filters_pages_and_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        for i in 0..5 {
+            let mut a = sample(&format!("url:{i}"), &format!("T{i}"));
+            a.published = Some(format!("2024-04-0{}T10:00:00Z", i + 1));
+            if i % 2 == 0 {
+                a.category = "economy".into();
+            }
+            store.upsert_article(&a).unwrap();
+        }
+        let (page, total) = store
+            .list(&ListQuery { category: Some("economy".into()), limit: 2, ..Default::default() })
+            .unwrap();
+        assert_eq!(total, 3);
+        assert_eq!(page.iter().map(|s| s.title.as_str()).collect::<Vec<_>>(), ["T4", "T2"]);
+        assert_eq!(store.facet(Facet::Category).unwrap()[0], ("economy".to_string(), 3));
+    }
+
+    #[test]
+    fn links_and_story_ranking() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let a = store.upsert_article(&sample("url:a", "A")).unwrap().id();
+        let b = store.upsert_article(&sample("url:b", "B")).unwrap().id();
+        let c = store.upsert_article(&sample("url:c", "C")).unwrap().id();
+        store.set_links(a, Links { story_id: Some(a), duplicate_of: None }).unwrap();
+        store.set_links(b, Links { story_id: Some(a), duplicate_of: Some(a) }).unwrap();
+        store.set_links(c, Links { story_id: Some(c), duplicate_of: None }).unwrap();
+        let top = store.top_stories(86_400, 1, 10).unwrap();
+        assert_eq!(top[0].story_id, a);
+        assert_eq!(top[0].articles, 2);
+        assert_eq!(store.article(b).unwrap().unwrap().links.duplicate_of, Some(a));
+    }
+
+    #[test]
+    fn reopening_keeps_data() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            store.upsert_article(&sample("url:a", "A")).unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.count().unwrap(), 1);
+    }
+}

@@ -1,0 +1,116 @@
+//! The schema as an ordered list of migrations.
+//!
+//! Each migration runs in its own transaction and bumps SQLite's `user_version` to its
+//! position in [`MIGRATIONS`] (1-based). Add new migrations at the end; never edit one
+//! that has shipped. A database whose `user_version` is above `MIGRATIONS.len()` was
+//! written by a newer build and is refused.
+
+use rusqlite::Connection;
+
+use crate::StoreError;
+
+/// The migrations, oldest first.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: articles, entities, mentions, quotes.
+    r#"
+    CREATE TABLE articles (
+        id              INTEGER PRIMARY KEY,
+        dedup_key       TEXT NOT NULL UNIQUE,
+        external_id     TEXT,
+        url             TEXT,
+        canonical_url   TEXT,
+        title           TEXT NOT NULL,
+        author          TEXT,
+        published       TEXT,
+        sort_ts         INTEGER NOT NULL,
+        language        TEXT,
+        source          TEXT,
+        original_source TEXT,
+        category        TEXT NOT NULL,
+        text            TEXT NOT NULL,
+        blocks          TEXT NOT NULL,
+        analysis        TEXT NOT NULL,
+        content_hash    TEXT NOT NULL,
+        story_id        INTEGER,
+        duplicate_of    INTEGER,
+        ingested_at     TEXT NOT NULL,
+        indexed         INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX articles_by_time     ON articles(sort_ts DESC, id DESC);
+    CREATE INDEX articles_by_category ON articles(category, sort_ts DESC);
+    CREATE INDEX articles_by_source   ON articles(source, sort_ts DESC);
+    CREATE INDEX articles_by_story    ON articles(story_id, sort_ts);
+    CREATE INDEX articles_unindexed   ON articles(indexed) WHERE indexed = 0;
+
+    CREATE TABLE entities (
+        id          INTEGER PRIMARY KEY,
+        canonical   TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        UNIQUE (canonical, kind)
+    );
+    CREATE TABLE mentions (
+        article_id  INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        entity_id   INTEGER NOT NULL REFERENCES entities(id),
+        role        TEXT,
+        count       INTEGER NOT NULL,
+        PRIMARY KEY (article_id, entity_id)
+    );
+    CREATE INDEX mentions_by_entity ON mentions(entity_id);
+    CREATE TABLE quotes (
+        id          INTEGER PRIMARY KEY,
+        article_id  INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        entity_id   INTEGER REFERENCES entities(id),
+        speaker     TEXT,
+        text        TEXT NOT NULL,
+        direct      INTEGER NOT NULL
+    );
+    CREATE INDEX quotes_by_article ON quotes(article_id);
+    CREATE INDEX quotes_by_entity  ON quotes(entity_id);
+    "#,
+];
+
+/// The schema version this build writes.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Applies every pending migration, each in its own transaction.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > latest_version() {
+        return Err(StoreError::NewerSchema { found: current, known: latest_version() });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let version = i as i64 + 1;
+        let tx = conn.transaction().map_err(|source| StoreError::Migration { version, source })?;
+        tx.execute_batch(sql).map_err(|source| StoreError::Migration { version, source })?;
+        tx.pragma_update(None, "user_version", version)
+            .map_err(|source| StoreError::Migration { version, source })?;
+        tx.commit().map_err(|source| StoreError::Migration { version, source })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_an_empty_database_to_the_latest_version() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, latest_version());
+        // Idempotent.
+        migrate(&mut conn).unwrap();
+    }
+
+    #[test]
+    fn refuses_a_newer_schema() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", latest_version() + 1).unwrap();
+        let err = migrate(&mut conn).unwrap_err();
+        assert!(matches!(err, StoreError::NewerSchema { .. }));
+        assert!(err.to_string().contains("newer Politics Monitor"));
+    }
+}

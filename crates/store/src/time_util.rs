@@ -1,0 +1,43 @@
+use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
+
+/// The current time as RFC 3339 UTC, seconds precision.
+pub fn now_rfc3339() -> String {
+    let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    now.format(&Rfc3339).unwrap_or_default()
+}
+
+/// Parses an ISO 8601 date or date-time (`2024-04-02`, `2024-04-02T10:00:00Z`,
+/// `2024-04-02T10:00:00+02:00`, `2024-04-02 10:00:00`) into Unix seconds.
+pub fn parse_timestamp(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
+        return Some(t.unix_timestamp());
+    }
+    let date_part = s.get(..10)?;
+    let date = Date::parse(date_part, time::macros::format_description!("[year]-[month]-[day]")).ok()?;
+    let rest = s[10..].trim_start_matches(['T', ' ']);
+    let time_of_day = if rest.len() >= 8 {
+        Time::parse(&rest[..8], time::macros::format_description!("[hour]:[minute]:[second]")).ok()
+    } else if rest.len() >= 5 {
+        Time::parse(&rest[..5], time::macros::format_description!("[hour]:[minute]")).ok()
+    } else {
+        None
+    }
+    .unwrap_or(Time::MIDNIGHT);
+    Some(PrimitiveDateTime::new(date, time_of_day).assume_utc().unix_timestamp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_common_forms() {
+        assert_eq!(parse_timestamp("1970-01-02"), Some(86_400));
+        assert_eq!(parse_timestamp("1970-01-01T01:00:00Z"), Some(3_600));
+        assert_eq!(parse_timestamp("1970-01-01T02:00:00+01:00"), Some(3_600));
+        assert_eq!(parse_timestamp("1970-01-01 00:01"), Some(60));
+        assert_eq!(parse_timestamp("not a date"), None);
+    }
+}
