@@ -1,0 +1,41 @@
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use polmon_pipeline::Pipeline;
+
+/// `polmon demo [--data DIR] [--addr ADDR]`
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "POLMON_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Ingest only, do not serve.
+    #[arg(long)]
+    no_serve: bool,
+}
+
+pub(crate) fn run(args: Args, data: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let (data, _temp) = match data {
+        Some(d) => (d, None),
+        None => {
+            let t = tempfile::Builder::new().prefix("polmon-demo-").tempdir().context("creating a temporary data folder")?;
+            (t.path().to_owned(), Some(t))
+        }
+    };
+    let inputs = tempfile::tempdir().context("creating a temporary folder for the demo corpus")?;
+    let files = crate::demo_corpus::write_to(inputs.path()).context("writing the demo corpus")?;
+    let pipeline = Pipeline::open(&data).with_context(|| format!("opening the data folder {}", data.display()))?;
+    println!("Politics Monitor demo: ingesting the bundled corpus into {}", data.display());
+    let started = std::time::Instant::now();
+    let report = super::ingest::ingest_with_progress(&pipeline, &files)?;
+    super::ingest::print_report(&report);
+    println!("ingested in {:.1} s", started.elapsed().as_secs_f64());
+    if args.no_serve {
+        return Ok(ExitCode::SUCCESS);
+    }
+    super::serve::serve(Arc::new(pipeline), args.addr)?;
+    Ok(ExitCode::SUCCESS)
+}

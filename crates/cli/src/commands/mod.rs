@@ -1,0 +1,9 @@
+//! One module per `polmon` command.
+
+pub(crate) mod analyze;
+pub(crate) mod demo;
+pub(crate) mod export;
+pub(crate) mod extract;
+pub(crate) mod ingest;
+pub(crate) mod serve;
+pub(crate) mod similarity;

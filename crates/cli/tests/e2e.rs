@@ -1,0 +1,359 @@
+//! End-to-end tests over the real `polmon` binary: ingest into a temporary data folder,
+//! serve on an ephemeral loopback port, and read pages, API and feeds as a client would.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn polmon(data: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_polmon"));
+    c.arg("--data").arg(data).env_remove("POLMON_DATA").env_remove("POLMON_ADDR").env_remove("POLMON_LOG");
+    c
+}
+
+fn run(cmd: &mut Command) -> Output {
+    let out = cmd.output().expect("polmon runs");
+    out
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Parses "ingest: N new, N updated, N skipped, N failed".
+fn summary(o: &Output) -> (usize, usize, usize, usize) {
+    let text = stdout(o);
+    let line = text.lines().find(|l| l.starts_with("ingest:")).unwrap_or_else(|| panic!("no summary in {text:?} / {}", stderr(o)));
+    let nums: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect();
+    (nums[0], nums[1], nums[2], nums[3])
+}
+
+fn demo_corpus() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo");
+    vec![root.join("wikinews-fr.jsonl"), root.join("wikinews-en.jsonl")]
+}
+
+fn demo_count() -> usize {
+    demo_corpus().iter().map(|p| std::fs::read_to_string(p).unwrap().lines().filter(|l| !l.trim().is_empty()).count()).sum()
+}
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    fn start(data: &Path) -> Server {
+        let mut child = polmon(data)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("serve starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|s| s.trim().strip_suffix('/'))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        Server { child, addr }
+    }
+
+    /// GET `path`; returns (status, content type, body).
+    fn get(&self, path: &str) -> (u16, String, String) {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        write!(s, "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr).unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        let raw = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+        let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+        let ctype = head
+            .lines()
+            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-type:").map(|v| v.trim().to_string()))
+            .unwrap_or_default();
+        let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_string() };
+        (status, ctype, body)
+    }
+
+    fn json(&self, path: &str) -> serde_json::Value {
+        let (status, ctype, body) = self.get(path);
+        assert_eq!(status, 200, "{path}: {body}");
+        assert!(ctype.contains("json"), "{path}: {ctype}");
+        serde_json::from_str(&body).unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn dechunk(mut b: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = b.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        b = &rest[n + 2..];
+    }
+    out
+}
+
+fn count_links(html: &str, prefix: &str) -> usize {
+    html.matches(&format!("href=\"{prefix}")).count()
+}
+
+#[test]
+fn demo_corpus_is_ingested_served_and_reingest_is_idempotent() {
+    let data = tempfile::tempdir().unwrap();
+    let out = run(polmon(data.path()).args(["demo", "--no-serve"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let total = demo_count();
+    assert!(total >= 100);
+    assert_eq!(summary(&out), (total, 0, 0, 0));
+
+    // Idempotent: the same inputs again add nothing.
+    let again = run(polmon(data.path()).arg("ingest").args(demo_corpus()));
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(summary(&again), (0, 0, total, 0));
+
+    // Export: one line per article with the documented fields.
+    let export = run(polmon(data.path()).args(["export", "--format", "jsonl"]));
+    assert!(export.status.success());
+    let rows: Vec<serde_json::Value> = stdout(&export).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), total);
+    for key in ["id", "external_id", "url", "title", "language", "published", "source", "category", "text", "related", "story_id", "duplicate_of"] {
+        assert!(rows[0].get(key).is_some(), "export lacks {key}: {}", rows[0]);
+    }
+    let langs: std::collections::BTreeSet<&str> = rows.iter().filter_map(|r| r["language"].as_str()).collect();
+    assert!(langs.contains("fr") && langs.contains("en"), "{langs:?}");
+    assert!(rows.iter().all(|r| r["related"].as_array().unwrap().len() == 4));
+
+    let server = Server::start(data.path());
+
+    // Home: categories with articles.
+    let (status, ctype, home) = server.get("/");
+    assert_eq!(status, 200);
+    assert!(ctype.starts_with("text/html"));
+    assert!(count_links(&home, "/article/") >= 4, "{home}");
+    assert!(home.contains("href=\"/category/"));
+
+    // Article page in the reference layout.
+    let first = &rows[0];
+    let id = first["id"].as_i64().unwrap();
+    let (status, _, page) = server.get(&format!("/article/{id}"));
+    assert_eq!(status, 200);
+    assert!(page.contains("<nav class=\"breadcrumb\"><a href=\"/\">Home</a> › <a href=\"/category/"), "{page}");
+    assert!(page.contains(&format!("<h1>{}</h1>", html_escape(first["title"].as_str().unwrap()))));
+    assert!(page.contains("This article is originally published on <a href=\""), "credit line missing");
+    let related = page.split("<h2>Related Articles</h2>").nth(1).expect("related box");
+    assert_eq!(count_links(related, "/article/"), 4, "{related}");
+    assert!(related.contains("...") || related.matches("class=\"excerpt\"").count() == 4);
+
+    // Category page, with pagination and its feed.
+    let category = first["category"].as_str().unwrap();
+    let (status, _, cat) = server.get(&format!("/category/{category}"));
+    assert_eq!(status, 200);
+    assert!(cat.contains("href=\"/feeds/category/"));
+    let (status, ctype, feed) = server.get(&format!("/feeds/category/{category}"));
+    assert_eq!(status, 200);
+    assert!(ctype.contains("atom+xml"));
+    assert!(feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">") && feed.contains("<entry>"));
+
+    // Search with highlights, filters, and the JSON API.
+    let (status, _, search) = server.get("/search?q=gouvernement&lang=fr");
+    assert_eq!(status, 200);
+    assert!(search.contains("<b>"), "no highlight in search page");
+    let api = server.json("/api/search?q=gouvernement&lang=fr");
+    assert!(api["total"].as_u64().unwrap() > 0);
+    assert!(api["hits"].as_array().unwrap().iter().all(|h| h["language"] == "fr"));
+    let en_only = server.json("/api/search?q=gouvernement&lang=en");
+    assert!(en_only["total"].as_u64().unwrap() < api["total"].as_u64().unwrap());
+    let list = server.json("/api/articles?per_page=5&page=2");
+    assert_eq!(list["total"].as_u64().unwrap() as usize, total);
+    assert_eq!(list["articles"].as_array().unwrap().len(), 5);
+    let one = server.json(&format!("/api/articles/{id}"));
+    assert_eq!(one["title"], first["title"]);
+    assert_eq!(one["related"].as_array().unwrap().len(), 4);
+    let (status, ctype, _) = server.get("/feeds/search?q=election");
+    assert_eq!(status, 200);
+    assert!(ctype.contains("atom+xml"));
+
+    // Errors: unknown ids are 404 pages, bad parameters 400 with a message, never 500.
+    let (status, _, body) = server.get("/article/999999");
+    assert_eq!(status, 404);
+    assert!(body.contains("There is no article"));
+    assert_eq!(server.get("/article/not-a-number").0, 404);
+    assert_eq!(server.get("/no/such/page").0, 404);
+    let (status, _, body) = server.get("/search?q=x&from=yesterday");
+    assert_eq!(status, 400);
+    assert!(body.contains("from must be a date"));
+    let (status, ctype, body) = server.get("/api/articles?page=-1");
+    assert_eq!(status, 400);
+    assert!(ctype.contains("json") && body.contains("page must be"));
+    assert_eq!(server.get("/api/articles/123456789").0, 404);
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+#[test]
+fn scripts_from_ingested_pages_never_reach_the_browser_and_bad_files_are_skipped() {
+    let data = tempfile::tempdir().unwrap();
+    let inputs = tempfile::tempdir().unwrap();
+    std::fs::write(
+        inputs.path().join("evil.html"),
+        r#"<html><head><title>Evil</title></head><body><h1>Ministers meet in Paris</h1>
+        <p>The ministers met on Tuesday <script>alert('pwned')</script> to discuss the budget of the armed forces.</p>
+        <p>They <img src=x onerror="alert('img')"> agreed to meet again in May &lt;script&gt;alert('escaped')&lt;/script&gt;.</p>
+        </body></html>"#,
+    )
+    .unwrap();
+    std::fs::write(inputs.path().join("broken.jsonl"), "{\"title\": \"ok\", \"text\": \"A good line.\"}\n{not json\n").unwrap();
+    std::fs::write(inputs.path().join("garbage.rss"), "<rss><channel><item><title>x").unwrap();
+    let out = run(polmon(data.path()).arg("ingest").arg(inputs.path()));
+    assert_eq!(out.status.code(), Some(1), "a failed input makes the exit status 1");
+    let (new, _, _, failed) = summary(&out);
+    assert_eq!(new, 2, "{}", stderr(&out));
+    assert!(failed >= 1);
+    let err = stderr(&out);
+    assert!(err.contains("broken.jsonl:2"), "{err}");
+
+    let server = Server::start(data.path());
+    let list = server.json("/api/articles");
+    let evil = list["articles"].as_array().unwrap().iter().find(|a| a["title"].as_str().unwrap().contains("Ministers")).expect("the page landed");
+    let (status, _, page) = server.get(&format!("/article/{}", evil["id"]));
+    assert_eq!(status, 200);
+    assert!(!page.contains("alert('pwned')"), "script content leaked");
+    assert!(!page.contains("<script>alert"), "a script tag reached the page");
+    assert!(!page.contains("onerror"), "an event handler reached the page");
+    let (_, _, search) = server.get("/search?q=ministers");
+    assert!(!search.contains("<script>alert"));
+}
+
+#[test]
+fn kill_9_in_mid_ingest_loses_nothing() {
+    let data = tempfile::tempdir().unwrap();
+    let inputs = tempfile::tempdir().unwrap();
+    let n = 1500;
+    let mut jsonl = String::new();
+    for i in 0..n {
+        jsonl.push_str(&serde_json::json!({
+            "id": format!("doc-{i}"),
+            "url": format!("https://news.example/{i}"),
+            "title": format!("Article number {i} on the parliament vote"),
+            "text": format!("Paragraph one of article {i}. The parliament voted on measure {i}.\n\nA second paragraph with more words about item {i}."),
+            "language": "en",
+        }).to_string());
+        jsonl.push('\n');
+    }
+    let file = inputs.path().join("many.jsonl");
+    std::fs::write(&file, jsonl).unwrap();
+
+    let mut child = polmon(data.path())
+        .arg("ingest")
+        .arg(&file)
+        .env("POLMON_LOG", "polmon::ingest=debug")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stored = 0;
+    let reader = BufReader::new(child.stderr.take().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(120);
+    for line in reader.lines() {
+        if line.unwrap().contains("stored") {
+            stored += 1;
+        }
+        if stored >= 200 || Instant::now() > deadline {
+            break;
+        }
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert!(stored >= 200, "the ingest was killed before it stored 200 articles");
+
+    // The folder opens and a second run completes what is missing.
+    let out = run(polmon(data.path()).arg("ingest").arg(&file));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (new, updated, skipped, failed) = summary(&out);
+    assert_eq!(failed, 0);
+    assert_eq!(updated, 0);
+    assert_eq!(new + skipped, n);
+    assert!(skipped >= 200, "articles stored before the kill were lost: {skipped}");
+    let export = run(polmon(data.path()).args(["export", "--format", "jsonl"]));
+    let ids: std::collections::BTreeSet<String> = stdout(&export)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["external_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), n, "every article stored exactly once");
+
+    // Every article is searchable: the index caught up with the store.
+    let server = Server::start(data.path());
+    let r = server.json("/api/search?q=parliament&per_page=1");
+    assert_eq!(r["total"].as_u64().unwrap() as usize, n);
+}
+
+#[test]
+fn a_data_folder_from_a_newer_version_is_refused() {
+    let data = tempfile::tempdir().unwrap();
+    let out = run(polmon(data.path()).args(["export"]));
+    assert!(out.status.success());
+    // Bump the schema version past what this build knows, the way a newer build would.
+    let db = data.path().join("polmon.sqlite3");
+    let mut bytes = std::fs::read(&db).unwrap();
+    // SQLite keeps user_version as a big-endian u32 at offset 60 of the header.
+    bytes[60..64].copy_from_slice(&999u32.to_be_bytes());
+    std::fs::write(&db, bytes).unwrap();
+    let out = run(polmon(data.path()).args(["export"]));
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("newer Politics Monitor"), "{}", stderr(&out));
+}
+
+#[test]
+fn extract_and_analyze_and_similarity_commands_speak_their_contracts() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.html"), "<html><body><h1>Title here</h1><p>Body paragraph of the page.</p></body></html>").unwrap();
+    std::fs::write(dir.path().join("b.html.gz"), b"not gzip").unwrap();
+    let out = run(Command::new(env!("CARGO_BIN_EXE_polmon")).args(["extract", "--format", "json"]).arg(dir.path()));
+    assert_eq!(out.status.code(), Some(1), "one input failed");
+    let lines: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0]["text"].as_str().unwrap().contains("Body paragraph"));
+    assert!(lines[1]["error"].is_string());
+
+    let pairs = dir.path().join("pairs.jsonl");
+    std::fs::write(&pairs, "{\"id\": \"p1\", \"text1\": \"the vote in parliament\", \"text2\": \"the vote in parliament\"}\n{\"id\": \"p2\", \"text1\": \"apples\", \"text2\": \"the vote in parliament\"}\n").unwrap();
+    let out = run(Command::new(env!("CARGO_BIN_EXE_polmon")).args(["similarity", "--pairs"]).arg(&pairs));
+    assert!(out.status.success());
+    let scores: Vec<f64> = stdout(&out).lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["score"].as_f64().unwrap()).collect();
+    assert!(scores[0] > scores[1]);
+    assert!(scores.iter().all(|s| (0.0..=1.0).contains(s)));
+
+    let docs = dir.path().join("docs.jsonl");
+    std::fs::write(&docs, "{\"id\": \"d1\", \"text\": \"Le gouvernement a présenté le budget.\"}\n").unwrap();
+    let out = run(Command::new(env!("CARGO_BIN_EXE_polmon")).args(["analyze", "--jsonl"]).arg(&docs));
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
+    assert_eq!(v["id"], "d1");
+    assert!(v["entities"].is_array() && v["quotes"].is_array() && v["categories"].is_array());
+}

@@ -1,0 +1,101 @@
+//! Atom feeds: one per category (`/feeds/category/{slug}`) and one per search
+//! (`/feeds/search?q=…` with the search page's filters).
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use polmon_store::{ArticleSummary, ListQuery};
+
+use crate::params::{self, Params};
+use crate::views::excerpt;
+use crate::{blocking, AppState, WebError};
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            // Characters XML 1.0 forbids.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn rfc3339(published: Option<&str>) -> String {
+    published
+        .and_then(polmon_store::parse_timestamp)
+        .and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into())
+}
+
+/// An Atom document for `entries`; `self_path` is the feed's own path.
+fn atom(title: &str, self_path: &str, entries: &[ArticleSummary]) -> Response {
+    let updated = entries.iter().map(|e| rfc3339(e.published.as_deref())).max().unwrap_or_else(|| rfc3339(None));
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    xml.push_str(&format!("  <title>{}</title>\n", xml_escape(title)));
+    xml.push_str(&format!("  <id>urn:polmon:feed:{}</id>\n", xml_escape(self_path)));
+    xml.push_str(&format!("  <link rel=\"self\" href=\"{}\"/>\n", xml_escape(self_path)));
+    xml.push_str(&format!("  <updated>{updated}</updated>\n  <generator>Politics Monitor</generator>\n"));
+    for e in entries {
+        xml.push_str("  <entry>\n");
+        xml.push_str(&format!("    <title>{}</title>\n", xml_escape(&e.title)));
+        xml.push_str(&format!("    <id>urn:polmon:article:{}</id>\n", e.id));
+        xml.push_str(&format!("    <link href=\"/article/{}\"/>\n", e.id));
+        if let Some(u) = &e.url {
+            xml.push_str(&format!("    <link rel=\"via\" href=\"{}\"/>\n", xml_escape(u)));
+        }
+        xml.push_str(&format!("    <updated>{}</updated>\n", rfc3339(e.published.as_deref())));
+        if let Some(s) = &e.source {
+            xml.push_str(&format!("    <author><name>{}</name></author>\n", xml_escape(s)));
+        }
+        xml.push_str(&format!("    <category term=\"{}\"/>\n", xml_escape(&e.category)));
+        xml.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&excerpt(&e.lead, 300))));
+        xml.push_str("  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    ([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response()
+}
+
+pub(crate) async fn category(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, WebError> {
+    blocking(move || {
+        let (rows, total) = state.pipeline.store().list(&ListQuery { category: Some(slug.clone()), limit: 50, ..Default::default() })?;
+        if total == 0 {
+            return Err(WebError::NotFound(format!("There is no category {slug:?}.")));
+        }
+        Ok(atom(
+            &format!("Politics Monitor — {}", crate::views::category_label(&slug)),
+            &format!("/feeds/category/{}", params::encode(&slug)),
+            &rows,
+        ))
+    })
+    .await
+}
+
+pub(crate) async fn search(State(state): State<AppState>, Query(p): Query<Params>) -> Result<Response, WebError> {
+    let (q, _) = crate::pages::search_query(&p, 50)?;
+    let base = crate::pages::search_base(&p);
+    blocking(move || {
+        let results = state.pipeline.index().search(&q)?;
+        let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
+        let rows = state.pipeline.store().summaries(&ids)?;
+        Ok(atom(&format!("Politics Monitor — search: {}", q.text), &format!("/feeds/search?{base}"), &rows))
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_drops_control_characters() {
+        assert_eq!(xml_escape("a<b>&\"c\u{1}"), "a&lt;b&gt;&amp;&quot;c");
+        assert_eq!(rfc3339(Some("2024-04-02")), "2024-04-02T00:00:00Z");
+    }
+}

@@ -1,0 +1,524 @@
+//! The HTML pages.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use polmon_store::{EntityRecord, EntityRole, Facet, ListQuery, QuoteRecord, StoryStat};
+
+use crate::params::{self, Params};
+use crate::views::{category_label, date_only, excerpt, Card, Pager};
+use crate::{blocking, AppState, WebError};
+
+const PER_PAGE: usize = 20;
+
+fn render(t: &impl Template) -> Result<Html<String>, WebError> {
+    t.render().map(Html).map_err(|e| WebError::Internal(format!("template: {e}")))
+}
+
+/// The error page's HTML (used by [`WebError`]'s response).
+pub(crate) fn error_page(status: StatusCode, message: &str) -> String {
+    ErrorPage { status: status.to_string(), message: message.to_string() }
+        .render()
+        .unwrap_or_else(|_| format!("<h1>{status}</h1>"))
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    status: String,
+    message: String,
+}
+
+pub(crate) async fn not_found() -> WebError {
+    WebError::NotFound("There is no page at this address.".into())
+}
+
+pub(crate) async fn stylesheet() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../style.css"))
+        .into_response()
+}
+
+/// A story as a line on the home and stories pages.
+pub(crate) struct StoryLine {
+    pub(crate) id: i64,
+    pub(crate) title: String,
+    pub(crate) articles: u64,
+    pub(crate) sources: u64,
+    pub(crate) languages: u64,
+}
+
+pub(crate) fn story_lines(state: &AppState, stats: Vec<StoryStat>) -> Result<Vec<StoryLine>, WebError> {
+    let store = state.pipeline.store();
+    let mut out = Vec::new();
+    for s in stats {
+        let (rows, _) = store.list(&ListQuery { story_id: Some(s.story_id), limit: 500, ..Default::default() })?;
+        let Some(first) = rows.last() else { continue };
+        out.push(StoryLine {
+            id: s.story_id,
+            title: first.title.clone(),
+            articles: s.articles,
+            sources: s.sources,
+            languages: s.languages,
+        });
+    }
+    Ok(out)
+}
+
+struct CategoryGroup {
+    slug: String,
+    label: String,
+    articles: Vec<Card>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    total: u64,
+    stories: Vec<StoryLine>,
+    groups: Vec<CategoryGroup>,
+}
+
+pub(crate) async fn home(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+    let page = blocking(move || {
+        let store = state.pipeline.store();
+        let total = store.count()?;
+        let stats = store.top_stories(2 * 86_400, 2, 6)?;
+        let stories = story_lines(&state, stats)?;
+        let mut groups = Vec::new();
+        for (slug, _) in store.facet(Facet::Category)?.into_iter().take(8) {
+            let (rows, _) = store.list(&ListQuery { category: Some(slug.clone()), limit: 4, ..Default::default() })?;
+            groups.push(CategoryGroup {
+                label: category_label(&slug),
+                articles: rows.iter().map(|s| Card::from_summary(s, 160)).collect(),
+                slug,
+            });
+        }
+        Ok(HomePage { total, stories, groups })
+    })
+    .await?;
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "listing.html")]
+struct ListingPage {
+    heading: String,
+    total: u64,
+    articles: Vec<Card>,
+    pager: Pager,
+    feed_url: Option<String>,
+}
+
+pub(crate) async fn category(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(p): Query<Params>,
+) -> Result<Html<String>, WebError> {
+    let page = params::page(&p)?;
+    let listing = blocking(move || {
+        let q = ListQuery { category: Some(slug.clone()), limit: PER_PAGE, offset: (page - 1) * PER_PAGE, ..Default::default() };
+        let (rows, total) = state.pipeline.store().list(&q)?;
+        if total == 0 {
+            return Err(WebError::NotFound(format!("There is no category {slug:?}.")));
+        }
+        Ok(ListingPage {
+            heading: category_label(&slug),
+            total,
+            articles: rows.iter().map(|s| Card::from_summary(s, 200)).collect(),
+            pager: Pager::new(&format!("/category/{}?", params::encode(&slug)), page, PER_PAGE, total),
+            feed_url: Some(format!("/feeds/category/{}", params::encode(&slug))),
+        })
+    })
+    .await?;
+    render(&listing)
+}
+
+pub(crate) async fn source(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(p): Query<Params>,
+) -> Result<Html<String>, WebError> {
+    let page = params::page(&p)?;
+    let listing = blocking(move || {
+        let q = ListQuery { source: Some(name.clone()), limit: PER_PAGE, offset: (page - 1) * PER_PAGE, ..Default::default() };
+        let (rows, total) = state.pipeline.store().list(&q)?;
+        if total == 0 {
+            return Err(WebError::NotFound(format!("There is no source {name:?}.")));
+        }
+        Ok(ListingPage {
+            heading: name.clone(),
+            total,
+            articles: rows.iter().map(|s| Card::from_summary(s, 200)).collect(),
+            pager: Pager::new(&format!("/source/{}?", params::encode(&name)), page, PER_PAGE, total),
+            feed_url: None,
+        })
+    })
+    .await?;
+    render(&listing)
+}
+
+#[derive(Template)]
+#[template(path = "sources.html")]
+struct SourcesPage {
+    sources: Vec<(String, u64)>,
+}
+
+pub(crate) async fn sources(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+    let page = blocking(move || Ok(SourcesPage { sources: state.pipeline.store().facet(Facet::Source)? })).await?;
+    render(&page)
+}
+
+pub(crate) struct ArticleView {
+    pub(crate) title: String,
+    pub(crate) category: String,
+    pub(crate) category_label: String,
+    pub(crate) date: Option<String>,
+    pub(crate) source: Option<String>,
+    pub(crate) author: Option<String>,
+    pub(crate) language: Option<String>,
+}
+
+pub(crate) struct Credit {
+    domain: String,
+    url: Option<String>,
+}
+
+pub(crate) struct PersonLine {
+    id: i64,
+    name: String,
+    role: Option<String>,
+}
+
+pub(crate) struct EntityLink {
+    id: i64,
+    name: String,
+    kind: String,
+}
+
+pub(crate) struct CopyLink {
+    id: i64,
+    label: String,
+}
+
+pub(crate) struct StoryRef {
+    id: i64,
+    title: String,
+    articles: u64,
+}
+
+#[derive(Template)]
+#[template(path = "article.html")]
+struct ArticlePage {
+    a: ArticleView,
+    body_html: String,
+    credit: Option<Credit>,
+    also_published: Vec<CopyLink>,
+    story: Option<StoryRef>,
+    people: Vec<PersonLine>,
+    others: Vec<EntityLink>,
+    quotes: Vec<QuoteRecord>,
+    related: Vec<Card>,
+}
+
+/// The domain a credit line names: the credited original publisher if the page names
+/// one, else the host of the original URL.
+fn credit_for(a: &polmon_model::Article) -> Option<Credit> {
+    let host = a.url.as_deref().and_then(|u| {
+        let rest = u.split_once("://")?.1;
+        let host = rest.split(['/', '?', '#']).next()?;
+        let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+        let host = host.split(':').next()?;
+        Some(host.strip_prefix("www.").unwrap_or(host).to_string())
+    });
+    let domain = a.original_source.clone().or(host).or_else(|| a.source.clone())?;
+    Some(Credit { domain, url: a.url.clone().filter(|u| u.starts_with("http://") || u.starts_with("https://")) })
+}
+
+pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String>) -> Result<Html<String>, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound(format!("There is no article {id:?}.")))?;
+    let page = blocking(move || {
+        let store = state.pipeline.store();
+        let a = store.article(id)?.ok_or_else(|| WebError::NotFound(format!("There is no article {id}.")))?;
+        let related_ids = state.pipeline.related(&a, 4);
+        let related = store.summaries(&related_ids)?.iter().map(|s| Card::from_summary(s, 90)).collect();
+        let mut people = Vec::new();
+        let mut others = Vec::new();
+        for (e, role) in store.article_entities(id)? {
+            if e.kind == "person" {
+                people.push(PersonLine { id: e.id, name: e.canonical, role });
+            } else {
+                others.push(EntityLink { id: e.id, name: e.canonical, kind: e.kind });
+            }
+        }
+        let quotes = store.quotes(None, Some(id), 50)?;
+        let mut also_published = Vec::new();
+        let mut story = None;
+        if let Some(story_id) = a.links.story_id {
+            let (members, total) = store.list(&ListQuery { story_id: Some(story_id), limit: 200, ..Default::default() })?;
+            let original = a.links.duplicate_of.unwrap_or(a.id);
+            for m in &members {
+                if m.id == a.id {
+                    continue;
+                }
+                let copy = store.article(m.id)?.is_some_and(|o| o.links.duplicate_of == Some(original) || m.id == original);
+                if copy {
+                    also_published.push(CopyLink { id: m.id, label: m.source.clone().unwrap_or_else(|| m.title.clone()) });
+                }
+            }
+            if total > 1 {
+                let title = members.last().map(|m| m.title.clone()).unwrap_or_default();
+                story = Some(StoryRef { id: story_id, title, articles: total });
+            }
+        }
+        Ok(ArticlePage {
+            body_html: crate::sanitize::blocks_to_html(&a.blocks),
+            credit: credit_for(&a),
+            a: ArticleView {
+                title: a.title.clone(),
+                category_label: category_label(&a.category),
+                category: a.category.clone(),
+                date: date_only(a.published.as_deref()),
+                source: a.source.clone(),
+                author: a.author.clone(),
+                language: a.language.clone(),
+            },
+            also_published,
+            story,
+            people,
+            others,
+            quotes,
+            related,
+        })
+    })
+    .await?;
+    render(&page)
+}
+
+pub(crate) struct FacetOption {
+    value: String,
+    count: u64,
+    selected: bool,
+}
+
+pub(crate) struct SearchHitView {
+    id: i64,
+    title: String,
+    category_label: String,
+    source: Option<String>,
+    date: Option<String>,
+    snippet_html: String,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    q: String,
+    from: String,
+    to: String,
+    total: usize,
+    hits: Vec<SearchHitView>,
+    languages: Vec<FacetOption>,
+    sources: Vec<FacetOption>,
+    categories: Vec<FacetOption>,
+    pager: Pager,
+    feed_url: String,
+}
+
+/// The search request a query string describes, with its page number.
+pub(crate) fn search_query(p: &Params, per_page: usize) -> Result<(polmon_index::SearchQuery, usize), WebError> {
+    let page = params::page(p)?;
+    let q = polmon_index::SearchQuery {
+        text: params::text(p, "q").unwrap_or_default(),
+        language: params::language(p)?,
+        source: params::text(p, "source"),
+        category: params::text(p, "category"),
+        from_ts: params::date(p, "from", false)?,
+        to_ts: params::date(p, "to", true)?,
+        limit: per_page,
+        offset: (page - 1) * per_page,
+    };
+    if q.text.chars().count() > 500 {
+        return Err(WebError::BadRequest("q must be at most 500 characters".into()));
+    }
+    if let (Some(f), Some(t)) = (q.from_ts, q.to_ts) {
+        if f >= t {
+            return Err(WebError::BadRequest("from must be on or before to".into()));
+        }
+    }
+    Ok((q, page))
+}
+
+/// The query string of a search without its page, for links.
+pub(crate) fn search_base(p: &Params) -> String {
+    let mut parts = Vec::new();
+    for key in ["q", "lang", "source", "category", "from", "to"] {
+        if let Some(v) = params::text(p, key) {
+            parts.push(format!("{key}={}", params::encode(&v)));
+        }
+    }
+    parts.join("&")
+}
+
+pub(crate) async fn search(State(state): State<AppState>, Query(p): Query<Params>) -> Result<Html<String>, WebError> {
+    let (q, page) = search_query(&p, PER_PAGE)?;
+    let page_view = blocking(move || {
+        let store = state.pipeline.store();
+        let results = state.pipeline.index().search(&q)?;
+        let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
+        let summaries = store.summaries(&ids)?;
+        let hits = results
+            .hits
+            .iter()
+            .filter_map(|h| {
+                let s = summaries.iter().find(|s| s.id == h.id)?;
+                Some(SearchHitView {
+                    id: s.id,
+                    title: s.title.clone(),
+                    category_label: category_label(&s.category),
+                    source: s.source.clone(),
+                    date: date_only(s.published.as_deref()),
+                    snippet_html: if h.snippet_html.is_empty() {
+                        crate::sanitize::clean_html(&html_escape(&excerpt(&s.lead, 200)))
+                    } else {
+                        crate::sanitize::clean_html(&h.snippet_html)
+                    },
+                })
+            })
+            .collect();
+        let options = |facet, current: &Option<String>| -> Result<Vec<FacetOption>, WebError> {
+            Ok(store
+                .facet(facet)?
+                .into_iter()
+                .map(|(value, count)| FacetOption { selected: current.as_deref() == Some(value.as_str()), value, count })
+                .collect())
+        };
+        let base = search_base(&p);
+        let fmt_date = |key: &str| params::text(&p, key).unwrap_or_default();
+        Ok(SearchPage {
+            languages: options(Facet::Language, &q.language)?,
+            sources: options(Facet::Source, &q.source)?,
+            categories: options(Facet::Category, &q.category)?,
+            q: q.text.clone(),
+            from: fmt_date("from"),
+            to: fmt_date("to"),
+            total: results.total,
+            hits,
+            pager: Pager::new(&format!("/search?{base}{}", if base.is_empty() { "" } else { "&" }), page, PER_PAGE, results.total as u64),
+            feed_url: format!("/feeds/search?{base}"),
+        })
+    })
+    .await?;
+    render(&page_view)
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[derive(Template)]
+#[template(path = "stories.html")]
+struct StoriesPage {
+    stories: Vec<StoryLine>,
+}
+
+pub(crate) async fn stories(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+    let page = blocking(move || {
+        let stats = state.pipeline.store().top_stories(2 * 86_400, 2, 100)?;
+        Ok(StoriesPage { stories: story_lines(&state, stats)? })
+    })
+    .await?;
+    render(&page)
+}
+
+pub(crate) struct TimelineEntry {
+    id: i64,
+    title: String,
+    source: Option<String>,
+    date: Option<String>,
+    duplicate: bool,
+}
+
+#[derive(Template)]
+#[template(path = "story.html")]
+struct StoryPage {
+    title: String,
+    timeline: Vec<TimelineEntry>,
+    sources: Vec<String>,
+    languages: Vec<String>,
+    people: Vec<PersonLine>,
+    quotes: Vec<QuoteRecord>,
+}
+
+pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Result<Html<String>, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound(format!("There is no story {id:?}.")))?;
+    let page = blocking(move || {
+        let store = state.pipeline.store();
+        let (mut rows, total) = store.list(&ListQuery { story_id: Some(id), limit: 500, ..Default::default() })?;
+        if total == 0 {
+            return Err(WebError::NotFound(format!("There is no story {id}.")));
+        }
+        rows.reverse();
+        let mut sources: Vec<String> = rows.iter().filter_map(|r| r.source.clone()).collect();
+        sources.sort();
+        sources.dedup();
+        let mut languages: Vec<String> = rows.iter().filter_map(|r| r.language.clone()).collect();
+        languages.sort();
+        languages.dedup();
+        let mut people: Vec<PersonLine> = Vec::new();
+        let mut quotes = Vec::new();
+        let mut timeline = Vec::new();
+        for r in &rows {
+            let dup = store.article(r.id)?.and_then(|a| a.links.duplicate_of).is_some();
+            timeline.push(TimelineEntry { id: r.id, title: r.title.clone(), source: r.source.clone(), date: date_only(r.published.as_deref()), duplicate: dup });
+            for (e, role) in store.article_entities(r.id)? {
+                if e.kind == "person" && !people.iter().any(|p| p.id == e.id) {
+                    people.push(PersonLine { id: e.id, name: e.canonical, role });
+                }
+            }
+            quotes.extend(store.quotes(None, Some(r.id), 20)?.into_iter().filter(|q| q.direct));
+        }
+        Ok(StoryPage { title: timeline[0].title.clone(), timeline, sources, languages, people, quotes })
+    })
+    .await?;
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "entity.html")]
+struct EntityPage {
+    e: EntityRecord,
+    roles: Vec<EntityRole>,
+    quotes: Vec<QuoteRecord>,
+    articles: Vec<polmon_store::EntityArticle>,
+}
+
+pub(crate) async fn entity(State(state): State<AppState>, Path(id): Path<String>) -> Result<Html<String>, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound(format!("There is no entity {id:?}.")))?;
+    let page = blocking(move || {
+        let store = state.pipeline.store();
+        let e = store.entity(id)?.ok_or_else(|| WebError::NotFound(format!("There is no entity {id}.")))?;
+        Ok(EntityPage { roles: store.entity_roles(id)?, quotes: store.quotes(Some(id), None, 100)?, articles: store.entity_articles(id, 100)?, e })
+    })
+    .await?;
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "entities.html")]
+struct EntitiesPage {
+    groups: Vec<(String, Vec<EntityRecord>)>,
+}
+
+pub(crate) async fn entities(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+    let page = blocking(move || {
+        let store = state.pipeline.store();
+        let mut groups = Vec::new();
+        for (kind, label) in [("person", "People"), ("organization", "Organisations"), ("location", "Places")] {
+            groups.push((label.to_string(), store.top_entities(Some(kind), 60)?));
+        }
+        Ok(EntitiesPage { groups })
+    })
+    .await?;
+    render(&page)
+}

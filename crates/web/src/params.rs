@@ -1,0 +1,91 @@
+//! Query parameters, parsed by hand so that a bad value gets a 400 naming it.
+
+use std::collections::HashMap;
+
+use crate::WebError;
+
+/// The raw query string as a map (the last value of a repeated key wins).
+pub(crate) type Params = HashMap<String, String>;
+
+/// A non-empty, trimmed value.
+pub(crate) fn text(p: &Params, key: &str) -> Option<String> {
+    p.get(key).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+/// A positive page number (default 1).
+pub(crate) fn page(p: &Params) -> Result<usize, WebError> {
+    match text(p, "page") {
+        None => Ok(1),
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if (1..=100_000).contains(&n) => Ok(n),
+            _ => Err(WebError::BadRequest(format!("page must be a whole number from 1 to 100000, not {v:?}"))),
+        },
+    }
+}
+
+/// A page size (default `default`, at most 100).
+pub(crate) fn per_page(p: &Params, default: usize) -> Result<usize, WebError> {
+    match text(p, "per_page") {
+        None => Ok(default),
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if (1..=100).contains(&n) => Ok(n),
+            _ => Err(WebError::BadRequest(format!("per_page must be a whole number from 1 to 100, not {v:?}"))),
+        },
+    }
+}
+
+/// A date `YYYY-MM-DD` as Unix seconds at 00:00 UTC; `end` gives the next midnight.
+pub(crate) fn date(p: &Params, key: &str, end: bool) -> Result<Option<i64>, WebError> {
+    let Some(v) = text(p, key) else { return Ok(None) };
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    match time::Date::parse(&v, fmt) {
+        Ok(d) => {
+            let ts = d.midnight().assume_utc().unix_timestamp();
+            Ok(Some(if end { ts + 86_400 } else { ts }))
+        }
+        Err(_) => Err(WebError::BadRequest(format!("{key} must be a date like 2024-04-02, not {v:?}"))),
+    }
+}
+
+/// A language code filter (2–3 letters).
+pub(crate) fn language(p: &Params) -> Result<Option<String>, WebError> {
+    match text(p, "lang") {
+        None => Ok(None),
+        Some(v) if (2..=3).contains(&v.len()) && v.chars().all(|c| c.is_ascii_alphabetic()) => {
+            Ok(Some(v.to_ascii_lowercase()))
+        }
+        Some(v) => Err(WebError::BadRequest(format!("lang must be a language code like \"fr\", not {v:?}"))),
+    }
+}
+
+/// Percent-encodes a query value.
+pub(crate) fn encode(v: &str) -> String {
+    let mut out = String::new();
+    for b in v.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(pairs: &[(&str, &str)]) -> Params {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn bad_values_name_the_parameter() {
+        assert_eq!(page(&p(&[])).unwrap(), 1);
+        assert!(page(&p(&[("page", "0")])).unwrap_err().to_string().contains("page"));
+        assert!(date(&p(&[("from", "yesterday")]), "from", false).unwrap_err().to_string().contains("from"));
+        assert_eq!(date(&p(&[("to", "1970-01-01")]), "to", true).unwrap(), Some(86_400));
+        assert!(language(&p(&[("lang", "french!")])).is_err());
+        assert_eq!(encode("a b&c"), "a+b%26c");
+    }
+}

@@ -1,0 +1,107 @@
+//! What templates and the API show: article cards, excerpts, labels, dates.
+
+use polmon_store::ArticleSummary;
+use serde::Serialize;
+
+/// "diplomacy" → "Diplomacy", "human-rights" → "Human rights".
+pub(crate) fn category_label(slug: &str) -> String {
+    let s = slug.replace(['-', '_'], " ");
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The first `max_chars` characters of `text`, cut at a word boundary, ending in "...".
+/// Text that fits is returned whole.
+pub(crate) fn excerpt(text: &str, max_chars: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max_chars {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max_chars + 1).collect();
+    let mut end = match cut.rfind(' ') {
+        Some(i) if i > 0 => i,
+        _ => cut.char_indices().nth(max_chars).map_or(cut.len(), |(i, _)| i),
+    };
+    let trimmed = cut[..end].trim_end_matches([',', ';', ':', '.', '-', '–', ' ']);
+    end = trimmed.len();
+    format!("{}...", &cut[..end])
+}
+
+/// The date part of an ISO 8601 value ("2024-04-02").
+pub(crate) fn date_only(iso: Option<&str>) -> Option<String> {
+    iso.and_then(|s| s.get(..10)).map(str::to_owned)
+}
+
+/// An article as a card on listings and in the related box.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Card {
+    pub(crate) id: i64,
+    pub(crate) title: String,
+    pub(crate) category: String,
+    pub(crate) category_label: String,
+    pub(crate) source: Option<String>,
+    pub(crate) date: Option<String>,
+    pub(crate) excerpt: String,
+}
+
+impl Card {
+    pub(crate) fn from_summary(s: &ArticleSummary, excerpt_chars: usize) -> Card {
+        Card {
+            id: s.id,
+            title: s.title.clone(),
+            category: s.category.clone(),
+            category_label: category_label(&s.category),
+            source: s.source.clone(),
+            date: date_only(s.published.as_deref()),
+            excerpt: excerpt(&s.lead, excerpt_chars),
+        }
+    }
+}
+
+/// Page links for a listing.
+#[derive(Debug, Clone)]
+pub(crate) struct Pager {
+    pub(crate) page: usize,
+    pub(crate) pages: usize,
+    pub(crate) prev: Option<String>,
+    pub(crate) next: Option<String>,
+}
+
+impl Pager {
+    /// `base` is the URL without the page parameter, ending in `?` or `&`.
+    pub(crate) fn new(base: &str, page: usize, per_page: usize, total: u64) -> Pager {
+        let pages = (total as usize).div_ceil(per_page).max(1);
+        Pager {
+            page,
+            pages,
+            prev: (page > 1).then(|| format!("{base}page={}", page - 1)),
+            next: (page < pages).then(|| format!("{base}page={}", page + 1)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_cut_at_a_word_and_end_with_dots() {
+        let t = "In response to Iran’s unprecedented attack on Israel from its soil, a number of capitals reacted.";
+        let e = excerpt(t, 70);
+        assert_eq!(e, "In response to Iran’s unprecedented attack on Israel from its soil...");
+        assert!(e.chars().count() <= 73);
+        assert_eq!(excerpt("Short text.", 70), "Short text.");
+    }
+
+    #[test]
+    fn labels_and_pages() {
+        assert_eq!(category_label("human-rights"), "Human rights");
+        let p = Pager::new("/category/x?", 2, 20, 41);
+        assert_eq!(p.pages, 3);
+        assert_eq!(p.prev.as_deref(), Some("/category/x?page=1"));
+        assert_eq!(p.next.as_deref(), Some("/category/x?page=3"));
+    }
+}
