@@ -53,11 +53,15 @@ pub enum Repair {
         /// The encoding used.
         from: String,
     },
-    /// Bare ampersands, HTML entities, forbidden characters or leading junk were fixed.
+    /// Bare ampersands, HTML entities, forbidden characters, leading junk or a
+    /// missing RSS version were fixed.
     Markup {
         /// How many spots were changed.
         fixes: usize,
     },
+    /// The document ended early; its open elements were closed (a cut
+    /// download or a server error mid-page).
+    ClosedTruncated,
 }
 
 /// A parsed feed.
@@ -95,19 +99,37 @@ pub fn parse_feed(bytes: &[u8], feed_url: Option<&Url>) -> Result<ParsedFeed, Pa
         let from = declared_encoding(&input).unwrap_or_else(|| "windows-1252".into());
         repairs.push(Repair::Reencoded { from });
     }
-    let (fixed, fixes) = repair_markup(&text);
-    let fixed = replace_declaration(&fixed);
+    let (fixed, mut fixes) = repair_markup(&text);
+    let mut fixed = replace_declaration(&fixed);
+    if let Some(versioned) = add_rss_version(&fixed) {
+        fixed = versioned;
+        fixes += 1;
+    }
+    let truncated = match close_truncated(&fixed) {
+        Some(closed) => {
+            fixed = closed;
+            true
+        }
+        None => false,
+    };
     if fixes > 0 {
         repairs.push(Repair::Markup { fixes });
+    }
+    if truncated {
+        repairs.push(Repair::ClosedTruncated);
     }
     match run_feed_rs(fixed.as_bytes(), feed_url) {
         Ok(feed) => Ok(convert(feed, feed_url, repairs)),
         Err(second) => {
-            let reason = if second.to_string() == first_err.to_string() {
-                first_err.to_string()
-            } else {
-                format!("{first_err} (after repairs: {second})")
+            let explain = |e: &feed_rs::parser::ParseFeedError| match e {
+                feed_rs::parser::ParseFeedError::ParseError(feed_rs::parser::ParseErrorKind::NoFeedRoot) => format!(
+                    "no RSS, Atom, RDF or JSON Feed root element (the document's root is {})",
+                    root_element(&fixed).map_or("missing".to_owned(), |r| format!("<{r}>"))
+                ),
+                other => other.to_string(),
             };
+            let (a, b) = (explain(&first_err), explain(&second));
+            let reason = if a == b { a } else { format!("{a} (after repairs: {b})") };
             Err(ParseError::Feed { origin, reason })
         }
     }
@@ -184,6 +206,86 @@ fn replace_declaration(text: &str) -> String {
         }
     }
     text.to_owned()
+}
+
+/// The name of the first element, skipping the declaration, comments and doctype.
+fn root_element(text: &str) -> Option<String> {
+    let mut rest = text;
+    loop {
+        let i = rest.find('<')?;
+        rest = &rest[i + 1..];
+        if rest.starts_with('?') || rest.starts_with('!') {
+            continue;
+        }
+        let end = rest.find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(rest.len());
+        return Some(rest[..end].to_owned()).filter(|n| !n.is_empty());
+    }
+}
+
+/// `<rss>` without a `version` attribute: assume 2.0.
+fn add_rss_version(text: &str) -> Option<String> {
+    if root_element(text)?.as_str() != "rss" {
+        return None;
+    }
+    let start = text.find("<rss")?;
+    let end = start + text[start..].find('>')?;
+    if text[start..end].contains("version") {
+        return None;
+    }
+    Some(format!("{} version=\"2.0\"{}", &text[..start + 4], &text[start + 4..]))
+}
+
+/// Closes the elements a truncated document leaves open (cutting a final
+/// partial tag). `None` when every element is closed.
+pub(crate) fn close_truncated(text: &str) -> Option<String> {
+    let mut stack: Vec<&str> = Vec::new();
+    let mut i = 0;
+    let mut cut = text.len();
+    while let Some(off) = text[i..].find('<') {
+        let at = i + off;
+        let rest = &text[at..];
+        let skip_to = |close: &str| rest.find(close).map(|e| at + e + close.len());
+        let next = if rest.starts_with("<![CDATA[") {
+            skip_to("]]>")
+        } else if rest.starts_with("<!--") {
+            skip_to("-->")
+        } else if rest.starts_with("<?") || rest.starts_with("<!") {
+            skip_to(">")
+        } else {
+            rest.find('>').map(|e| {
+                let tag = &rest[1..e];
+                if let Some(name) = tag.strip_prefix('/') {
+                    let name = name.trim();
+                    if let Some(pos) = stack.iter().rposition(|n| *n == name) {
+                        stack.truncate(pos);
+                    }
+                } else if !tag.ends_with('/') {
+                    let name = tag.split(|c: char| c.is_whitespace()).next().unwrap_or("");
+                    if !name.is_empty() {
+                        stack.push(name);
+                    }
+                }
+                at + e + 1
+            })
+        };
+        match next {
+            Some(n) => i = n,
+            None => {
+                cut = at;
+                break;
+            }
+        }
+    }
+    if stack.is_empty() && cut == text.len() {
+        return None;
+    }
+    let mut out = text[..cut].to_owned();
+    for name in stack.iter().rev() {
+        out.push_str("</");
+        out.push_str(name);
+        out.push('>');
+    }
+    Some(out)
 }
 
 /// HTML entities common in feeds that XML does not define.
@@ -331,8 +433,23 @@ mod tests {
         let err = parse_feed(b"<html><body>Not a feed</body></html>", Some(&url)).unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains("https://e.com/feed") && msg.contains("not a readable feed"), "{msg}");
+        assert!(msg.contains("root is <html>"), "{msg}");
         assert!(parse_feed(b"", None).is_err());
         assert!(parse_feed(b"{\"version\": 12}", None).is_err());
+    }
+
+    #[test]
+    fn truncated_feeds_and_missing_versions_are_salvaged() {
+        let truncated = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title><item><title>One</title></item><item><title>Tw";
+        let feed = parse_feed(truncated.as_bytes(), None).unwrap();
+        assert_eq!(feed.items.len(), 2);
+        assert_eq!(feed.items[0].title.as_deref(), Some("One"));
+        assert!(feed.repairs.contains(&Repair::ClosedTruncated));
+        assert_eq!(close_truncated("<a><b>x</b></a>"), None);
+        assert_eq!(close_truncated("<a><b x='1'>x<!-- <c> --><br/>").as_deref(), Some("<a><b x='1'>x<!-- <c> --><br/></b></a>"));
+        let unversioned = b"<rss><channel><title>T</title><item><title>Sem vers\xe3o</title></item></channel></rss>";
+        let feed = parse_feed(unversioned, None).unwrap();
+        assert_eq!(feed.items[0].title.as_deref(), Some("Sem vers\u{e3}o"));
     }
 
     #[test]
