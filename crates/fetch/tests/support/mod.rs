@@ -112,6 +112,7 @@ async fn serve_connection(
     handler: Arc<Handler>,
     log: Arc<Mutex<Vec<Request>>>,
 ) -> std::io::Result<()> {
+    stream.set_nodelay(true)?;
     let (read, mut write) = stream.into_split();
     let mut reader = BufReader::new(read);
     loop {
@@ -150,8 +151,9 @@ async fn serve_connection(
                     head.push_str(&format!("{k}: {v}\r\n"));
                 }
                 head.push_str("\r\n");
-                write.write_all(head.as_bytes()).await?;
-                write.write_all(&body).await?;
+                let mut out = head.into_bytes();
+                out.extend_from_slice(&body);
+                write.write_all(&out).await?;
                 write.flush().await?;
             }
             Reply::Endless => {
