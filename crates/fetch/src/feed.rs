@@ -158,7 +158,7 @@ fn convert(feed: feed_rs::model::Feed, feed_url: Option<&Url>, repairs: Vec<Repa
             let authors: Vec<String> = e.authors.iter().filter_map(|p| p.name.clone()).filter(|n| !n.trim().is_empty()).collect();
             FeedItem {
                 title: e.title.map(|t| t.content.trim().to_owned()).filter(|t| !t.is_empty()),
-                link: pick_link(&e.links).map(|h| resolve(h)),
+                link: pick_link(&e.links).map(&resolve),
                 guid: e.id,
                 published: e.published.or(e.updated),
                 updated: e.updated,
@@ -170,7 +170,7 @@ fn convert(feed: feed_rs::model::Feed, feed_url: Option<&Url>, repairs: Vec<Repa
         .collect();
     ParsedFeed {
         title: feed.title.map(|t| t.content.trim().to_owned()).filter(|t| !t.is_empty()),
-        site_url: pick_link(&feed.links).map(|h| resolve(h)),
+        site_url: pick_link(&feed.links).map(&resolve),
         items,
         repairs,
     }

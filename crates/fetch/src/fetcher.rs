@@ -401,7 +401,10 @@ impl Fetcher {
         }
         let validators = Validators::from_headers(headers);
         let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let mut body: Vec<u8> = Vec::new();
+        if resp.content_length().is_some_and(|n| n > max_body) {
+            return Err(FetchError::BodyTooLarge { url: url.to_string(), limit: max_body });
+        }
+        let mut body: Vec<u8> = Vec::with_capacity(resp.content_length().unwrap_or(0).min(max_body) as usize);
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.map_error(url, &e))? {
             if body.len() as u64 + chunk.len() as u64 > max_body {
                 tracing::warn!(target: TARGET, url = %url, limit = max_body, "body too large, cut");

@@ -131,6 +131,8 @@ async fn redirects_are_followed_up_to_the_cap_and_loops_stop() {
 async fn endless_body_is_cut_at_the_cap() {
     let server = TestServer::start(|r| match r.path() {
         "/endless" => Reply::Endless,
+        "/big" => Reply::ok(vec![b'x'; 300 * 1024]),
+        "/fits" => Reply::ok(vec![b'x'; 200 * 1024]),
         _ => Reply::status(404),
     })
     .await;
@@ -139,6 +141,9 @@ async fn endless_body_is_cut_at_the_cap() {
     assert!(matches!(err, FetchError::BodyTooLarge { limit: 262_144, .. }), "{err:?}");
     assert!(err.to_string().contains("/endless"));
     assert_eq!(server.hits("/endless"), 1, "not retried");
+    let err = fetcher.fetch(&server.url("/big")).await.unwrap_err();
+    assert!(matches!(err, FetchError::BodyTooLarge { .. }), "{err:?}");
+    assert_eq!(page(fetcher.fetch(&server.url("/fits")).await.unwrap()).body.len(), 200 * 1024);
 }
 
 #[tokio::test]
@@ -279,7 +284,7 @@ async fn conditional_get_returns_not_modified() {
         FetchOutcome::NotModified { validators, .. } => assert_eq!(validators, first.validators),
         other => panic!("expected 304, got {other:?}"),
     }
-    let last = server.requests().into_iter().filter(|r| r.path() == "/feed.xml").last().unwrap();
+    let last = server.requests().into_iter().rfind(|r| r.path() == "/feed.xml").unwrap();
     assert_eq!(last.header("if-modified-since"), Some("Tue, 05 Mar 2024 14:30:00 GMT"));
     // Stale validators get the full body.
     let stale = FetchRequest::new(server.url("/feed.xml"))
