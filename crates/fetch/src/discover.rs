@@ -127,6 +127,21 @@ impl Iterator for Tags<'_> {
                 continue;
             }
             let mut i = name_end;
+            if !matches!(name.as_str(), "link" | "base" | "script" | "style") {
+                // Skip the tag without decoding its attributes, honouring quotes.
+                let mut quote = None;
+                while i < bytes.len() {
+                    match (quote, bytes[i]) {
+                        (None, b'>') => break,
+                        (None, q @ (b'"' | b'\'')) => quote = Some(q),
+                        (Some(q), c) if c == q => quote = None,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                self.pos = (i + 1).min(self.s.len());
+                continue;
+            }
             let mut attrs = Vec::new();
             // Attributes until '>'.
             loop {
@@ -264,6 +279,8 @@ mod tests {
         assert!(discover_feeds("<link rel=alternate type=application/rss+xml>", &page).is_empty());
         assert!(discover_feeds("<link rel=alternate type=application/rss+xml href='javascript:x()'>", &page).is_empty());
         assert!(discover_feeds("<", &page).is_empty());
+        let quoted = r#"<a title="x > <link rel=alternate type=application/rss+xml href=/fake>">y</a>"#;
+        assert!(discover_feeds(quoted, &page).is_empty(), "markup inside a quoted attribute is not a tag");
     }
 
     #[test]
