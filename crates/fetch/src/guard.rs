@@ -321,6 +321,10 @@ mod tests {
         let refused = strict.check_url(&Url::parse("http://[::ffff:192.168.0.1]:8080/x").unwrap());
         assert_eq!(refused.unwrap_err().1, AddressClass::Private);
         assert!(strict.check_url(&Url::parse("http://10.0.0.1/").unwrap()).is_err());
+        // Obfuscated IPv4 forms are normalised by the URL parser and still caught.
+        assert!(strict.check_url(&Url::parse("http://0x7f.1/").unwrap()).is_err());
+        assert!(strict.check_url(&Url::parse("http://2130706433/").unwrap()).is_err());
+        assert!(strict.check_url(&Url::parse("http://[::]/").unwrap()).is_err());
         assert!(strict.check_url(&Url::parse("http://93.184.216.34/").unwrap()).is_ok());
         // Names are left to the resolver.
         assert!(strict.check_url(&Url::parse("http://localhost/").unwrap()).is_ok());

@@ -69,7 +69,7 @@ impl Robots {
                     if let Some(g) = current.as_mut() {
                         // An empty Disallow allows everything: it adds no rule.
                         if !value.is_empty() {
-                            g.rules.push(Rule { allow: key == "allow", pattern: value.to_owned() });
+                            g.rules.push(Rule { allow: key == "allow", pattern: encode_pattern(value) });
                         }
                     }
                 }
@@ -140,6 +140,31 @@ impl Robots {
             .fold(None, |acc: Option<f64>, d| Some(acc.map_or(d, |a| a.max(d))))
             .map(Duration::from_secs_f64)
     }
+}
+
+/// Percent-encodes what a URL path would carry encoded (non-ASCII, spaces),
+/// and uppercases existing escapes, so patterns compare with `Url::path()`.
+fn encode_pattern(p: &str) -> String {
+    let mut out = String::with_capacity(p.len());
+    let bytes = p.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'%' && i + 2 < bytes.len() && bytes[i + 1].is_ascii_hexdigit() && bytes[i + 2].is_ascii_hexdigit() {
+            out.push('%');
+            out.push(bytes[i + 1].to_ascii_uppercase() as char);
+            out.push(bytes[i + 2].to_ascii_uppercase() as char);
+            i += 3;
+            continue;
+        }
+        if b.is_ascii_graphic() {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+        i += 1;
+    }
+    out
 }
 
 fn product_token(agent: &str) -> String {
@@ -261,6 +286,16 @@ Sitemap: https://example.com/sitemap.xml
         assert!(Robots::parse("Disallow: /\n").is_allowed("bot", "/x"), "rules outside a group are ignored");
         assert!(!Robots::disallow_all().is_allowed("bot", "/x"));
         assert!(Robots::allow_all().is_allowed("bot", "/x"));
+    }
+
+    #[test]
+    fn patterns_compare_percent_encoded() {
+        let r = Robots::parse("User-agent: *\nDisallow: /café\nDisallow: /a%3cb\n");
+        let path = url::Url::parse("https://e.com/café/menu").unwrap();
+        assert_eq!(path.path(), "/caf%C3%A9/menu");
+        assert!(!r.is_allowed("bot", path.path()));
+        assert!(!r.is_allowed("bot", "/a%3Cb"));
+        assert!(r.is_allowed("bot", "/cafe"));
     }
 
     #[test]
