@@ -188,6 +188,35 @@ fn main() {
             bytes as f64 / secs / 1e6
         );
 
+        // Peer: a bare reqwest client (no guard, robots, per-host lock), 16 in flight.
+        let raw = reqwest::Client::builder().no_proxy().build().unwrap();
+        let limit = Arc::new(tokio::sync::Semaphore::new(16));
+        let start = Instant::now();
+        let mut tasks = Vec::new();
+        for chunk in many.chunks(many.len().div_ceil(32).max(1)) {
+            let (raw, limit, chunk) = (raw.clone(), limit.clone(), chunk.to_vec());
+            tasks.push(tokio::spawn(async move {
+                let mut bytes = 0u64;
+                for u in chunk {
+                    let _permit = limit.acquire().await.unwrap();
+                    let body = raw.get(u).send().await.unwrap().bytes().await.unwrap();
+                    bytes += body.len() as u64;
+                }
+                bytes
+            }));
+        }
+        let mut bytes = 0u64;
+        for t in tasks {
+            bytes += t.await.unwrap();
+        }
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "peer, bare reqwest on the same {} URLs (16 in flight): {secs:.2} s = {:.0} pages/s ({:.1} MB/s)",
+            many.len(),
+            many.len() as f64 / secs,
+            bytes as f64 / secs / 1e6
+        );
+
         // 2. Polling 1,000 feeds on their schedule.
         let policy = SchedulePolicy { min_interval: 5, max_interval: 120, initial_interval: 15, history_len: 8, ..SchedulePolicy::default() };
         let fetcher = Fetcher::new(config()).unwrap();
@@ -290,7 +319,9 @@ fn main() {
             avg(by_period.get(&true).unwrap_or(&vec![])),
             avg(by_period.get(&false).unwrap_or(&vec![]))
         );
-        assert!(polls > feeds, "every feed polled at least once");
+        if seconds >= 15 {
+            assert!(polls > feeds, "every feed polled at least once");
+        }
         assert_eq!(errors, 0, "no errors against the loopback servers");
     });
     drop(child.stdin.take());
