@@ -67,9 +67,29 @@ impl Sitemap {
     }
 }
 
-/// Parses a sitemap document (XML or plain text). Entries without `<loc>`
-/// are skipped; an unparseable `lastmod` becomes `None`.
+/// Largest uncompressed sitemap read (the sitemap protocol's own limit).
+const MAX_SITEMAP_BYTES: u64 = 50 * 1024 * 1024;
+
+/// Parses a sitemap document (XML or plain text, gzipped or not: `.xml.gz`
+/// files are often served without `Content-Encoding`). Entries without
+/// `<loc>` are skipped; an unparseable `lastmod` becomes `None`.
 pub fn parse_sitemap(bytes: &[u8]) -> Result<Sitemap, ParseError> {
+    let unzipped;
+    let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
+        use std::io::Read;
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(bytes)
+            .take(MAX_SITEMAP_BYTES + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| ParseError::Xml { what: "sitemap", position: 0, reason: format!("bad gzip data: {e}") })?;
+        if out.len() as u64 > MAX_SITEMAP_BYTES {
+            return Err(ParseError::Xml { what: "sitemap", position: 0, reason: "larger than 50 MB uncompressed".into() });
+        }
+        unzipped = out;
+        &unzipped[..]
+    } else {
+        bytes
+    };
     let text = to_utf8(bytes);
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if !trimmed.starts_with('<') {
@@ -211,6 +231,16 @@ mod tests {
         assert_eq!(refs.len(), 2);
         assert_eq!(refs[1].loc, "https://e.com/s2.xml.gz");
         assert!(refs[0].lastmod.is_some() && refs[1].lastmod.is_none());
+    }
+
+    #[test]
+    fn gzipped_sitemaps_are_unpacked() {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(NEWS.as_bytes()).unwrap();
+        let gz = enc.finish().unwrap();
+        assert_eq!(parse_sitemap(&gz).unwrap(), parse_sitemap(NEWS.as_bytes()).unwrap());
+        assert!(parse_sitemap(&gz[..gz.len() / 2]).is_err(), "truncated gzip is an error");
     }
 
     #[test]
