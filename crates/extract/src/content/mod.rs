@@ -11,7 +11,7 @@ use hints::Hint;
 /// The article's blocks, in page order.
 pub(crate) fn article_blocks(dom: &Dom<'_>, hints: &[Hint]) -> Vec<TextBlock> {
     let all = blocks::linearise(dom, hints, 0, |h| h == Hint::Drop);
-    let t = select::tree(dom, hints);
+    let t = select::tree(dom, hints, &all);
     let keep = select::select(dom, hints, &t, &all);
     let mut all: Vec<Option<TextBlock>> = all.into_iter().map(Some).collect();
     keep.into_iter().filter_map(|i| all[i].take()).collect()

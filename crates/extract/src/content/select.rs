@@ -16,35 +16,43 @@ pub(crate) struct Tree {
     pub(crate) boiler: Vec<bool>,
 }
 
-/// Computes subtree ends and boilerplate flags.
-pub(crate) fn tree(dom: &Dom<'_>, hints: &[Hint]) -> Tree {
+/// Computes subtree ends and boilerplate flags. An element named like boilerplate is not
+/// boilerplate when it holds most of the page's article-like text or an element named as
+/// the article body (layout wrappers such as "content-with-sidebar").
+pub(crate) fn tree(dom: &Dom<'_>, hints: &[Hint], blocks: &[TextBlock]) -> Tree {
     let n = dom.len();
     let mut end = vec![0u32; n];
-    let mut text_len = vec![0u32; n];
+    let mut pos = vec![0f64; n];
+    let mut body = vec![false; n];
+    for b in blocks {
+        pos[b.owner as usize] += value(b, false).max(0.0);
+    }
     for id in (0..n).rev() {
-        let node = dom.node(id as u32);
         if end[id] == 0 {
             end[id] = id as u32 + 1;
         }
-        if node.tag == Tag::Text && hints[node.parent as usize] != Hint::Drop {
-            text_len[id] = node.end - node.start;
+        if hints[id] == Hint::Body && pos[id] > 0.0 {
+            body[id] = true;
         }
-        if node.parent != NONE {
-            let p = node.parent as usize;
+        let p = dom.node(id as u32).parent;
+        if p != NONE {
+            let p = p as usize;
             end[p] = end[p].max(end[id]);
-            text_len[p] = text_len[p].saturating_add(text_len[id]);
+            pos[p] += pos[id];
+            body[p] |= body[id];
         }
     }
-    let total = text_len[0].max(1) as f64;
+    let total = pos[0].max(1.0);
     let mut boiler = vec![false; n];
     for id in 1..n {
         let p = dom.node(id as u32).parent as usize;
-        let share = text_len[id] as f64 / total;
-        let own = match hints[id] {
-            Hint::Boilerplate => share < 0.6,
-            Hint::Mixed => share < 0.2,
-            _ => false,
-        };
+        let share = pos[id] / total;
+        let own = !body[id]
+            && match hints[id] {
+                Hint::Boilerplate => share < 0.5,
+                Hint::Mixed => share < 0.25,
+                _ => false,
+            };
         boiler[id] = boiler[p] || own;
     }
     Tree { end, boiler }
@@ -119,6 +127,21 @@ pub(crate) fn select(dom: &Dom<'_>, hints: &[Hint], t: &Tree, blocks: &[TextBloc
             best = id;
         }
     }
+    if std::env::var_os("POLMON_EXTRACT_DEBUG").is_some() {
+        let mut ids: Vec<usize> = (0..n).filter(|&i| dom.node(i as u32).tag != Tag::Text).collect();
+        ids.sort_by(|a, b| sum[*b].partial_cmp(&sum[*a]).unwrap_or(std::cmp::Ordering::Equal));
+        for &i in ids.iter().take(8) {
+            let mut path = String::new();
+            let mut cur = i as u32;
+            for _ in 0..6 {
+                if cur == NONE { break; }
+                path.push_str(&format!("{:?}.{} < ", dom.tag(cur), dom.attr_raw(cur, "class").unwrap_or("").chars().take(30).collect::<String>()));
+                cur = dom.node(cur).parent;
+            }
+            eprintln!("{i} sum={:.0} pos={:.0} boiler={} hint={:?} {path}", sum[i], pos[i], t.boiler[i], hints[i]);
+        }
+        eprintln!("best={best}");
+    }
     let (lo, hi) = (best as u32, t.end[best]);
     let mut keep = Vec::new();
     for (i, b) in blocks.iter().enumerate() {
@@ -152,4 +175,26 @@ fn link_heavy_ancestor(dom: &Dom<'_>, owner: u32, container: u32, chars: &[u32],
         cur = dom.node(cur).parent;
     }
     false
+}
+
+#[cfg(test)]
+mod debug_tests {
+    #[test]
+    #[ignore]
+    fn dump_page() {
+        let Ok(path) = std::env::var("DUMP") else { return };
+        let bytes = std::fs::read(path).unwrap();
+        let src = String::from_utf8_lossy(&bytes);
+        let dom = crate::html::parse(&src);
+        let hints: Vec<_> = (0..dom.len() as u32).map(|i| crate::content::hints::hint(&dom, i)).collect();
+        let mut stack = vec![(0u32, 0usize)];
+        while let Some((id, d)) = stack.pop() {
+            let n = dom.node(id);
+            if n.tag != crate::html::Tag::Text && d < 16 {
+                eprintln!("{}{:?} {} #{} {:?} {}", " ".repeat(d), n.tag, dom.attr_raw(id, "class").unwrap_or(""), dom.attr_raw(id, "id").unwrap_or(""), hints[id as usize], dom.text_of(id).len());
+            }
+            let kids: Vec<u32> = dom.children(id).collect();
+            for k in kids.into_iter().rev() { stack.push((k, d + 1)); }
+        }
+    }
 }
