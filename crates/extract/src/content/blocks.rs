@@ -98,6 +98,12 @@ impl Walker<'_, '_> {
                 self.link_depth += 1;
             }
             Tag::Img => {}
+            // Cells join into their row's block.
+            Tag::Td | Tag::Th => {
+                if !self.buf.is_empty() && !self.buf.ends_with(' ') {
+                    self.buf.push(' ');
+                }
+            }
             _ if tag.is_block() => {
                 self.flush();
                 self.blocks.push(id);
@@ -113,6 +119,11 @@ impl Walker<'_, '_> {
 
     fn leave(&mut self, id: u32, tag: Tag) {
         match tag {
+            Tag::Td | Tag::Th => {
+                if !self.buf.is_empty() && !self.buf.ends_with(' ') {
+                    self.buf.push(' ');
+                }
+            }
             Tag::A => {
                 self.link_depth = self.link_depth.saturating_sub(1);
             }
@@ -164,7 +175,7 @@ impl Walker<'_, '_> {
             Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6 => Kind::H3,
             _ if self.quote_depth > 0 => Kind::Quote,
             Tag::Li | Tag::Dd | Tag::Dt => Kind::Li,
-            Tag::Td | Tag::Th => Kind::Cell,
+            Tag::Tr | Tag::Td | Tag::Th => Kind::Cell,
             Tag::Pre => Kind::Pre,
             _ => Kind::P,
         };
