@@ -33,7 +33,7 @@ mod url;
 use polmon_model::{Block, BlockKind, ExtractedArticle};
 
 use content::blocks::Kind;
-use content::hints::{hint, Hint};
+use content::hints::Hint;
 
 /// What the caller knows about the page besides its bytes.
 #[derive(Debug, Clone, Default)]
@@ -66,7 +66,7 @@ pub fn extract(html: &[u8], opts: &Options) -> Result<ExtractedArticle, ExtractE
         return Err(ExtractError::Empty);
     }
     let dom = html::parse(&src);
-    let hints: Vec<Hint> = (0..dom.len() as u32).map(|id| hint(&dom, id)).collect();
+    let hints: Vec<Hint> = content::hints::hints(&dom);
     let facts = meta::facts::collect(&dom);
     let m = meta::read(&dom, &facts, opts.url.as_deref());
     let mut blocks: Vec<Block> = content::article_blocks(&dom, &hints)

@@ -1,6 +1,11 @@
 //! What an element's tag, `class`, `id`, `role` and `style` say about it: boilerplate,
 //! article body, or hidden.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
+
 use crate::html::{Dom, Tag};
 
 /// An element's hint.
@@ -44,50 +49,29 @@ const POS_SUBSTR: &[&str] = &[
     "body", "main", "blog", "hentry", "prose", "beitrag", "artikel", "inhalt",
 ];
 
+/// Hints for every node of a page (class names repeat, so their verdicts are cached).
+pub(crate) fn hints(dom: &Dom<'_>) -> Vec<Hint> {
+    let mut cache: HashMap<&str, Hint> = HashMap::new();
+    (0..dom.len() as u32)
+        .map(|id| {
+            if let Some(h) = tag_hint(dom, id) {
+                return h;
+            }
+            let class = dom.attr_raw(id, "class");
+            match (class, dom.attr_raw(id, "id")) {
+                (None, None) => Hint::Neutral,
+                (Some(c), None) => *cache.entry(c).or_insert_with(|| classify_names(c)),
+                (c, Some(i)) => classify_names(&format!("{} {i}", c.unwrap_or(""))),
+            }
+        })
+        .collect()
+}
+
 /// The hint for element `id`.
+#[cfg(test)]
 pub(crate) fn hint(dom: &Dom<'_>, id: u32) -> Hint {
-    let tag = dom.tag(id);
-    match tag {
-        Tag::Script | Tag::Style | Tag::Noscript | Tag::Template | Tag::Svg | Tag::Math
-        | Tag::Iframe | Tag::Select | Tag::Option | Tag::Button | Tag::Input | Tag::Textarea
-        | Tag::Head | Tag::Title | Tag::Meta | Tag::Link | Tag::Object | Tag::Canvas
-        | Tag::Video | Tag::Audio | Tag::Embed | Tag::Frameset | Tag::Noframes | Tag::Noembed
-        | Tag::Nav | Tag::Aside | Tag::Footer | Tag::Dialog | Tag::Figcaption | Tag::Label
-        | Tag::Menu | Tag::Fieldset | Tag::Legend | Tag::Base | Tag::Area => return Hint::Drop,
-        Tag::Text | Tag::Document => return Hint::Neutral,
-        _ => {}
-    }
-    if dom.attr_raw(id, "hidden").is_some() {
-        return Hint::Drop;
-    }
-    if let Some(v) = dom.attr_raw(id, "aria-hidden") {
-        if v.eq_ignore_ascii_case("true") {
-            return Hint::Drop;
-        }
-    }
-    if let Some(style) = dom.attr_raw(id, "style") {
-        let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
-        if s.contains("display:none") || s.contains("visibility:hidden") {
-            return Hint::Drop;
-        }
-    }
-    if let Some(role) = dom.attr_raw(id, "role") {
-        let r = role.to_ascii_lowercase();
-        if matches!(r.as_str(), "navigation" | "banner" | "contentinfo" | "complementary" | "menu" | "menubar" | "dialog" | "alertdialog" | "search" | "toolbar") {
-            return Hint::Drop;
-        }
-    }
-    if let Some(ip) = dom.attr_raw(id, "itemprop") {
-        let ip = ip.to_ascii_lowercase();
-        if ip.contains("articlebody") || ip == "text" || ip == "reviewbody" {
-            return Hint::Body;
-        }
-        if ip.contains("author") || ip.contains("comment") || ip.contains("datepublished") {
-            return Hint::Boilerplate;
-        }
-    }
-    if matches!(tag, Tag::Body | Tag::Html | Tag::Main | Tag::Article) {
-        return Hint::Neutral;
+    if let Some(h) = tag_hint(dom, id) {
+        return h;
     }
     let mut names = String::new();
     for a in ["class", "id"] {
@@ -96,10 +80,59 @@ pub(crate) fn hint(dom: &Dom<'_>, id: u32) -> Hint {
             names.push(' ');
         }
     }
-    if names.is_empty() {
-        return Hint::Neutral;
-    }
     classify_names(&names)
+}
+
+/// The hint from the tag and attributes other than class and id, if they decide it.
+fn tag_hint(dom: &Dom<'_>, id: u32) -> Option<Hint> {
+    let tag = dom.tag(id);
+    match tag {
+        Tag::Script | Tag::Style | Tag::Noscript | Tag::Template | Tag::Svg | Tag::Math
+        | Tag::Iframe | Tag::Select | Tag::Option | Tag::Button | Tag::Input | Tag::Textarea
+        | Tag::Head | Tag::Title | Tag::Meta | Tag::Link | Tag::Object | Tag::Canvas
+        | Tag::Video | Tag::Audio | Tag::Embed | Tag::Frameset | Tag::Noframes | Tag::Noembed
+        | Tag::Nav | Tag::Aside | Tag::Footer | Tag::Dialog | Tag::Figcaption | Tag::Label
+        | Tag::Menu | Tag::Fieldset | Tag::Legend | Tag::Base | Tag::Area => return Some(Hint::Drop),
+        Tag::Text | Tag::Document => return Some(Hint::Neutral),
+        _ => {}
+    }
+    if dom.attr_raw(id, "hidden").is_some() {
+        return Some(Hint::Drop);
+    }
+    if let Some(v) = dom.attr_raw(id, "aria-hidden") {
+        if v.eq_ignore_ascii_case("true") {
+            return Some(Hint::Drop);
+        }
+    }
+    if let Some(style) = dom.attr_raw(id, "style") {
+        let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        if s.contains("display:none") || s.contains("visibility:hidden") {
+            return Some(Hint::Drop);
+        }
+    }
+    if let Some(role) = dom.attr_raw(id, "role") {
+        let r = role.to_ascii_lowercase();
+        if matches!(r.as_str(), "navigation" | "banner" | "contentinfo" | "complementary" | "menu" | "menubar" | "dialog" | "alertdialog" | "search" | "toolbar") {
+            return Some(Hint::Drop);
+        }
+    }
+    if let Some(ip) = dom.attr_raw(id, "itemprop") {
+        let ip = ip.to_ascii_lowercase();
+        if ip.contains("articlebody") || ip == "text" || ip == "reviewbody" {
+            return Some(Hint::Body);
+        }
+        if ip.contains("author") || ip.contains("comment") || ip.contains("datepublished") {
+            return Some(Hint::Boilerplate);
+        }
+    }
+    if matches!(tag, Tag::Body | Tag::Html | Tag::Main | Tag::Article) {
+        return Some(Hint::Neutral);
+    }
+    None // class and id decide
+}
+
+fn automaton(words: &[&str]) -> AhoCorasick {
+    AhoCorasick::new(words).expect("static patterns build")
 }
 
 /// Classifies a string of class and id names.
@@ -112,9 +145,11 @@ pub(crate) fn classify_names(names: &str) -> Hint {
         if token.len() > 60 {
             continue;
         }
-        let tneg = NEG_SUBSTR.iter().any(|n| token.contains(n))
+        static NEG: OnceLock<AhoCorasick> = OnceLock::new();
+        static POS: OnceLock<AhoCorasick> = OnceLock::new();
+        let tneg = NEG.get_or_init(|| automaton(NEG_SUBSTR)).is_match(token)
             || token.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| NEG_WORD.contains(&w));
-        let tpos = POS_SUBSTR.iter().any(|p| token.contains(p));
+        let tpos = POS.get_or_init(|| automaton(POS_SUBSTR)).is_match(token);
         if !tneg && matches!(token, "article-body" | "articlebody" | "article__body" | "entry-content" | "post-content" | "story-body" | "article-content" | "articletext" | "article-text" | "post-body" | "story-content" | "td-post-content" | "field-name-body" | "post-entry" | "entry-body" | "article__content" | "c-article-body" | "rich-text" | "news-text") {
             body = true;
         }

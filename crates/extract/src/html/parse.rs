@@ -13,6 +13,9 @@ use super::tags::{Tag, TAG_COUNT};
 const MAX_DEPTH: usize = 400;
 /// Attributes kept per element.
 const MAX_ATTRS: usize = 32;
+/// Nodes kept per byte of input: real pages have one node per 50-100 bytes; a page of
+/// nothing but tags stops growing the tree here, which bounds memory at a few times its size.
+const BYTES_PER_NODE: usize = 16;
 /// How far an end tag of an unknown element searches the open elements.
 const OTHER_SEARCH: usize = 64;
 
@@ -26,6 +29,7 @@ struct Builder<'a> {
     seen_body: bool,
     seen_html: bool,
     seen_head: bool,
+    max_nodes: usize,
 }
 
 /// Parses a page.
@@ -39,6 +43,7 @@ pub(crate) fn parse(src: &str) -> Dom<'_> {
         seen_body: false,
         seen_html: false,
         seen_head: false,
+        max_nodes: src.len() / BYTES_PER_NODE + 10_000,
     };
     b.nodes.push(Node { tag: Tag::Document, n_attrs: 0, parent: NONE, first_child: NONE, next: NONE, start: 0, end: 0, first_attr: 0 });
     b.stack.push((0, NONE));
@@ -57,6 +62,9 @@ impl<'a> Builder<'a> {
         let mut i = 0;
         let mut text_start = 0;
         while i < len {
+            if self.nodes.len() >= self.max_nodes {
+                return; // pathological page: the rest is ignored
+            }
             let Some(off) = memchr::memchr(b'<', &bytes[i..]) else { break };
             let lt = i + off;
             let next = bytes.get(lt + 1).copied().unwrap_or(0);
