@@ -36,11 +36,16 @@ const NEG_SUBSTR: &[&str] = &[
     "adslot", "ad-container", "ad-wrapper", "mehr-zum-thema", "also-read", "see-also",
 ];
 
-/// Whole words that mark boilerplate.
+/// Words inside a class or id name ("main-nav", "ad_slot") that mark boilerplate.
 const NEG_WORD: &[&str] = &[
-    "nav", "ad", "ads", "menu", "tags", "tag", "meta", "credit", "credits", "print", "hidden",
-    "hide", "skip", "links", "more", "header", "share", "shares", "topics", "keywords", "lang",
-    "language", "search", "date", "time", "info", "source",
+    "nav", "ad", "ads", "menu", "share", "shares", "sharing", "tags", "tag", "meta", "credit",
+    "credits", "print", "skip", "topics", "keywords", "date", "header", "label", "info", "more",
+    "links", "source", "time", "search", "lang", "language",
+];
+
+/// Whole class or id names that mark boilerplate.
+const NEG_TOKEN: &[&str] = &[
+    "hidden", "hide", "tools", "actions",
 ];
 
 /// Word parts that mark article text.
@@ -148,7 +153,8 @@ pub(crate) fn classify_names(names: &str) -> Hint {
         static NEG: OnceLock<AhoCorasick> = OnceLock::new();
         static POS: OnceLock<AhoCorasick> = OnceLock::new();
         let tneg = NEG.get_or_init(|| automaton(NEG_SUBSTR)).is_match(token)
-            || token.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| NEG_WORD.contains(&w));
+            || token.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| NEG_WORD.contains(&w))
+            || NEG_TOKEN.contains(&token);
         let tpos = POS.get_or_init(|| automaton(POS_SUBSTR)).is_match(token);
         if !tneg && matches!(token, "article-body" | "articlebody" | "article__body" | "entry-content" | "post-content" | "story-body" | "article-content" | "articletext" | "article-text" | "post-body" | "story-content" | "td-post-content" | "field-name-body" | "post-entry" | "entry-body" | "article__content" | "c-article-body" | "rich-text" | "news-text") {
             body = true;

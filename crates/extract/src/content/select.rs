@@ -142,26 +142,59 @@ pub(crate) fn select(dom: &Dom<'_>, hints: &[Hint], t: &Tree, blocks: &[TextBloc
         }
         eprintln!("best={best}");
     }
-    let (lo, hi) = (best as u32, t.end[best]);
+    let ranges = with_siblings(dom, t, best, &sum, &chars, &links);
+    let (lo, _) = ranges[0];
     let mut keep = Vec::new();
     for (i, b) in blocks.iter().enumerate() {
-        if b.owner < lo || b.owner >= hi || t.boiler[b.owner as usize] || b.kind == Kind::H1 {
+        let inside = ranges.iter().any(|&(l, h)| b.owner >= l && b.owner < h);
+        if !inside || t.boiler[b.owner as usize] {
             continue;
         }
         let ld = b.link_chars as f64 / (b.chars.max(1)) as f64;
         if ld > 0.5 && b.chars < 300 {
             continue;
         }
-        if link_heavy_ancestor(dom, b.owner, lo, &chars, &links) {
+        let top = ranges.iter().find(|&&(l, h)| b.owner >= l && b.owner < h).map_or(lo, |r| r.0);
+        if link_heavy_ancestor(dom, b.owner, top, &chars, &links) {
             continue;
         }
         keep.push(i);
     }
+    // A leading <h1> is the headline (metadata); later ones are subheadings.
+    while keep.first().is_some_and(|&i| blocks[i].kind == Kind::H1) {
+        keep.remove(0);
+    }
     // Trailing headings announce what follows the article ("Related", "Comments").
-    while keep.last().is_some_and(|&i| matches!(blocks[i].kind, Kind::H2 | Kind::H3)) {
+    while keep.last().is_some_and(|&i| matches!(blocks[i].kind, Kind::H1 | Kind::H2 | Kind::H3)) {
         keep.pop();
     }
     keep
+}
+
+/// The container's subtree range, plus those of nearby siblings (up to two levels up) that
+/// hold article-like text of their own: a lead paragraph or an intro set apart from the body.
+fn with_siblings(dom: &Dom<'_>, t: &Tree, best: usize, sum: &[f64], chars: &[u32], links: &[u32]) -> Vec<(u32, u32)> {
+    let mut ranges = vec![(best as u32, t.end[best])];
+    let mut inner = best as u32;
+    let threshold = (sum[best] * 0.05).max(60.0);
+    for _ in 0..2 {
+        let parent = dom.node(inner).parent;
+        if parent == NONE || parent == 0 {
+            break;
+        }
+        for s in dom.children(parent) {
+            let su = s as usize;
+            if s == inner || dom.tag(s) == Tag::Text || t.boiler[su] || chars[su] == 0 {
+                continue;
+            }
+            let ld = links[su] as f64 / chars[su] as f64;
+            if sum[su] >= threshold && ld < 0.2 {
+                ranges.push((s, t.end[su]));
+            }
+        }
+        inner = parent;
+    }
+    ranges
 }
 
 /// Whether some element between `owner` and the container is mostly links.
@@ -186,11 +219,21 @@ mod debug_tests {
         let bytes = std::fs::read(path).unwrap();
         let src = String::from_utf8_lossy(&bytes);
         let dom = crate::html::parse(&src);
-        let hints: Vec<_> = (0..dom.len() as u32).map(|i| crate::content::hints::hint(&dom, i)).collect();
+        let hints = crate::content::hints::hints(&dom);
+        let all = crate::content::blocks::linearise(&dom, &hints, 0, |h| h == crate::content::hints::Hint::Drop);
+        eprintln!("blocks: {}", all.len());
+        let t = super::tree(&dom, &hints, &all);
+        for b in all.iter().filter(|b| b.chars > 300).take(3) {
+            let mut cur = b.owner; let mut path = String::new();
+            while cur != crate::html::NONE { path.push_str(&format!("{:?}.{}[{:?} {}] < ", dom.tag(cur), dom.attr_raw(cur, "class").unwrap_or("").chars().take(40).collect::<String>(), hints[cur as usize], t.boiler[cur as usize])); cur = dom.node(cur).parent; }
+            eprintln!("CHAIN {path}");
+        }
+        for b in all.iter().take(12) { eprintln!("  {:?} {} boiler={} v={:.0} {}", b.kind, b.owner, t.boiler[b.owner as usize], super::value(b, t.boiler[b.owner as usize]), b.text.chars().take(60).collect::<String>()); }
+        for b in all.iter().take(0) { eprintln!("  {:?} {} {}", b.kind, b.owner, b.text.chars().take(60).collect::<String>()); }
         let mut stack = vec![(0u32, 0usize)];
         while let Some((id, d)) = stack.pop() {
             let n = dom.node(id);
-            if n.tag != crate::html::Tag::Text && d < 16 {
+            if n.tag != crate::html::Tag::Text && d < 14 {
                 eprintln!("{}{:?} {} #{} {:?} {}", " ".repeat(d), n.tag, dom.attr_raw(id, "class").unwrap_or(""), dom.attr_raw(id, "id").unwrap_or(""), hints[id as usize], dom.text_of(id).len());
             }
             let kids: Vec<u32> = dom.children(id).collect();
