@@ -2,8 +2,11 @@
 //! one name per person and joined with `"; "`.
 
 const PREFIXES: &[&str] = &[
-    "written by", "posted by", "von", "by", "par", "por", "door", "di", "autor:", "autorin:",
-    "author:", "autoren:", "text:", "texte:", "redaktion:", "from", "av",
+    "written by", "posted by", "posted on", "published by", "publié par", "publie par",
+    "eingestellt von", "geschrieben von", "verfasst von", "veröffentlicht von", "escrito por",
+    "publicado por", "scritto da", "napisał", "napisała", "autor(en)", "author(s)", "auteurs",
+    "auteur", "autoren", "autorin", "autor", "author", "authors", "von", "by", "par", "por",
+    "door", "di", "text", "texte", "redaktion", "from", "av", "de",
 ];
 
 /// Cleans one raw author string into zero or more names.
@@ -13,10 +16,7 @@ pub(crate) fn names(raw: &str) -> Vec<String> {
         return Vec::new();
     }
     // Cut at a date, a pipe or a line of extra information.
-    for cut in [" | ", " - ", " – ", "|", "\u{2022}", " am ", " on ", " le ", " el ", " updated", " Updated", " published", " Published", " (", ","] {
-        if cut == "," {
-            continue;
-        }
+    for cut in [" | ", " - ", " – ", "|", "\u{2022}", " am ", " on ", " le ", " el ", " updated", " Updated", " published", " Published", " (", " More ", " Mehr ", " Alle ", " All ", " Weitere ", " View ", " Afficher ", " Voir ", " Follow ", " Folgen "] {
         if let Some(p) = s.find(cut) {
             if p > 0 {
                 s.truncate(p);
@@ -35,7 +35,7 @@ pub(crate) fn names(raw: &str) -> Vec<String> {
         if p.is_empty() || words > 5 || p.chars().count() > 60 || p.chars().any(|c| c.is_ascii_digit()) || p.contains('@') {
             continue;
         }
-        if matches!(p.to_lowercase().as_str(), "posted" | "published" | "updated" | "share" | "comments" | "veröffentlicht" | "publié") {
+        if matches!(p.to_lowercase().as_str(), "posted" | "published" | "updated" | "share" | "comments" | "veröffentlicht" | "publié" | "by" | "von" | "par" | "posted on" | "publiziert am" | "weiter" | "more" | "author" | "autor" | "auteur" | "admin" | "wordpressadmin" | "donnerstag" | "montag" | "dienstag" | "mittwoch" | "freitag" | "samstag" | "sonntag" | "redaktion") {
             continue;
         }
         if !p.chars().next().is_some_and(char::is_alphabetic) {

@@ -8,7 +8,7 @@ pub(crate) mod jsonld;
 pub(crate) mod source;
 pub(crate) mod title;
 
-use crate::html::Dom;
+use crate::html::{Dom, Tag};
 use crate::url;
 use facts::Facts;
 use jsonld::LdArticle;
@@ -96,16 +96,19 @@ fn authors(dom: &Dom<'_>, f: &Facts<'_>, ld: &LdArticle) -> Option<String> {
             return Some(a);
         }
     }
+    // Several itemprop=author elements are several authors; otherwise the first byline that
+    // yields a name is the author.
     let mut names = Vec::new();
     for &id in &f.author_nodes {
+        let itemprop = dom.attr_raw(id, "itemprop").is_some();
+        if !names.is_empty() && !itemprop {
+            break;
+        }
         let raw = dom.attr(id, "content").map(|c| c.into_owned()).unwrap_or_else(|| dom.text_of(id));
         if raw.chars().count() > 120 {
             continue;
         }
         names.extend(author::names(&raw));
-        if !names.is_empty() && dom.attr_raw(id, "itemprop").is_some() {
-            continue;
-        }
     }
     names.truncate(6);
     author::join(names)
@@ -154,7 +157,32 @@ fn published(dom: &Dom<'_>, f: &Facts<'_>, ld: &LdArticle, page_url: Option<&str
             }
         }
     }
-    page_url.and_then(date::from_url)
+    page_url.and_then(date::from_url).or_else(|| date_in_text(dom, f.h1.first().copied()))
+}
+
+/// The first date written in a short text after the headline (else anywhere), skipping
+/// "updated" lines and non-visible text.
+fn date_in_text(dom: &Dom<'_>, h1: Option<u32>) -> Option<String> {
+    let scan = |from: u32, to: u32| {
+        (from..to).find_map(|id| {
+            let n = dom.node(id);
+            if n.tag != Tag::Text || n.end - n.start > 300 {
+                return None;
+            }
+            if matches!(dom.tag(n.parent), Tag::Script | Tag::Style | Tag::Title | Tag::Noscript | Tag::Template | Tag::Textarea | Tag::Option | Tag::Head) {
+                return None;
+            }
+            let t = crate::html::entities::decode(dom.raw_text(id));
+            let lower = t.to_lowercase();
+            if ["update", "aktualisiert", "geändert", "modifi", "actualiz"].iter().any(|w| lower.contains(w)) {
+                return None;
+            }
+            date::find_in_text(&t)
+        })
+    };
+    let len = dom.len() as u32;
+    let start = h1.unwrap_or(0);
+    scan(start, len.min(start.saturating_add(4000))).or_else(|| if start > 0 { scan(0, start) } else { None })
 }
 
 fn language(f: &Facts<'_>, ld: &LdArticle) -> Option<String> {
