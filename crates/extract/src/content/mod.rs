@@ -2,6 +2,7 @@
 
 pub(crate) mod blocks;
 pub(crate) mod hints;
+pub(crate) mod phrases;
 pub(crate) mod select;
 
 use crate::html::Dom;

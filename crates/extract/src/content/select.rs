@@ -63,6 +63,15 @@ fn has_sentence(text: &str) -> bool {
 }
 
 /// The value of one block for container selection.
+/// How much a character of link-list text costs, relative to a character of article text.
+const LINK_WEIGHT: f64 = 0.5;
+/// The most a boilerplate box costs its container, in characters.
+const BOILER_COST: f64 = 150.0;
+
+fn link_weight() -> f64 {
+    LINK_WEIGHT
+}
+
 fn value(b: &TextBlock, boiler: bool) -> f64 {
     let chars = b.chars as f64;
     if boiler {
@@ -73,7 +82,7 @@ fn value(b: &TextBlock, boiler: bool) -> f64 {
     }
     let ld = b.link_chars as f64 / chars.max(1.0);
     if ld > 0.5 {
-        return -chars;
+        return -chars * link_weight();
     }
     if b.chars < 25 {
         return -3.0;
@@ -93,9 +102,14 @@ pub(crate) fn select(dom: &Dom<'_>, hints: &[Hint], t: &Tree, blocks: &[TextBloc
     let mut pos = vec![0f64; n];
     let mut chars = vec![0u32; n];
     let mut links = vec![0u32; n];
+    let mut boiler_chars = vec![0f64; n];
     for b in blocks {
         let o = b.owner as usize;
-        let v = value(b, t.boiler[o]);
+        if t.boiler[o] {
+            boiler_chars[o] += b.chars as f64;
+            continue;
+        }
+        let v = value(b, false);
         sum[o] += v;
         if v > 0.0 {
             pos[o] += v;
@@ -107,6 +121,15 @@ pub(crate) fn select(dom: &Dom<'_>, hints: &[Hint], t: &Tree, blocks: &[TextBloc
     }
     for id in (1..n).rev() {
         let p = dom.node(id as u32).parent as usize;
+        // A boilerplate box (gallery, share bar, related links) costs its container a fixed
+        // amount however long it is.
+        if t.boiler[id] {
+            if t.boiler[p] {
+                boiler_chars[p] += boiler_chars[id];
+            } else {
+                sum[id] -= boiler_chars[id].min(BOILER_COST);
+            }
+        }
         sum[p] += sum[id];
         pos[p] += pos[id];
         chars[p] += chars[id];
@@ -152,6 +175,9 @@ pub(crate) fn select(dom: &Dom<'_>, hints: &[Hint], t: &Tree, blocks: &[TextBloc
         }
         let ld = b.link_chars as f64 / (b.chars.max(1)) as f64;
         if ld > 0.5 && b.chars < 300 {
+            continue;
+        }
+        if super::phrases::is_furniture(&b.text, b.chars) {
             continue;
         }
         let top = ranges.iter().find(|&&(l, h)| b.owner >= l && b.owner < h).map_or(lo, |r| r.0);
@@ -223,12 +249,12 @@ mod debug_tests {
         let all = crate::content::blocks::linearise(&dom, &hints, 0, |h| h == crate::content::hints::Hint::Drop);
         eprintln!("blocks: {}", all.len());
         let t = super::tree(&dom, &hints, &all);
-        for b in all.iter().filter(|b| b.chars > 300).take(3) {
+        for b in all.iter().filter(|b| b.chars > 300).take(0) {
             let mut cur = b.owner; let mut path = String::new();
             while cur != crate::html::NONE { path.push_str(&format!("{:?}.{}[{:?} {}] < ", dom.tag(cur), dom.attr_raw(cur, "class").unwrap_or("").chars().take(40).collect::<String>(), hints[cur as usize], t.boiler[cur as usize])); cur = dom.node(cur).parent; }
             eprintln!("CHAIN {path}");
         }
-        for b in all.iter().take(12) { eprintln!("  {:?} {} boiler={} v={:.0} {}", b.kind, b.owner, t.boiler[b.owner as usize], super::value(b, t.boiler[b.owner as usize]), b.text.chars().take(60).collect::<String>()); }
+        for b in all.iter().filter(|b| super::value(b, t.boiler[b.owner as usize]) < -20.0).take(30) { eprintln!("  {:?} {} boiler={} v={:.0} {}", b.kind, b.owner, t.boiler[b.owner as usize], super::value(b, t.boiler[b.owner as usize]), b.text.chars().take(60).collect::<String>()); }
         for b in all.iter().take(0) { eprintln!("  {:?} {} {}", b.kind, b.owner, b.text.chars().take(60).collect::<String>()); }
         let mut stack = vec![(0u32, 0usize)];
         while let Some((id, d)) = stack.pop() {
