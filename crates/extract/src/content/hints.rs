@@ -118,7 +118,8 @@ fn tag_hint(dom: &Dom<'_>, id: u32) -> Option<Hint> {
     if let Some(role) = dom.attr_raw(id, "role") {
         let r = role.to_ascii_lowercase();
         if matches!(r.as_str(), "navigation" | "banner" | "contentinfo" | "complementary" | "menu" | "menubar" | "dialog" | "alertdialog" | "search" | "toolbar") {
-            return Some(Hint::Drop);
+            // Boilerplate, not dropped: a misnested page may hold its article inside.
+            return Some(Hint::Boilerplate);
         }
     }
     if let Some(ip) = dom.attr_raw(id, "itemprop") {

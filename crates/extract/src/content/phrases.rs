@@ -14,11 +14,11 @@ const PHRASES: &[&str] = &[
     "related articles", "related stories", "related posts", "read more", "read also",
     "see also", "you may also like", "you might also like", "recommended for you", "advertisement",
     "all rights reserved", "click here", "leave a comment", "leave a reply", "comments",
-    "download the app", "download our app", "log in", "sign in", "cookie", "privacy policy",
+    "download the app", "download our app", "log in", "sign in", "cookie",
     "terms of use", "view comments", "more from", "most popular", "most read", "trending",
     "was this article helpful", "letter to the editor", "to view the full story",
     // German
-    "abonn", "newsletter", "folgen sie", "folge uns", "teilen", "artikel teilen",
+    "abonn", "folgen sie", "folge uns", "jetzt teilen", "artikel teilen", "seite teilen",
     "mehr zum thema", "lesen sie auch", "lesen sie mehr", "weiterlesen", "das könnte sie auch",
     "schon gelesen", "auch interessant", "verwandte", "ähnliche artikel", "anzeige", "werbung",
     "alle rechte vorbehalten", "kommentar verfassen", "kommentare", "jetzt kommentieren",

@@ -249,7 +249,7 @@ mod debug_tests {
         let all = crate::content::blocks::linearise(&dom, &hints, 0, |h| h == crate::content::hints::Hint::Drop);
         eprintln!("blocks: {}", all.len());
         let t = super::tree(&dom, &hints, &all);
-        for b in all.iter().filter(|b| b.chars > 300).take(0) {
+        for b in all.iter().filter(|b| b.text.contains("Mechi")).take(2) {
             let mut cur = b.owner; let mut path = String::new();
             while cur != crate::html::NONE { path.push_str(&format!("{:?}.{}[{:?} {}] < ", dom.tag(cur), dom.attr_raw(cur, "class").unwrap_or("").chars().take(40).collect::<String>(), hints[cur as usize], t.boiler[cur as usize])); cur = dom.node(cur).parent; }
             eprintln!("CHAIN {path}");
@@ -259,7 +259,7 @@ mod debug_tests {
         let mut stack = vec![(0u32, 0usize)];
         while let Some((id, d)) = stack.pop() {
             let n = dom.node(id);
-            if n.tag != crate::html::Tag::Text && d < 14 {
+            if n.tag != crate::html::Tag::Text && d < 9 {
                 eprintln!("{}{:?} {} #{} {:?} {}", " ".repeat(d), n.tag, dom.attr_raw(id, "class").unwrap_or(""), dom.attr_raw(id, "id").unwrap_or(""), hints[id as usize], dom.text_of(id).len());
             }
             let kids: Vec<u32> = dom.children(id).collect();

@@ -232,6 +232,12 @@ impl<'a> Builder<'a> {
             Tag::Head => self.seen_head = true,
             _ => {}
         }
+        // Body content implies the end of <head>.
+        if self.open_count[Tag::Head as usize] > 0
+            && !matches!(tag, Tag::Meta | Tag::Link | Tag::Title | Tag::Script | Tag::Style | Tag::Noscript | Tag::Base | Tag::Template | Tag::Other)
+        {
+            self.close_in_scope(Tag::Head, &[]);
+        }
         if tag.closes_p() && self.open_count[Tag::P as usize] > 0 {
             self.close_in_scope(Tag::P, &[]);
         }
@@ -464,6 +470,11 @@ mod tests {
         let deep = "<div>".repeat(100_000) + "x";
         let dom = parse(&deep);
         assert!(dom.len() < 1_000);
+    }
+
+    #[test]
+    fn body_content_closes_head() {
+        assert_eq!(shape("<head><title>t</title><div>x</div>"), " head\n  title\n   't'\n div\n  'x'\n");
     }
 
     #[test]
