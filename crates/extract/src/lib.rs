@@ -89,7 +89,7 @@ pub fn extract(html: &[u8], opts: &Options) -> Result<ExtractedArticle, ExtractE
         }
     }
     let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
-    let original_source = meta::source::find(&texts);
+    let original_source = meta::source::find(&texts).or(m.original_source);
     Ok(ExtractedArticle {
         url: opts.url.clone(),
         title: m.title,

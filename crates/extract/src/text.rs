@@ -1,10 +1,5 @@
 //! Small text helpers: whitespace collapsing and character counts.
 
-/// Whether `c` counts as whitespace in page text (NBSP and zero-width characters included).
-pub(crate) fn is_ws(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '\u{200b}' | '\u{feff}' | '\u{00ad}' | '\u{200c}')
-}
-
 /// Collapses every run of whitespace to one space and trims the ends.
 pub(crate) fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -40,15 +35,6 @@ pub(crate) fn collapse_into(s: &str, out: &mut String) {
 pub(crate) fn trim_end_in_place(s: &mut String) {
     let t = s.trim_end().len();
     s.truncate(t);
-}
-
-/// Number of characters in `s`.
-pub(crate) fn char_len(s: &str) -> usize {
-    if s.is_ascii() {
-        s.len()
-    } else {
-        s.chars().count()
-    }
 }
 
 #[cfg(test)]

@@ -99,11 +99,10 @@ impl Walker<'_, '_> {
             }
             Tag::Img => {}
             // Cells join into their row's block.
-            Tag::Td | Tag::Th => {
-                if !self.buf.is_empty() && !self.buf.ends_with(' ') {
+            Tag::Td | Tag::Th
+                if !self.buf.is_empty() && !self.buf.ends_with(' ') => {
                     self.buf.push(' ');
                 }
-            }
             _ if tag.is_block() => {
                 self.flush();
                 self.blocks.push(id);
@@ -119,11 +118,10 @@ impl Walker<'_, '_> {
 
     fn leave(&mut self, id: u32, tag: Tag) {
         match tag {
-            Tag::Td | Tag::Th => {
-                if !self.buf.is_empty() && !self.buf.ends_with(' ') {
+            Tag::Td | Tag::Th
+                if !self.buf.is_empty() && !self.buf.ends_with(' ') => {
                     self.buf.push(' ');
                 }
-            }
             Tag::A => {
                 self.link_depth = self.link_depth.saturating_sub(1);
             }

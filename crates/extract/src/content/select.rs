@@ -68,10 +68,6 @@ const LINK_WEIGHT: f64 = 0.5;
 /// The most a boilerplate box costs its container, in characters.
 const BOILER_COST: f64 = 150.0;
 
-fn link_weight() -> f64 {
-    LINK_WEIGHT
-}
-
 fn value(b: &TextBlock, boiler: bool) -> f64 {
     let chars = b.chars as f64;
     if boiler {
@@ -82,9 +78,10 @@ fn value(b: &TextBlock, boiler: bool) -> f64 {
     }
     let ld = b.link_chars as f64 / chars.max(1.0);
     if ld > 0.5 {
-        return -chars * link_weight();
+        return -chars * LINK_WEIGHT;
     }
-    if b.chars < 25 {
+    let short = if b.kind == Kind::Cell { 10 } else { 25 };
+    if b.chars < short {
         return -3.0;
     }
     let punct = if has_sentence(&b.text) { 1.0 } else { 0.4 };
@@ -149,21 +146,6 @@ pub(crate) fn select(dom: &Dom<'_>, hints: &[Hint], t: &Tree, blocks: &[TextBloc
             best_score = score;
             best = id;
         }
-    }
-    if std::env::var_os("POLMON_EXTRACT_DEBUG").is_some() {
-        let mut ids: Vec<usize> = (0..n).filter(|&i| dom.node(i as u32).tag != Tag::Text).collect();
-        ids.sort_by(|a, b| sum[*b].partial_cmp(&sum[*a]).unwrap_or(std::cmp::Ordering::Equal));
-        for &i in ids.iter().take(8) {
-            let mut path = String::new();
-            let mut cur = i as u32;
-            for _ in 0..6 {
-                if cur == NONE { break; }
-                path.push_str(&format!("{:?}.{} < ", dom.tag(cur), dom.attr_raw(cur, "class").unwrap_or("").chars().take(30).collect::<String>()));
-                cur = dom.node(cur).parent;
-            }
-            eprintln!("{i} sum={:.0} pos={:.0} boiler={} hint={:?} {path}", sum[i], pos[i], t.boiler[i], hints[i]);
-        }
-        eprintln!("best={best}");
     }
     let ranges = with_siblings(dom, t, best, &sum, &chars, &links);
     let (lo, _) = ranges[0];
@@ -234,36 +216,4 @@ fn link_heavy_ancestor(dom: &Dom<'_>, owner: u32, container: u32, chars: &[u32],
         cur = dom.node(cur).parent;
     }
     false
-}
-
-#[cfg(test)]
-mod debug_tests {
-    #[test]
-    #[ignore]
-    fn dump_page() {
-        let Ok(path) = std::env::var("DUMP") else { return };
-        let bytes = std::fs::read(path).unwrap();
-        let src = String::from_utf8_lossy(&bytes);
-        let dom = crate::html::parse(&src);
-        let hints = crate::content::hints::hints(&dom);
-        let all = crate::content::blocks::linearise(&dom, &hints, 0, |h| h == crate::content::hints::Hint::Drop);
-        eprintln!("blocks: {}", all.len());
-        let t = super::tree(&dom, &hints, &all);
-        for b in all.iter().filter(|b| b.text.contains("Mechi")).take(2) {
-            let mut cur = b.owner; let mut path = String::new();
-            while cur != crate::html::NONE { path.push_str(&format!("{:?}.{}[{:?} {}] < ", dom.tag(cur), dom.attr_raw(cur, "class").unwrap_or("").chars().take(40).collect::<String>(), hints[cur as usize], t.boiler[cur as usize])); cur = dom.node(cur).parent; }
-            eprintln!("CHAIN {path}");
-        }
-        for b in all.iter().filter(|b| super::value(b, t.boiler[b.owner as usize]) < -20.0).take(30) { eprintln!("  {:?} {} boiler={} v={:.0} {}", b.kind, b.owner, t.boiler[b.owner as usize], super::value(b, t.boiler[b.owner as usize]), b.text.chars().take(60).collect::<String>()); }
-        for b in all.iter().take(0) { eprintln!("  {:?} {} {}", b.kind, b.owner, b.text.chars().take(60).collect::<String>()); }
-        let mut stack = vec![(0u32, 0usize)];
-        while let Some((id, d)) = stack.pop() {
-            let n = dom.node(id);
-            if n.tag != crate::html::Tag::Text && d < 9 {
-                eprintln!("{}{:?} {} #{} {:?} {}", " ".repeat(d), n.tag, dom.attr_raw(id, "class").unwrap_or(""), dom.attr_raw(id, "id").unwrap_or(""), hints[id as usize], dom.text_of(id).len());
-            }
-            let kids: Vec<u32> = dom.children(id).collect();
-            for k in kids.into_iter().rev() { stack.push((k, d + 1)); }
-        }
-    }
 }

@@ -109,18 +109,6 @@ impl<'a> Dom<'a> {
             cur = n.parent;
         }
     }
-
-    /// Whether `anc` is `id` or one of its ancestors.
-    pub(crate) fn is_within(&self, id: u32, anc: u32) -> bool {
-        let mut cur = id;
-        while cur != NONE && cur >= anc {
-            if cur == anc {
-                return true;
-            }
-            cur = self.nodes[cur as usize].parent;
-        }
-        false
-    }
 }
 
 /// Iterator over a node's children.

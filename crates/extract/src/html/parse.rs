@@ -247,11 +247,10 @@ impl<'a> Builder<'a> {
                 self.close_in_scope(Tag::Dt, &[Tag::Dl]);
                 self.close_in_scope(Tag::Dd, &[Tag::Dl]);
             }
-            Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6 => {
-                if self.nodes[self.current() as usize].tag.heading_level().is_some() {
+            Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6
+                if self.nodes[self.current() as usize].tag.heading_level().is_some() => {
                     self.pop();
                 }
-            }
             Tag::Tr => {
                 self.close_in_scope(Tag::Tr, &[]);
             }
@@ -259,11 +258,10 @@ impl<'a> Builder<'a> {
                 self.close_in_scope(Tag::Td, &[Tag::Tr]);
                 self.close_in_scope(Tag::Th, &[Tag::Tr]);
             }
-            Tag::Option => {
-                if self.nodes[self.current() as usize].tag == Tag::Option {
+            Tag::Option
+                if self.nodes[self.current() as usize].tag == Tag::Option => {
                     self.pop();
                 }
-            }
             Tag::A => self.close_in_scope(Tag::A, &[]),
             _ => {}
         }

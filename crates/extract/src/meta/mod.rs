@@ -22,6 +22,8 @@ pub(crate) struct Meta {
     pub(crate) language: Option<String>,
     pub(crate) site: Option<String>,
     pub(crate) canonical_url: Option<String>,
+    /// The original publisher named in metadata (the body's credit line is read later).
+    pub(crate) original_source: Option<String>,
 }
 
 const DATE_KEYS: &[&str] = &[
@@ -46,7 +48,8 @@ pub(crate) fn read(dom: &Dom<'_>, f: &Facts<'_>, base: Option<&str>) -> Meta {
         .canonical
         .as_deref()
         .and_then(|c| url::resolve(base_url.as_deref(), c))
-        .or_else(|| f.meta(&["og:url"]).and_then(|c| url::resolve(base_url.as_deref(), c)));
+        .or_else(|| f.meta(&["og:url"]).and_then(|c| url::resolve(base_url.as_deref(), c)))
+        .or_else(|| ld.url.as_deref().and_then(|c| url::resolve(base_url.as_deref(), c)));
     let page_url = base.map(String::from).or_else(|| canonical_url.clone());
     let site = f
         .meta(&["og:site_name", "application-name", "al:android:app_name"])
@@ -61,6 +64,10 @@ pub(crate) fn read(dom: &Dom<'_>, f: &Facts<'_>, base: Option<&str>) -> Meta {
         language: language(f, &ld),
         site,
         canonical_url,
+        original_source: f
+            .meta(&["original-source", "syndication-source", "dc.source", "citation_publisher"])
+            .map(String::from)
+            .or_else(|| ld.source.clone()),
     }
 }
 
