@@ -99,10 +99,7 @@ impl Walker<'_, '_> {
             }
             Tag::Img => {}
             // Cells join into their row's block.
-            Tag::Td | Tag::Th
-                if !self.buf.is_empty() && !self.buf.ends_with(' ') => {
-                    self.buf.push(' ');
-                }
+            Tag::Td | Tag::Th => self.cell_gap(),
             _ if tag.is_block() => {
                 self.flush();
                 self.blocks.push(id);
@@ -118,10 +115,7 @@ impl Walker<'_, '_> {
 
     fn leave(&mut self, id: u32, tag: Tag) {
         match tag {
-            Tag::Td | Tag::Th
-                if !self.buf.is_empty() && !self.buf.ends_with(' ') => {
-                    self.buf.push(' ');
-                }
+            Tag::Td | Tag::Th => self.cell_gap(),
             Tag::A => {
                 self.link_depth = self.link_depth.saturating_sub(1);
             }
@@ -137,6 +131,13 @@ impl Walker<'_, '_> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Cells join into their row's block, one space apart.
+    fn cell_gap(&mut self) {
+        if !self.buf.is_empty() && !self.buf.ends_with(' ') {
+            self.buf.push(' ');
         }
     }
 
