@@ -332,7 +332,13 @@ fn a_data_folder_from_a_newer_version_is_refused() {
 #[test]
 fn extract_and_analyze_and_similarity_commands_speak_their_contracts() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("a.html"), "<html><body><h1>Title here</h1><p>Body paragraph of the page.</p></body></html>").unwrap();
+    std::fs::write(
+        dir.path().join("a.html"),
+        "<html><body><nav><a href='/'>Home</a> <a href='/politics'>Politics</a></nav><article><h1>Title here</h1>\
+         <p>Body paragraph of the page, long enough to read as the article: the parliament met on Tuesday to vote on the budget.</p>\
+         <p>A second paragraph follows, with the reactions of the ministers and of the opposition parties to the vote.</p></article></body></html>",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("b.html.gz"), b"not gzip").unwrap();
     let out = run(Command::new(env!("CARGO_BIN_EXE_polmon")).args(["extract", "--format", "json"]).arg(dir.path()));
     assert_eq!(out.status.code(), Some(1), "one input failed");
