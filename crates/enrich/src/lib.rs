@@ -1,13 +1,61 @@
-//! Enrichment: language, entities with roles, quotes with speakers, topic categories.
+//! Enrichment of article text: language, named entities, their roles and canonical names.
 //!
-//! PLACEHOLDER INTERFACE: the real analyzer replaces this file. Pure: no I/O.
+//! Owns: language identification ([`lang`]), tokenization with code-point offsets
+//! ([`token`]) and sentences ([`sentences`]), the named-entity tagger, its span clean-up and
+//! its bundled models ([`ner`]), document-level consistency ([`propagate`]), role/title
+//! capture ([`roles`]) and one canonical name per entity ([`canonical`]). [`Analyzer`]
+//! runs them in that order.
+//!
+//! Does not own: quotes and speakers (`polmon-quotes`), topic categories and countries
+//! (`polmon-topics`); the [`Analysis`] it returns leaves those fields empty. Pure: no I/O,
+//! all data is compiled in.
+//!
+//! ```
+//! use polmon_enrich::{Analyzer, Document};
+//! let analyzer = Analyzer::new();
+//! let text = "Armenian Prime Minister Nikol Pashinian met the press in Paris. Pashinian said...";
+//! let analysis = analyzer.analyze(&Document { title: None, text, lang_hint: None });
+//! assert_eq!(analysis.language.as_ref().unwrap().code, "en");
+//! let first = &analysis.entities[0];
+//! assert_eq!((first.text.as_str(), first.role.as_deref()), ("Nikol Pashinian", Some("Armenian Prime Minister")));
+//! let last = analysis.entities.iter().find(|e| e.text == "Pashinian").unwrap();
+//! assert_eq!(last.canonical, "Nikol Pashinian");
+//! ```
+#![deny(missing_docs)]
 
-use polmon_model::{Analysis, CategoryMatch};
+pub mod canonical;
+mod error;
+pub mod lang;
+pub mod ner;
+pub mod propagate;
+pub mod roles;
+pub mod sentences;
+pub mod token;
+
+pub use error::EnrichError;
+
+use polmon_model::{Analysis, EntityMention, EntityType};
+
+use ner::gazetteer::Gazetteers;
+use ner::model::Model;
+
+/// The bundled English model (see README: trained on WikiANN en + GUM, never on CoNLL).
+pub const MODEL_EN: &[u8] = include_bytes!("../data/model/en.pmner");
+/// The bundled French model (WikiANN fr + Europeana French newspapers).
+pub const MODEL_FR: &[u8] = include_bytes!("../data/model/fr.pmner");
+/// Country names, capitals and short forms (GeoNames, iso-codes; see NOTICE).
+pub const COUNTRIES: &str = include_str!("../data/gazetteer/country.txt");
+/// Nationality and group words ("French", "Iraqis"), written for this crate.
+pub const DEMONYMS: &str = include_str!("../data/lexicon/demonyms.txt");
+/// Words seen in lowercase in the training text (see `training/prepare.py`).
+pub const COMMON_WORDS: &str = include_str!("../data/lexicon/lowercase.txt");
+/// Other place names (GeoNames; see NOTICE).
+pub const LOCATIONS: &str = include_str!("../data/gazetteer/location.txt");
 
 /// One text to analyse.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Document<'a> {
-    /// The headline, used for language and categories (offsets never point into it).
+    /// The headline, used for language detection (offsets never point into it).
     pub title: Option<&'a str>,
     /// The body; all offsets in the [`Analysis`] are code points into this text.
     pub text: &'a str,
@@ -15,44 +63,129 @@ pub struct Document<'a> {
     pub lang_hint: Option<&'a str>,
 }
 
-/// Why an analyzer could not be built.
-#[derive(Debug, thiserror::Error)]
-pub enum EnrichError {
-    /// A category rule file is malformed.
-    #[error("category rules, line {line}: {message}")]
-    Rules {
-        /// 1-based line.
-        line: usize,
-        /// What is wrong.
-        message: String,
-    },
+/// An entity mention over tokens, before it becomes an [`EntityMention`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    /// First token.
+    pub first: usize,
+    /// One past the last token.
+    pub last: usize,
+    /// Entity type.
+    pub kind: EntityType,
+    /// Role found in the text, if any.
+    pub role: Option<String>,
 }
 
-/// Holds lexicons, gazetteers and category rules; build once, share across threads.
-#[derive(Debug, Default)]
-pub struct Analyzer {}
+/// Holds the detector, gazetteer and tagger models; build once, share across threads.
+pub struct Analyzer {
+    detector: lang::LanguageDetector,
+    gazetteer: Gazetteers,
+    en: Model,
+    fr: Model,
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer")
+            .field("en_features", &self.en.len())
+            .field("fr_features", &self.fr.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl Analyzer {
-    /// An analyzer with the bundled lexicons and category rules.
+    /// An analyzer with the bundled models and gazetteer.
     pub fn new() -> Self {
-        Analyzer {}
+        Self::with_models(MODEL_EN, MODEL_FR).expect("bundled models are valid")
     }
 
-    /// Analyses one document.
+    /// An analyzer with other model files (the format of [`ner::model`]).
+    pub fn with_models(en: &[u8], fr: &[u8]) -> Result<Self, EnrichError> {
+        Ok(Analyzer {
+            detector: lang::LanguageDetector::new(),
+            gazetteer: Gazetteers::bundled(),
+            en: Model::from_bytes(en)?,
+            fr: Model::from_bytes(fr)?,
+        })
+    }
+
+    /// The tagger model used for a language: French for fr/es/it/pt, English otherwise.
+    fn model_for(&self, lang: &str) -> &Model {
+        match lang {
+            "fr" | "es" | "it" | "pt" => &self.fr,
+            _ => &self.en,
+        }
+    }
+
+    /// Analyses one document: language, then entities with roles and canonical names.
     pub fn analyze(&self, doc: &Document<'_>) -> Analysis {
-        let text = format!("{} {}", doc.title.unwrap_or(""), doc.text).to_lowercase();
-        let mut categories = Vec::new();
-        for (name, words) in [
-            ("diplomacy", &["diplomat", "ambassad", "minist"][..]),
-            ("elections", &["élection", "election", "vote", "scrutin"][..]),
-            ("economy", &["économ", "econom", "budget"][..]),
-        ] {
-            let score = words.iter().map(|w| text.matches(w).count()).sum::<usize>() as f32;
-            if score > 0.0 {
-                categories.push(CategoryMatch { name: name.into(), score });
+        let language = match doc.title {
+            Some(t) => self.detector.detect(&format!("{t}\n{}", doc.text), doc.lang_hint),
+            None => self.detector.detect(doc.text, doc.lang_hint),
+        };
+        let code = language.as_ref().map_or("en", |g| g.code.as_str());
+        let tokens = token::tokenize(doc.text);
+        let mut spans = self.entity_spans(&tokens, code);
+        propagate::propagate(&tokens, &mut spans);
+        roles::attach(&tokens, &mut spans);
+        let canon = canonical::canonicals(&tokens, &spans);
+        let entities = spans
+            .iter()
+            .zip(canon)
+            .map(|(s, canonical)| {
+                let (a, b) = (&tokens[s.first], &tokens[s.last - 1]);
+                EntityMention {
+                    text: doc.text[a.byte_start..b.byte_end].to_string(),
+                    start: a.start,
+                    end: b.end,
+                    entity_type: s.kind,
+                    canonical,
+                    role: s.role.clone(),
+                }
+            })
+            .collect();
+        Analysis { language, entities, ..Default::default() }
+    }
+
+    /// Tags the tokens sentence by sentence and returns the entity spans in text order.
+    pub fn entity_spans(&self, tokens: &[token::Token<'_>], lang: &str) -> Vec<Span> {
+        let model = self.model_for(lang);
+        let lowercase_splits = matches!(lang, "en" | "de" | "nl");
+        let mut out = Vec::new();
+        let mut words: Vec<&str> = Vec::new();
+        for (a, b) in sentences::sentences(tokens) {
+            words.clear();
+            words.extend(tokens[a..b].iter().map(|t| t.text));
+            let labels = ner::tagger::tag(model, &self.gazetteer, &words);
+            for (s, e, k) in ner::tagger::spans(&labels) {
+                let kind = match k {
+                    0 => EntityType::Person,
+                    1 => EntityType::Organization,
+                    _ => EntityType::Location,
+                };
+                for (s, e, kind) in ner::cleanup::clean(&words, s, e, kind, &self.gazetteer, lowercase_splits) {
+                    out.push(Span { first: a + s, last: a + e, kind, role: None });
+                }
             }
         }
-        categories.sort_by(|a, b| b.score.total_cmp(&a.score));
-        Analysis { categories, ..Default::default() }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn analyzer_is_send_and_sync() {
+        assert_send_sync::<Analyzer>();
     }
 }

@@ -1,0 +1,225 @@
+//! One canonical name per entity within a document.
+//!
+//! People: honorifics are dropped ("Mr. Blinken" → "Blinken"); full names that share a
+//! surname and whose first names are close ("Antony"/"Anthony", "J."/"Joe") are one person,
+//! named by their most frequent full form (the first written on a tie); a lone surname or given name joins the person it
+//! belongs to. Organisations and places: a leading article and a possessive are dropped, and
+//! an acronym next to its long form in parentheses takes the acronym as canonical.
+
+use std::collections::HashMap;
+
+use crate::token::Token;
+use crate::Span;
+use polmon_model::EntityType;
+
+const HONORIFICS: &[&str] = &[
+    "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "m.", "mme", "mme.", "mlle", "sir",
+    "dame", "herr", "frau", "sr.", "sra.", "sig.", "prof.", "pan", "pani",
+];
+const ARTICLES: &[&str] = &["the", "le", "la", "les", "l'", "l’", "der", "die", "das", "el", "il"];
+
+/// Words of a span with honorifics/articles and trailing possessives removed.
+fn words<'a>(tokens: &'a [Token<'a>], s: &Span) -> Vec<&'a str> {
+    let mut w: Vec<&str> = tokens[s.first..s.last].iter().map(|t| t.text).collect();
+    let strip: &[&str] = if s.kind == EntityType::Person { HONORIFICS } else { ARTICLES };
+    while w.len() > 1 && strip.contains(&w[0].to_lowercase().as_str()) {
+        w.remove(0);
+    }
+    while w.len() > 1 && matches!(w[w.len() - 1], "'s" | "’s" | "'" | "’") {
+        w.pop();
+    }
+    w
+}
+
+fn join(tokens: &[Token<'_>], s: &Span, w: &[&str]) -> String {
+    // rebuild with the original spacing between kept tokens
+    let toks = &tokens[s.first..s.last];
+    let mut out = String::new();
+    let mut prev_end: Option<usize> = None;
+    for t in toks.iter().filter(|t| w.iter().any(|x| std::ptr::eq(*x, t.text))) {
+        if let Some(e) = prev_end {
+            if e < t.byte_start {
+                out.push(' ');
+            }
+        }
+        out.push_str(t.text);
+        prev_end = Some(t.byte_end);
+    }
+    out
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let sub = prev[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = sub.min(prev[j] + 1).min(cur[j - 1] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+fn same_given_name(a: &str, b: &str) -> bool {
+    let (la, lb) = (a.to_lowercase(), b.to_lowercase());
+    let (ia, ib) = (la.trim_end_matches('.'), lb.trim_end_matches('.'));
+    if la == lb {
+        return true;
+    }
+    // an initial matches a name starting with it
+    if (la.ends_with('.') && ia.chars().count() == 1 && lb.starts_with(ia))
+        || (lb.ends_with('.') && ib.chars().count() == 1 && la.starts_with(ib))
+    {
+        return true;
+    }
+    let longest = la.chars().count().max(lb.chars().count());
+    longest >= 4 && edit_distance(&la, &lb) <= if longest >= 6 { 2 } else { 1 }
+}
+
+/// One person: key words, form -> (count, first mention), first mention.
+type Cluster<'a> = (Vec<&'a str>, HashMap<String, (usize, usize)>, usize);
+
+/// The canonical name of every span, in order.
+pub fn canonicals(tokens: &[Token<'_>], spans: &[Span]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(spans.len());
+    let forms: Vec<Vec<&str>> = spans.iter().map(|s| words(tokens, s)).collect();
+    // people: cluster full names
+    let mut clusters: Vec<Cluster<'_>> = Vec::new();
+    let mut cluster_of: Vec<Option<usize>> = vec![None; spans.len()];
+    for (k, s) in spans.iter().enumerate() {
+        if s.kind != EntityType::Person || forms[k].len() < 2 {
+            continue;
+        }
+        let w = &forms[k];
+        let form = join(tokens, s, w);
+        let found = clusters.iter().position(|(key, _, _)| {
+            key.last().map(|x| x.to_lowercase()) == w.last().map(|x| x.to_lowercase())
+                && same_given_name(key[0], w[0])
+        });
+        let c = match found {
+            Some(c) => c,
+            None => {
+                clusters.push((w.clone(), HashMap::new(), k));
+                clusters.len() - 1
+            }
+        };
+        clusters[c].1.entry(form).or_insert((0, k)).0 += 1;
+        cluster_of[k] = Some(c);
+    }
+    let best: Vec<String> = clusters
+        .iter()
+        .map(|(_, counts, _)| {
+            // most frequent form; on a tie the first one written (articles name people in full first)
+            let mut v: Vec<(&String, &(usize, usize))> = counts.iter().collect();
+            v.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.1 .1.cmp(&b.1 .1)));
+            v[0].0.clone()
+        })
+        .collect();
+    // acronyms in parentheses: "Long Name (ACRO)" or "ACRO (Long Name)"
+    let mut acronym_of: HashMap<String, String> = HashMap::new();
+    for k in 0..spans.len().saturating_sub(1) {
+        let (a, b) = (&spans[k], &spans[k + 1]);
+        if a.kind == EntityType::Person || b.kind == EntityType::Person {
+            continue;
+        }
+        let between: Vec<&str> = tokens[a.last..b.first].iter().map(|t| t.text).collect();
+        if between != ["("] || tokens.get(b.last).map(|t| t.text) != Some(")") {
+            continue;
+        }
+        let (fa, fb) = (join(tokens, a, &forms[k]), join(tokens, b, &forms[k + 1]));
+        for (short, long) in [(&fa, &fb), (&fb, &fa)] {
+            let initials: String = long
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+                .filter_map(|w| w.chars().next())
+                .collect();
+            if short.chars().count() >= 2 && short.chars().all(|c| c.is_uppercase() || c == '.') && initials == short.replace('.', "") {
+                acronym_of.insert(long.clone(), short.clone());
+            }
+        }
+    }
+    for (k, s) in spans.iter().enumerate() {
+        let w = &forms[k];
+        let form = join(tokens, s, w);
+        let name = if let Some(c) = cluster_of[k] {
+            best[c].clone()
+        } else if s.kind == EntityType::Person && w.len() == 1 {
+            // a lone surname (or given name) joins the most frequent matching person
+            let lw = w[0].to_lowercase();
+            let mut cands: Vec<(usize, usize)> = clusters
+                .iter()
+                .enumerate()
+                .filter(|(_, (key, _, _))| {
+                    key.last().is_some_and(|x| x.to_lowercase() == lw)
+                        || (key.len() >= 2 && key[0].to_lowercase() == lw)
+                })
+                .map(|(c, (_, counts, first))| (c, counts.values().map(|x| x.0).sum::<usize>() * 1000 + 999 - (*first).min(999)))
+                .collect();
+            cands.sort_by_key(|x| std::cmp::Reverse(x.1));
+            cands.first().map_or(form, |(c, _)| best[*c].clone())
+        } else {
+            acronym_of.get(&form).cloned().unwrap_or(form)
+        };
+        out.push(name);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::tokenize;
+
+    fn spans_for(toks: &[Token<'_>], names: &[(&str, EntityType)]) -> Vec<Span> {
+        let mut spans = Vec::new();
+        let mut from = 0;
+        for (name, kind) in names {
+            let words: Vec<&str> = tokenize(name).iter().map(|t| t.text).collect();
+            let i = (from..toks.len())
+                .find(|&i| toks[i..].iter().take(words.len()).map(|t| t.text).eq(words.iter().copied()))
+                .unwrap();
+            spans.push(Span { first: i, last: i + words.len(), kind: *kind, role: None });
+            from = i + words.len();
+        }
+        spans
+    }
+
+    #[test]
+    fn merges_variants_of_one_person() {
+        use EntityType::Person;
+        let text = "Antony Blinken came. Blinken told reporters. Antony Blinken ate. With Stéphane Séjourné, Anthony Blinken will talk. Mr. Blinken left. Séjourné stayed.";
+        let toks = tokenize(text);
+        let spans = spans_for(&toks, &[
+            ("Antony Blinken", Person), ("Blinken", Person), ("Antony Blinken", Person),
+            ("Stéphane Séjourné", Person), ("Anthony Blinken", Person), ("Mr. Blinken", Person), ("Séjourné", Person),
+        ]);
+        let c = canonicals(&toks, &spans);
+        assert_eq!(c, ["Antony Blinken", "Antony Blinken", "Antony Blinken", "Stéphane Séjourné", "Antony Blinken", "Antony Blinken", "Stéphane Séjourné"]);
+    }
+
+    #[test]
+    fn different_people_with_one_surname_stay_apart() {
+        use EntityType::Person;
+        let text = "Joe Biden met Hunter Biden.";
+        let toks = tokenize(text);
+        let c = canonicals(&toks, &spans_for(&toks, &[("Joe Biden", Person), ("Hunter Biden", Person)]));
+        assert_eq!(c, ["Joe Biden", "Hunter Biden"]);
+    }
+
+    #[test]
+    fn acronyms_and_articles() {
+        use EntityType::Organization;
+        let text = "He went to UNESCO (United Nations Educational, Scientific and Cultural Organization) and the NATO summit.";
+        let toks = tokenize(text);
+        let spans = spans_for(&toks, &[
+            ("UNESCO", Organization),
+            ("United Nations Educational, Scientific and Cultural Organization", Organization),
+            ("the NATO", Organization),
+        ]);
+        let c = canonicals(&toks, &spans);
+        assert_eq!(c, ["UNESCO", "UNESCO", "NATO"]);
+    }
+}

@@ -1,0 +1,235 @@
+//! Span clean-up after tagging: names do not run across brackets, commas, numbers or
+//! verbs, and do not end in a possessive.
+//!
+//! A tagged span is cut at such tokens; each piece keeps the span's type unless it is a
+//! country or capital name (always a location) or made only of demonyms ("other"); pieces without a
+//! capitalised word are dropped, and pieces lose connector words at their ends. A title at
+//! the front of a piece is cut off and what follows is a person; a title alone is dropped.
+//! A lone common word capitalised only because it starts a sentence or sits in an
+//! all-capitals line is dropped.
+
+use polmon_model::EntityType;
+
+use super::gazetteer::Gazetteers;
+
+/// Words that may sit inside a name in lowercase ("Bank of England", "Charles de Gaulle").
+const CONNECTORS: &[&str] = &[
+    "of", "the", "and", "for", "on", "upon", "de", "du", "des", "la", "le", "les", "d'", "d’",
+    "l'", "l’", "von", "van", "der", "den", "y", "al", "el", "bin", "ben", "da", "di", "del",
+    "della", "do", "dos", "et", "en", "à", "au", "aux", "sur", "zu", "zum", "&",
+];
+
+/// Connectors that never sit inside a person's name ("Macron and Minister ...").
+const NOT_IN_PERSON: &[&str] = &["and", "et", "und", "&", "of", "the", "for", "on", "upon", "en", "sur", "à", "au", "aux"];
+
+fn splits_kind(w: &str, lowercase_splits: bool, kind: EntityType) -> bool {
+    splits(w, lowercase_splits) || (kind == EntityType::Person && NOT_IN_PERSON.contains(&w.to_lowercase().as_str()))
+}
+
+fn splits(w: &str, lowercase_splits: bool) -> bool {
+    let has_alpha = w.chars().any(char::is_alphabetic);
+    if !has_alpha {
+        // punctuation and numbers; keep "&" and "-" inside names
+        return !matches!(w, "&" | "-" | "." | "–");
+    }
+    if matches!(w, "'s" | "’s" | "'" | "’") {
+        return true;
+    }
+    let first_lower = w.chars().next().is_some_and(char::is_lowercase);
+    lowercase_splits && first_lower && !CONNECTORS.contains(&w.to_lowercase().as_str())
+}
+
+fn capitalised(w: &str) -> bool {
+    w.chars().next().is_some_and(|c| c.is_uppercase())
+}
+
+/// Strips a title from the front of a span: "President Joe Biden" → "Joe Biden" (a person),
+/// "Armed Forces Sébastien Lecornu" after "Minister of the" → "Sébastien Lecornu",
+/// "French Minister" → nothing. Returns the new start and kind, or `None` to drop the span.
+fn strip_title(words: &[&str], a: usize, b: usize, kind: EntityType) -> Option<(usize, EntityType)> {
+    use crate::roles::{title_word, TitleWord};
+    if let Some((_, rest)) = inner_title(words, a, b) {
+        return rest.map(|k| (k, EntityType::Person));
+    }
+    // a title just before the span ("Minister of the | Armed Forces ...")
+    let mut j = a;
+    while j > 0 && a - j < 3 && CONNECTORS.contains(&words[j - 1].to_lowercase().as_str()) {
+        j -= 1;
+    }
+    let mut title = j < a && j > 0 && title_word(words[j - 1]) == TitleWord::Title;
+    let mut k = a;
+    while k < b {
+        match title_word(words[k]) {
+            TitleWord::Title => title = true,
+            TitleWord::Part => {}
+            TitleWord::No => break,
+        }
+        k += 1;
+    }
+    if !title || k == a {
+        return Some((a, kind));
+    }
+    // do not leave a connector at the front of the name
+    while k < b && CONNECTORS.contains(&words[k].to_lowercase().as_str()) {
+        k += 1;
+    }
+    if k == b {
+        return None;
+    }
+    Some((k, EntityType::Person))
+}
+
+/// A title inside a span after a name ("NATO Secretary General Jens Stoltenberg"):
+/// returns the end of the leading name and the start of the person after the title, if any.
+fn inner_title(words: &[&str], a: usize, b: usize) -> Option<(usize, Option<usize>)> {
+    use crate::roles::{title_word, TitleWord};
+    let t = (a + 1..b).find(|&i| title_word(words[i]) == TitleWord::Title)?;
+    if (a..t).any(|i| title_word(words[i]) != TitleWord::No || !capitalised(words[i])) {
+        return None;
+    }
+    let mut k = t;
+    while k < b && title_word(words[k]) != TitleWord::No {
+        k += 1;
+    }
+    Some((t, (k < b).then_some(k)))
+}
+
+/// Cleans one span `[a, b)` over `words`; returns the pieces with their types.
+/// `lowercase_splits`: a lowercase word (other than a connector) ends a name, as in
+/// English; French names keep lowercase words ("Assemblée nationale").
+pub fn clean(
+    words: &[&str],
+    a: usize,
+    b: usize,
+    kind: EntityType,
+    lists: &Gazetteers,
+    lowercase_splits: bool,
+) -> Vec<(usize, usize, EntityType)> {
+    let mut out = Vec::new();
+    let upper = super::features::mostly_upper(words);
+    let mut i = a;
+    while i < b {
+        while i < b && splits_kind(words[i], lowercase_splits, kind) {
+            i += 1;
+        }
+        let mut j = i;
+        while j < b && !splits_kind(words[j], lowercase_splits, kind) {
+            j += 1;
+        }
+        // trim connectors and dashes at the ends
+        let (mut s, mut e) = (i, j);
+        while s < e && (CONNECTORS.contains(&words[s].to_lowercase().as_str()) || !words[s].chars().any(char::is_alphanumeric)) {
+            s += 1;
+        }
+        while e > s && (CONNECTORS.contains(&words[e - 1].to_lowercase().as_str()) || !words[e - 1].chars().any(char::is_alphanumeric)) {
+            e -= 1;
+        }
+        if let Some((name_end, _)) = inner_title(words, s, e) {
+            // the affiliation before the title keeps the span's type ("NATO", "US")
+            out.extend(clean(words, s, name_end, kind, lists, lowercase_splits));
+        }
+        let (s, k0) = match strip_title(words, s, e, kind) {
+            Some(x) => x,
+            None => {
+                i = j;
+                continue;
+            }
+        };
+        // a lone common word capitalised only by its position ("Attendance : 200", "SOCCER -")
+        let position_cap = s == 0 || upper || matches!(words[s - 1], "." | "!" | "?" | ":" | "-" | "\"" | "“");
+        let lone_common = e == s + 1 && position_cap && lists.common.contains(&words[s].to_lowercase());
+        if k0 == EntityType::Person && kind != EntityType::Person {
+            // a title made the rest a person: clean it again with the person rules
+            out.extend(clean(words, s, e, EntityType::Person, lists, lowercase_splits));
+            i = j;
+            continue;
+        }
+        // only title words ("Armenian Prime", "Foreign Affairs"): not a name
+        let only_title_words = s < e
+            && words[s..e].iter().all(|w| crate::roles::title_word(w) != crate::roles::TitleWord::No)
+            && !lists.all_demonyms(&words[s..e].iter().map(|w| w.to_lowercase()).collect::<Vec<_>>());
+        if s < e && !lone_common && !only_title_words && words[s..e].iter().any(|w| capitalised(w)) {
+            let lower: Vec<String> = words[s..e].iter().map(|w| w.to_lowercase()).collect();
+            let whole_country = {
+                let m = lists.country.mark(&lower);
+                m.first() == Some(&super::gazetteer::GazMark::Begin)
+                    && m[1..].iter().all(|x| *x == super::gazetteer::GazMark::Inside)
+            };
+            let k = if lists.all_demonyms(&lower) {
+                EntityType::Other
+            } else if whole_country {
+                EntityType::Location
+            } else {
+                k0
+            };
+            out.push((s, e, k));
+        }
+        i = j;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ner::gazetteer::Gazetteer;
+    use EntityType::{Location, Organization, Person};
+
+    fn lists() -> Gazetteers {
+        Gazetteers {
+            country: Gazetteer::from_lines("Yugoslavia\nUS\n"),
+            common: ["attendance".to_string()].into_iter().collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn cuts_at_brackets_numbers_and_possessives() {
+        let lists = lists();
+        let w = ["Red", "Star", "(", "Yugoslavia", ")", "beat", "Dinamo"];
+        let got = clean(&w, 0, 7, Organization, &lists, true);
+        assert_eq!(got, [(0, 2, Organization), (3, 4, Location), (6, 7, Organization)]);
+        let w = ["Sussex", "363", "Shearer", "'s"];
+        assert_eq!(clean(&w, 0, 2, Organization, &lists, true), [(0, 1, Organization)]);
+        assert_eq!(clean(&w, 2, 4, Person, &lists, true), [(2, 3, Person)]);
+        let w = ["Bank", "of", "England"];
+        assert_eq!(clean(&w, 0, 3, Organization, &lists, true), [(0, 3, Organization)]);
+    }
+
+    #[test]
+    fn lowercase_words_split_english_names_only() {
+        let lists = lists();
+        let w = ["Assemblée", "nationale", ",", "Paris"];
+        assert_eq!(clean(&w, 0, 2, Organization, &lists, false), [(0, 2, Organization)]);
+        assert_eq!(clean(&w, 0, 2, Organization, &lists, true), [(0, 1, Organization)]);
+    }
+
+    #[test]
+    fn titles_are_cut_off_and_the_rest_is_a_person() {
+        let lists = lists();
+        let w = ["President", "Joe", "Biden", "and", "French", "Minister", "of", "the", "Armed", "Forces", "Sébastien", "Lecornu"];
+        assert_eq!(clean(&w, 0, 3, Organization, &lists, true), [(1, 3, Person)]);
+        assert_eq!(clean(&w, 4, 6, Location, &lists, true), []);
+        assert_eq!(clean(&w, 8, 12, Organization, &lists, true), [(10, 12, Person)]);
+        let w = ["NATO", "Secretary", "General", "Jens", "Stoltenberg", "and", "US", "Secretary", "of", "State"];
+        assert_eq!(clean(&w, 0, 5, Organization, &lists, true), [(0, 1, Organization), (3, 5, Person)]);
+        assert_eq!(clean(&w, 6, 10, Organization, &lists, true), [(6, 7, Location)]);
+        let w = ["President", "Emmanuel", "Macron", "and", "Minister", "of", "the"];
+        assert_eq!(clean(&w, 0, 7, Organization, &lists, true), [(1, 3, Person)]);
+        assert_eq!(clean(&w, 1, 5, Person, &lists, true), [(1, 3, Person)]);
+        let w = ["Armenian", "Prime", "Minister", "Nikol", "Pashinian"];
+        assert_eq!(clean(&w, 0, 2, Organization, &lists, true), []);
+        // names that start with a modifier are not titles
+        let w = ["National", "Rally", "and", "General", "Motors"];
+        assert_eq!(clean(&w, 0, 2, Organization, &lists, true), [(0, 2, Organization)]);
+        assert_eq!(clean(&w, 3, 5, Organization, &lists, true), [(3, 5, Organization)]);
+    }
+
+    #[test]
+    fn lone_common_word_at_a_line_start_is_dropped() {
+        let lists = lists();
+        let w = ["Attendance", ":", "200", "and", "Attendance"];
+        assert_eq!(clean(&w, 0, 1, Organization, &lists, true), []);
+        assert_eq!(clean(&w, 4, 5, Organization, &lists, true), [(4, 5, Organization)]);
+    }
+}
