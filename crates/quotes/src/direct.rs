@@ -1,0 +1,407 @@
+//! Direct quotes: which quoted regions are quotations, and who speaks them.
+//!
+//! A region is a quotation when it stands on its own (starts a paragraph or follows
+//! punctuation), when a cue follows it, or when it is long enough to be more than a scare
+//! quote or a title. Its cue is looked for after it ("“…,” said X", "“…” in Kyiv, the same
+//! source told AFP"), then before it in its sentence ("X told reporters: “…”", the second half
+//! of a split quote), then — for a fragment inside a sentence — the sentence's subject speaks.
+//! A short fragment woven into the writer's own sentence ("to provoke “a surge”") is reported
+//! speech that borrows a few words: it is returned with `direct: false`, and only when
+//! someone is said to speak it.
+//! A region with no cue at all takes the speaker of its neighbour in the paragraph or of the
+//! last quote of the paragraphs just before (the quote goes on).
+
+use crate::lexicon;
+use crate::marks::{is_quote_char, Region};
+use crate::names::Mention;
+use crate::speaker::{self, Cue, Phrase, Speaker};
+use crate::text::{Doc, Kind};
+use crate::{Attributed, Options};
+
+/// How a region was attributed.
+struct Found {
+    region: usize,
+    /// False for a short fragment woven into the writer's sentence (a partial quote).
+    direct: bool,
+    cue: Option<Cue>,
+    phrase: Option<Phrase>,
+}
+
+pub(crate) fn find(doc: &Doc, mentions: &[Mention], lang: &str, opts: &Options, used_cues: &mut Vec<usize>) -> Vec<Attributed> {
+    let mut found: Vec<Found> = Vec::new();
+    for (ri, r) in doc.regions.iter().enumerate() {
+        let words = doc.tokens[doc.tok_at(r.start)..doc.tok_at(r.end)].iter().filter(|t| t.is_word()).count();
+        if words == 0 {
+            continue;
+        }
+        let open_tok = doc.tok_at(r.open);
+        let embedded = open_tok > 0
+            && doc.tokens[open_tok - 1].para == doc.tokens[open_tok].para
+            && doc.tokens[open_tok - 1].is_word()
+            && !doc.tokens[open_tok - 1].quoted;
+        let after = if r.closed { cue_after(doc, ri, r, lang) } else { None };
+        let keep = !embedded || after.is_some() || words >= opts.min_embedded_words || introduces(doc, open_tok);
+        if title_like(doc, r, embedded) || markup_or_code(doc, r) {
+            continue;
+        }
+        let cue = after.or_else(|| cue_before(doc, ri, r, lang)).or_else(|| cue_from_colon(doc, r, lang));
+        let phrase = cue.as_ref().and_then(|c| c.speaker).or_else(|| if embedded { subject(doc, open_tok) } else { None });
+        if !keep && phrase.is_none() {
+            continue; // a scare quote nobody is said to have spoken
+        }
+        found.push(Found { region: ri, direct: keep, cue, phrase });
+    }
+    // Resolve in text order so "the same source" and pronouns see what came before.
+    let mut out: Vec<Attributed> = Vec::with_capacity(found.len());
+    let mut previous: Option<Speaker> = None;
+    let mut speakers: Vec<Option<Speaker>> = Vec::with_capacity(found.len());
+    for f in &found {
+        let s = f.phrase.map(|p| speaker::resolve(doc, p, mentions, previous.as_ref()));
+        if s.is_some() {
+            previous = s.clone();
+        }
+        speakers.push(s);
+    }
+    // Regions without a cue: the neighbour in the paragraph, else the quote before.
+    for i in 0..found.len() {
+        if speakers[i].is_some() {
+            continue;
+        }
+        let para = para_of(doc, &doc.regions[found[i].region]);
+        let next = (i + 1..found.len()).find(|&j| speakers[j].is_some() && found[j].cue.is_some()).filter(|&j| para_of(doc, &doc.regions[found[j].region]) == para && no_words_between(doc, &doc.regions[found[i].region], &doc.regions[found[j].region]));
+        let prev = (0..i).rev().find(|&j| speakers[j].is_some()).filter(|&j| para - para_of(doc, &doc.regions[found[j].region]) <= opts.carry_paragraphs);
+        if let Some(j) = next.or(prev) {
+            speakers[i] = speakers[j].clone();
+        }
+    }
+    for (f, s) in found.iter().zip(speakers) {
+        let r = &doc.regions[f.region];
+        if let Some(c) = f.cue.as_ref().filter(|_| f.direct) {
+            used_cues.push(c.verb);
+        }
+        out.push(Attributed::new(doc, r.start, r.end, s, f.cue.as_ref().map(|c| c.text.clone()), f.direct));
+    }
+    out
+}
+
+fn para_of(doc: &Doc, r: &Region) -> usize {
+    doc.tokens[doc.tok_at(r.open)].para
+}
+
+fn no_words_between(doc: &Doc, a: &Region, b: &Region) -> bool {
+    doc.tokens[doc.tok_at(a.outer_end)..doc.tok_at(b.open)].iter().all(|t| !t.is_word())
+}
+
+/// A cue after the closing mark, in the same sentence: "“…,” he said", "“…,” said X",
+/// "“…” in Kyiv, the same source told AFP." After a full stop inside the quote the next
+/// sentence must be nothing but the attribution ("“….” Smith said.").
+fn cue_after(doc: &Doc, ri: usize, r: &Region, lang: &str) -> Option<Cue> {
+    let toks = &doc.tokens;
+    let first = doc.tok_at(r.outer_end);
+    if first >= toks.len() || toks[first].para != toks[first - 1].para {
+        return None;
+    }
+    let next_open = doc.regions.get(ri + 1).map_or(toks.len(), |n| doc.tok_at(n.open));
+    let new_sentence = doc.sentence[first] != doc.sentence[first - 1];
+    let sentence_end = doc.sentence_end(first).min(next_open);
+    let limit = if new_sentence { 6 } else { 20 };
+    // "“…” ― Sonya Herridge": a dash and a name closing the paragraph.
+    if matches!(toks[first].kind, Kind::Punct('―' | '—' | '–' | '-')) {
+        let a = first + 1;
+        let mut b = a;
+        while b < toks.len() && toks[b].para == toks[first].para && toks[b].is_word() && b - a < 6 {
+            b += 1;
+        }
+        let closes_par = b >= toks.len() || toks[b].para != toks[first].para || (toks[b].kind == Kind::Punct('.') && (b + 1 >= toks.len() || toks[b + 1].para != toks[first].para));
+        if b > a && toks[a].cap && closes_par {
+            return Some(Cue { verb: first, text: doc.tok_text(first, first + 1), speaker: Some(Phrase { a, b }) });
+        }
+    }
+    let mut i = first;
+    while i < sentence_end && i - first <= limit {
+        if let Some(mut cue) = speaker::cue_at(doc, i, first, sentence_end, lang) {
+            cue.speaker?;
+            // The phrase right after the quote: "“…,” Scott Pruitt, the attorney general, said".
+            if i > first {
+                if let Some(p) = speaker::phrase_forward(doc, first, sentence_end) {
+                    cue.speaker = Some(p);
+                }
+            }
+            let p = cue.speaker?;
+            // A cue far from the quote must end the sentence: "…, the source told AFP."
+            let rest = sentence_end - cue.verb;
+            let far = p.a.min(cue.verb) - first > 3;
+            if (far || new_sentence) && rest > 5 {
+                return None;
+            }
+            if far && !preceded_by_comma(doc, p) {
+                return None;
+            }
+            return Some(cue);
+        }
+        i += 1;
+    }
+    unlisted_verb(doc, r, first, sentence_end)
+}
+
+/// "“…,” he surmised." / "“…!” beamed Donald Hartley.": a quote ending in a comma, `?` or
+/// `!`, then a speaker and one verb (or a verb and a name) closing the sentence — the verb
+/// need not be in the cue list.
+fn unlisted_verb(doc: &Doc, r: &Region, first: usize, end: usize) -> Option<Cue> {
+    let toks = &doc.tokens;
+    let before_close = if r.closed { doc.chars[..r.outer_end - 1].iter().rev().find(|c| !c.is_whitespace()) } else { None };
+    if !matches!(before_close, Some(',' | '?' | '!')) {
+        return None;
+    }
+    let verb_like = |k: usize| {
+        let t = &toks[k];
+        t.is_word() && !t.cap && !lexicon::is_boundary(&t.lower) && (t.lower.ends_with("ed") || t.lower.ends_with('s'))
+    };
+    let closes = |k: usize| k >= end || matches!(toks[k].kind, Kind::Punct('.' | ',' | ';'));
+    // Speaker then verb: a pronoun or a capitalised name.
+    let mut k = first;
+    while k < end && k - first < 5 && toks[k].is_word() && (toks[k].cap || lexicon::pronoun(&toks[k].lower).is_some()) {
+        k += 1;
+    }
+    if k > first && k < end && verb_like(k) && closes(k + 1) {
+        return Some(Cue { verb: k, text: doc.tok_text(k, k + 1), speaker: Some(Phrase { a: first, b: k }) });
+    }
+    // Verb then a capitalised name.
+    if first < end && verb_like(first) {
+        let mut b = first + 1;
+        while b < end && b - first <= 5 && toks[b].is_word() && toks[b].cap {
+            b += 1;
+        }
+        if b > first + 1 && closes(b) {
+            return Some(Cue { verb: first, text: doc.tok_text(first, first + 1), speaker: Some(Phrase { a: first + 1, b }) });
+        }
+    }
+    None
+}
+
+fn preceded_by_comma(doc: &Doc, p: Phrase) -> bool {
+    p.a > 0 && {
+        let t = &doc.tokens[p.a - 1];
+        t.is_punct(',') || t.kind == Kind::Punct('—') || lexicon::is_cue(&t.lower)
+    }
+}
+
+/// The cue closest before the opening mark, in the same sentence and after any earlier quote.
+fn cue_before(doc: &Doc, ri: usize, r: &Region, lang: &str) -> Option<Cue> {
+    let toks = &doc.tokens;
+    let open = doc.tok_at(r.open);
+    if open == 0 {
+        return None;
+    }
+    let mut lo = doc.sentence_start(open - 1);
+    if toks[open - 1].para != toks[open].para {
+        return None;
+    }
+    if ri > 0 {
+        let prev = &doc.regions[ri - 1];
+        let pe = doc.tok_at(prev.outer_end);
+        if pe <= open && pe > lo {
+            lo = pe;
+        }
+    }
+    let cue = (lo..open).rev().find_map(|i| speaker::cue_at(doc, i, lo, open, lang));
+    match cue {
+        // "He then defended the remark, saying, “…”": the clause's subject speaks.
+        Some(mut c) if doc.tokens[c.verb].lower.ends_with("ing") => {
+            c.speaker = subject(doc, c.verb).or(c.speaker);
+            c.speaker.is_some().then_some(c)
+        }
+        Some(c) if c.speaker.is_some() => Some(c),
+        // "he laughed and said, “…”": the clause's subject speaks.
+        Some(mut c) => {
+            c.speaker = subject(doc, c.verb);
+            c.speaker.is_some().then_some(c)
+        }
+        // "Clinton: “…”", "Hoff’s letter makes the case: “…”".
+        None if toks[open - 1].is_punct(':') => {
+            subject(doc, open - 1).map(|p| Cue { verb: open - 1, text: String::new(), speaker: Some(p) })
+        }
+        None => None,
+    }
+}
+
+/// "Caddell continued:\n\n“…”": a paragraph that opens with a quote after one ending in a colon.
+/// Also "…, Obama said.\n\n“…”": the last sentence of the paragraph before, when it holds
+/// no quotation itself, names the speaker of a quote that opens the next paragraph.
+fn cue_from_colon(doc: &Doc, r: &Region, lang: &str) -> Option<Cue> {
+    let toks = &doc.tokens;
+    let open = doc.tok_at(r.open);
+    if open == 0 || toks[open - 1].para == toks[open].para {
+        return None;
+    }
+    let s0 = doc.sentence_start(open - 1);
+    let colon = toks[open - 1].is_punct(':');
+    let end = if colon { open - 1 } else { open };
+    if !colon && toks[s0..end].iter().any(|t| t.quoted) {
+        return None;
+    }
+    if let Some(c) = (s0..end).rev().find_map(|i| speaker::cue_at(doc, i, s0, end, lang)).filter(|c| c.speaker.is_some()) {
+        return Some(c);
+    }
+    if !colon {
+        return None;
+    }
+    subject(doc, end).map(|p| Cue { verb: end, text: String::new(), speaker: Some(p) })
+}
+
+/// Whether the word before the opening mark introduces a quotation ("called it “…”").
+fn introduces(doc: &Doc, open_tok: usize) -> bool {
+    let w = &doc.tokens[open_tok - 1].lower;
+    lexicon::is_cue(w) || matches!(w.as_str(), "saying" | "as" | "dubbed" | "labeled" | "labelled" | "branded" | "termed" | "quoted")
+}
+
+/// Titles of works and names inside a sentence ("on “Fox News Sunday,”"): every word
+/// capitalised, no sentence punctuation.
+fn title_like(doc: &Doc, r: &Region, embedded: bool) -> bool {
+    if !embedded {
+        return false;
+    }
+    let inner = &doc.tokens[doc.tok_at(r.start)..doc.tok_at(r.end)];
+    let words: Vec<_> = inner.iter().filter(|t| t.is_word()).collect();
+    let ends_sentence = inner.last().is_some_and(|t| matches!(t.kind, Kind::Punct('.' | '!' | '?')));
+    words.len() <= 6 && words.iter().all(|t| t.cap || lexicon::is_role_stop(&t.lower)) && !ends_sentence
+        && !inner.iter().any(|t| matches!(t.kind, Kind::Punct(c) if is_quote_char(c)))
+}
+
+/// An attribute value left from markup (`author="x"`) or a bare identifier (`"1474387200"`).
+fn markup_or_code(doc: &Doc, r: &Region) -> bool {
+    let inner = &doc.chars[r.start..r.end];
+    (r.open > 0 && doc.chars[r.open - 1] == '=')
+        || (!inner.iter().any(|c| c.is_whitespace()) && inner.iter().any(|c| c.is_ascii_digit() || *c == '/' || *c == '@'))
+}
+
+/// The subject of the sentence holding token `i`: its first phrase ("France, which … “a surge” …").
+fn subject(doc: &Doc, i: usize) -> Option<Phrase> {
+    let toks = &doc.tokens;
+    let mut s = doc.sentence_start(i);
+    // "“…,” Braynard is quoted as saying": the subject follows the quotation.
+    while s < i && (toks[s].quoted || toks[s].is_punct(',')) {
+        s += 1;
+    }
+    let mut a = s;
+    // Skip a leading adverbial: "In Washington, …", "But …".
+    // "Speaking to reporters, …", "Moreover, …", "Informed of the ruling, …".
+    let w = toks[s].lower.as_str();
+    let intro = lexicon::is_boundary(w)
+        || lexicon::is_sentence_adverb(w)
+        || ((w.ends_with("ing") || w.ends_with("ed")) && toks.get(s + 1).is_some_and(|t| !t.cap))
+        || matches!(w, "after" | "before" | "see" | "asked" | "despite" | "although");
+    if let Some(comma) = (s..i.min(s + 12)).find(|&k| toks[k].is_punct(',')) {
+        if intro {
+            a = comma + 1;
+        }
+    }
+    while a < i && toks[a].is_word() && matches!(toks[a].lower.as_str(), "but" | "and" | "so" | "yet" | "mais" | "et") {
+        a += 1;
+    }
+    let mut b = a;
+    while b < i && b - a < 6 && toks[b].is_word() && !toks[b].quoted && !lexicon::is_boundary(&toks[b].lower) {
+        b += 1;
+    }
+    // "…, it attacked Trump, saying": a pronoun subject alone.
+    if a < i && matches!(toks[a].lower.as_str(), "he" | "she" | "it" | "they" | "il" | "elle" | "ils" | "elles") {
+        return Some(Phrase { a, b: a + 1 });
+    }
+    let named = |k: usize| {
+        let t = &toks[k];
+        (t.cap && !lexicon::is_not_name(&t.lower) && !doc.is_capitalised_common(k)) || lexicon::pronoun(&t.lower).is_some()
+    };
+    if b == a || !(a..b).any(named) || (i > 0 && matches!(toks[i - 1].lower.as_str(), "so-called" | "soi-disant")) {
+        return None;
+    }
+    // A name opening the sentence is the subject on its own: "Switzerland acts as …".
+    if toks[a].cap && !lexicon::is_definite(&toks[a].lower) && !lexicon::is_indefinite(&toks[a].lower) {
+        if let Some(k) = (a..b).find(|&k| !toks[k].cap) {
+            b = k;
+        }
+    }
+    Some(Phrase { a, b })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{find_quotes, Quote};
+
+    fn direct(text: &str) -> Vec<Quote> {
+        find_quotes(text, &[], "en").into_iter().filter(|q| q.direct).collect()
+    }
+
+    #[test]
+    fn split_quote_gives_both_parts_the_same_speaker() {
+        let qs = direct("“We are ready,” Anna Berg told reporters, “and we will not wait.”");
+        assert_eq!(qs.len(), 2);
+        for q in &qs {
+            assert_eq!(q.speaker_canonical.as_deref(), Some("Anna Berg"));
+        }
+        assert_eq!(qs[1].text, "and we will not wait.");
+    }
+
+    #[test]
+    fn inverted_cue_takes_the_phrase_after_it() {
+        let qs = direct("“It is over,” said the senator from Ohio.");
+        assert_eq!(qs[0].speaker.as_deref(), Some("the senator"));
+        assert_eq!(qs[0].cue.as_deref(), Some("said"));
+    }
+
+    #[test]
+    fn cue_before_a_quote_with_a_colon() {
+        let qs = direct("Mayor Jane Ode said on Monday: “The bridge stays closed.”");
+        assert_eq!(qs[0].speaker_canonical.as_deref(), Some("Jane Ode"));
+    }
+
+    #[test]
+    fn a_following_paragraph_keeps_the_speaker() {
+        let qs = direct("“First point,” said Paul Vance.\n“Second point, and it matters a great deal.”");
+        assert_eq!(qs.len(), 2);
+        assert_eq!(qs[1].speaker_canonical.as_deref(), Some("Paul Vance"));
+    }
+
+    #[test]
+    fn titles_and_unspoken_scare_quotes_are_not_quotes() {
+        assert!(direct("He appeared on “Fox News Sunday” at noon.").is_empty());
+        assert!(find_quotes("The so-called “reform” failed.", &[], "en").is_empty());
+    }
+
+    #[test]
+    fn french_guillemets_and_inverted_pronoun() {
+        let qs = find_quotes("Marie Curie est arrivée. « Nous tiendrons », affirme-t-elle.", &[], "fr");
+        assert_eq!(qs[0].text, "Nous tiendrons");
+        assert_eq!(qs[0].speaker.as_deref(), Some("elle"));
+        assert_eq!(qs[0].speaker_canonical.as_deref(), Some("Marie Curie"));
+    }
+
+    #[test]
+    fn french_inverted_speaker_with_a_name_in_apposition() {
+        let text = "Le ministre de l'Intérieur Gérald Darmanin était à Marseille.\n« Nous ne reculerons pas », a-t-il martelé.\n« La sécurité d'abord », a souligné la porte-parole du gouvernement, Prisca Thevenot.";
+        let qs = find_quotes(text, &[], "fr");
+        assert_eq!(qs[0].speaker_canonical.as_deref(), Some("Gérald Darmanin"));
+        assert_eq!(qs[0].cue.as_deref(), Some("a-t-il martelé"));
+        assert_eq!(qs[1].speaker.as_deref(), Some("la porte-parole du gouvernement, Prisca Thevenot"));
+        assert_eq!(qs[1].speaker_canonical.as_deref(), Some("Prisca Thevenot"));
+    }
+
+    #[test]
+    fn a_verb_outside_the_cue_list_still_attributes() {
+        let qs = direct("Tom Bell arrived late. “People are afraid,” he surmised.");
+        assert_eq!(qs[0].speaker.as_deref(), Some("he"));
+        assert_eq!(qs[0].cue.as_deref(), Some("surmised"));
+        assert_eq!(qs[0].speaker_canonical.as_deref(), Some("Tom Bell"));
+    }
+
+    #[test]
+    fn the_paragraph_before_names_the_speaker() {
+        let qs = direct("Jobs grew in March, Ana Ruiz said.\n“This is the longest streak on record.”");
+        assert_eq!(qs[0].speaker_canonical.as_deref(), Some("Ana Ruiz"));
+    }
+
+    #[test]
+    fn dash_attribution_closing_a_paragraph() {
+        let qs = direct("“Nobody listens to us anymore.” ― Rosa Delgado");
+        assert_eq!(qs[0].speaker.as_deref(), Some("Rosa Delgado"));
+    }
+}

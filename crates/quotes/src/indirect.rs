@@ -1,0 +1,157 @@
+//! Indirect (reported) quotes: "X said that …", "…, X added.", "according to X, …",
+//! "X a déclaré que …", "selon X, …". The content is the reported clause; quotation marks
+//! inside it (a quoted fragment) do not make it direct unless most of it is quoted, in which
+//! case the direct quote already covers it and no indirect one is given.
+
+use crate::names::Mention;
+use crate::speaker::{self, Speaker};
+use crate::text::{Doc, Kind};
+use crate::Attributed;
+
+/// Cues that take a noun object rather than speech, or that rarely report it.
+fn reports_speech(w: &str) -> bool {
+    !matches!(w, "called" | "calls" | "calling" | "asked" | "asks" | "posted" | "chanted" | "charged" | "reports" | "reported" | "continued" | "continues" | "agreed" | "lance" | "lancé" | "note" | "interrogé" | "poursuit" | "juge" | "say" | "read" | "reads" | "sings" | "sang" | "asking" | "described" | "describes" | "branded" | "dubbed" | "labeled" | "labelled" | "termed")
+}
+
+pub(crate) fn find(doc: &Doc, mentions: &[Mention], lang: &str, used_cues: &[usize], direct: &[Attributed]) -> Vec<Attributed> {
+    let toks = &doc.tokens;
+    let mut out = Vec::new();
+    let mut previous: Option<Speaker> = None;
+    let mut i = 0;
+    while i < toks.len() {
+        let s0 = doc.sentence_start(i);
+        let s1 = doc.sentence_end(i);
+        for k in s0..s1 {
+            if used_cues.contains(&k) || toks[k].quoted || !reports_speech(&toks[k].lower) {
+                continue;
+            }
+            let Some(cue) = speaker::cue_at(doc, k, s0, s1, lang) else { continue };
+            let Some(phrase) = cue.speaker else { continue };
+            let Some((a, b)) = content(doc, k, phrase, s0, s1) else { continue };
+            let (start, end) = (toks[a].start, toks[b - 1].end);
+            if start >= end || words(doc, a, b) < 3 || mostly_quoted(doc, a, b) || overlaps(direct, start, end) {
+                continue;
+            }
+            let sp = speaker::resolve(doc, phrase, mentions, previous.as_ref());
+            previous = Some(sp.clone());
+            out.push(Attributed::new(doc, start, end, Some(sp), Some(cue.text.clone()), false));
+            break;
+        }
+        i = s1;
+    }
+    out
+}
+
+/// Cues that report speech only with a "that" clause ("announced that …", not "announced a plan").
+fn needs_that(w: &str) -> bool {
+    matches!(w, "announced" | "announces" | "annonce" | "annoncé" | "estime" | "estimé" | "noted" | "confirmed" | "confirms" | "revealed" | "disclosed" | "promised" | "predicted" | "recalled" | "confirme" | "confirmé" | "rappelle" | "rappelé")
+}
+
+fn words(doc: &Doc, a: usize, b: usize) -> usize {
+    doc.tokens[a..b].iter().filter(|t| t.is_word()).count()
+}
+
+fn mostly_quoted(doc: &Doc, a: usize, b: usize) -> bool {
+    let ws: Vec<_> = doc.tokens[a..b].iter().filter(|t| t.is_word()).collect();
+    ws.iter().filter(|t| t.quoted).count() * 2 >= ws.len()
+}
+
+fn overlaps(direct: &[Attributed], start: usize, end: usize) -> bool {
+    direct.iter().any(|d| d.quote.direct && d.quote.start < end && start < d.quote.end && d.quote.end - d.quote.start > (end - start) / 2)
+}
+
+/// The reported clause around cue `k` with speaker `phrase`, as tokens `a..b`.
+fn content(doc: &Doc, k: usize, phrase: speaker::Phrase, s0: usize, s1: usize) -> Option<(usize, usize)> {
+    let toks = &doc.tokens;
+    let end = trim_end(doc, s0, s1);
+    let source_first = crate::lexicon::is_source_first(&toks[k].lower);
+    let speaker_after = phrase.a > k;
+    let last = phrase.b.max(k + 1);
+    // Clause after the cue and its speaker: "X said (that) …", "according to X, …".
+    if last < end && (!speaker_after || source_first || toks[last].is_punct(',') || toks[last].is_punct(':')) {
+        let mut a = last;
+        // "told reporters that", "a indiqué à l'AFP que"
+        if source_first {
+            // "according to two aides familiar with the talks, …": the clause after the comma.
+            if let Some(c) = (a..end.min(a + 12)).find(|&j| toks[j].is_punct(',')) {
+                a = c + 1;
+            }
+        } else if let Some(t) = (a..(a + 5).min(end)).find(|&j| matches!(toks[j].lower.as_str(), "that" | "que" | "qu'")) {
+            if toks[a..t].iter().all(|x| x.is_word() || x.is_punct(',')) {
+                a = t + 1;
+            }
+        } else if matches!(toks[k].lower.as_str(), "told" | "tells" | "telling") || needs_that(&toks[k].lower) {
+            return None;
+        }
+        while a < end && matches!(toks[a].kind, Kind::Punct(',' | ':')) {
+            a += 1;
+        }
+        if source_first && phrase.a <= s0 + 2 {
+            return (a < end).then_some((a, end));
+        }
+        if !source_first && a < end && toks[a].is_word() {
+            return Some((a, end));
+        }
+    }
+    // Clause before: "…, X said." / "…, said X." / "…, according to X."
+    let first = phrase.a.min(k);
+    let tail_short = end - last <= 4;
+    if first > s0 + 2 && tail_short && toks[first - 1].is_punct(',') {
+        return Some((s0, first - 1));
+    }
+    None
+}
+
+fn trim_end(doc: &Doc, s0: usize, s1: usize) -> usize {
+    let mut e = s1;
+    while e > s0 && !doc.tokens[e - 1].is_word() && !doc.tokens[e - 1].quoted {
+        e -= 1;
+    }
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::find_quotes;
+
+    fn reported(text: &str, lang: &str) -> Vec<polmon_model::Quote> {
+        find_quotes(text, &[], lang).into_iter().filter(|q| !q.direct).collect()
+    }
+
+    #[test]
+    fn said_that_clause() {
+        let qs = reported("Jane Ode said that the bridge would reopen in May.", "en");
+        assert_eq!(qs[0].text, "the bridge would reopen in May");
+        assert_eq!(qs[0].speaker_canonical.as_deref(), Some("Jane Ode"));
+    }
+
+    #[test]
+    fn clause_before_the_cue() {
+        let qs = reported("The bridge would reopen in May, the mayor said.", "en");
+        assert_eq!(qs[0].text, "The bridge would reopen in May");
+        assert_eq!(qs[0].speaker.as_deref(), Some("the mayor"));
+    }
+
+    #[test]
+    fn french_a_declare_que_and_selon() {
+        let qs = reported("Julien Moreau a déclaré que le plan serait voté en juin. Selon les syndicats, rien ne change.", "fr");
+        assert_eq!(qs[0].text, "le plan serait voté en juin");
+        assert_eq!(qs[0].cue.as_deref(), Some("a déclaré"));
+        assert_eq!(qs[1].text, "rien ne change");
+        assert_eq!(qs[1].speaker.as_deref(), Some("les syndicats"));
+    }
+
+    #[test]
+    fn french_d_apres_and_clause_before_selon() {
+        let qs = reported("D'après le ministère, 300 postes seront créés. Le plan est insuffisant, selon les syndicats.", "fr");
+        assert_eq!(qs[0].text, "300 postes seront créés");
+        assert_eq!(qs[0].speaker.as_deref(), Some("le ministère"));
+        assert_eq!(qs[1].text, "Le plan est insuffisant");
+        assert_eq!(qs[1].speaker.as_deref(), Some("les syndicats"));
+    }
+
+    #[test]
+    fn a_noun_object_is_not_speech() {
+        assert!(reported("The ministry announced a new plan for schools.", "en").is_empty());
+    }
+}

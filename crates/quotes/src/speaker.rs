@@ -1,0 +1,441 @@
+//! Speaker phrases around a cue, and their resolution to a named entity.
+//!
+//! A phrase is read next to its cue: before it in the usual order ("Blinken told", "the
+//! source added", "Smith, a top adviser, said") or after it when inverted ("said Smith",
+//! "warns the head of American diplomacy", "a déclaré le ministre", "according to X"). It is
+//! then resolved: a name to its entity; a pronoun to the most recent person of matching gender;
+//! "the same source" to the previous quote's speaker; a definite description ("the French
+//! minister") to the person whose roles share most of its words, the most recently mentioned
+//! one winning ties; an indefinite one ("a UNESCO diplomat") to nobody.
+
+use polmon_model::EntityType;
+
+use crate::lexicon;
+use crate::names::{self, Mention};
+use crate::text::Doc;
+
+/// A speaker phrase: tokens `a..b`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Phrase {
+    pub(crate) a: usize,
+    pub(crate) b: usize,
+}
+
+/// A cue and the speaker phrase it names.
+#[derive(Debug, Clone)]
+pub(crate) struct Cue {
+    /// The cue verb's token.
+    pub(crate) verb: usize,
+    /// The cue as written, auxiliary included ("a déclaré", "according to").
+    pub(crate) text: String,
+    pub(crate) speaker: Option<Phrase>,
+}
+
+/// A resolved speaker.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Speaker {
+    pub(crate) text: String,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) canonical: Option<String>,
+}
+
+/// The cue at token `i`, if it is one; French inverted pronouns ("dit-il") give the speaker.
+pub(crate) fn cue_at(doc: &Doc, i: usize, lo: usize, hi: usize, lang: &str) -> Option<Cue> {
+    let t = &doc.tokens[i];
+    if !t.is_word() || t.quoted {
+        return None;
+    }
+    let w = t.lower.as_str();
+    // "dit-il", "déclare-t-elle"
+    for suffix in ["-t-il", "-t-elle", "-il", "-elle"] {
+        if let Some(stem) = w.strip_suffix(suffix) {
+            if lexicon::is_cue(stem) {
+                return Some(Cue { verb: i, text: doc.tok_text(i, i + 1), speaker: Some(Phrase { a: i, b: i + 1 }) });
+            }
+        }
+    }
+    // A verb is written in lower case unless it opens a sentence ("the United States").
+    let opens_sentence = i == 0 || doc.sentence[i - 1] != doc.sentence[i];
+    if !lexicon::is_cue(w) || (t.cap && !opens_sentence) {
+        return None;
+    }
+    if w == "according" && !(i + 1 < hi && doc.tokens[i + 1].lower == "to") {
+        return None;
+    }
+    // "d'après X": the elision is its own token.
+    if w == "après" {
+        if i > lo && doc.tokens[i - 1].lower == "d'" {
+            return Some(Cue { verb: i, text: doc.tok_text(i - 1, i + 1), speaker: phrase_after(doc, i, hi) });
+        }
+        return None;
+    }
+    let mut first = i;
+    while first > lo && doc.tokens[first - 1].is_word() && is_aux(&doc.tokens[first - 1].lower, lang) {
+        first -= 1;
+    }
+    // "a-t-il déclaré"
+    if first > lo {
+        let p = &doc.tokens[first - 1].lower;
+        if p.ends_with("-t-il") || p.ends_with("-t-elle") {
+            return Some(Cue { verb: i, text: doc.tok_text(first - 1, i + 1), speaker: Some(Phrase { a: first - 1, b: first }) });
+        }
+    }
+    let last = if w == "according" { i + 2 } else { i + 1 };
+    let text = doc.tok_text(first, last);
+    let speaker = if lexicon::is_source_first(w) {
+        phrase_after(doc, last - 1, hi)
+    } else {
+        phrase_before(doc, i, lo, lang).or_else(|| phrase_after(doc, i, hi))
+    };
+    Some(Cue { verb: i, text, speaker })
+}
+
+fn is_aux(w: &str, lang: &str) -> bool {
+    matches!(w, "has" | "have" | "had" | "will" | "would" | "ont" | "avait" | "aurait" | "avaient")
+        || (lang == "fr" && w == "a")
+}
+
+/// The phrase before the cue at token `cue`, not before token `lo`.
+pub(crate) fn phrase_before(doc: &Doc, cue: usize, lo: usize, lang: &str) -> Option<Phrase> {
+    let toks = &doc.tokens;
+    let mut j = cue;
+    while j > lo && toks[j - 1].is_word() && lexicon::is_skippable(&toks[j - 1].lower, lang) {
+        j -= 1;
+    }
+    // "Smith on Tuesday said", "Smith Tuesday said"
+    let mut k = j;
+    while k > lo && toks[k - 1].is_word() && lexicon::is_time_word(&toks[k - 1].lower) {
+        k -= 1;
+    }
+    if k < j {
+        if k > lo && matches!(toks[k - 1].lower.as_str(), "on" | "last" | "this" | "late" | "early" | "mardi") {
+            k -= 1;
+        }
+        j = k;
+    }
+    // A relative clause: "a headline that said", "Smith, who said".
+    if j > lo && matches!(toks[j - 1].lower.as_str(), "who" | "that" | "which" | "qui") {
+        let mut r = j - 1;
+        if r > lo && toks[r - 1].is_punct(',') {
+            r -= 1;
+        }
+        return collect_back(doc, r, lo);
+    }
+    // An appositive between commas: "Smith, a top adviser, said".
+    if j > lo && toks[j - 1].is_punct(',') {
+        let close = j - 1;
+        let mut m = close;
+        while m > lo && close - m < 14 && toks[m - 1].is_word() && !toks[m - 1].quoted {
+            m -= 1;
+        }
+        if m > lo && m < close && toks[m - 1].is_punct(',') {
+            if let Some(p) = collect_back(doc, m - 1, lo) {
+                // "La ministre de la Santé, Claire Dubois, a affirmé": the name is in the appositive.
+                if toks[m].cap && toks[m..close].iter().all(|t| t.cap || matches!(t.lower.as_str(), "de" | "van" | "von" | "d'")) {
+                    return Some(Phrase { a: p.a, b: close });
+                }
+                return Some(p);
+            }
+        }
+        // "Rucker Culpepper, who runs …, said": the phrase that opens the clause.
+        return phrase_forward(doc, lo, close);
+    }
+    collect_back(doc, j, lo)
+}
+
+fn collect_back(doc: &Doc, end: usize, lo: usize) -> Option<Phrase> {
+    let toks = &doc.tokens;
+    // "it said", "they added": the pronoun alone.
+    if end > lo && matches!(toks[end - 1].lower.as_str(), "it" | "they") {
+        return Some(Phrase { a: end - 1, b: end });
+    }
+    let mut a = end;
+    while a > lo && end - a < 12 {
+        let t = &toks[a - 1];
+        if t.is_punct(')') {
+            // "Rep. Gwen Moore (D-Wis.)"
+            if let Some(k) = (lo.max(a.saturating_sub(8))..a - 1).rev().find(|&k| toks[k].is_punct('(')) {
+                a = k;
+                continue;
+            }
+        }
+        if !t.is_word() || t.quoted || lexicon::is_boundary(&t.lower) || lexicon::is_cue(&t.lower) {
+            break;
+        }
+        // A possessive ends a phrase only at its end: "Séjourné’s entourage".
+        a -= 1;
+    }
+    valid(doc, a, end)
+}
+
+/// The phrase that starts at token `a` and ends at a comma or a cue before token `hi`:
+/// "Scott Pruitt, the attorney general, said", "White House press secretary Josh Earnest said".
+pub(crate) fn phrase_forward(doc: &Doc, a: usize, hi: usize) -> Option<Phrase> {
+    let toks = &doc.tokens;
+    let mut b = a;
+    loop {
+        if b < hi && b > a && toks[b].is_punct('(') {
+            // A parenthesis inside the phrase: "Rep. Gwen Moore (D-Wis.) said".
+            match (b + 1..hi.min(b + 8)).find(|&k| toks[k].is_punct(')')) {
+                Some(k) => {
+                    b = k + 1;
+                    continue;
+                }
+                None => return None,
+            }
+        }
+        if !(b < hi && b - a < 12 && toks[b].is_word() && !toks[b].quoted && !lexicon::is_cue(&toks[b].lower)) {
+            break;
+        }
+        if lexicon::is_boundary(&toks[b].lower) && !(b == a && lexicon::pronoun(&toks[b].lower).is_some()) {
+            return None;
+        }
+        b += 1;
+    }
+    if b >= hi || !(toks[b].is_punct(',') || lexicon::is_cue(&toks[b].lower) || lexicon::is_skippable(&toks[b].lower, "en")) {
+        return None;
+    }
+    valid(doc, a, b)
+}
+
+/// The phrase after the cue at token `cue` ("said Smith"), not reaching token `hi`.
+pub(crate) fn phrase_after(doc: &Doc, cue: usize, hi: usize) -> Option<Phrase> {
+    let toks = &doc.tokens;
+    let a = cue + 1;
+    let mut b = a;
+    while b < hi && b - a < 8 {
+        let t = &toks[b];
+        if !t.is_word() || t.quoted || lexicon::is_cue(&t.lower) {
+            break;
+        }
+        if lexicon::is_boundary(&t.lower) && !(b == a && lexicon::pronoun(&t.lower).is_some()) {
+            break;
+        }
+        b += 1;
+        if lexicon::pronoun(&t.lower).is_some() && b == a + 1 {
+            break;
+        }
+    }
+    // "a souligné la porte-parole du gouvernement, Prisca Thevenot.": the name in apposition.
+    if b > a && b + 1 < hi && toks[b].is_punct(',') && toks[b + 1].cap && toks[b + 1].is_word() {
+        let mut e = b + 1;
+        while e < hi && e - b <= 4 && toks[e].is_word() && toks[e].cap {
+            e += 1;
+        }
+        if e >= hi || matches!(toks[e].kind, crate::text::Kind::Punct('.' | ',' | ';')) {
+            b = e;
+        }
+    }
+    valid(doc, a, b)
+}
+
+fn valid(doc: &Doc, a: usize, b: usize) -> Option<Phrase> {
+    if a >= b {
+        return None;
+    }
+    let toks = &doc.tokens[a..b];
+    if toks.iter().all(|t| lexicon::is_not_alone(&t.lower) || lexicon::is_role_stop(&t.lower)) {
+        return None;
+    }
+    // A lone lower-case object ("told reporters") is no speaker.
+    if toks.len() == 1 && !toks[0].cap && lexicon::pronoun(&toks[0].lower).is_none() && !is_plain_source(&toks[0].lower) {
+        return None;
+    }
+    Some(Phrase { a, b })
+}
+
+fn is_plain_source(w: &str) -> bool {
+    matches!(w, "sources" | "officials" | "aides" | "observers" | "analysts" | "critics" | "experts" | "supporters" | "protesters" | "witnesses" | "sources," | "police" | "prosecutors" | "investigators" | "residents" | "democrats" | "republicans")
+}
+
+/// Resolves a phrase to a speaker; `previous` is the last resolved quote speaker.
+pub(crate) fn resolve(doc: &Doc, p: Phrase, mentions: &[Mention], previous: Option<&Speaker>) -> Speaker {
+    let toks = &doc.tokens;
+    let mut start = toks[p.a].start;
+    let end = toks[p.b - 1].end;
+    // A French inverted pronoun token ("dit-il") speaks for its pronoun only.
+    let last = &toks[p.b - 1].lower;
+    let inverted_pronoun = last.ends_with("-il") || last.ends_with("-elle");
+    if inverted_pronoun {
+        let dash = doc.chars[start..end].iter().rposition(|&c| c == '-').map_or(start, |k| start + k + 1);
+        start = dash;
+    }
+    let text = doc.slice(start, end);
+    // "the same source", "la même source": the previous quote's speaker, as it was written.
+    let lower: Vec<&str> = toks[p.a..p.b].iter().map(|t| t.lower.as_str()).collect();
+    if lower.iter().any(|w| *w == "same" || *w == "même") && lower.iter().any(|w| w.starts_with("source")) {
+        if let Some(prev) = previous {
+            return prev.clone();
+        }
+    }
+    let canonical = canonical(doc, p, start, end, &text, mentions, previous);
+    Speaker { text, start, end, canonical }
+}
+
+fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mentions: &[Mention], previous: Option<&Speaker>) -> Option<String> {
+    let toks = &doc.tokens;
+    let lower: Vec<&str> = toks[p.a..p.b].iter().map(|t| t.lower.as_str()).collect();
+    let pron = text.to_lowercase();
+    if pron == "it" {
+        // "it said": the most recent organisation.
+        return mentions.iter().rev().find(|m| m.end <= start && m.kind == EntityType::Organization).map(|m| m.canonical.clone());
+    }
+    if pron == "they" || pron == "ils" || pron == "elles" {
+        return None;
+    }
+    if let Some(g) = lexicon::pronoun(&pron) {
+        // A pronoun that opens its sentence or follows a quotation ("“…,” he said") continues
+        // the last subject; one inside a clause ("…, where he called") the last person named.
+        let before = if p.a > 0 { Some(&toks[p.a - 1]) } else { None };
+        let after_quote = before.is_some_and(|t| t.quoted || t.is_punct(',') && p.a >= 2 && toks[p.a - 2].quoted);
+        let opens = doc.sentence_start(p.a) == p.a || after_quote;
+        return pronoun_antecedent(mentions, start, g, opens).map(|m| m.canonical.clone());
+    }
+    if lower.iter().any(|w| *w == "same" || *w == "même") {
+        return previous.and_then(|s| s.canonical.clone());
+    }
+    // A name inside the phrase: the last one is its head ("campaign manager Kellyanne Conway").
+    let inside: Vec<&Mention> = mentions
+        .iter()
+        .filter(|m| m.start >= start && m.end <= end && matches!(m.kind, EntityType::Person | EntityType::Organization | EntityType::Location))
+        .collect();
+    if let Some(m) = inside.last() {
+        // "Séjourné’s entourage", "a UNESCO diplomat": the name only qualifies the head noun.
+        let after = doc.tok_at(m.end);
+        let qualifies = toks[after.max(p.a)..p.b].iter().any(|t| t.is_word() && !t.cap && !t.lower.starts_with('\''))
+            || (after > p.a && after <= p.b && toks[after - 1].lower.ends_with("'s") && after < p.b)
+            || (after < p.b && toks[after].lower.starts_with('\''));
+        if !qualifies {
+            return Some(m.canonical.clone());
+        }
+        if !lexicon::is_definite(lower[0]) {
+            return None;
+        }
+    }
+    if lexicon::is_indefinite(lower[0]) {
+        return None;
+    }
+    let words: Vec<String> = names::content_words(text);
+    if lexicon::is_definite(lower[0]) && !words.is_empty() {
+        return described_person(mentions, start, &words).map(|m| m.canonical.clone());
+    }
+    // A capitalised phrase the mentions missed is a name in its own right.
+    let caps = toks[p.a..p.b].iter().filter(|t| t.cap).count();
+    if caps * 2 >= p.b - p.a && toks[p.b - 1].cap {
+        let first = toks[p.a..p.b].iter().position(|t| !lexicon::is_not_alone(&t.lower) && lexicon::title(&t.lower).is_none()).map_or(p.a, |k| p.a + k);
+        return Some(doc.slice(toks[first].start, end).trim_end_matches("’s").trim_end_matches("'s").to_string());
+    }
+    None
+}
+
+/// The most recent person before `pos` whose gender agrees with the pronoun.
+pub(crate) fn pronoun_antecedent(mentions: &[Mention], pos: usize, gender: Option<lexicon::Gender>, prefer_subject: bool) -> Option<&Mention> {
+    let before = || mentions.iter().rev().filter(|m| m.end <= pos && m.kind == EntityType::Person);
+    let agrees = |m: &&Mention| gender.is_none() || m.gender.is_none() || m.gender == gender;
+    // Such a pronoun usually continues the last person who was a subject, if one is recent.
+    if prefer_subject {
+        if let Some(m) = before().take(3).find(|m| m.subject && agrees(m)) {
+            return Some(m);
+        }
+    }
+    // A person of the pronoun's gender among the last few named wins over a closer unknown one.
+    if gender.is_some() {
+        if let Some(m) = before().take(4).find(|m| m.gender == gender) {
+            return Some(m);
+        }
+    }
+    before().find(|m| gender.is_none() || m.gender.is_none() || m.gender == gender)
+}
+
+/// How many of `words` the roles of `canonical`'s mentions (before `pos`, if given) contain.
+fn role_overlap(mentions: &[Mention], canonical: &str, pos: Option<usize>, words: &[String]) -> usize {
+    let roles: Vec<&String> = mentions
+        .iter()
+        .filter(|m| m.canonical == canonical && pos.is_none_or(|p| m.end <= p))
+        .flat_map(|m| m.roles.iter())
+        .collect();
+    words.iter().filter(|w| roles.contains(w)).count()
+}
+
+/// The person a definite description points at (see the module doc).
+fn described_person<'m>(mentions: &'m [Mention], pos: usize, words: &[String]) -> Option<&'m Mention> {
+    // Each person once, most recently mentioned first, with the overlap of its roles.
+    let mut people: Vec<(usize, &Mention)> = Vec::new();
+    for m in mentions.iter().rev().filter(|m| m.kind == EntityType::Person && m.end <= pos) {
+        if !people.iter().any(|(_, p)| p.canonical == m.canonical) {
+            people.push((role_overlap(mentions, &m.canonical, Some(pos), words), m));
+        }
+    }
+    // The most recent person gets one point more; ties go to the more recent.
+    let best = people
+        .iter()
+        .enumerate()
+        .filter(|(_, (s, _))| *s > 0)
+        .map(|(rank, (s, m))| (s + usize::from(rank == 0), *m))
+        .max_by(|a, b| a.0.cmp(&b.0).then(a.1.start.cmp(&b.1.start)));
+    if let Some((_, m)) = best {
+        return Some(m);
+    }
+    // A headline speaks of someone the body names later.
+    let need = words.len().clamp(1, 2);
+    mentions
+        .iter()
+        .filter(|m| m.kind == EntityType::Person && m.start >= pos)
+        .map(|m| (role_overlap(mentions, &m.canonical, None, words), m))
+        .filter(|(s, _)| *s >= need)
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.start.cmp(&a.1.start)))
+        .map(|(_, m)| m)
+}
+
+#[cfg(test)]
+mod tests {
+    use polmon_model::{EntityMention, EntityType};
+
+    use crate::find_quotes;
+
+    fn person(text: &str, name: &str, canonical: &str, role: Option<&str>) -> EntityMention {
+        let byte = text.find(name).unwrap();
+        let start = text[..byte].chars().count();
+        EntityMention {
+            text: name.into(),
+            start,
+            end: start + name.chars().count(),
+            entity_type: EntityType::Person,
+            canonical: canonical.into(),
+            role: role.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn pronoun_skips_a_person_of_the_other_gender() {
+        let text = "Mary Lane met John Ford. “We agreed,” she said.";
+        let qs = find_quotes(text, &[], "en");
+        assert_eq!(qs[0].speaker.as_deref(), Some("she"));
+        assert_eq!(qs[0].speaker_canonical.as_deref(), Some("Mary Lane"));
+    }
+
+    #[test]
+    fn description_resolves_through_an_ner_role() {
+        let text = "Defence minister Ana Ruiz and Tom Bell met. “We need more shells,” the minister said.";
+        let ents = [person(text, "Ana Ruiz", "Ana Ruiz", Some("Defence minister")), person(text, "Tom Bell", "Tom Bell", None)];
+        let qs = find_quotes(text, &ents, "en");
+        assert_eq!(qs[0].speaker_canonical.as_deref(), Some("Ana Ruiz"));
+    }
+
+    #[test]
+    fn indefinite_description_stays_unnamed() {
+        let text = "Tom Bell spoke first. “It was chaos,” a police officer said.";
+        let qs = find_quotes(text, &[], "en");
+        assert_eq!(qs[0].speaker.as_deref(), Some("a police officer"));
+        assert_eq!(qs[0].speaker_canonical, None);
+    }
+
+    #[test]
+    fn possessive_names_the_owner_not_the_speaker() {
+        let text = "Tom Bell arrived. “Talks go on,” said Tom Bell’s spokesman.";
+        let qs = find_quotes(text, &[], "en");
+        assert_eq!(qs[0].speaker.as_deref(), Some("Tom Bell’s spokesman"));
+        assert_eq!(qs[0].speaker_canonical, None);
+    }
+}
