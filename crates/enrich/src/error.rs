@@ -6,4 +6,7 @@ pub enum EnrichError {
     /// A tagger model file is malformed.
     #[error("NER model: {0}")]
     Model(String),
+    /// A topic category rule file is malformed.
+    #[error(transparent)]
+    Rules(#[from] polmon_topics::TopicsError),
 }

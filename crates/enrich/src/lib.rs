@@ -82,6 +82,7 @@ pub struct Analyzer {
     gazetteer: Gazetteers,
     en: Model,
     fr: Model,
+    categorizer: polmon_topics::Categorizer,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -112,7 +113,15 @@ impl Analyzer {
             gazetteer: Gazetteers::bundled(),
             en: Model::from_bytes(en)?,
             fr: Model::from_bytes(fr)?,
+            categorizer: polmon_topics::Categorizer::bundled(),
         })
+    }
+
+    /// Replaces the bundled topic categories with rules in the format of
+    /// `crates/topics/README.md` (a user's own rule file).
+    pub fn with_category_rules(mut self, rules: &str) -> Result<Self, EnrichError> {
+        self.categorizer = polmon_topics::Categorizer::from_rules(rules)?;
+        Ok(self)
     }
 
     /// The tagger model used for a language: French for fr/es/it/pt, English otherwise.
@@ -123,7 +132,9 @@ impl Analyzer {
         }
     }
 
-    /// Analyses one document: language, then entities with roles and canonical names.
+    /// Analyses one document: language; entities with roles and canonical names; quotes
+    /// with speakers resolved against those entities (`polmon-quotes`); topic categories
+    /// and countries (`polmon-topics`).
     pub fn analyze(&self, doc: &Document<'_>) -> Analysis {
         let language = match doc.title {
             Some(t) => self.detector.detect(&format!("{t}\n{}", doc.text), doc.lang_hint),
@@ -149,8 +160,14 @@ impl Analyzer {
                     role: s.role.clone(),
                 }
             })
-            .collect();
-        Analysis { language, entities, ..Default::default() }
+            .collect::<Vec<_>>();
+        let quotes = polmon_quotes::find_quotes(doc.text, &entities, code);
+        let categories = self.categorizer.categorize(doc.title.unwrap_or(""), doc.text);
+        let countries = polmon_topics::countries(&match doc.title {
+            Some(t) => format!("{t}\n{}", doc.text),
+            None => doc.text.to_string(),
+        });
+        Analysis { language, entities, quotes, categories, countries }
     }
 
     /// Tags the tokens sentence by sentence and returns the entity spans in text order.

@@ -35,7 +35,17 @@ fn reference_people_roles_and_canonicals() {
     assert_eq!(find(&a, "Wang Yi").role.as_deref(), Some("Chinese counterpart"));
     assert_eq!(find(&a, "Nikol Pashinian").role.as_deref(), Some("Armenian Prime Minister"));
     assert_eq!(find(&a, "France").entity_type, EntityType::Location);
-    assert!(a.quotes.is_empty() && a.categories.is_empty() && a.countries.is_empty());
+    // Quotes are attributed through the entities found here.
+    let investments = a.quotes.iter().find(|q| q.text.starts_with("Investments")).expect("the Versailles quote");
+    assert_eq!(investments.speaker_canonical.as_deref(), Some("Antony Blinken"));
+    assert!(investments.direct);
+    let china = a.quotes.iter().find(|q| q.text.starts_with("Obviously")).expect("the China quote");
+    // In this excerpt only Lecornu carries a minister's title (the full page, where
+    // Séjourné is "his French counterpart", is the quotes crate's test).
+    assert_eq!(china.speaker.as_deref(), Some("the French minister"));
+    assert_eq!(china.speaker_canonical.as_deref(), Some("Sébastien Lecornu"), "{china:?}");
+    assert!(a.categories.iter().any(|c| c.name == "diplomacy"), "{:?}", a.categories);
+    assert!(a.countries.iter().any(|c| c == "FR") && a.countries.iter().any(|c| c == "UA"), "{:?}", a.countries);
 }
 
 #[test]
