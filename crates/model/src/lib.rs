@@ -150,6 +150,12 @@ pub struct Quote {
     pub cue: Option<String>,
     /// True for words in quotation marks, false for reported speech.
     pub direct: bool,
+    /// Where the speaker is written (code points), if the text names or describes them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker_start: Option<usize>,
+    /// End (exclusive) of the speaker as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker_end: Option<usize>,
 }
 
 /// A topic category matched by the rule files.

@@ -74,7 +74,17 @@ impl Attributed {
             None => (None, None),
         };
         Attributed {
-            quote: Quote { text: doc.slice(start, end), start, end, speaker, speaker_canonical, cue, direct },
+            quote: Quote {
+                text: doc.slice(start, end),
+                start,
+                end,
+                speaker,
+                speaker_canonical,
+                cue,
+                direct,
+                speaker_start: speaker_span.map(|s| s.0),
+                speaker_end: speaker_span.map(|s| s.1),
+            },
             speaker_span,
         }
     }

@@ -141,6 +141,8 @@ mod tests {
                     speaker_canonical: Some("Antony Blinken".into()),
                     cue: Some("said".into()),
                     direct: true,
+                    speaker_start: None,
+                    speaker_end: None,
                 }],
                 ..Default::default()
             },
