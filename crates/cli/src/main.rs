@@ -5,6 +5,7 @@
 
 mod commands;
 mod demo_corpus;
+mod jsonl;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

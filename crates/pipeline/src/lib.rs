@@ -19,7 +19,7 @@ mod urls;
 pub use blocks::blocks_from_text;
 pub use hash::content_hash;
 pub use inputs::{InputFailure, InputItem, TextArticle};
-pub use process::{IngestReport, Outcome, Pipeline, Progress};
+pub use process::{IngestReport, Outcome, Pipeline, Progress, CATEGORY_RULES_FILE};
 pub use record::ArticleRecord;
 pub use urls::normalize_url;
 
@@ -32,4 +32,20 @@ pub enum PipelineError {
     /// The search index failed.
     #[error(transparent)]
     Index(#[from] polmon_index::IndexError),
+    /// The data folder's category rules are malformed.
+    #[error("category rules {path}: {source}")]
+    Rules {
+        /// The rule file.
+        path: std::path::PathBuf,
+        /// What is wrong, with the line.
+        source: polmon_enrich::EnrichError,
+    },
+    /// A file of the data folder could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
 }

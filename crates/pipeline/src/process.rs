@@ -86,10 +86,11 @@ impl Pipeline {
             // The index folder was lost or replaced: rebuild it from the store.
             store.mark_all_unindexed()?;
         }
+        let analyzer = load_analyzer(data_dir)?;
         let pipeline = Pipeline {
             store,
             index,
-            analyzer: Arc::new(Analyzer::new()),
+            analyzer: Arc::new(analyzer),
             connector: Arc::new(Mutex::new(Connector::new())),
             pending_index: Mutex::new(Vec::new()),
         };
@@ -355,6 +356,22 @@ impl Pipeline {
             analysis,
             content_hash: hash,
         })
+    }
+}
+
+/// The file in the data folder that replaces the bundled topic category rules.
+pub const CATEGORY_RULES_FILE: &str = "categories.rules";
+
+/// The analyzer, with the data folder's own category rules if it has a
+/// [`CATEGORY_RULES_FILE`].
+fn load_analyzer(data_dir: &Path) -> Result<Analyzer, PipelineError> {
+    let path = data_dir.join(CATEGORY_RULES_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(rules) => Analyzer::new()
+            .with_category_rules(&rules)
+            .map_err(|source| PipelineError::Rules { path, source }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Analyzer::new()),
+        Err(e) => Err(PipelineError::Io { path, source: e }),
     }
 }
 

@@ -10,20 +10,9 @@ use crate::params::{self, Params};
 use crate::views::excerpt;
 use crate::{blocking, AppState, WebError};
 
+/// Escapes for XML and drops the control characters XML 1.0 forbids.
 fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            // Characters XML 1.0 forbids.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
+    crate::sanitize::escape(s).chars().filter(|&c| c as u32 >= 0x20 || matches!(c, '\t' | '\n' | '\r')).collect()
 }
 
 fn rfc3339(published: Option<&str>) -> String {

@@ -5,7 +5,8 @@ use std::sync::OnceLock;
 
 use polmon_model::{Block, BlockKind};
 
-fn escape(s: &str) -> String {
+/// Escapes text for HTML and XML: `& < > " '`.
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {

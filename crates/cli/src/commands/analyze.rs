@@ -1,4 +1,4 @@
-use std::io::{BufRead, Read, Write};
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -11,6 +11,9 @@ pub(crate) struct Args {
     /// A language hint (ISO 639-1) used when detection is unsure.
     #[arg(long)]
     lang: Option<String>,
+    /// Topic category rules replacing the bundled ones (format: crates/topics/README.md).
+    #[arg(long)]
+    rules: Option<PathBuf>,
     /// Batch mode: lines {"id","text"} in, lines {"id", ...analysis} out.
     #[arg(long, conflicts_with = "input")]
     jsonl: Option<PathBuf>,
@@ -30,35 +33,24 @@ fn analysis_json(analyzer: &polmon_enrich::Analyzer, title: Option<&str>, text: 
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let analyzer = polmon_enrich::Analyzer::new();
+    let mut analyzer = polmon_enrich::Analyzer::new();
+    if let Some(path) = &args.rules {
+        let rules = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        analyzer = analyzer.with_category_rules(&rules).with_context(|| format!("category rules {}", path.display()))?;
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if let Some(path) = &args.jsonl {
-        let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-        let mut failed = false;
-        for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
-            let line = line.with_context(|| format!("reading {}", path.display()))?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let v: Value = match serde_json::from_str(&line) {
-                Ok(v) => v,
-                Err(e) => {
-                    failed = true;
-                    eprintln!("failed: {}:{}: not JSON: {e}", path.display(), i + 1);
-                    continue;
-                }
-            };
+        let failed = crate::jsonl::for_each_object(path, |_, v| {
             let Some(text) = v.get("text").and_then(Value::as_str) else {
-                failed = true;
-                eprintln!("failed: {}:{}: no \"text\" string", path.display(), i + 1);
-                continue;
+                return Ok(Err("no \"text\" string".into()));
             };
             let lang = v.get("language").and_then(Value::as_str).or(args.lang.as_deref());
             let mut result = analysis_json(&analyzer, v.get("title").and_then(Value::as_str), text, lang);
             result["id"] = v.get("id").cloned().unwrap_or(Value::Null);
             writeln!(out, "{result}")?;
-        }
+            Ok(Ok(()))
+        })?;
         out.flush()?;
         return Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS });
     }
