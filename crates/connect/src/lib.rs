@@ -1,63 +1,66 @@
 //! Connecting coverage: near-duplicates, stories, related articles, pair similarity.
 //!
-//! PLACEHOLDER INTERFACE: the real connector replaces this file. Pure: no I/O.
+//! This crate owns the decisions that tie articles together once they are
+//! extracted and enriched:
+//!
+//! - **near-duplicates**: MinHash over word 4-shingles with LSH buckets, so a
+//!   new article finds its near-copies in sub-linear time; copies point at the
+//!   earliest-published original;
+//! - **stories**: online clustering of articles about one event: tf-idf over
+//!   words, word pairs, names, numbers and enricher entities with IDF learned
+//!   online, candidates from an inverted index over each article's key terms,
+//!   average link over a story's closest members, merges when two stories
+//!   come to look like one, and local re-clustering of a story with its
+//!   neighbours at size checkpoints (splits and regroupings), and a time window after which a silent story
+//!   closes. French articles are mapped into the English term space by a
+//!   small shipped lexicon (`data/lexicon-fr-en.tsv`), so stories link across
+//!   the two languages through shared names, numbers, places and words;
+//! - **related articles** for the article page ([`Connector::related`]);
+//! - **pair similarity** of two texts in any languages ([`similarity`],
+//!   [`PairScorer`]).
+//!
+//! Decisions can be revised: story merges and local re-clustering move
+//! articles between stories after the fact; [`Connector::links`] and
+//! [`Connector::story_of`] give the current state and
+//! [`Connector::take_story_changes`] lists what the store must relabel.
+//!
+//! It does not own storage, text extraction, entity recognition or
+//! translation; it does no I/O. The connector keeps per article a MinHash
+//! signature and its top terms only; the store keeps the text and replays
+//! stored decisions with [`Connector::restore`] on start-up.
+//!
+//! ```
+//! use polmon_connect::{Connector, Document};
+//! let mut c = Connector::new();
+//! let text = "A magnitude 7.1 earthquake struck off the coast of Chile on Monday, \
+//!             the US Geological Survey said, and a tsunami warning was issued.";
+//! let a = c.assign(&Document { id: 1, title: "Quake hits Chile", text, ..Default::default() });
+//! let b = c.assign(&Document { id: 2, title: "Quake hits Chile", text, source: Some("b.example"), ..Default::default() });
+//! assert_eq!(b.duplicate_of, Some(1));
+//! assert_eq!(b.story_id, a.story_id);
+//! assert_eq!(c.story_members(a.story_id.unwrap()), vec![1, 2]);
+//! ```
+#![deny(missing_docs)]
 
-use polmon_model::Links;
+mod config;
+mod connector;
+mod error;
+mod hash;
+mod lexicon;
+mod minhash;
+mod related;
+mod similarity;
+mod refine;
+mod story;
+mod terms;
+mod text;
 
-/// What the connector needs to know of one article.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Document<'a> {
-    /// The store id.
-    pub id: i64,
-    /// The headline.
-    pub title: &'a str,
-    /// The body text.
-    pub text: &'a str,
-    /// ISO 639-1 language, if known.
-    pub language: Option<&'a str>,
-    /// Publication time, Unix seconds.
-    pub published: Option<i64>,
-    /// The publishing source (host or site name).
-    pub source: Option<&'a str>,
-    /// Canonical names of the entities the enricher found.
-    pub entities: &'a [String],
-}
+pub use config::ConnectConfig;
+pub use connector::{Connector, Document};
+pub use error::ConnectError;
+pub use polmon_model::Links;
+pub use similarity::{similarity, PairScorer};
+pub use story::{StoryChange, StoryInfo};
 
-/// Online near-duplicate detection, story clustering and related-article lookup.
-#[derive(Debug, Default)]
-pub struct Connector {
-    docs: Vec<(i64, Option<String>, Links)>,
-}
-
-impl Connector {
-    /// An empty connector.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Decides the links of a new article and remembers it.
-    pub fn assign(&mut self, doc: &Document<'_>) -> Links {
-        let links = Links { duplicate_of: None, story_id: Some(doc.id) };
-        self.restore(doc, links);
-        links
-    }
-
-    /// Remembers an article whose links were decided earlier (replay on start-up).
-    pub fn restore(&mut self, doc: &Document<'_>, links: Links) {
-        self.docs.push((doc.id, doc.source.map(str::to_owned), links));
-    }
-
-    /// Up to `n` related article ids for `id`, best first.
-    pub fn related(&self, id: i64, n: usize) -> Vec<i64> {
-        self.docs.iter().rev().map(|d| d.0).filter(|&d| d != id).take(n).collect()
-    }
-}
-
-/// Similarity of two texts in [0, 1].
-pub fn similarity(a: &str, _lang_a: Option<&str>, b: &str, _lang_b: Option<&str>) -> f64 {
-    let wa: std::collections::HashSet<_> = a.split_whitespace().map(str::to_lowercase).collect();
-    let wb: std::collections::HashSet<_> = b.split_whitespace().map(str::to_lowercase).collect();
-    let inter = wa.intersection(&wb).count() as f64;
-    let union = wa.union(&wb).count() as f64;
-    if union == 0.0 { 0.0 } else { inter / union }
-}
+#[cfg(test)]
+mod tests;
