@@ -67,6 +67,9 @@ pub struct Pipeline {
     analyzer: Arc<Analyzer>,
     connector: Arc<Mutex<Connector>>,
     pending_index: Mutex<Vec<i64>>,
+    /// Related ids already computed, per article and box size; emptied whenever an article
+    /// is stored, since a new article can change any box.
+    related_cache: Mutex<std::collections::HashMap<(i64, usize), Vec<i64>>>,
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -93,6 +96,7 @@ impl Pipeline {
             analyzer: Arc::new(analyzer),
             connector: Arc::new(Mutex::new(Connector::new())),
             pending_index: Mutex::new(Vec::new()),
+            related_cache: Mutex::new(std::collections::HashMap::new()),
         };
         pipeline.replay_connector()?;
         if let Err(e) = pipeline.sync_index() {
@@ -136,9 +140,22 @@ impl Pipeline {
             }
             Ok(())
         })?;
+        let changes = connector.take_story_changes();
         drop(connector);
         for (id, links) in unlinked {
             self.store.set_links(id, links)?;
+        }
+        self.apply_story_changes(changes)?;
+        Ok(())
+    }
+
+    /// Relabels stored articles after the connector merged, split or regrouped stories.
+    fn apply_story_changes(&self, changes: Vec<polmon_connect::StoryChange>) -> Result<(), PipelineError> {
+        for change in changes {
+            match change {
+                polmon_connect::StoryChange::Merged { from, into } => self.store.merge_story(from, into)?,
+                polmon_connect::StoryChange::Moved { into, articles, .. } => self.store.move_to_story(&articles, into)?,
+            }
         }
         Ok(())
     }
@@ -202,6 +219,9 @@ impl Pipeline {
         let new = self.prepare(item)?;
         let upsert = self.store.upsert_article(&new).map_err(|e| e.to_string())?;
         tracing::debug!(target: "polmon::ingest", id = upsert.id(), ?upsert, "stored");
+        if !matches!(upsert, Upsert::Unchanged(_)) {
+            self.related_cache.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        }
         let outcome = match upsert {
             Upsert::Inserted(id) => Outcome::New(id),
             Upsert::Updated(id) => Outcome::Updated(id),
@@ -219,8 +239,13 @@ impl Pipeline {
                 source: new.source.as_deref(),
                 entities: &entities,
             };
-            let links = self.connector.lock().unwrap_or_else(|e| e.into_inner()).assign(&doc);
+            let (links, changes) = {
+                let mut connector = self.connector.lock().unwrap_or_else(|e| e.into_inner());
+                let links = connector.assign(&doc);
+                (links, connector.take_story_changes())
+            };
             self.store.set_links(id, links).map_err(|e| e.to_string())?;
+            self.apply_story_changes(changes).map_err(|e| e.to_string())?;
         }
         let id = match outcome {
             Outcome::New(id) | Outcome::Updated(id) | Outcome::Skipped(id) => id,
@@ -233,6 +258,19 @@ impl Pipeline {
     /// connector's choice first, then search hits on the headline, then the newest of the
     /// same category. Never `a` itself nor its near-duplicate copies.
     pub fn related(&self, a: &Article, n: usize) -> Vec<i64> {
+        if let Some(hit) = self.related_cache.lock().unwrap_or_else(|e| e.into_inner()).get(&(a.id, n)) {
+            return hit.clone();
+        }
+        let out = self.compute_related(a, n);
+        let mut cache = self.related_cache.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() > 100_000 {
+            cache.clear();
+        }
+        cache.insert((a.id, n), out.clone());
+        out
+    }
+
+    fn compute_related(&self, a: &Article, n: usize) -> Vec<i64> {
         let mut out: Vec<i64> = self.connector.lock().unwrap_or_else(|e| e.into_inner()).related(a.id, n);
         out.retain(|&id| id != a.id);
         let exclude = |id: i64, out: &Vec<i64>| id == a.id || out.contains(&id) || Some(id) == a.links.duplicate_of;

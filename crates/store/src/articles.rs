@@ -219,6 +219,29 @@ impl Store {
         })
     }
 
+    /// Moves every article of story `from` into story `into` (two stories became one).
+    pub fn merge_story(&self, from: i64, into: i64) -> Result<(), StoreError> {
+        self.write(|conn| {
+            conn.execute("UPDATE articles SET story_id = ?2 WHERE story_id = ?1", params![from, into])?;
+            Ok(())
+        })
+    }
+
+    /// Moves the given articles into story `into` (a story was split or regrouped).
+    pub fn move_to_story(&self, ids: &[i64], into: i64) -> Result<(), StoreError> {
+        self.write(|conn| {
+            let tx = conn.transaction()?;
+            {
+                let mut stmt = tx.prepare_cached("UPDATE articles SET story_id = ?2 WHERE id = ?1")?;
+                for id in ids {
+                    stmt.execute(params![id, into])?;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
     /// One article by id.
     pub fn article(&self, id: i64) -> Result<Option<Article>, StoreError> {
         self.read(|conn| {
