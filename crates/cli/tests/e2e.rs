@@ -197,6 +197,23 @@ fn demo_corpus_is_ingested_served_and_reingest_is_idempotent() {
     assert_eq!(status, 200);
     assert!(ctype.contains("atom+xml"));
 
+    // Stories, entities and their pages.
+    let (status, _, stories) = server.get("/stories");
+    assert_eq!(status, 200);
+    assert!(stories.contains("<h1>Stories</h1>"));
+    let story_id = first["story_id"].as_i64().expect("every article has a story");
+    let (status, _, story) = server.get(&format!("/story/{story_id}"));
+    assert_eq!(status, 200);
+    assert!(story.contains("Timeline") && story.contains(&format!("href=\"/article/{id}\"")));
+    let (status, _, entities) = server.get("/entities");
+    assert_eq!(status, 200);
+    let entity_link = entities.split("href=\"/entity/").nth(1).expect("an entity link").split('"').next().unwrap().to_string();
+    let (status, _, entity) = server.get(&format!("/entity/{entity_link}"));
+    assert_eq!(status, 200);
+    assert!(entity.contains("<h2>Articles</h2>"));
+    let api_entity = server.json(&format!("/api/entities/{entity_link}"));
+    assert!(api_entity["articles"].as_array().unwrap().len() >= 1);
+
     // Errors: unknown ids are 404 pages, bad parameters 400 with a message, never 500.
     let (status, _, body) = server.get("/article/999999");
     assert_eq!(status, 404);
@@ -248,6 +265,34 @@ fn scripts_from_ingested_pages_never_reach_the_browser_and_bad_files_are_skipped
     assert!(!page.contains("onerror"), "an event handler reached the page");
     let (_, _, search) = server.get("/search?q=ministers");
     assert!(!search.contains("<script>alert"));
+}
+
+#[test]
+fn article_page_shows_people_with_roles_and_quotes_with_speakers() {
+    let data = tempfile::tempdir().unwrap();
+    let inputs = tempfile::tempdir().unwrap();
+    let text = "The Minister of Foreign Affairs Jean Dupuis travelled to Brussels on Monday to meet his counterparts from the European Union.\n\n\
+        “We will not accept any delay on the sanctions,” Dupuis told reporters after the meeting, adding that the talks would go on “as long as needed”.\n\n\
+        Negotiations\n\n\
+        The German Chancellor Anna Weber said that Berlin supported the proposal.";
+    let line = serde_json::json!({"id": "x1", "url": "https://www.rtl.be/info/monde/sanctions-123", "title": "Sanctions: the ministers meet in Brussels", "text": text, "published": "2024-04-02T10:00:00Z", "language": "en", "source": "RTL Info"});
+    std::fs::write(inputs.path().join("one.jsonl"), format!("{line}\n")).unwrap();
+    let out = run(polmon(data.path()).arg("ingest").arg(inputs.path().join("one.jsonl")));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let server = Server::start(data.path());
+    let (status, _, page) = server.get("/article/1");
+    assert_eq!(status, 200);
+    assert!(page.contains("This article is originally published on <a href=\"https://www.rtl.be/info/monde/sanctions-123\""), "{page}");
+    assert!(page.contains(">rtl.be</a>"), "the credit names the domain");
+    assert!(page.contains("<h2>Negotiations</h2>"), "the subheading is rendered as one");
+    let people = page.split("<h2>People</h2>").nth(1).expect("a people section");
+    assert!(people.contains("Jean Dupuis</a> — Minister of Foreign Affairs"), "{people}");
+    let quotes = page.split("<h2>Quotes</h2>").nth(1).expect("a quotes section");
+    assert!(quotes.contains("We will not accept any delay on the sanctions"));
+    assert!(quotes.contains(">Jean Dupuis</a>"), "the quote's speaker links to the entity: {quotes}");
+    let record = server.json("/api/articles/1");
+    assert!(record["entities"].as_array().unwrap().iter().any(|e| e["canonical"] == "Jean Dupuis" && e["type"] == "person"));
+    assert!(record["quotes"].as_array().unwrap().iter().any(|q| q["speaker_canonical"] == "Jean Dupuis"));
 }
 
 #[test]
