@@ -80,6 +80,11 @@ fn headline(dom: &Dom<'_>, f: &Facts<'_>, ld: &LdArticle, site: Option<&str>, ho
             return Some(h.clone());
         }
     }
+    // A heading marked as the headline, unless it is the site's name.
+    let is_site = |t: &str| site.is_some_and(|s| title::same(s, t)) || host.is_some_and(|h| title::same(h.split('.').next().unwrap_or(h), t));
+    if let Some(t) = f.title_nodes.iter().map(|&id| dom.text_of(id)).find(|t| !t.is_empty() && t.chars().count() < 400 && !is_site(t)) {
+        return Some(t);
+    }
     if let Some(h) = ld.headline.as_deref() {
         return Some(title::clean(h, site, host));
     }
