@@ -69,7 +69,9 @@ pub fn extract(html: &[u8], opts: &Options) -> Result<ExtractedArticle, ExtractE
     let hints: Vec<Hint> = content::hints::hints(&dom);
     let facts = meta::facts::collect(&dom);
     let m = meta::read(&dom, &facts, opts.url.as_deref());
-    let mut blocks: Vec<Block> = content::article_blocks(&dom, &hints)
+    let article = content::article(&dom, &hints);
+    let mut blocks: Vec<Block> = article
+        .blocks
         .into_iter()
         .map(|b| Block {
             kind: match b.kind {
@@ -88,7 +90,8 @@ pub fn extract(html: &[u8], opts: &Options) -> Result<ExtractedArticle, ExtractE
             blocks.remove(0);
         }
     }
-    let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+    let mut texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+    texts.extend(article.furniture.iter().map(String::as_str));
     let original_source = meta::source::find(&texts).or(m.original_source);
     Ok(ExtractedArticle {
         url: opts.url.clone(),

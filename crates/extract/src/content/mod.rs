@@ -12,8 +12,23 @@ use hints::Hint;
 /// Below this many characters of article text, selection is retried without class hints.
 const FALLBACK_CHARS: usize = 200;
 
+/// The article's body and the furniture found inside it.
+pub(crate) struct Article {
+    /// The body's blocks, in page order.
+    pub(crate) blocks: Vec<TextBlock>,
+    /// Short lines dropped from the body as furniture ("Source: Reuters", "Share"), kept
+    /// because credit lines name the original publisher.
+    pub(crate) furniture: Vec<String>,
+}
+
 /// The article's blocks, in page order.
+#[cfg(test)]
 pub(crate) fn article_blocks(dom: &Dom<'_>, hints: &[Hint]) -> Vec<TextBlock> {
+    article(dom, hints).blocks
+}
+
+/// Selects the article of a page.
+pub(crate) fn article(dom: &Dom<'_>, hints: &[Hint]) -> Article {
     let all = blocks::linearise(dom, hints, 0, |h| h == Hint::Drop);
     let mut t = select::tree(dom, hints, &all);
     let mut keep = select::select(dom, hints, &t, &all);
@@ -28,7 +43,30 @@ pub(crate) fn article_blocks(dom: &Dom<'_>, hints: &[Hint]) -> Vec<TextBlock> {
         }
     }
     let mut all: Vec<Option<TextBlock>> = all.into_iter().map(Some).collect();
-    keep.into_iter().filter_map(|i| all[i].take()).collect()
+    let mut out = Article { blocks: Vec::new(), furniture: Vec::new() };
+    for b in keep.into_iter().filter_map(|i| all[i].take()) {
+        if phrases::is_furniture(&b.text, b.chars) || (b.chars < 200 && in_figure(dom, b.owner)) {
+            out.furniture.push(b.text);
+        } else {
+            out.blocks.push(b);
+        }
+    }
+    out
+}
+
+/// Whether `id` lies inside a `<figure>` (its text is a caption or a credit).
+fn in_figure(dom: &Dom<'_>, id: u32) -> bool {
+    let mut cur = id;
+    for _ in 0..32 {
+        if cur == crate::html::NONE {
+            break;
+        }
+        if dom.tag(cur) == crate::html::Tag::Figure {
+            return true;
+        }
+        cur = dom.node(cur).parent;
+    }
+    false
 }
 
 #[cfg(test)]

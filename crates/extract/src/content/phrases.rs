@@ -17,6 +17,9 @@ const PHRASES: &[&str] = &[
     "download the app", "download our app", "log in", "sign in", "cookie",
     "terms of use", "view comments", "more from", "most popular", "most read", "trending",
     "was this article helpful", "letter to the editor", "to view the full story",
+    "about the author", "table of contents", "last modified", "last updated", "release date",
+    "posted on", "published on", "we recommend", "missed the", "credit:", "photo:", "source:",
+    "sources:",
     // German
     "abonn", "folgen sie", "folge uns", "jetzt teilen", "artikel teilen", "seite teilen",
     "mehr zum thema", "lesen sie auch", "lesen sie mehr", "weiterlesen", "das könnte sie auch",
@@ -24,16 +27,22 @@ const PHRASES: &[&str] = &[
     "alle rechte vorbehalten", "kommentar verfassen", "kommentare", "jetzt kommentieren",
     "war der artikel", "war dieser artikel", "hier klicken", "zum newsletter", "melden sie sich",
     "datenschutz", "impressum", "alle artikel", "mehr themen", "quellen ausblenden",
-    "vorschau auf den nächsten", "nächster artikel", "vorheriger artikel",
+    "vorschau auf den nächsten", "nächster artikel", "vorheriger artikel", "über den autor",
+    "über die autorin", "ähnliche beiträge", "inhaltsverzeichnis", "weitere tipps",
+    "externer inhalt", "herunterladen", "erstellt am", "beitrag wurde am", "aktualisiert:",
+    "aktualisiert am", "veröffentlicht am", "gefällt dir", "gefällt ihnen", "quelle:",
+    "quellen:", "bildquelle", "foto:", "fotos:", "bild:",
     // French
     "abonnez", "partager", "lire aussi", "à lire aussi", "voir aussi", "articles liés",
     "tous droits réservés", "publicité", "inscrivez-vous", "suivez-nous", "commentaires",
+    "publié le", "mis à jour", "à propos de l'auteur",
     // Spanish / Portuguese / Italian
     "suscríbete", "suscribete", "síguenos", "siguenos", "compartir", "lee también", "lea también",
     "notas relacionadas", "noticias relacionadas", "te puede interesar", "publicidad",
     "todos los derechos", "hazte miembro", "canal de", "leia também", "condividi", "leggi anche",
     // Polish / Dutch
     "czytaj także", "czytaj też", "zobacz także", "udostępnij", "lees ook", "deel dit",
+    "subskryp", "źródło:", "publicado el", "fuente:", "actualizado",
 ];
 
 fn automaton() -> &'static AhoCorasick {

@@ -159,9 +159,6 @@ pub(crate) fn select(dom: &Dom<'_>, hints: &[Hint], t: &Tree, blocks: &[TextBloc
         if ld > 0.5 && b.chars < 300 {
             continue;
         }
-        if super::phrases::is_furniture(&b.text, b.chars) {
-            continue;
-        }
         let top = ranges.iter().find(|&&(l, h)| b.owner >= l && b.owner < h).map_or(lo, |r| r.0);
         if link_heavy_ancestor(dom, b.owner, top, &chars, &links) {
             continue;
