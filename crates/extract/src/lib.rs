@@ -70,7 +70,7 @@ pub fn extract(html: &[u8], opts: &Options) -> Result<ExtractedArticle, ExtractE
     let facts = meta::facts::collect(&dom);
     let m = meta::read(&dom, &facts, opts.url.as_deref());
     let article = content::article(&dom, &hints);
-    let mut blocks: Vec<Block> = article
+    let blocks: Vec<Block> = article
         .blocks
         .into_iter()
         .map(|b| Block {
@@ -84,12 +84,6 @@ pub fn extract(html: &[u8], opts: &Options) -> Result<ExtractedArticle, ExtractE
             text: b.text,
         })
         .collect();
-    // The headline is metadata, not body.
-    if let Some(t) = &m.title {
-        if blocks.first().is_some_and(|b| b.kind.is_heading() && &b.text == t) {
-            blocks.remove(0);
-        }
-    }
     let mut texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
     texts.extend(article.furniture.iter().map(String::as_str));
     let original_source = meta::source::find(&texts).or(m.original_source);

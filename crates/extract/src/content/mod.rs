@@ -34,18 +34,22 @@ pub(crate) fn article(dom: &Dom<'_>, hints: &[Hint]) -> Article {
     let mut keep = select::select(dom, hints, &t, &all);
     // Class names can mislead (a wrapper called "source-wrap"): when little is left, try
     // again trusting only the markup and the text.
-    let kept_chars: usize = keep.iter().map(|&i| all[i].chars).sum();
+    let useful = |keep: &[usize]| -> usize {
+        keep.iter().filter(|&&i| !phrases::is_furniture(&all[i].text, all[i].chars)).map(|&i| all[i].chars).sum()
+    };
+    let kept_chars = useful(&keep);
     if kept_chars < FALLBACK_CHARS {
         t.boiler.iter_mut().for_each(|b| *b = false);
         let again = select::select(dom, hints, &t, &all);
-        if again.iter().map(|&i| all[i].chars).sum::<usize>() > 2 * kept_chars + 100 {
+        if useful(&again) > 2 * kept_chars + 100 {
             keep = again;
         }
     }
     let mut all: Vec<Option<TextBlock>> = all.into_iter().map(Some).collect();
     let mut out = Article { blocks: Vec::new(), furniture: Vec::new() };
     for b in keep.into_iter().filter_map(|i| all[i].take()) {
-        if phrases::is_furniture(&b.text, b.chars) || (b.chars < 200 && in_figure(dom, b.owner)) {
+        let date_line = b.chars < 40 && crate::meta::date::find_in_text(&b.text).is_some();
+        if date_line || phrases::is_furniture(&b.text, b.chars) || (b.chars < 200 && in_figure(dom, b.owner)) {
             out.furniture.push(b.text);
         } else {
             out.blocks.push(b);

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 /// Blocks longer than this are never judged by their wording.
-const MAX_CHARS: usize = 160;
+const MAX_CHARS: usize = 200;
 
 const PHRASES: &[&str] = &[
     // English
