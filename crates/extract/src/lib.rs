@@ -35,6 +35,9 @@ use polmon_model::{Block, BlockKind, ExtractedArticle};
 use content::blocks::Kind;
 use content::hints::Hint;
 
+/// Below this many bytes of extracted body, a longer JSON-LD `articleBody` is used instead.
+const LD_BODY_FALLBACK: usize = 300;
+
 /// What the caller knows about the page besides its bytes.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -70,7 +73,7 @@ pub fn extract(html: &[u8], opts: &Options) -> Result<ExtractedArticle, ExtractE
     let facts = meta::facts::collect(&dom);
     let m = meta::read(&dom, &facts, opts.url.as_deref());
     let article = content::article(&dom, &hints);
-    let blocks: Vec<Block> = article
+    let mut blocks: Vec<Block> = article
         .blocks
         .into_iter()
         .map(|b| Block {
@@ -84,6 +87,18 @@ pub fn extract(html: &[u8], opts: &Options) -> Result<ExtractedArticle, ExtractE
             text: b.text,
         })
         .collect();
+    // A page whose body is rendered by script may still carry it in JSON-LD.
+    if let Some(body) = &m.ld_body {
+        let have: usize = blocks.iter().map(|b| b.text.len()).sum();
+        if have < LD_BODY_FALLBACK && body.len() > 2 * have + 200 {
+            blocks = body
+                .split('\n')
+                .map(text::collapse)
+                .filter(|t| !t.is_empty())
+                .map(|t| Block { kind: BlockKind::P, text: t })
+                .collect();
+        }
+    }
     let mut texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
     texts.extend(article.furniture.iter().map(String::as_str));
     let original_source = meta::source::find(&texts).or(m.original_source);

@@ -29,8 +29,8 @@ pub(crate) fn article_blocks(dom: &Dom<'_>, hints: &[Hint]) -> Vec<TextBlock> {
 
 /// Selects the article of a page.
 pub(crate) fn article(dom: &Dom<'_>, hints: &[Hint]) -> Article {
-    let all = blocks::linearise(dom, hints, 0, |h| h == Hint::Drop);
-    let mut t = select::tree(dom, hints, &all);
+    let mut all = blocks::linearise(dom, hints, 0, |h| matches!(h, Hint::Drop | Hint::Landmark));
+    let t = select::tree(dom, hints, &all);
     let mut keep = select::select(dom, hints, &t, &all);
     // Class names can mislead (a wrapper called "source-wrap"): when little is left, try
     // again trusting only the markup and the text.
@@ -39,10 +39,14 @@ pub(crate) fn article(dom: &Dom<'_>, hints: &[Hint]) -> Article {
     };
     let kept_chars = useful(&keep);
     if kept_chars < FALLBACK_CHARS {
-        t.boiler.iter_mut().for_each(|b| *b = false);
-        let again = select::select(dom, hints, &t, &all);
-        if useful(&again) > 2 * kept_chars + 100 {
+        let wider = blocks::linearise(dom, hints, 0, |h| h == Hint::Drop);
+        let mut t2 = select::tree(dom, hints, &wider);
+        t2.boiler.iter_mut().for_each(|b| *b = false);
+        let again = select::select(dom, hints, &t2, &wider);
+        let useful2: usize = again.iter().filter(|&&i| !phrases::is_furniture(&wider[i].text, wider[i].chars)).map(|&i| wider[i].chars).sum();
+        if useful2 > 2 * kept_chars + 100 {
             keep = again;
+            all = wider;
         }
     }
     let mut all: Vec<Option<TextBlock>> = all.into_iter().map(Some).collect();
@@ -119,5 +123,25 @@ mod tests {
     fn lead_beside_the_body_is_kept() {
         let html = format!("<article><div class=intro><p>{P1}</p></div><figure><img src=x></figure><div class=body><p>{P2}</p><p>{P3}</p><p>{P2}</p></div></article>");
         assert_eq!(body(&html), vec![P1, P2, P3, P2]);
+    }
+}
+
+#[cfg(test)]
+mod probe {
+    #[test]
+    #[ignore]
+    fn probe_page() {
+        let Ok(p) = std::env::var("PROBE") else { return };
+        let b = std::fs::read(p).unwrap();
+        let s = String::from_utf8_lossy(&b);
+        let dom = crate::html::parse(&s);
+        let hints = super::hints::hints(&dom);
+        let all = super::blocks::linearise(&dom, &hints, 0, |h| h == super::hints::Hint::Drop);
+        eprintln!("blocks {}", all.len());
+        for id in (0..dom.len() as u32).filter(|&i| dom.attr_raw(i, "itemprop") == Some("articleBody")) {
+            let mut cur = id; let mut path = String::new();
+            while cur != crate::html::NONE { path.push_str(&format!("{:?}.{}[{:?}] < ", dom.tag(cur), dom.attr_raw(cur, "class").unwrap_or(""), hints[cur as usize])); cur = dom.node(cur).parent; }
+            eprintln!("{} :: {path}", dom.text_of(id).chars().take(50).collect::<String>());
+        }
     }
 }

@@ -24,6 +24,8 @@ pub(crate) struct Meta {
     pub(crate) canonical_url: Option<String>,
     /// The original publisher named in metadata (the body's credit line is read later).
     pub(crate) original_source: Option<String>,
+    /// The body as JSON-LD gives it (`articleBody`), for pages that render it by script.
+    pub(crate) ld_body: Option<String>,
 }
 
 const DATE_KEYS: &[&str] = &[
@@ -68,6 +70,7 @@ pub(crate) fn read(dom: &Dom<'_>, f: &Facts<'_>, base: Option<&str>) -> Meta {
             .meta(&["original-source", "syndication-source", "dc.source", "citation_publisher"])
             .map(String::from)
             .or_else(|| ld.source.clone()),
+        ld_body: ld.body.clone(),
     }
 }
 
