@@ -125,23 +125,3 @@ mod tests {
         assert_eq!(body(&html), vec![P1, P2, P3, P2]);
     }
 }
-
-#[cfg(test)]
-mod probe {
-    #[test]
-    #[ignore]
-    fn probe_page() {
-        let Ok(p) = std::env::var("PROBE") else { return };
-        let b = std::fs::read(p).unwrap();
-        let s = String::from_utf8_lossy(&b);
-        let dom = crate::html::parse(&s);
-        let hints = super::hints::hints(&dom);
-        let all = super::blocks::linearise(&dom, &hints, 0, |h| h == super::hints::Hint::Drop);
-        eprintln!("blocks {}", all.len());
-        for id in (0..dom.len() as u32).filter(|&i| dom.attr_raw(i, "itemprop") == Some("articleBody")) {
-            let mut cur = id; let mut path = String::new();
-            while cur != crate::html::NONE { path.push_str(&format!("{:?}.{}[{:?}] < ", dom.tag(cur), dom.attr_raw(cur, "class").unwrap_or(""), hints[cur as usize])); cur = dom.node(cur).parent; }
-            eprintln!("{} :: {path}", dom.text_of(id).chars().take(50).collect::<String>());
-        }
-    }
-}

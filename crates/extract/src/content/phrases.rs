@@ -19,7 +19,7 @@ const PHRASES: &[&str] = &[
     "was this article helpful", "letter to the editor", "to view the full story",
     "about the author", "table of contents", "last modified", "last updated", "release date",
     "posted on", "published on", "we recommend", "missed the", "credit:", "photo:", "source:",
-    "sources:",
+    "sources:", "category:", "category :", "categories:", "download the", "views:", "read next",
     // German
     "abonn", "folgen sie", "folge uns", "jetzt teilen", "artikel teilen", "seite teilen",
     "mehr zum thema", "lesen sie auch", "lesen sie mehr", "weiterlesen", "das könnte sie auch",
@@ -31,7 +31,8 @@ const PHRASES: &[&str] = &[
     "über die autorin", "ähnliche beiträge", "inhaltsverzeichnis", "weitere tipps",
     "externer inhalt", "herunterladen", "erstellt am", "beitrag wurde am", "aktualisiert:",
     "aktualisiert am", "veröffentlicht am", "gefällt dir", "gefällt ihnen", "quelle:",
-    "quellen:", "bildquelle", "foto:", "fotos:", "bild:",
+    "quellen:", "bildquelle", "foto:", "fotos:", "bild:", "kategorie:", "aufrufe:", "einloggen",
+    "registrieren", "zum shop", "jetzt bestellen",
     // French
     "abonnez", "partager", "lire aussi", "à lire aussi", "voir aussi", "articles liés",
     "tous droits réservés", "publicité", "inscrivez-vous", "suivez-nous", "commentaires",
@@ -56,12 +57,20 @@ fn automaton() -> &'static AhoCorasick {
     })
 }
 
+/// First words of short headings that announce more of the site ("More news", "Weitere
+/// Artikel", "Autres articles").
+const MORE: &[&str] = &["more ", "other ", "weitere ", "mehr ", "andere ", "autres ", "plus de ", "más ", "otras ", "altri ", "więcej "];
+
 /// Whether a short block reads like page furniture.
 pub(crate) fn is_furniture(text: &str, chars: usize) -> bool {
     if chars > MAX_CHARS {
         return false;
     }
     let lower = text.to_lowercase();
+    let words = lower.split_whitespace().count();
+    if words <= 3 && !lower.ends_with(['.', '!', '?']) && MORE.iter().any(|m| lower.starts_with(m)) {
+        return true;
+    }
     automaton().is_match(&lower)
 }
 
@@ -75,6 +84,8 @@ mod tests {
         assert!(is_furniture("Lesen Sie auch: Die Bahn streikt", 30));
         assert!(is_furniture("¡Síguenos en Instagram!", 20));
         assert!(!is_furniture("The minister said the plan would pass.", 33));
+        assert!(is_furniture("Weitere Tourentipps", 18));
+        assert!(!is_furniture("More than 100 people were hurt in the blast on Friday.", 44));
         let long = "The minister said that the committee would subscribe to the plan. ".repeat(4);
         assert!(!is_furniture(&long, long.len()));
     }
