@@ -29,6 +29,9 @@ const MONTHS: &[(&str, u8)] = &[
 ];
 
 fn month(word: &str) -> Option<u8> {
+    if word.len() < 3 || word.len() > 24 || !word.chars().next().is_some_and(char::is_alphabetic) {
+        return None;
+    }
     let w = word.trim_end_matches('.').to_lowercase();
     MONTHS.iter().find(|(n, _)| *n == w).map(|(_, m)| *m)
 }
@@ -90,6 +93,10 @@ pub(crate) fn parse_value(s: &str) -> Option<String> {
 /// Finds the first date written in free text ("3. März 2021", "March 3, 2021", "03.03.2021",
 /// "2021-03-03", "3 de marzo de 2021").
 pub(crate) fn find_in_text(s: &str) -> Option<String> {
+    // Every date form needs a year in digits.
+    if !s.as_bytes().windows(4).any(|w| w.iter().all(u8::is_ascii_digit)) {
+        return None;
+    }
     let tokens: Vec<&str> = s
         .split(|c: char| c.is_whitespace() || c == ',' || c == '|' || c == '(' || c == ')')
         .filter(|t| !t.is_empty() && *t != "de" && *t != "del" && *t != "of" && *t != "the")
