@@ -93,8 +93,8 @@ pub(crate) fn parse_value(s: &str) -> Option<String> {
 /// Finds the first date written in free text ("3. März 2021", "March 3, 2021", "03.03.2021",
 /// "2021-03-03", "3 de marzo de 2021").
 pub(crate) fn find_in_text(s: &str) -> Option<String> {
-    // Every date form needs a year in digits.
-    if !s.as_bytes().windows(4).any(|w| w.iter().all(u8::is_ascii_digit)) {
+    // Every date form needs digits.
+    if !s.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
     let tokens: Vec<&str> = s
