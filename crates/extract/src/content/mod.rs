@@ -30,23 +30,26 @@ pub(crate) fn article_blocks(dom: &Dom<'_>, hints: &[Hint]) -> Vec<TextBlock> {
 /// Selects the article of a page.
 pub(crate) fn article(dom: &Dom<'_>, hints: &[Hint]) -> Article {
     let mut all = blocks::linearise(dom, hints, 0, |h| matches!(h, Hint::Drop | Hint::Landmark));
-    let t = select::tree(dom, hints, &all);
+    let mut t = select::tree(dom, hints, &all);
     let mut keep = select::select(dom, hints, &t, &all);
-    // Class names can mislead (a wrapper called "source-wrap"): when little is left, try
-    // again trusting only the markup and the text.
-    let useful = |keep: &[usize]| -> usize {
-        keep.iter().filter(|&&i| !phrases::is_furniture(&all[i].text, all[i].chars)).map(|&i| all[i].chars).sum()
-    };
-    let kept_chars = useful(&keep);
+    // Class names and landmarks can mislead (a wrapper called "source-wrap", an <aside> left
+    // open around the article): when little is left, try again trusting only the text.
+    let kept_chars = useful(&all, &keep, FALLBACK_CHARS);
     if kept_chars < FALLBACK_CHARS {
-        let wider = blocks::linearise(dom, hints, 0, |h| h == Hint::Drop);
-        let mut t2 = select::tree(dom, hints, &wider);
-        t2.boiler.iter_mut().for_each(|b| *b = false);
-        let again = select::select(dom, hints, &t2, &wider);
-        let useful2: usize = again.iter().filter(|&&i| !phrases::is_furniture(&wider[i].text, wider[i].chars)).map(|&i| wider[i].chars).sum();
-        if useful2 > 2 * kept_chars + 100 {
+        t.boiler.iter_mut().for_each(|b| *b = false);
+        let again = select::select(dom, hints, &t, &all);
+        let need = 2 * kept_chars + 100;
+        if useful(&all, &again, need + 1) > need {
             keep = again;
-            all = wider;
+        } else if landmark_bytes(dom, hints) > need {
+            let wider = blocks::linearise(dom, hints, 0, |h| h == Hint::Drop);
+            let mut t2 = select::tree(dom, hints, &wider);
+            t2.boiler.iter_mut().for_each(|b| *b = false);
+            let again = select::select(dom, hints, &t2, &wider);
+            if useful(&wider, &again, need + 1) > need {
+                keep = again;
+                all = wider;
+            }
         }
     }
     let mut all: Vec<Option<TextBlock>> = all.into_iter().map(Some).collect();
@@ -60,6 +63,34 @@ pub(crate) fn article(dom: &Dom<'_>, hints: &[Hint]) -> Article {
         }
     }
     out
+}
+
+/// Characters of the kept blocks that are not furniture, counted up to `limit`.
+fn useful(all: &[TextBlock], keep: &[usize], limit: usize) -> usize {
+    let mut sum = 0;
+    for &i in keep {
+        if sum >= limit {
+            break;
+        }
+        if !phrases::is_furniture(&all[i].text, all[i].chars) {
+            sum += all[i].chars;
+        }
+    }
+    sum
+}
+
+/// Bytes of text inside landmarks (`<nav>`, `<aside>`, `<footer>`).
+fn landmark_bytes(dom: &Dom<'_>, hints: &[Hint]) -> usize {
+    let mut inside = vec![false; dom.len()];
+    let mut bytes = 0;
+    for id in 1..dom.len() {
+        let n = dom.node(id as u32);
+        inside[id] = inside[n.parent as usize] || hints[id] == Hint::Landmark;
+        if inside[id] && n.tag == crate::html::Tag::Text {
+            bytes += (n.end - n.start) as usize;
+        }
+    }
+    bytes
 }
 
 /// Whether `id` lies inside a `<figure>` (its text is a caption or a credit).
