@@ -2,11 +2,21 @@
 //! [`ExtractedArticle`] out — headline, body blocks, authors, publication date, language,
 //! site name, canonical URL and original publisher.
 //!
-//! This crate owns decoding (charset from the header, a BOM, `<meta>`, or detection), a fast
-//! forgiving HTML parser ([`html`](crate) module: tokenizer and compact arena tree), main-text
-//! selection (`content`) and metadata (`meta`). It does no I/O: fetching, feeds and storage
-//! live elsewhere. It never panics on any input, never recurses on document depth and works
-//! in time and memory linear in the page size.
+//! It owns, one module each:
+//! - `decode`: bytes to text — charset from the HTTP header, a byte-order mark, `<meta>`, or
+//!   detection (encoding_rs + chardetng), with valid UTF-8 trusted over a wrong label;
+//! - `html`: a fast, forgiving tokenizer (entities, void and raw-text elements, implied end
+//!   tags, misnesting) building a compact arena tree whose ids are in document order, so
+//!   every pass is a loop over ids, never a recursion;
+//! - `content`: the body — text blocks valued by length, punctuation and link density, summed
+//!   up the tree; the best-scoring element is the article, boilerplate (by class, id, role,
+//!   landmark and wording) is cut from it, and a lead set beside it is kept;
+//! - `meta`: headline, authors, date, language, site, canonical URL, original publisher — from
+//!   JSON-LD, `<meta>`, markup and visible text.
+//!
+//! It does no I/O: fetching, feeds and storage live elsewhere. It never panics on any input
+//! and works in time and memory linear in the page size (the tree stops growing at one node
+//! per 16 bytes and 400 levels).
 //!
 //! ```
 //! use polmon_extract::{extract, Options};
