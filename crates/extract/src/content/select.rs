@@ -59,7 +59,7 @@ pub(crate) fn tree(dom: &Dom<'_>, hints: &[Hint], blocks: &[TextBlock]) -> Tree 
 }
 
 fn has_sentence(text: &str) -> bool {
-    text.contains(". ") || text.contains(", ") || text.ends_with(['.', '!', '?', ':', '"', '”', '“', '»', '«', ')'])
+    text.contains(". ") || text.contains(", ") || text.contains(['。', '，', '、', '！', '？']) || text.ends_with(['.', '!', '?', ':', '"', '”', '“', '»', '«', ')'])
 }
 
 /// The value of one block for container selection.
