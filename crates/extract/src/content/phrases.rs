@@ -57,16 +57,34 @@ fn automaton() -> &'static AhoCorasick {
     })
 }
 
+/// Blog-engine footers, judged up to [`FOOTER_MAX_CHARS`] ("This entry was posted in ...
+/// Bookmark the permalink.").
+const FOOTERS: &[&str] = &[
+    "this entry was posted", "bookmark the permalink", "you can follow any responses",
+    "der beitrag wurde am", "dieser beitrag wurde am", "dieser eintrag wurde",
+    "du kannst die kommentare", "sie können die kommentare", "cette entrée a été publiée",
+    "esta entrada fue publicada",
+];
+
+/// Blocks longer than this are never judged as blog footers.
+const FOOTER_MAX_CHARS: usize = 400;
+
 /// First words of short headings that announce more of the site ("More news", "Weitere
 /// Artikel", "Autres articles").
 const MORE: &[&str] = &["more ", "other ", "weitere ", "mehr ", "andere ", "autres ", "plus de ", "más ", "otras ", "altri ", "więcej "];
 
 /// Whether a short block reads like page furniture.
 pub(crate) fn is_furniture(text: &str, chars: usize) -> bool {
-    if chars > MAX_CHARS {
+    if chars > FOOTER_MAX_CHARS {
         return false;
     }
     let lower = text.to_lowercase();
+    if FOOTERS.iter().any(|f| lower.contains(f)) {
+        return true;
+    }
+    if chars > MAX_CHARS {
+        return false;
+    }
     let words = lower.split_whitespace().count();
     if words <= 3 && !lower.ends_with(['.', '!', '?']) && MORE.iter().any(|m| lower.starts_with(m)) {
         return true;
@@ -85,6 +103,8 @@ mod tests {
         assert!(is_furniture("¡Síguenos en Instagram!", 20));
         assert!(!is_furniture("The minister said the plan would pass.", 33));
         assert!(is_furniture("Weitere Tourentipps", 18));
+        let footer = "This entry was posted in News and tagged politics, elections, parliament, vote, budget, coalition, government, opposition. Bookmark the permalink.";
+        assert!(is_furniture(footer, footer.len()));
         assert!(!is_furniture("More than 100 people were hurt in the blast on Friday.", 44));
         let long = "The minister said that the committee would subscribe to the plan. ".repeat(4);
         assert!(!is_furniture(&long, long.len()));
