@@ -23,6 +23,11 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>, tld: Optio
     }
     let declared = header.or_else(|| meta_charset(&bytes[..bytes.len().min(PRESCAN)]));
     let utf8 = std::str::from_utf8(bytes).ok();
+    if utf8.is_none() {
+        if let Some(mixed) = mixed_utf8(bytes) {
+            return Cow::Owned(mixed);
+        }
+    }
     match (declared, utf8) {
         // Valid UTF-8 with non-ASCII bytes is UTF-8 whatever the label says.
         (_, Some(s)) => Cow::Borrowed(s),
@@ -32,6 +37,51 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>, tld: Optio
             det.feed(bytes, true);
             let enc = det.guess(tld.map(str::as_bytes), chardetng::Utf8Detection::Allow);
             enc.decode_without_bom_handling(bytes).0
+        }
+    }
+}
+
+/// Pages stitched from UTF-8 and windows-1252 parts (a UTF-8 template around legacy
+/// content, or the reverse): when valid multi-byte UTF-8 sequences are common among the
+/// invalid bytes, UTF-8 runs are read as UTF-8 and each stray byte as windows-1252, as a
+/// reader would see it.
+fn mixed_utf8(bytes: &[u8]) -> Option<String> {
+    let (mut multi, mut invalid) = (0usize, 0usize);
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                multi += s.bytes().filter(|b| *b >= 0xC0).count();
+                break;
+            }
+            Err(e) => {
+                let (good, bad) = rest.split_at(e.valid_up_to());
+                multi += good.iter().filter(|b| **b >= 0xC0).count();
+                let n = e.error_len().unwrap_or(bad.len()).max(1);
+                invalid += n;
+                rest = &bad[n.min(bad.len())..];
+            }
+        }
+    }
+    if multi < 3 || multi * 4 < invalid {
+        return None;
+    }
+    let mut out = String::with_capacity(bytes.len() + invalid * 2);
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                out.push_str(s);
+                return Some(out);
+            }
+            Err(e) => {
+                let (good, bad) = rest.split_at(e.valid_up_to());
+                out.push_str(std::str::from_utf8(good).unwrap_or_default());
+                let n = e.error_len().unwrap_or(bad.len()).max(1).min(bad.len());
+                let (legacy, _, _) = encoding_rs::WINDOWS_1252.decode(&bad[..n]);
+                out.push_str(&legacy);
+                rest = &bad[n..];
+            }
         }
     }
 }
@@ -116,6 +166,14 @@ mod tests {
         let bytes = b"<meta charset=utf-8><p>Die Stra\xdfe f\xfchrt \xfcber die Br\xfccke nach M\xfcnchen.</p>";
         let s = decode(bytes, None, Some("de"));
         assert!(s.contains("Straße führt über"), "{s}");
+    }
+
+    #[test]
+    fn mixed_utf8_and_latin1_both_come_out_right() {
+        let mut bytes = "<p>Gemüsebrühe und Olivenöl</p>".as_bytes().to_vec();
+        bytes.extend(b"<p>Stra\xdfe</p>");
+        let s = decode(&bytes, None, None);
+        assert!(s.contains("Gemüsebrühe und Olivenöl") && s.contains("Straße"), "{s}");
     }
 
     #[test]

@@ -2,11 +2,21 @@
 //! [`ExtractedArticle`] out — headline, body blocks, authors, publication date, language,
 //! site name, canonical URL and original publisher.
 //!
-//! This crate owns decoding (charset from the header, a BOM, `<meta>`, or detection), a fast
-//! forgiving HTML parser ([`html`](crate) module: tokenizer and compact arena tree), main-text
-//! selection (`content`) and metadata (`meta`). It does no I/O: fetching, feeds and storage
-//! live elsewhere. It never panics on any input, never recurses on document depth and works
-//! in time and memory linear in the page size.
+//! It owns, one module each:
+//! - `decode`: bytes to text — charset from the HTTP header, a byte-order mark, `<meta>`, or
+//!   detection (encoding_rs + chardetng), with valid UTF-8 trusted over a wrong label;
+//! - `html`: a fast, forgiving tokenizer (entities, void and raw-text elements, implied end
+//!   tags, misnesting) building a compact arena tree whose ids are in document order, so
+//!   every pass is a loop over ids, never a recursion;
+//! - `content`: the body — text blocks valued by length, punctuation and link density, summed
+//!   up the tree; the best-scoring element is the article, boilerplate (by class, id, role,
+//!   landmark and wording) is cut from it, and a lead set beside it is kept;
+//! - `meta`: headline, authors, date, language, site, canonical URL, original publisher — from
+//!   JSON-LD, `<meta>`, markup and visible text.
+//!
+//! It does no I/O: fetching, feeds and storage live elsewhere. It never panics on any input
+//! and works in time and memory linear in the page size (the tree stops growing at one node
+//! per 16 bytes and 400 levels).
 //!
 //! ```
 //! use polmon_extract::{extract, Options};
@@ -34,6 +44,9 @@ use polmon_model::{Block, BlockKind, ExtractedArticle};
 
 use content::blocks::Kind;
 use content::hints::Hint;
+
+/// Below this many bytes of extracted body, a longer JSON-LD `articleBody` is used instead.
+const LD_BODY_FALLBACK: usize = 300;
 
 /// What the caller knows about the page besides its bytes.
 #[derive(Debug, Clone, Default)]
@@ -69,7 +82,9 @@ pub fn extract(html: &[u8], opts: &Options) -> Result<ExtractedArticle, ExtractE
     let hints: Vec<Hint> = content::hints::hints(&dom);
     let facts = meta::facts::collect(&dom);
     let m = meta::read(&dom, &facts, opts.url.as_deref());
-    let mut blocks: Vec<Block> = content::article_blocks(&dom, &hints)
+    let article = content::article(&dom, &hints);
+    let mut blocks: Vec<Block> = article
+        .blocks
         .into_iter()
         .map(|b| Block {
             kind: match b.kind {
@@ -82,13 +97,20 @@ pub fn extract(html: &[u8], opts: &Options) -> Result<ExtractedArticle, ExtractE
             text: b.text,
         })
         .collect();
-    // The headline is metadata, not body.
-    if let Some(t) = &m.title {
-        if blocks.first().is_some_and(|b| b.kind.is_heading() && &b.text == t) {
-            blocks.remove(0);
+    // A page whose body is rendered by script may still carry it in JSON-LD.
+    if let Some(body) = &m.ld_body {
+        let have: usize = blocks.iter().map(|b| b.text.len()).sum();
+        if have < LD_BODY_FALLBACK && body.len() > 2 * have + 200 {
+            blocks = body
+                .split('\n')
+                .map(text::collapse)
+                .filter(|t| !t.is_empty())
+                .map(|t| Block { kind: BlockKind::P, text: t })
+                .collect();
         }
     }
-    let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+    let mut texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+    texts.extend(article.furniture.iter().map(String::as_str));
     let original_source = meta::source::find(&texts).or(m.original_source);
     Ok(ExtractedArticle {
         url: opts.url.clone(),

@@ -118,3 +118,21 @@ fn tag_soup_tree_is_bounded() {
     assert!(a.text.contains("committee approved"));
     assert!(a.blocks.len() < 200_000, "{}", a.blocks.len());
 }
+
+/// Found by cargo-fuzz: a published time with a one-digit UTC offset ("+1:00") panicked.
+#[test]
+fn regression_short_utc_offset_in_meta() {
+    let html = format!(r#"<meta property="article:published_time" content="2020-01-01T10:00:00+1:00"><p>{PARA}</p>"#);
+    let a = extract(html.as_bytes(), &Options::default()).unwrap();
+    assert_eq!(a.published.as_deref(), Some("2020-01-01T10:00:00"));
+}
+
+/// Lowercasing can change byte lengths ("K" Kelvin sign, "İ"): bylines must not slice by
+/// the lowercased string's offsets.
+#[test]
+fn regression_byline_with_length_changing_case() {
+    for byline in ["\u{212A}elvin By", "\u{130}\u{130}\u{130} von X", "BY \u{212A}\u{212A}"] {
+        let html = format!(r#"<meta name="author" content="{byline}"><p>{PARA}</p>"#);
+        let _ = extract(html.as_bytes(), &Options::default()).unwrap();
+    }
+}

@@ -191,7 +191,7 @@ mod tests {
     fn blocks(html: &str) -> Vec<(Kind, String, usize)> {
         let dom = crate::html::parse(html);
         let hints: Vec<Hint> = (0..dom.len() as u32).map(|i| hint(&dom, i)).collect();
-        linearise(&dom, &hints, 0, |h| h == Hint::Drop)
+        linearise(&dom, &hints, 0, |h| matches!(h, Hint::Drop | Hint::Landmark))
             .into_iter()
             .map(|b| (b.kind, b.text, b.link_chars))
             .collect()

@@ -15,6 +15,9 @@ pub(crate) enum Hint {
     Neutral,
     /// Never article text (scripts, forms, hidden elements, navigation).
     Drop,
+    /// A landmark that is not the article (`<nav>`, `<aside>`, `<footer>`): dropped, unless
+    /// nothing is left without it (misnested pages leave an `<aside>` open around the article).
+    Landmark,
     /// Boilerplate by name (share, related, comments, cookie...), unless it holds most of the page.
     Boilerplate,
     /// Names both boilerplate and content ("related-content", "comment-body").
@@ -96,9 +99,10 @@ fn tag_hint(dom: &Dom<'_>, id: u32) -> Option<Hint> {
         | Tag::Iframe | Tag::Select | Tag::Option | Tag::Button | Tag::Input | Tag::Textarea
         | Tag::Head | Tag::Title | Tag::Meta | Tag::Link | Tag::Object | Tag::Canvas
         | Tag::Video | Tag::Audio | Tag::Embed | Tag::Frameset | Tag::Noframes | Tag::Noembed
-        | Tag::Nav | Tag::Aside | Tag::Footer | Tag::Dialog | Tag::Figcaption | Tag::Label
+        | Tag::Dialog | Tag::Figcaption | Tag::Label
         | Tag::Menu | Tag::Fieldset | Tag::Legend | Tag::Base | Tag::Area => return Some(Hint::Drop),
         Tag::Text | Tag::Document => return Some(Hint::Neutral),
+        Tag::Nav | Tag::Aside | Tag::Footer => return Some(Hint::Landmark),
         _ => {}
     }
     if dom.attr_raw(id, "hidden").is_some() {
@@ -194,7 +198,7 @@ mod tests {
     #[test]
     fn tags_and_attributes() {
         let dom = crate::html::parse("<nav>x</nav><div style='display: none'>y</div><div itemprop=articleBody>z</div><article class=comments>w</article>");
-        assert_eq!(hint(&dom, 1), Hint::Drop);
+        assert_eq!(hint(&dom, 1), Hint::Landmark);
         assert_eq!(hint(&dom, 3), Hint::Drop);
         assert_eq!(hint(&dom, 5), Hint::Body);
         assert_eq!(hint(&dom, 7), Hint::Neutral);

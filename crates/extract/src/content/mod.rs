@@ -12,23 +12,100 @@ use hints::Hint;
 /// Below this many characters of article text, selection is retried without class hints.
 const FALLBACK_CHARS: usize = 200;
 
+/// The article's body and the furniture found inside it.
+pub(crate) struct Article {
+    /// The body's blocks, in page order.
+    pub(crate) blocks: Vec<TextBlock>,
+    /// Short lines dropped from the body as furniture ("Source: Reuters", "Share"), kept
+    /// because credit lines name the original publisher.
+    pub(crate) furniture: Vec<String>,
+}
+
 /// The article's blocks, in page order.
+#[cfg(test)]
 pub(crate) fn article_blocks(dom: &Dom<'_>, hints: &[Hint]) -> Vec<TextBlock> {
-    let all = blocks::linearise(dom, hints, 0, |h| h == Hint::Drop);
+    article(dom, hints).blocks
+}
+
+/// Selects the article of a page.
+pub(crate) fn article(dom: &Dom<'_>, hints: &[Hint]) -> Article {
+    let mut all = blocks::linearise(dom, hints, 0, |h| matches!(h, Hint::Drop | Hint::Landmark));
     let mut t = select::tree(dom, hints, &all);
     let mut keep = select::select(dom, hints, &t, &all);
-    // Class names can mislead (a wrapper called "source-wrap"): when little is left, try
-    // again trusting only the markup and the text.
-    let kept_chars: usize = keep.iter().map(|&i| all[i].chars).sum();
+    // Class names and landmarks can mislead (a wrapper called "source-wrap", an <aside> left
+    // open around the article): when little is left, try again trusting only the text.
+    let kept_chars = useful(&all, &keep, FALLBACK_CHARS);
     if kept_chars < FALLBACK_CHARS {
         t.boiler.iter_mut().for_each(|b| *b = false);
         let again = select::select(dom, hints, &t, &all);
-        if again.iter().map(|&i| all[i].chars).sum::<usize>() > 2 * kept_chars + 100 {
+        let need = 2 * kept_chars + 100;
+        if useful(&all, &again, need + 1) > need {
             keep = again;
+        } else if landmark_bytes(dom, hints) > need {
+            let wider = blocks::linearise(dom, hints, 0, |h| h == Hint::Drop);
+            let mut t2 = select::tree(dom, hints, &wider);
+            t2.boiler.iter_mut().for_each(|b| *b = false);
+            let again = select::select(dom, hints, &t2, &wider);
+            if useful(&wider, &again, need + 1) > need {
+                keep = again;
+                all = wider;
+            }
         }
     }
     let mut all: Vec<Option<TextBlock>> = all.into_iter().map(Some).collect();
-    keep.into_iter().filter_map(|i| all[i].take()).collect()
+    let mut out = Article { blocks: Vec::new(), furniture: Vec::new() };
+    for b in keep.into_iter().filter_map(|i| all[i].take()) {
+        let date_line = b.chars < 40 && crate::meta::date::find_in_text(&b.text).is_some();
+        if date_line || phrases::is_furniture(&b.text, b.chars) || (b.chars < 200 && in_figure(dom, b.owner)) {
+            out.furniture.push(b.text);
+        } else {
+            out.blocks.push(b);
+        }
+    }
+    out
+}
+
+/// Characters of the kept blocks that are not furniture, counted up to `limit`.
+fn useful(all: &[TextBlock], keep: &[usize], limit: usize) -> usize {
+    let mut sum = 0;
+    for &i in keep {
+        if sum >= limit {
+            break;
+        }
+        if !phrases::is_furniture(&all[i].text, all[i].chars) {
+            sum += all[i].chars;
+        }
+    }
+    sum
+}
+
+/// Bytes of text inside landmarks (`<nav>`, `<aside>`, `<footer>`).
+fn landmark_bytes(dom: &Dom<'_>, hints: &[Hint]) -> usize {
+    let mut inside = vec![false; dom.len()];
+    let mut bytes = 0;
+    for id in 1..dom.len() {
+        let n = dom.node(id as u32);
+        inside[id] = inside[n.parent as usize] || hints[id] == Hint::Landmark;
+        if inside[id] && n.tag == crate::html::Tag::Text {
+            bytes += (n.end - n.start) as usize;
+        }
+    }
+    bytes
+}
+
+/// Whether `id` lies inside a `<figure>` (its text is a caption or a credit).
+fn in_figure(dom: &Dom<'_>, id: u32) -> bool {
+    let mut cur = id;
+    for _ in 0..32 {
+        if cur == crate::html::NONE {
+            break;
+        }
+        if dom.tag(cur) == crate::html::Tag::Figure {
+            return true;
+        }
+        cur = dom.node(cur).parent;
+    }
+    false
 }
 
 #[cfg(test)]

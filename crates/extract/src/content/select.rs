@@ -59,7 +59,7 @@ pub(crate) fn tree(dom: &Dom<'_>, hints: &[Hint], blocks: &[TextBlock]) -> Tree 
 }
 
 fn has_sentence(text: &str) -> bool {
-    text.contains(". ") || text.contains(", ") || text.ends_with(['.', '!', '?', ':', '"', '”', '“', '»', '«', ')'])
+    text.contains(". ") || text.contains(", ") || text.contains(['。', '，', '、', '！', '？']) || text.ends_with(['.', '!', '?', ':', '"', '”', '“', '»', '«', ')'])
 }
 
 /// The value of one block for container selection.
@@ -157,9 +157,6 @@ pub(crate) fn select(dom: &Dom<'_>, hints: &[Hint], t: &Tree, blocks: &[TextBloc
         }
         let ld = b.link_chars as f64 / (b.chars.max(1)) as f64;
         if ld > 0.5 && b.chars < 300 {
-            continue;
-        }
-        if super::phrases::is_furniture(&b.text, b.chars) {
             continue;
         }
         let top = ranges.iter().find(|&&(l, h)| b.owner >= l && b.owner < h).map_or(lo, |r| r.0);

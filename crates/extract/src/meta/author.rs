@@ -25,8 +25,14 @@ pub(crate) fn names(raw: &str) -> Vec<String> {
     }
     loop {
         let lower = s.to_lowercase();
-        let Some(p) = PREFIXES.iter().find(|p| lower.starts_with(*p) && s[p.len()..].starts_with([' ', ':'])) else { break };
-        s = s[p.len()..].trim_start_matches([' ', ':']).to_string();
+        let Some(rest) = PREFIXES
+            .iter()
+            .filter(|p| lower.starts_with(*p))
+            .find_map(|p| s.get(p.len()..).filter(|r| r.starts_with([' ', ':'])))
+        else {
+            break;
+        };
+        s = rest.trim_start_matches([' ', ':']).to_string();
     }
     let mut out = Vec::new();
     for part in s.split([',', ';', '&', '/']).flat_map(|p| split_and(p)) {

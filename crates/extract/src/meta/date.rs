@@ -29,6 +29,9 @@ const MONTHS: &[(&str, u8)] = &[
 ];
 
 fn month(word: &str) -> Option<u8> {
+    if word.len() < 3 || word.len() > 24 || !word.chars().next().is_some_and(char::is_alphabetic) {
+        return None;
+    }
     let w = word.trim_end_matches('.').to_lowercase();
     MONTHS.iter().find(|(n, _)| *n == w).map(|(_, m)| *m)
 }
@@ -66,9 +69,8 @@ pub(crate) fn parse_value(s: &str) -> Option<String> {
                 let tz = rest[time_end..].trim();
                 let tz = if tz == "Z" || tz == "z" {
                     "Z".to_string()
-                } else if (tz.starts_with('+') || tz.starts_with('-')) && tz.len() >= 5 && tz.len() <= 6 {
-                    let t = tz.replace(':', "");
-                    format!("{}:{}", &t[..3], &t[3..5])
+                } else if let Some(offset) = utc_offset(tz) {
+                    offset
                 } else {
                     String::new()
                 };
@@ -87,9 +89,30 @@ pub(crate) fn parse_value(s: &str) -> Option<String> {
     find_in_text(s)
 }
 
+/// A UTC offset `+hh:mm` from `+hh:mm`, `+hhmm` or `+hh`; `None` for anything else.
+fn utc_offset(tz: &str) -> Option<String> {
+    let (sign, rest) = tz.split_at_checked(1)?;
+    if sign != "+" && sign != "-" {
+        return None;
+    }
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match digits.len() {
+        2 => Some(format!("{sign}{digits}:00")),
+        4 => Some(format!("{sign}{}:{}", &digits[..2], &digits[2..])),
+        _ => None,
+    }
+}
+
 /// Finds the first date written in free text ("3. März 2021", "March 3, 2021", "03.03.2021",
 /// "2021-03-03", "3 de marzo de 2021").
 pub(crate) fn find_in_text(s: &str) -> Option<String> {
+    // Every date form needs digits.
+    if !s.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let tokens: Vec<&str> = s
         .split(|c: char| c.is_whitespace() || c == ',' || c == '|' || c == '(' || c == ')')
         .filter(|t| !t.is_empty() && *t != "de" && *t != "del" && *t != "of" && *t != "the")
@@ -188,6 +211,15 @@ mod tests {
         assert_eq!(parse_value("2024-04-02T10:00:00.000Z").as_deref(), Some("2024-04-02T10:00:00.000Z"));
         assert_eq!(parse_value("20240402").as_deref(), Some("2024-04-02"));
         assert_eq!(parse_value("2024-13-02"), None);
+        assert_eq!(parse_value("2024-04-02T10:00:00+02").as_deref(), Some("2024-04-02T10:00:00+02:00"));
+    }
+
+    #[test]
+    fn short_utc_offset_found_by_fuzzing() {
+        // "+1:00" once sliced past the end of the offset and panicked.
+        assert_eq!(parse_value("2020-01-01T10:00:00+1:00").as_deref(), Some("2020-01-01T10:00:00"));
+        assert_eq!(parse_value("2020-01-01T10:00:00+").as_deref(), Some("2020-01-01T10:00:00"));
+        assert_eq!(parse_value("2020-01-01T10:00:00-ab:cd").as_deref(), Some("2020-01-01T10:00:00"));
     }
 
     #[test]

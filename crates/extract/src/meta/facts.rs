@@ -17,6 +17,8 @@ pub(crate) struct Facts<'a> {
     pub(crate) base: Option<String>,
     pub(crate) title: Option<String>,
     pub(crate) h1: Vec<u32>,
+    /// Headings named as a headline (`itemprop=headline`, class "entry-title"...), in order.
+    pub(crate) title_nodes: Vec<u32>,
     pub(crate) times: Vec<u32>,
     pub(crate) ld_scripts: Vec<&'a str>,
     pub(crate) author_nodes: Vec<u32>,
@@ -84,6 +86,12 @@ pub(crate) fn collect<'a>(dom: &Dom<'a>) -> Facts<'a> {
         }
         if matches!(tag, Tag::Meta | Tag::Link | Tag::Script | Tag::Style | Tag::Head | Tag::Html | Tag::Body) {
             continue;
+        }
+        if matches!(tag, Tag::H1 | Tag::H2 | Tag::H3) && f.title_nodes.len() < MAX_NODES {
+            let names = format!("{} {}", dom.attr_raw(id, "class").unwrap_or(""), dom.attr_raw(id, "itemprop").unwrap_or("")).to_ascii_lowercase();
+            if names.contains("headline") || names.contains("entry-title") || names.contains("post-title") || names.contains("article-title") || names.contains("story-title") {
+                f.title_nodes.push(id);
+            }
         }
         if let Some(ip) = dom.attr_raw(id, "itemprop") {
             let ip = ip.to_ascii_lowercase();

@@ -12,6 +12,8 @@ pub(crate) struct LdArticle {
     pub(crate) language: Option<String>,
     pub(crate) url: Option<String>,
     pub(crate) source: Option<String>,
+    /// `articleBody`, paragraphs kept apart.
+    pub(crate) body: Option<String>,
 }
 
 fn is_article_type(t: &str) -> bool {
@@ -102,6 +104,7 @@ pub(crate) fn read(scripts: &[&str]) -> Option<LdArticle> {
                         language: string(o.get("inLanguage")),
                         url: string(o.get("url")).or_else(|| o.get("mainEntityOfPage").and_then(|m| string(m.get("@id")).or_else(|| m.as_str().map(String::from)))),
                         source: o.get("sourceOrganization").and_then(|p| string(Some(p))),
+                        body: o.get("articleBody").and_then(Value::as_str).map(|b| crate::html::entities::decode(b)),
                     };
                     let rank = rank + u8::from(art.published.is_some()) + u8::from(!art.authors.is_empty());
                     if best.as_ref().is_none_or(|(r, _)| rank > *r) {
@@ -131,6 +134,7 @@ mod tests {
         assert_eq!(a.published.as_deref(), Some("2021-03-05T10:00:00Z"));
         assert_eq!(a.publisher.as_deref(), Some("Daily"));
         assert_eq!(a.language.as_deref(), Some("en-GB"));
+        assert_eq!(a.body, None);
     }
 
     #[test]

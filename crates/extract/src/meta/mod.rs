@@ -24,6 +24,8 @@ pub(crate) struct Meta {
     pub(crate) canonical_url: Option<String>,
     /// The original publisher named in metadata (the body's credit line is read later).
     pub(crate) original_source: Option<String>,
+    /// The body as JSON-LD gives it (`articleBody`), for pages that render it by script.
+    pub(crate) ld_body: Option<String>,
 }
 
 const DATE_KEYS: &[&str] = &[
@@ -68,6 +70,7 @@ pub(crate) fn read(dom: &Dom<'_>, f: &Facts<'_>, base: Option<&str>) -> Meta {
             .meta(&["original-source", "syndication-source", "dc.source", "citation_publisher"])
             .map(String::from)
             .or_else(|| ld.source.clone()),
+        ld_body: ld.body.clone(),
     }
 }
 
@@ -79,6 +82,11 @@ fn headline(dom: &Dom<'_>, f: &Facts<'_>, ld: &LdArticle, site: Option<&str>, ho
         if refs.iter().any(|r| title::confirms(h, r, site)) {
             return Some(h.clone());
         }
+    }
+    // A heading marked as the headline, unless it is the site's name.
+    let is_site = |t: &str| site.is_some_and(|s| title::same(s, t)) || host.is_some_and(|h| title::same(h.split('.').next().unwrap_or(h), t));
+    if let Some(t) = f.title_nodes.iter().map(|&id| dom.text_of(id)).find(|t| !t.is_empty() && t.chars().count() < 400 && !is_site(t)) {
+        return Some(t);
     }
     if let Some(h) = ld.headline.as_deref() {
         return Some(title::clean(h, site, host));

@@ -72,24 +72,31 @@ fn lead(block: &str) -> Option<String> {
     None
 }
 
+/// An agency named in parentheses near the start or the end of a block ("PARIS (AFP) -",
+/// "(dpa/AFP)", "... (Reuters)") or after a copyright sign at its end ("© AFP").
 fn agency(block: &str) -> Option<String> {
-    let head: String = block.chars().take(120).collect();
-    let tail: String = {
-        let v: Vec<char> = block.chars().collect();
-        v[v.len().saturating_sub(60)..].iter().collect()
-    };
-    for a in AGENCIES {
-        for (hay, pats) in [(&head, [format!("({a})"), format!("({a}/"), format!("/{a})")]), (&tail, [format!("({a})"), format!("© {a}"), format!("Quelle: {a}")])] {
-            if pats.iter().any(|p| hay.contains(p.as_str())) {
-                return Some(a.to_string());
+    let head_end = block.char_indices().nth(120).map_or(block.len(), |(i, _)| i);
+    let tail_start = block.char_indices().rev().nth(60).map_or(0, |(i, _)| i);
+    for part in [&block[..head_end], &block[tail_start..]] {
+        let mut rest = part;
+        while let Some(open) = rest.find('(') {
+            let inner = &rest[open + 1..];
+            let Some(close) = inner.find(')') else { break };
+            if close <= 40 {
+                if let Some(a) = inner[..close].split(['/', ',', ';']).map(str::trim).find_map(known_agency) {
+                    return Some(a.to_string());
+                }
             }
-        }
-        // Dateline "PARIS (AFP) -" or "BERLIN, 3. März (Reuters) -".
-        if head.contains(&format!("({a}) ")) || head.contains(&format!("({a}) -")) {
-            return Some(a.to_string());
+            rest = &inner[close..];
         }
     }
-    None
+    let tail = &block[tail_start..];
+    let after = tail.rfind('©').map(|p| &tail[p + '©'.len_utf8()..])?;
+    after.split(['/', ',', ';']).map(str::trim).find_map(known_agency).map(String::from)
+}
+
+fn known_agency(name: &str) -> Option<&'static str> {
+    AGENCIES.iter().copied().find(|a| *a == name)
 }
 
 #[cfg(test)]

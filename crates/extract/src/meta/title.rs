@@ -39,16 +39,16 @@ pub(crate) fn clean(title: &str, site: Option<&str>, host: Option<&str>) -> Stri
             if words(a) <= 3 && words(b) > words(a) + 2 {
                 return b.to_string();
             }
-        } else {
-            let longest = parts.iter().max_by_key(|p| p.chars().count()).copied().unwrap_or(t);
-            if words(parts[parts.len() - 1]) <= 3 {
-                return parts[..parts.len() - 1].join(sep);
-            }
-            return longest.to_string();
         }
         return t.to_string();
     }
     t.to_string()
+}
+
+/// Whether two names are the same, ignoring case, spaces and punctuation.
+pub(crate) fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (norm(a), norm(b));
+    !a.is_empty() && a == b
 }
 
 /// Whether `h1` is confirmed by a metadata title `reference`.
@@ -74,7 +74,8 @@ mod tests {
         assert_eq!(clean("Big news today | The Daily", Some("The Daily"), None), "Big news today");
         assert_eq!(clean("The Daily | Big news today in town", None, None), "Big news today in town");
         assert_eq!(clean("A title without a site", None, None), "A title without a site");
-        assert_eq!(clean("Part one - part two - Site", None, None), "Part one - part two");
+        assert_eq!(clean("Part one - part two - Site", Some("Site"), None), "Part one - part two");
+        assert_eq!(clean("Office 365 – HBDI – die Dritte", None, None), "Office 365 – HBDI – die Dritte");
     }
 
     #[test]
