@@ -257,16 +257,18 @@ impl Store {
 
     /// Summaries of the given ids, in the order given (missing ids are left out).
     pub fn summaries(&self, ids: &[i64]) -> Result<Vec<ArticleSummary>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
         self.read(|conn| {
-            let mut stmt = conn
-                .prepare_cached(&format!("SELECT {SUMMARY_COLUMNS} FROM articles WHERE id = ?1"))?;
-            let mut out = Vec::with_capacity(ids.len());
-            for &id in ids {
-                if let Some(s) = stmt.query_row([id], summary_from_row).optional()? {
-                    out.push(s);
-                }
-            }
-            Ok(out)
+            let placeholders = vec!["?"; ids.len()].join(",");
+            let mut stmt =
+                conn.prepare_cached(&format!("SELECT {SUMMARY_COLUMNS} FROM articles WHERE id IN ({placeholders})"))?;
+            let mut found: std::collections::HashMap<i64, ArticleSummary> = stmt
+                .query_map(rusqlite::params_from_iter(ids.iter()), summary_from_row)?
+                .map(|r| r.map(|s| (s.id, s)))
+                .collect::<Result<_, _>>()?;
+            Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
         })
     }
 
