@@ -222,8 +222,13 @@ struct ArticlePage {
 }
 
 /// The domain a credit line names: the credited original publisher if the page names
-/// one, else the host of the original URL.
-fn credit_for(a: &polmon_model::Article) -> Option<Credit> {
+/// one; else, for a near-copy, the earliest copy's publisher; else the host of the URL.
+fn credit_for(a: &polmon_model::Article, original: Option<&polmon_model::Article>) -> Option<Credit> {
+    if a.original_source.is_none() {
+        if let Some(o) = original.filter(|o| o.id != a.id && o.source != a.source) {
+            return credit_for(o, None);
+        }
+    }
     let host = a.url.as_deref().and_then(|u| {
         let rest = u.split_once("://")?.1;
         let host = rest.split(['/', '?', '#']).next()?;
@@ -252,6 +257,10 @@ pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String
             }
         }
         let quotes = store.quotes(None, Some(id), 50)?;
+        let original = match a.links.duplicate_of {
+            Some(o) if o != a.id => store.article(o)?,
+            _ => None,
+        };
         let mut also_published = Vec::new();
         let mut story = None;
         if let Some(story_id) = a.links.story_id {
@@ -273,7 +282,7 @@ pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String
         }
         Ok(ArticlePage {
             body_html: crate::sanitize::blocks_to_html(&a.blocks),
-            credit: credit_for(&a),
+            credit: credit_for(&a, original.as_ref()),
             a: ArticleView {
                 title: a.title.clone(),
                 category_label: category_label(&a.category),
@@ -414,6 +423,29 @@ pub(crate) async fn search(State(state): State<AppState>, Query(p): Query<Params
 
 fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use polmon_model::{Article, Links};
+
+    fn article(id: i64, url: &str, source: &str) -> Article {
+        Article { id, url: Some(url.into()), source: Some(source.into()), ..Default::default() }
+    }
+
+    #[test]
+    fn credit_names_the_page_then_the_original_copy_then_the_host() {
+        let mut a = article(2, "https://www.politics.example/a", "politics.example");
+        let orig = article(1, "https://www.rtl.be/info/x", "RTL Info");
+        assert_eq!(credit_for(&a, None).unwrap().domain, "politics.example");
+        a.links = Links { duplicate_of: Some(1), story_id: Some(1) };
+        let c = credit_for(&a, Some(&orig)).unwrap();
+        assert_eq!(c.domain, "rtl.be");
+        assert_eq!(c.url.as_deref(), Some("https://www.rtl.be/info/x"));
+        a.original_source = Some("AFP".into());
+        assert_eq!(credit_for(&a, Some(&orig)).unwrap().domain, "AFP");
+    }
 }
 
 #[derive(Template)]
