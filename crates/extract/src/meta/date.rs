@@ -69,10 +69,8 @@ pub(crate) fn parse_value(s: &str) -> Option<String> {
                 let tz = rest[time_end..].trim();
                 let tz = if tz == "Z" || tz == "z" {
                     "Z".to_string()
-                } else if let Some(offset) = utc_offset(tz) {
-                    offset
                 } else {
-                    String::new()
+                    utc_offset(tz).unwrap_or_default()
                 };
                 return Some(format!("{date}T{time}{tz}"));
             }

@@ -104,7 +104,7 @@ pub(crate) fn read(scripts: &[&str]) -> Option<LdArticle> {
                         language: string(o.get("inLanguage")),
                         url: string(o.get("url")).or_else(|| o.get("mainEntityOfPage").and_then(|m| string(m.get("@id")).or_else(|| m.as_str().map(String::from)))),
                         source: o.get("sourceOrganization").and_then(|p| string(Some(p))),
-                        body: o.get("articleBody").and_then(Value::as_str).map(|b| crate::html::entities::decode(b)),
+                        body: o.get("articleBody").and_then(Value::as_str).map(crate::html::entities::decode),
                     };
                     let rank = rank + u8::from(art.published.is_some()) + u8::from(!art.authors.is_empty());
                     if best.as_ref().is_none_or(|(r, _)| rank > *r) {
