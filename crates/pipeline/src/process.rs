@@ -316,7 +316,9 @@ impl Pipeline {
     }
 
     /// Turns an input item into a storable article: extraction (for pages), enrichment,
-    /// category, dedup key.
+    /// category, dedup key. An article already stored with the same content comes back
+    /// with only its key, hash and title filled: enrichment is skipped, and the store
+    /// reports it unchanged.
     pub fn prepare(&self, item: InputItem) -> Result<NewArticle, String> {
         let (mut text_article, blocks, extracted_extra) = match item {
             InputItem::Text(a) => {
@@ -351,6 +353,19 @@ impl Pipeline {
             .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| first_words(&text_article.text, 12));
+        let url = text_article.url.clone().filter(|u| !u.trim().is_empty());
+        let canonical = canonical_url.as_deref().or(url.as_deref()).and_then(normalize_url);
+        let hash = content_hash(&title, &text_article.text);
+        let dedup_key = match &canonical {
+            Some(c) => format!("url:{c}"),
+            None => format!("hash:{hash}"),
+        };
+        // An identical stored article needs no enrichment: the store will skip it.
+        if let Ok(Some((_, stored_hash))) = self.store.content_hash_of(&dedup_key) {
+            if stored_hash == hash {
+                return Ok(NewArticle { dedup_key, content_hash: hash, title, ..Default::default() });
+            }
+        }
         let analysis = self.analyzer.analyze(&polmon_enrich::Document {
             title: Some(&title),
             text: &text_article.text,
@@ -365,13 +380,6 @@ impl Pipeline {
             .clone()
             .or_else(|| analysis.categories.first().map(|c| c.name.clone()))
             .unwrap_or_else(|| "general".into());
-        let url = text_article.url.clone().filter(|u| !u.trim().is_empty());
-        let canonical = canonical_url.as_deref().or(url.as_deref()).and_then(normalize_url);
-        let hash = content_hash(&title, &text_article.text);
-        let dedup_key = match &canonical {
-            Some(c) => format!("url:{c}"),
-            None => format!("hash:{hash}"),
-        };
         let source = text_article
             .source
             .clone()

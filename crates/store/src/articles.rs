@@ -208,6 +208,16 @@ impl Store {
         })
     }
 
+    /// The id and content hash of the article stored under `dedup_key`, if any.
+    pub fn content_hash_of(&self, dedup_key: &str) -> Result<Option<(i64, String)>, StoreError> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached("SELECT id, content_hash FROM articles WHERE dedup_key = ?1")?
+                .query_row([dedup_key], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?)
+        })
+    }
+
     /// Records an article's near-duplicate original and story.
     pub fn set_links(&self, id: i64, links: Links) -> Result<(), StoreError> {
         self.write(|conn| {
