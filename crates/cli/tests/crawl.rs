@@ -74,7 +74,10 @@ fn page(title: &str, n: usize) -> String {
 fn rss(items: &[(String, String)]) -> String {
     let items: String = items
         .iter()
-        .map(|(title, link)| format!("<item><title>{title}</title><link>{link}</link><guid>{link}</guid></item>"))
+        .map(|(title, link)| {
+            let link = link.replace('&', "&amp;");
+            format!("<item><title>{title}</title><link>{link}</link><guid>{link}</guid></item>")
+        })
         .collect();
     format!(r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Loopback Feed</title><link>/</link>{items}</channel></rss>"#)
 }
