@@ -5,13 +5,13 @@ Serves FEEDS generated RSS feeds (ITEMS items each, every item a generated artic
 spread over HOSTS loopback addresses (127.0.0.1..127.0.0.HOSTS, so per-host politeness is
 per feed group as on the real web), imports them from an OPML file, runs one crawl round
 with politeness delays zero, and reports pages fetched and stored per second, wall time,
-CPU time and peak memory (from /usr/bin/time or resource.getrusage). A second round then
+CPU time and peak memory (from /usr/bin/time). A second round then
 measures polling 1,000 feeds that have nothing new (conditional GET -> 304).
 
 usage: scripts/bench_crawl.py [--polmon target/release/polmon] [--feeds 1000] [--items 2] [--hosts 50]
 Research-free: every page is generated here.
 """
-import argparse, json, os, resource, subprocess, sys, tempfile, threading, time
+import argparse, json, os, subprocess, sys, tempfile, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 WORDS = ("parliament minister budget election coalition reform senate vote party leader "
@@ -92,16 +92,16 @@ def main():
 
     def timed(label):
         Handler.hits = 0
-        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.monotonic()
-        out = subprocess.run([a.polmon, "crawl", "--once"], env=env, capture_output=True, text=True)
+        out = subprocess.run(["/usr/bin/time", "-f", "TIME %e %U %S %M", a.polmon, "crawl", "--once"],
+                             env=env, capture_output=True, text=True)
         wall = time.monotonic() - t0
-        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+        t = [l for l in out.stderr.splitlines() if l.startswith("TIME ")][-1].split()
+        cpu, rss = float(t[2]) + float(t[3]), int(t[4]) / 1024
         summary = [l for l in out.stdout.splitlines() if l.startswith("crawl:")]
         print(f"{label}: {summary[0] if summary else out.stdout[-300:] + out.stderr[-300:]}")
         print(f"  wall {wall:.1f} s, CPU {cpu:.1f} s ({100 * cpu / wall:.0f}% of one core), "
-              f"peak RSS {r1.ru_maxrss / 1024:.0f} MiB, server requests {Handler.hits}")
+              f"peak RSS {rss:.0f} MiB, server requests {Handler.hits}")
         return out, wall
 
     out, wall = timed(f"round 1 ({a.feeds} feeds x {a.items} new items)")

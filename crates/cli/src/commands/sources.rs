@@ -71,8 +71,7 @@ pub(crate) fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
                 .into_iter()
                 .map(|s| OpmlFeed { title: s.name, xml_url: s.url, html_url: s.site_url, category: s.category })
                 .collect();
-            print!("{}", write_opml(&OpmlDocument { title: Some("Politics Monitor sources".into()), feeds }));
-            Ok(ExitCode::SUCCESS)
+            print_out(&write_opml(&OpmlDocument { title: Some("Politics Monitor sources".into()), feeds }))
         }
     }
 }
@@ -108,19 +107,22 @@ fn add(store: &Store, a: AddArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn list(store: &Store, json: bool) -> anyhow::Result<ExitCode> {
+    use std::fmt::Write as _;
     let rows = source_statuses(store)?;
+    let mut out = String::new();
     if json {
         for r in &rows {
-            println!("{}", serde_json::to_string(r)?);
+            let _ = writeln!(out, "{}", serde_json::to_string(r)?);
         }
-        return Ok(ExitCode::SUCCESS);
+        return print_out(&out);
     }
     if rows.is_empty() {
-        println!("no sources");
+        out.push_str("no sources\n");
     }
     for r in &rows {
-        println!("{:>4}  {:<7} {}  ({})", r.id, r.kind, r.url, r.name);
-        println!(
+        let _ = writeln!(out, "{:>4}  {:<7} {}  ({})", r.id, r.kind, r.url, r.name);
+        let _ = writeln!(
+            out,
             "      last success: {} · items seen: {} · articles: {} · next due: {}",
             r.last_success.as_deref().unwrap_or("never"),
             r.items_seen,
@@ -128,14 +130,25 @@ fn list(store: &Store, json: bool) -> anyhow::Result<ExitCode> {
             r.next_due
         );
         if let Some(e) = &r.last_error {
-            println!(
+            let _ = writeln!(
+                out,
                 "      last error ({}, {} in a row): {e}",
                 r.last_error_at.as_deref().unwrap_or("?"),
                 r.consecutive_failures
             );
         }
     }
-    Ok(ExitCode::SUCCESS)
+    print_out(&out)
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+fn print_out(text: &str) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).context("writing to stdout"),
+        _ => Ok(ExitCode::SUCCESS),
+    }
 }
 
 fn remove(store: &Store, which: &str) -> anyhow::Result<ExitCode> {
