@@ -282,11 +282,14 @@ impl Crawler {
             }
         }
         reports.sort_by_key(|(i, _)| *i);
-        let pipeline = Arc::clone(&self.pipeline);
-        match tokio::task::spawn_blocking(move || pipeline.sync_index()).await {
-            Ok(Err(e)) => tracing::warn!(target: TARGET, error = %e, "search index not synchronised"),
-            Err(e) => tracing::warn!(target: TARGET, error = %e, "search index task failed"),
-            Ok(Ok(_)) => {}
+        // Only when something was stored: the index writer is shared with other processes.
+        if reports.iter().any(|(_, r)| r.new + r.updated + r.unchanged > 0) {
+            let pipeline = Arc::clone(&self.pipeline);
+            match tokio::task::spawn_blocking(move || pipeline.sync_index()).await {
+                Ok(Err(e)) => tracing::warn!(target: TARGET, error = %e, "search index not synchronised"),
+                Err(e) => tracing::warn!(target: TARGET, error = %e, "search index task failed"),
+                Ok(Ok(_)) => {}
+            }
         }
         Ok(reports.into_iter().map(|(_, r)| r).collect())
     }
