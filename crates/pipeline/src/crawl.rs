@@ -616,6 +616,84 @@ mod tests {
         assert_eq!(sitemap_entry(&u, &base).unwrap().key, "https://news.example/b");
     }
 
+    /// A loopback server: `/feed.xml` lists `/a` and `/b`; every request is counted.
+    fn serve(hits: Arc<std::sync::Mutex<Vec<String>>>) -> u16 {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                let mut line = String::new();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                reader.read_line(&mut line).unwrap();
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                        break;
+                    }
+                }
+                let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                hits.lock().unwrap().push(path.clone());
+                let (ct, body) = match path.as_str() {
+                    "/feed.xml" => ("application/rss+xml", format!(
+                        "<rss version=\"2.0\"><channel><title>T</title><item><title>A</title><link>http://127.0.0.1:{port}/a?utm_source=x</link></item>\
+                         <item><title>B</title><link>http://127.0.0.1:{port}/b</link></item></channel></rss>")),
+                    "/robots.txt" => ("text/plain", String::new()),
+                    p => ("text/html", format!("<html><head><title>Page {p}</title></head><body><article><h1>Page {p}</h1>\
+                         <p>The minister presented the budget to parliament on Monday and the opposition criticised it.</p>\
+                         <p>A vote is expected next week after the committee has examined the amendments.</p></article></body></html>")),
+                };
+                let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+            }
+        });
+        port
+    }
+
+    #[test]
+    fn an_article_stored_before_a_crash_is_not_fetched_again() {
+        let hits = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let port = serve(Arc::clone(&hits));
+        let data = tempfile::tempdir().unwrap();
+        let pipeline = Arc::new(Pipeline::open(data.path()).unwrap());
+        let store = pipeline.store().clone();
+        let policy = SchedulePolicy::default();
+        let (id, _) = store
+            .add_source(&polmon_store::NewSource {
+                url: format!("http://127.0.0.1:{port}/feed.xml"),
+                name: Some("Loop".into()),
+                category: None,
+                language: None,
+                kind: SourceKind::Feed,
+                site_url: None,
+                state: serde_json::to_string(&SourceState::new(0, &policy)).unwrap(),
+                next_due: 0,
+            })
+            .unwrap();
+        // `/a` was stored, then the crawler died before marking its item seen.
+        let key_a = format!("http://127.0.0.1:{port}/a");
+        let page = format!("<html><head><title>Page /a</title></head><body><p>{}</p></body></html>", "Stored before the crash. ".repeat(20));
+        pipeline
+            .ingest_item(InputItem::Html { bytes: page.into_bytes(), url: Some(key_a.clone()), content_type: None, source: None, published: None })
+            .unwrap();
+        let fetch = FetchConfig { allow_private: true, per_host_delay: Duration::ZERO, ..FetchConfig::default() };
+        let crawler = Arc::new(Crawler::new(Arc::clone(&pipeline), CrawlConfig { fetch, ..CrawlConfig::default() }).unwrap());
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let reports = rt.block_on(crawler.poll_all(true)).unwrap();
+        assert_eq!(reports.len(), 1);
+        let r = &reports[0];
+        assert_eq!((r.listed, r.fetched, r.new, r.error.as_deref()), (2, 1, 1, None), "{r:?}");
+        let paths = hits.lock().unwrap().clone();
+        assert!(!paths.iter().any(|p| p.starts_with("/a")), "{paths:?}");
+        assert!(paths.contains(&"/b".to_owned()));
+        assert!(store.is_seen(id, &key_a).unwrap(), "recognised and marked seen");
+        let saved = store.source(id).unwrap().unwrap();
+        let state = state_of(&saved, &policy);
+        assert_eq!((state.items_seen, state.consecutive_failures), (1, 0));
+        assert!(saved.next_due > unix_now(), "scheduled later");
+        // Not due any more: nothing polled.
+        assert!(rt.block_on(crawler.poll_all(true)).unwrap().is_empty());
+    }
+
     #[test]
     fn source_names_fall_back_to_the_host() {
         let mut s = SourceRecord {
