@@ -13,6 +13,14 @@ Pages are generated here, or with --pages DIR taken in turn from the .html/.html
 DIR (read at run time, e.g. a research-only extraction set: measured with, never copied).
 Real pages often declare a canonical URL, so many of them dedup to one article: the figure
 to read is then "pages fetched and processed".
+
+Figures (2026-11-28, release build, shared 2-core machine, load ~4; the Python server is the
+bottleneck, polmon itself used about half a core):
+  1000 feeds x 5 generated pages: 5000 fetched and stored in 11.9 s = 420 pages/s, 5.8 s CPU
+    (~860 pages per CPU-second), peak RSS 111 MiB; re-poll of the 1000 feeds (all 304):
+    6.3 s, 0.4 s CPU, peak RSS 30 MiB.
+  1000 feeds x 1 real news page (aeb-dev, 188 KB average): 1000 fetched and processed in
+    5.5 s = 181 pages/s, 1.8 s CPU, peak RSS 48 MiB.
 """
 import argparse, json, os, subprocess, sys, tempfile, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
