@@ -401,7 +401,7 @@ impl Crawler {
         match parse_sitemap(body)? {
             Sitemap::UrlSet(urls) => Ok(urls.iter().filter_map(|u| sitemap_entry(u, base)).collect()),
             Sitemap::Index(mut refs) => {
-                refs.sort_by(|a, b| b.lastmod.cmp(&a.lastmod));
+                refs.sort_by_key(|r| std::cmp::Reverse(r.lastmod));
                 let mut out = Vec::new();
                 for r in refs.iter().take(self.config.max_child_sitemaps) {
                     let Ok(child) = base.join(r.loc.trim()) else { continue };
