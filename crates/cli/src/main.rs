@@ -40,6 +40,10 @@ enum Command {
     Analyze(commands::analyze::Args),
     /// Score the similarity of text pairs.
     Similarity(commands::similarity::Args),
+    /// Manage the crawled sources (feeds, sitemaps): add, list, remove, import, export.
+    Sources(commands::sources::Args),
+    /// Poll the sources and ingest their new articles (--once: one round, then exit).
+    Crawl(commands::crawl::Args),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +57,8 @@ fn main() -> ExitCode {
         Command::Extract(a) => commands::extract::run(a),
         Command::Analyze(a) => commands::analyze::run(a),
         Command::Similarity(a) => commands::similarity::run(a),
+        Command::Sources(a) => commands::sources::run(&cli.data, a),
+        Command::Crawl(a) => commands::crawl::run(&cli.data, a),
     };
     match result {
         Ok(code) => code,

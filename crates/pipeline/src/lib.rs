@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 mod blocks;
+pub mod crawl;
 mod feed;
 mod hash;
 pub mod inputs;

@@ -14,6 +14,7 @@ mod articles;
 mod entities;
 mod error;
 pub mod migrations;
+mod sources;
 mod time_util;
 
 use std::path::{Path, PathBuf};
@@ -24,6 +25,7 @@ use rusqlite::Connection;
 pub use articles::{ArticleSummary, Facet, ListQuery, NewArticle, StoryStat, Upsert};
 pub use entities::{EntityArticle, EntityRecord, EntityRole, QuoteRecord};
 pub use error::StoreError;
+pub use sources::{NewSource, SeenItem, SourceKind, SourceRecord};
 pub use time_util::{now_rfc3339, parse_timestamp};
 
 /// The file name of the database inside the data folder.

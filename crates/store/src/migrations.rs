@@ -67,6 +67,35 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX quotes_by_article ON quotes(article_id);
     CREATE INDEX quotes_by_entity  ON quotes(entity_id);
     "#,
+    // 2: crawled sources, their schedule state, and the items already taken from them.
+    r#"
+    CREATE TABLE sources (
+        id              INTEGER PRIMARY KEY,
+        url             TEXT NOT NULL UNIQUE,
+        name            TEXT,
+        category        TEXT,
+        language        TEXT,
+        kind            TEXT NOT NULL CHECK (kind IN ('feed', 'sitemap', 'page')),
+        site_url        TEXT,
+        enabled         INTEGER NOT NULL DEFAULT 1,
+        created_at      TEXT NOT NULL,
+        state           TEXT NOT NULL DEFAULT '{}',
+        next_due        INTEGER NOT NULL DEFAULT 0,
+        etag            TEXT,
+        last_modified   TEXT
+    );
+    CREATE INDEX sources_due ON sources(enabled, next_due);
+    CREATE TABLE seen_items (
+        source_id   INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        key         TEXT NOT NULL,
+        fingerprint TEXT NOT NULL DEFAULT '',
+        article_id  INTEGER,
+        outcome     TEXT,
+        seen_at     TEXT NOT NULL,
+        UNIQUE (source_id, key)
+    );
+    CREATE INDEX articles_by_url ON articles(url);
+    "#,
 ];
 
 /// The schema version this build writes.

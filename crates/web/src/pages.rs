@@ -161,11 +161,18 @@ pub(crate) async fn source(
 #[derive(Template)]
 #[template(path = "sources.html")]
 struct SourcesPage {
+    /// The crawled sources with their state.
+    crawled: Vec<polmon_pipeline::crawl::SourceStatus>,
+    /// Article counts per source name.
     sources: Vec<(String, u64)>,
 }
 
 pub(crate) async fn sources(State(state): State<AppState>) -> Result<Html<String>, WebError> {
-    let page = blocking(move || Ok(SourcesPage { sources: state.pipeline.store().facet(Facet::Source)? })).await?;
+    let page = blocking(move || {
+        let store = state.pipeline.store();
+        Ok(SourcesPage { crawled: polmon_pipeline::crawl::source_statuses(store)?, sources: store.facet(Facet::Source)? })
+    })
+    .await?;
     render(&page)
 }
 
