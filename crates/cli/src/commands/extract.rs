@@ -30,6 +30,14 @@ enum Format {
     Text,
 }
 
+/// An extracted article with the path it came from, as one JSON object.
+#[derive(serde::Serialize)]
+struct PathArticle<'a> {
+    path: &'a str,
+    #[serde(flatten)]
+    article: &'a polmon_model::ExtractedArticle,
+}
+
 /// The most bytes read from one page.
 const MAX_PAGE_BYTES: u64 = 256 * 1024 * 1024;
 
@@ -85,21 +93,19 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         let result = read_page(&path)
             .map_err(|e| format!("cannot read: {e}"))
             .and_then(|bytes| polmon_extract::extract(&bytes, &opts).map_err(|e| e.to_string()));
-        let (json_value, text) = match result {
-            Ok(a) => {
-                let mut v = serde_json::to_value(&a).unwrap_or_default();
-                v["path"] = json!(shown);
-                (v, Some(a.text))
-            }
-            Err(e) => {
+        let extracted = result.is_ok();
+        let rendered = match (result, args.format) {
+            (Ok(a), Format::Text) => a.text,
+            (Ok(a), Format::Json) => serde_json::to_string(&PathArticle { path: &shown, article: &a }).unwrap_or_default(),
+            (Err(e), _) => {
                 failed = true;
                 eprintln!("failed: {shown}: {e}");
-                (json!({"path": shown, "error": e}), None)
+                if args.format == Format::Json {
+                    json!({"path": shown, "error": e}).to_string()
+                } else {
+                    String::new()
+                }
             }
-        };
-        let rendered = match args.format {
-            Format::Json => serde_json::to_string(&json_value).unwrap_or_default(),
-            Format::Text => text.clone().unwrap_or_default(),
         };
         match &args.out {
             Some(dir) => {
@@ -109,7 +115,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             None if args.format == Format::Json => writeln!(out, "{rendered}")?,
             None => {
-                if text.is_some() {
+                if extracted {
                     writeln!(out, "{rendered}\n")?;
                 }
             }
