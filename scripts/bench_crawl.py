@@ -109,7 +109,8 @@ def main():
             fh.write(f'<outline text="Feed {f}" xmlUrl="http://127.0.0.{h}:{port}/feed/{f}"/>')
         fh.write("</body></opml>")
     env = dict(os.environ, POLMON_ALLOW_PRIVATE="1", POLMON_DATA=data,
-               POLMON_FETCH=json.dumps({"per_host_delay": 0, "max_concurrency": 32}))
+               POLMON_FETCH_PER_HOST_DELAY="0", POLMON_FETCH_MAX_CONCURRENCY="32",
+               POLMON_FETCH_CONTACT_URL="mailto:bench@polmon.invalid")
     subprocess.run([a.polmon, "sources", "import", opml], env=env, check=True, stdout=subprocess.DEVNULL)
 
     def timed(label):

@@ -4,10 +4,12 @@
 //! work is done by the library crates. `anyhow` is used here and nowhere else.
 
 mod commands;
+mod config;
 mod demo_corpus;
 mod jsonl;
 
 use std::path::PathBuf;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -16,9 +18,14 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "polmon", version, about, long_about = None)]
 struct Cli {
-    /// The data folder (SQLite database and search index).
-    #[arg(long, global = true, env = "POLMON_DATA", default_value = "./polmon-data")]
-    data: PathBuf,
+    /// The data folder (SQLite database and search index); overrides `data` in the
+    /// configuration and POLMON_DATA (default ./polmon-data).
+    #[arg(long, global = true)]
+    data: Option<PathBuf>,
+
+    /// The configuration file (TOML; default ./polmon.toml when it exists).
+    #[arg(long, global = true, env = "POLMON_CONFIG")]
+    config: Option<PathBuf>,
 
     #[command(subcommand)]
     command: Command,
@@ -44,21 +51,38 @@ enum Command {
     Sources(commands::sources::Args),
     /// Poll the sources and ingest their new articles (--once: one round, then exit).
     Crawl(commands::crawl::Args),
+    /// Print the effective configuration (file, then environment, then flags) as TOML.
+    Config,
 }
 
 fn main() -> ExitCode {
-    init_logging();
     let cli = Cli::parse();
+    let mut cfg = match config::Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let data_given = cli.data.is_some() || std::env::var_os("POLMON_DATA").is_some() || cfg.data != config::Config::default().data;
+    if let Some(d) = cli.data {
+        cfg.data = d;
+    }
+    init_logging(&cfg.log);
     let result = match cli.command {
-        Command::Ingest(a) => commands::ingest::run(&cli.data, a),
-        Command::Export(a) => commands::export::run(&cli.data, a),
-        Command::Serve(a) => commands::serve::run(&cli.data, a),
-        Command::Demo(a) => commands::demo::run(a, data_given(&cli.data)),
+        Command::Ingest(a) => commands::ingest::run(&cfg, a),
+        Command::Export(a) => commands::export::run(&cfg, a),
+        Command::Serve(a) => commands::serve::run(cfg, a),
+        Command::Demo(a) => commands::demo::run(cfg, a, data_given),
         Command::Extract(a) => commands::extract::run(a),
         Command::Analyze(a) => commands::analyze::run(a),
         Command::Similarity(a) => commands::similarity::run(a),
-        Command::Sources(a) => commands::sources::run(&cli.data, a),
-        Command::Crawl(a) => commands::crawl::run(&cli.data, a),
+        Command::Sources(a) => commands::sources::run(&cfg, a),
+        Command::Crawl(a) => commands::crawl::run(cfg, a),
+        Command::Config => {
+            print!("{}", cfg.to_toml());
+            Ok(ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,
@@ -69,15 +93,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// The data folder, if the user chose one (flag or environment) rather than the default.
-fn data_given(data: &std::path::Path) -> Option<PathBuf> {
-    let explicit = std::env::args_os().any(|a| a == "--data" || a.to_string_lossy().starts_with("--data="))
-        || std::env::var_os("POLMON_DATA").is_some();
-    explicit.then(|| data.to_owned())
-}
-
-fn init_logging() {
+fn init_logging(filter: &str) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("POLMON_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
+    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("warn"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(true).init();
 }

@@ -42,6 +42,24 @@ pub enum IndexError {
     /// The index folder could not be opened as a tantivy directory.
     #[error("search index directory: {0}")]
     Directory(#[from] tantivy::directory::error::OpenDirectoryError),
+    /// The index in the folder is damaged or unreadable.
+    #[error(
+        "cannot open the search index in {path}: {source}. The index is only a copy of the \
+         database: delete the folder {path} and run polmon again to rebuild it"
+    )]
+    Damaged {
+        /// The index folder.
+        path: std::path::PathBuf,
+        /// The cause.
+        source: tantivy::TantivyError,
+    },
+}
+
+impl IndexError {
+    /// Whether another process (or another handle) holds the index writer.
+    pub fn is_lock_busy(&self) -> bool {
+        matches!(self, IndexError::Tantivy(tantivy::TantivyError::LockFailure(..)))
+    }
 }
 
 /// A search request.
@@ -134,8 +152,12 @@ impl SearchIndex {
     pub fn open(dir: &Path) -> Result<SearchIndex, IndexError> {
         std::fs::create_dir_all(dir).map_err(|source| IndexError::Io { path: dir.to_owned(), source })?;
         let (schema, fields) = schema();
-        let index = Index::open_or_create(MmapDirectory::open(dir)?, schema)?;
-        Self::from_index(index, fields)
+        let damaged = |source| IndexError::Damaged { path: dir.to_owned(), source };
+        let index = Index::open_or_create(MmapDirectory::open(dir)?, schema).map_err(damaged)?;
+        Self::from_index(index, fields).map_err(|e| match e {
+            IndexError::Tantivy(source) => damaged(source),
+            other => other,
+        })
     }
 
     /// An index held in memory (tests).
@@ -211,8 +233,25 @@ impl SearchIndex {
         Ok(self.reader.reload()?)
     }
 
-    /// Runs a search. Query syntax errors are forgiven: unparsable parts are read as words.
+    /// Runs a search. Query syntax errors are forgiven: unparsable parts are read as words,
+    /// and a query tantivy cannot run (`language:*`, field syntax on fields that are not
+    /// text) is run again as its plain words.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults, IndexError> {
+        match self.search_parsed(q) {
+            Err(IndexError::Tantivy(e)) if !q.text.trim().is_empty() => {
+                tracing::debug!(target: "polmon::index", error = %e, query = %q.text, "query run again as plain words");
+                let words: String = q
+                    .text
+                    .chars()
+                    .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+                    .collect();
+                self.search_parsed(&SearchQuery { text: words, ..q.clone() })
+            }
+            other => other,
+        }
+    }
+
+    fn search_parsed(&self, q: &SearchQuery) -> Result<SearchResults, IndexError> {
         let f = self.fields;
         let searcher = self.reader.searcher();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -336,5 +375,14 @@ mod tests {
         assert_eq!(ix.num_docs(), 3);
         let r = ix.search(&SearchQuery { text: "budget AND (".into(), limit: 10, ..Default::default() }).unwrap();
         assert_eq!(r.total, 1);
+    }
+
+    #[test]
+    fn regression_field_wildcards_do_not_fail() {
+        let ix = index();
+        for text in ["title:*", "body:*", "language:*", "source:*", "category:*", "*", "language:en budget"] {
+            let r = ix.search(&SearchQuery { text: text.into(), limit: 10, ..Default::default() });
+            assert!(r.is_ok(), "{text}: {r:?}");
+        }
     }
 }

@@ -1,5 +1,14 @@
 //! Reading inputs: HTML files (also gzipped), folders, WARC archives, RSS/Atom/JSON feeds
 //! and JSONL of extracted articles, each turned into [`InputItem`]s.
+//!
+//! Every reader streams: items are handed to a sink one at a time, so memory is bounded
+//! by the caps below and never by the size of a file (also after decompression).
+//!
+//! | cap | value | what happens beyond it |
+//! | --- | --- | --- |
+//! | [`MAX_FILE_BYTES`] | 64 MiB | an HTML page or feed file is refused |
+//! | [`MAX_LINE_BYTES`] | 16 MiB | a JSONL line is refused; after [`MAX_SKIP_BYTES`] without a newline the rest of the file is given up |
+//! | [`crate::warc::MAX_RECORD_BYTES`] | 64 MiB | a WARC record is skipped |
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -7,8 +16,14 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-/// The most bytes read from one input file (larger files are refused, not truncated).
+/// The most bytes read from one HTML page or feed file (larger files are refused, not
+/// truncated). Applies after decompression.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// The longest JSONL line read.
+pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
+/// How far past an over-long JSONL line the reader looks for the next line before it
+/// gives up the file (an endless line, such as `/dev/zero`, costs no more than this).
+pub const MAX_SKIP_BYTES: u64 = 64 * 1024 * 1024;
 
 /// One article-to-be, as read from an input.
 #[derive(Debug, Clone)]
@@ -62,6 +77,24 @@ pub struct TextArticle {
     pub category: Option<String>,
 }
 
+impl TextArticle {
+    /// Checks the fields a reader could be hurt by: the category becomes a URL path.
+    pub fn validate(&self) -> Result<(), String> {
+        if let Some(c) = &self.category {
+            let ok = !c.is_empty()
+                && c.len() <= 40
+                && c.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !ok {
+                return Err(format!(
+                    "\"category\" must be a slug of 1 to 40 characters a-z, 0-9 and '-', got {:?}",
+                    c.chars().take(60).collect::<String>()
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let v = Option::<serde_json::Value>::deserialize(d)?;
     Ok(match v {
@@ -108,37 +141,56 @@ pub fn kind_of(path: &Path) -> Option<InputKind> {
 }
 
 /// Expands folders (recursively, sorted) into the input files they hold.
+///
+/// Inside folders, symbolic links to folders are not followed (so a link loop cannot
+/// make ingest run forever or read a file twice) and links to files are read only when
+/// they point at a regular file. FIFOs, devices and sockets are refused with a message,
+/// never opened: reading one could block forever or never end.
 pub fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<InputFailure>) {
     let mut files = Vec::new();
     let mut failures = Vec::new();
-    let mut stack: Vec<PathBuf> = paths.iter().rev().cloned().collect();
-    while let Some(p) = stack.pop() {
-        match std::fs::metadata(&p) {
-            Ok(m) if m.is_dir() => match std::fs::read_dir(&p) {
+    let fail = |p: &Path, reason: String| InputFailure { input: p.display().to_string(), reason };
+    // (path, named on the command line)
+    let mut stack: Vec<(PathBuf, bool)> = paths.iter().rev().map(|p| (p.clone(), true)).collect();
+    while let Some((p, top)) = stack.pop() {
+        let link = std::fs::symlink_metadata(&p).map(|m| m.file_type().is_symlink()).unwrap_or(false);
+        let meta = match std::fs::metadata(&p) {
+            Ok(m) => m,
+            Err(e) => {
+                failures.push(fail(&p, e.to_string()));
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            if link && !top {
+                tracing::debug!(target: "polmon::ingest", path = %p.display(), "symbolic link to a folder not followed");
+                continue;
+            }
+            match std::fs::read_dir(&p) {
                 Ok(rd) => {
                     let mut children: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
                     children.sort();
                     for c in children.into_iter().rev() {
-                        if c.is_dir() || kind_of(&c).is_some() {
-                            stack.push(c);
+                        let is_dir = std::fs::symlink_metadata(&c).map(|m| m.is_dir()).unwrap_or(false);
+                        let is_dir_link = !is_dir && std::fs::metadata(&c).map(|m| m.is_dir()).unwrap_or(false);
+                        if is_dir || (!is_dir_link && kind_of(&c).is_some()) {
+                            stack.push((c, false));
                         }
                     }
                 }
-                Err(e) => failures.push(InputFailure { input: p.display().to_string(), reason: e.to_string() }),
-            },
-            Ok(_) => {
-                if kind_of(&p).is_some() {
-                    files.push(p);
-                } else {
-                    failures.push(InputFailure {
-                        input: p.display().to_string(),
-                        reason: "unknown kind of file: expected .html, .html.gz, .warc[.gz], .jsonl, \
-                                 or a feed (.rss, .atom, .xml, .json)"
-                            .into(),
-                    });
-                }
+                Err(e) => failures.push(fail(&p, e.to_string())),
             }
-            Err(e) => failures.push(InputFailure { input: p.display().to_string(), reason: e.to_string() }),
+        } else if !meta.is_file() {
+            failures.push(fail(&p, "not a regular file (a FIFO, device or socket): not read".into()));
+        } else if kind_of(&p).is_some() {
+            files.push(p);
+        } else {
+            failures.push(fail(
+                &p,
+                "unknown kind of file: expected .html, .html.gz, .warc[.gz], .jsonl, \
+                 or a feed (.rss, .atom, .xml, .json)"
+                    .into(),
+            ));
         }
     }
     (files, failures)
@@ -160,44 +212,144 @@ fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
         .and_then(|r| r.take(MAX_FILE_BYTES + 1).read_to_end(&mut buf))
         .map_err(|e| e.to_string())?;
     if buf.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!("larger than {} MB", MAX_FILE_BYTES / 1024 / 1024));
+        return Err(format!("larger than {} MB (after decompression): refused", MAX_FILE_BYTES / 1024 / 1024));
+    }
+    if buf.iter().all(u8::is_ascii_whitespace) {
+        return Err("empty file".into());
     }
     Ok(buf)
 }
 
-/// Reads one input file, calling `sink` for each item or failure in it.
+/// Reads one input file, calling `sink` for each item or failure in it, as it goes.
+/// A file that yields nothing at all is reported as a failure saying so.
 pub fn read_file(path: &Path, sink: &mut dyn FnMut(Result<InputItem, InputFailure>)) {
     let name = path.display().to_string();
     let fail = |reason: String| InputFailure { input: name.clone(), reason };
-    match kind_of(path) {
-        Some(InputKind::Html) => match read_capped(path) {
-            Ok(bytes) => sink(Ok(InputItem::Html { bytes, url: None, content_type: None, source: None, published: None })),
-            Err(e) => sink(Err(fail(e))),
-        },
-        Some(InputKind::Jsonl) => read_jsonl(path, sink),
-        Some(InputKind::Warc) => read_warc(path, sink),
-        Some(InputKind::Feed) => match read_capped(path) {
-            Ok(bytes) => match crate::feed::items(&bytes) {
-                Ok(items) => items.into_iter().for_each(|i| sink(Ok(i))),
-                Err(e) => sink(Err(fail(e))),
-            },
-            Err(e) => sink(Err(fail(e))),
-        },
-        None => sink(Err(fail("unknown kind of file".into()))),
+    let mut produced = 0usize;
+    let mut counted = |r: Result<InputItem, InputFailure>| {
+        produced += 1;
+        sink(r)
+    };
+    let empty_reason = match kind_of(path) {
+        Some(InputKind::Html) => {
+            match read_capped(path) {
+                Ok(bytes) => counted(Ok(InputItem::Html { bytes, url: None, content_type: None, source: None, published: None })),
+                Err(e) => counted(Err(fail(e))),
+            }
+            ""
+        }
+        Some(InputKind::Jsonl) => {
+            read_jsonl(path, &mut counted);
+            "no articles: the file holds no JSON lines"
+        }
+        Some(InputKind::Warc) => {
+            read_warc(path, &mut counted);
+            "no articles: the WARC file holds no HTML response records"
+        }
+        Some(InputKind::Feed) => {
+            match read_capped(path) {
+                Ok(bytes) => match crate::feed::items(&bytes) {
+                    Ok(items) => items.into_iter().for_each(|i| counted(Ok(i))),
+                    Err(e) => counted(Err(fail(e))),
+                },
+                Err(e) => counted(Err(fail(e))),
+            }
+            "no articles: the feed has no items"
+        }
+        None => {
+            counted(Err(fail("unknown kind of file".into())));
+            ""
+        }
+    };
+    if produced == 0 {
+        sink(Err(fail(empty_reason.into())));
+    }
+}
+
+/// What [`next_line`] found.
+enum Line {
+    /// A whole line (without its newline) is in the buffer.
+    Line,
+    /// The line was longer than [`MAX_LINE_BYTES`] and was skipped up to its end.
+    TooLong,
+    /// The line was longer than [`MAX_LINE_BYTES`] and no newline came within
+    /// [`MAX_SKIP_BYTES`]: the rest of the input is given up.
+    Endless,
+    /// No more input.
+    End,
+}
+
+/// Reads one line into `buf` (cleared first), never holding more than [`MAX_LINE_BYTES`].
+fn next_line(r: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<Line> {
+    buf.clear();
+    let mut skipping = false;
+    let mut skipped = 0u64;
+    let mut any = false;
+    loop {
+        let chunk = r.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(match (any, skipping) {
+                (false, _) => Line::End,
+                (true, true) => Line::TooLong,
+                (true, false) => Line::Line,
+            });
+        }
+        any = true;
+        let (take, end) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        if skipping {
+            skipped += take as u64;
+        } else {
+            let body = if end { &chunk[..take - 1] } else { &chunk[..take] };
+            if buf.len() + body.len() > MAX_LINE_BYTES {
+                skipping = true;
+                skipped = (buf.len() + body.len()) as u64;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(body);
+            }
+        }
+        r.consume(take);
+        if end {
+            return Ok(if skipping { Line::TooLong } else { Line::Line });
+        }
+        if skipping && skipped > MAX_SKIP_BYTES {
+            return Ok(Line::Endless);
+        }
     }
 }
 
 fn read_jsonl(path: &Path, sink: &mut dyn FnMut(Result<InputItem, InputFailure>)) {
-    let reader = match open(path) {
+    let mut reader = match open(path) {
         Ok(r) => r,
         Err(e) => return sink(Err(InputFailure { input: path.display().to_string(), reason: e.to_string() })),
     };
-    for (i, line) in reader.split(b'\n').enumerate() {
-        let input = format!("{}:{}", path.display(), i + 1);
-        let line = match line {
-            Ok(l) => l,
-            Err(e) => return sink(Err(InputFailure { input, reason: e.to_string() })),
-        };
+    let mut line = Vec::new();
+    for n in 1.. {
+        let input = format!("{}:{}", path.display(), n);
+        match next_line(&mut *reader, &mut line) {
+            Err(e) => return sink(Err(InputFailure { input, reason: format!("cannot read: {e}") })),
+            Ok(Line::End) => return,
+            Ok(Line::Endless) => {
+                return sink(Err(InputFailure {
+                    input,
+                    reason: format!(
+                        "a line longer than {} MB with no end in sight: the rest of the file is not read",
+                        MAX_LINE_BYTES / 1024 / 1024
+                    ),
+                }))
+            }
+            Ok(Line::TooLong) => {
+                sink(Err(InputFailure {
+                    input,
+                    reason: format!("line longer than {} MB: skipped", MAX_LINE_BYTES / 1024 / 1024),
+                }));
+                continue;
+            }
+            Ok(Line::Line) => {}
+        }
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
@@ -205,95 +357,57 @@ fn read_jsonl(path: &Path, sink: &mut dyn FnMut(Result<InputItem, InputFailure>)
             Ok(a) if a.text.trim().is_empty() && a.title.as_deref().unwrap_or("").trim().is_empty() => {
                 sink(Err(InputFailure { input, reason: "both \"title\" and \"text\" are empty".into() }))
             }
-            Ok(a) => sink(Ok(InputItem::Text(a))),
+            Ok(a) => match a.validate() {
+                Ok(()) => sink(Ok(InputItem::Text(a))),
+                Err(reason) => sink(Err(InputFailure { input, reason })),
+            },
             Err(e) => sink(Err(InputFailure { input, reason: format!("not an article object: {e}") })),
         }
     }
 }
 
 fn read_warc(path: &Path, sink: &mut dyn FnMut(Result<InputItem, InputFailure>)) {
+    use crate::warc::{parse_http_response, Next, WarcReader};
     let reader = match open(path) {
         Ok(r) => r,
         Err(e) => return sink(Err(InputFailure { input: path.display().to_string(), reason: e.to_string() })),
     };
-    for (i, record) in warc::WarcReader::new(reader).iter_records().enumerate() {
-        let input = format!("{}#{}", path.display(), i + 1);
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                sink(Err(InputFailure { input, reason: format!("malformed WARC record: {e}") }));
-                // The reader cannot resynchronise after a malformed record.
-                return;
+    let mut warc = WarcReader::new(reader);
+    loop {
+        let input = format!("{}#{}", path.display(), warc.records + 1);
+        let record = match warc.next_record() {
+            Ok(Some(Next::Record(r))) => r,
+            Ok(Some(Next::Damaged(reason))) => {
+                sink(Err(InputFailure { input: path.display().to_string(), reason }));
+                continue;
             }
+            Ok(None) => return,
+            Err(e) => return sink(Err(InputFailure { input, reason: format!("cannot read: {e}") })),
         };
-        if *record.warc_type() != warc::RecordType::Response {
+        if record.kind != "response" {
             continue;
         }
-        let url = record.header(warc::WarcHeader::TargetURI).map(|u| u.trim_matches(['<', '>']).to_string());
-        match split_http_response(record.body()) {
-            Some((status, content_type, body)) => {
-                if !(200..300).contains(&status) {
+        match parse_http_response(&record.body) {
+            Ok(resp) => {
+                if !(200..300).contains(&resp.status) {
                     continue;
                 }
-                let is_html = content_type.as_deref().is_none_or(|c| {
+                let is_html = resp.content_type.as_deref().is_none_or(|c| {
                     let c = c.to_ascii_lowercase();
                     c.contains("html") || c.contains("xml")
                 });
                 if is_html {
                     sink(Ok(InputItem::Html {
-                        bytes: body.to_vec(),
-                        url,
-                        content_type,
+                        bytes: resp.body,
+                        url: record.target_uri,
+                        content_type: resp.content_type,
                         source: None,
                         published: None,
                     }));
                 }
             }
-            None => sink(Err(InputFailure { input, reason: "response record holds no HTTP response".into() })),
+            Err(reason) => sink(Err(InputFailure { input, reason: format!("response record: {reason}") })),
         }
-    }
-}
-
-/// Splits an HTTP/1.x response into status, content type and body (de-chunked if needed).
-fn split_http_response(raw: &[u8]) -> Option<(u16, Option<String>, Vec<u8>)> {
-    let end = raw.windows(4).position(|w| w == b"\r\n\r\n").map(|p| (p, p + 4))
-        .or_else(|| raw.windows(2).position(|w| w == b"\n\n").map(|p| (p, p + 2)))?;
-    let head = std::str::from_utf8(&raw[..end.0]).ok()?;
-    let mut lines = head.lines();
-    let status_line = lines.next()?;
-    if !status_line.starts_with("HTTP/") {
-        return None;
-    }
-    let status = status_line.split_whitespace().nth(1)?.parse().ok()?;
-    let mut content_type = None;
-    let mut chunked = false;
-    for l in lines {
-        if let Some((k, v)) = l.split_once(':') {
-            let k = k.trim().to_ascii_lowercase();
-            if k == "content-type" {
-                content_type = Some(v.trim().to_string());
-            } else if k == "transfer-encoding" && v.to_ascii_lowercase().contains("chunked") {
-                chunked = true;
-            }
-        }
-    }
-    let body = &raw[end.1..];
-    let body = if chunked { dechunk(body).unwrap_or_else(|| body.to_vec()) } else { body.to_vec() };
-    Some((status, content_type, body))
-}
-
-fn dechunk(mut b: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    loop {
-        let nl = b.windows(2).position(|w| w == b"\r\n")?;
-        let size_str = std::str::from_utf8(&b[..nl]).ok()?;
-        let size = usize::from_str_radix(size_str.split(';').next()?.trim(), 16).ok()?;
-        b = &b[nl + 2..];
-        if size == 0 {
-            return Some(out);
-        }
-        out.extend_from_slice(b.get(..size)?);
-        b = b.get(size + 2..)?;
     }
 }
 
@@ -338,17 +452,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("c.warc");
         let http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n<p>Hi\r\n4\r\n</p>\r\n0\r\n\r\n";
-        let mut w = warc::WarcWriter::new(std::io::BufWriter::new(Vec::new()));
-        let rec = warc::RecordBuilder::default()
-            .warc_type(warc::RecordType::Response)
-            .header(warc::WarcHeader::TargetURI, "https://news.example/a")
-            .body(http.to_vec())
-            .build()
-            .unwrap();
-        w.write(&rec).unwrap();
-        let req = warc::RecordBuilder::default().warc_type(warc::RecordType::Request).body(b"GET /".to_vec()).build().unwrap();
-        w.write(&req).unwrap();
-        std::fs::write(&p, w.into_inner().unwrap()).unwrap();
+        let mut f = Vec::new();
+        for (kind, body) in [("response", &http[..]), ("request", &b"GET / HTTP/1.1\r\n\r\n"[..])] {
+            f.extend(format!("WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: <https://news.example/a>\r\nContent-Length: {}\r\n\r\n", body.len()).bytes());
+            f.extend_from_slice(body);
+            f.extend_from_slice(b"\r\n\r\n");
+        }
+        std::fs::write(&p, f).unwrap();
         let mut items = Vec::new();
         read_file(&p, &mut |r| items.push(r.unwrap()));
         assert_eq!(items.len(), 1);
@@ -372,5 +482,86 @@ mod tests {
         let (files, failures) = expand(&[dir.path().to_owned(), dir.path().join("missing.html")]);
         assert_eq!(files.len(), 2);
         assert_eq!(failures.len(), 1);
+    }
+
+    fn collect(p: &Path) -> (Vec<InputItem>, Vec<InputFailure>) {
+        let (mut ok, mut bad) = (Vec::new(), Vec::new());
+        read_file(p, &mut |r| match r {
+            Ok(i) => ok.push(i),
+            Err(f) => bad.push(f),
+        });
+        (ok, bad)
+    }
+
+    #[test]
+    fn regression_empty_and_garbage_files_say_so() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in [("e.jsonl", &b""[..]), ("e.warc", &b"\n\n"[..]), ("e.html", &b"  "[..])] {
+            let p = dir.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            let (ok, bad) = collect(&p);
+            assert!(ok.is_empty(), "{name}");
+            assert_eq!(bad.len(), 1, "{name}: {bad:?}");
+            assert!(bad[0].reason.contains("no articles") || bad[0].reason.contains("empty"), "{name}: {bad:?}");
+        }
+        let p = dir.path().join("noise.warc");
+        std::fs::write(&p, (0..5000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8).collect::<Vec<_>>()).unwrap();
+        let (ok, bad) = collect(&p);
+        assert!(ok.is_empty());
+        assert!(bad.iter().any(|f| f.reason.contains("not a WARC file")), "{bad:?}");
+    }
+
+    #[test]
+    fn regression_jsonl_category_must_be_a_slug() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.jsonl");
+        std::fs::write(&p, "{\"title\": \"T\", \"text\": \"B\", \"category\": \"<script>x\"}\n{\"title\": \"T\", \"text\": \"B\", \"category\": \"world-news\"}\n").unwrap();
+        let (ok, bad) = collect(&p);
+        assert_eq!(ok.len(), 1);
+        assert_eq!(bad.len(), 1);
+        assert!(bad[0].reason.contains("slug"), "{bad:?}");
+    }
+
+    #[test]
+    fn regression_endless_and_overlong_lines_are_capped() {
+        let dir = tempfile::tempdir().unwrap();
+        let z = dir.path().join("z.jsonl");
+        std::os::unix::fs::symlink("/dev/zero", &z).unwrap();
+        // A symbolic link to a device is not a regular file: refused without reading.
+        let (files, failures) = expand(&[z.clone()]);
+        assert!(files.is_empty());
+        assert!(failures[0].reason.contains("not a regular file"), "{failures:?}");
+        // Read directly, the endless line is given up after the caps.
+        let (ok, bad) = collect(&z);
+        assert!(ok.is_empty());
+        assert!(bad[0].reason.contains("no end in sight"), "{bad:?}");
+        // One over-long line is skipped; the next line still lands.
+        let p = dir.path().join("long.jsonl");
+        let mut body = vec![b'x'; MAX_LINE_BYTES + 10];
+        body.extend_from_slice(b"\n{\"title\": \"T\", \"text\": \"B\"}\n");
+        std::fs::write(&p, body).unwrap();
+        let (ok, bad) = collect(&p);
+        assert_eq!(ok.len(), 1);
+        assert!(bad[0].reason.contains("longer than"), "{bad:?}");
+        assert!(bad[0].input.ends_with("long.jsonl:1"));
+    }
+
+    #[test]
+    fn regression_symlink_loops_and_fifos_do_not_hang_the_walk() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("a.html"), "<p>x</p>").unwrap();
+        std::os::unix::fs::symlink(".", d.join("x")).unwrap();
+        std::os::unix::fs::symlink(".", d.join("y")).unwrap();
+        std::os::unix::fs::symlink(d.join("a.html"), d.join("b.html")).unwrap();
+        let fifo = d.join("pipe.html");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+        let (files, failures) = expand(&[d.to_owned()]);
+        // a.html and the link b.html to it, once each; the loops are not followed.
+        assert_eq!(files.len(), 2, "{files:?}");
+        if made {
+            assert_eq!(failures.len(), 1, "{failures:?}");
+            assert!(failures[0].reason.contains("not a regular file"));
+        }
     }
 }

@@ -4,49 +4,32 @@
 //! `polmon-connect`) to the store and the search index. It owns the order of the stages,
 //! the identity of an article (its dedup key), and crash safety: every article is stored
 //! in its own SQLite transaction, its links right after, and the search index is
-//! committed in batches; whatever a crash leaves unlinked or unindexed is finished by
-//! the next [`Pipeline::open`]. Input formats live in [`inputs`].
+//! committed in batches; whatever a crash leaves unlinked, unindexed or without a
+//! related list is finished by [`Pipeline::recover`]. Input formats live in [`inputs`];
+//! live crawling is `polmon-crawl`'s. This crate does no network I/O.
 #![deny(missing_docs)]
 
 mod blocks;
-pub mod crawl;
+mod error;
 mod feed;
 mod hash;
 pub mod inputs;
+mod prepare;
 mod process;
-mod record;
 mod urls;
+mod warc;
 
 pub use blocks::blocks_from_text;
+pub use error::IngestError;
 pub use hash::content_hash;
 pub use inputs::{InputFailure, InputItem, TextArticle};
-pub use process::{IngestReport, Outcome, Pipeline, Progress, CATEGORY_RULES_FILE};
-pub use record::ArticleRecord;
+pub use prepare::{check_readable, MAX_TEXT_CHARS};
+pub use process::{IngestReport, Ingested, Pipeline, Progress, CATEGORY_RULES_FILE, CONNECTOR_WINDOW, RELATED};
 pub use urls::normalize_url;
 
-/// Why the pipeline could not start or finish.
-#[derive(Debug, thiserror::Error)]
-pub enum PipelineError {
-    /// The store failed.
-    #[error(transparent)]
-    Store(#[from] polmon_store::StoreError),
-    /// The search index failed.
-    #[error(transparent)]
-    Index(#[from] polmon_index::IndexError),
-    /// The data folder's category rules are malformed.
-    #[error("category rules {path}: {source}")]
-    Rules {
-        /// The rule file.
-        path: std::path::PathBuf,
-        /// What is wrong, with the line.
-        source: polmon_enrich::EnrichError,
-    },
-    /// A file of the data folder could not be read.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file.
-        path: std::path::PathBuf,
-        /// The cause.
-        source: std::io::Error,
-    },
+/// The host of a URL without `www.`.
+pub(crate) fn host_of(url: &str) -> Option<String> {
+    let u = url::Url::parse(url).ok()?;
+    let host = u.host_str()?;
+    Some(host.strip_prefix("www.").unwrap_or(host).to_string())
 }

@@ -1,30 +1,30 @@
 //! The stages in order, for one item and for many.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use polmon_connect::Connector;
 use polmon_enrich::Analyzer;
 use polmon_index::SearchIndex;
-use polmon_model::{Article, Block};
-use polmon_store::{parse_timestamp, NewArticle, Store, Upsert};
+use polmon_model::Article;
+use polmon_store::{parse_timestamp, Store, Upsert};
 
-use crate::inputs::{self, InputFailure, InputItem, TextArticle};
-use crate::{blocks_from_text, content_hash, normalize_url, PipelineError};
+use crate::inputs::{self, InputFailure, InputItem};
+use crate::prepare::{prepare, Prepared};
+use crate::IngestError;
 
 /// How many stored articles go into the search index per commit.
 const INDEX_BATCH: usize = 256;
-
-/// What ingesting one item did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Stored as a new article.
-    New(i64),
-    /// An article with the same key was updated.
-    Updated(i64),
-    /// An identical article was already stored.
-    Skipped(i64),
-}
+/// How many of the newest stored articles the connector replays when it is first needed:
+/// its open window. Stories are closed after three days without news, so older articles
+/// only matter for near-copies of old articles, which this bounds. Start-up cost is
+/// bounded by this number, not by the size of the archive.
+pub const CONNECTOR_WINDOW: usize = 20_000;
+/// Attempts at storing one item when the database is busy or the disk full.
+const STORE_ATTEMPTS: u32 = 4;
+/// Related articles kept per article (the article page's box).
+pub const RELATED: usize = 4;
 
 /// The totals of an ingest run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,16 +35,21 @@ pub struct IngestReport {
     pub updated: usize,
     /// Items already stored unchanged.
     pub skipped: usize,
+    /// Articles whose text was cut to [`crate::MAX_TEXT_CHARS`]: `(input, length before)`.
+    pub truncated: Vec<(String, usize)>,
     /// Inputs that could not be read or held no article, with the reason.
     pub failed: Vec<InputFailure>,
+    /// Articles stored but not yet searchable, when the search index could not be
+    /// written (with the error); the next run indexes them.
+    pub unindexed: Option<(u64, String)>,
 }
 
 impl IngestReport {
-    fn count(&mut self, outcome: Outcome) {
+    fn count(&mut self, outcome: Upsert) {
         match outcome {
-            Outcome::New(_) => self.new += 1,
-            Outcome::Updated(_) => self.updated += 1,
-            Outcome::Skipped(_) => self.skipped += 1,
+            Upsert::Inserted(_) => self.new += 1,
+            Upsert::Updated(_) => self.updated += 1,
+            Upsert::Unchanged(_) => self.skipped += 1,
         }
     }
 }
@@ -60,16 +65,27 @@ pub struct Progress<'a> {
     pub report: &'a IngestReport,
 }
 
-/// The pipeline over one data folder.
+/// What one item did, with what to tell about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ingested {
+    /// Stored, updated or already there.
+    pub outcome: Upsert,
+    /// The text was cut from this many characters.
+    pub truncated_from: Option<usize>,
+}
+
+/// The pipeline over one data folder: the writer's side. Readers (the website,
+/// `export`) use the store and the index directly.
 pub struct Pipeline {
     store: Arc<Store>,
     index: Arc<SearchIndex>,
     analyzer: Arc<Analyzer>,
-    connector: Arc<Mutex<Connector>>,
+    /// Built from the newest [`CONNECTOR_WINDOW`] articles when first needed.
+    connector: Mutex<Option<Connector>>,
+    /// Stored since the last index commit.
     pending_index: Mutex<Vec<i64>>,
-    /// Related ids already computed, per article and box size; emptied whenever an article
-    /// is stored, since a new article can change any box.
-    related_cache: Mutex<std::collections::HashMap<(i64, usize), Vec<i64>>>,
+    /// New or updated since the related lists were last computed.
+    pending_related: Mutex<Vec<i64>>,
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -78,33 +94,55 @@ impl std::fmt::Debug for Pipeline {
     }
 }
 
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 impl Pipeline {
-    /// Opens the data folder: the store (migrating it), the search index, the analyzer,
-    /// and the connector rebuilt from the stored articles. Articles a crash left without
-    /// links or outside the index are finished here.
-    pub fn open(data_dir: &Path) -> Result<Pipeline, PipelineError> {
+    /// Opens the data folder: the store (migrating it), the search index and the
+    /// analyzer. Nothing is replayed: the connector is built on first use, from the
+    /// newest [`CONNECTOR_WINDOW`] articles. Call [`recover`](Self::recover) to finish
+    /// what a crash left.
+    pub fn open(data_dir: &Path) -> Result<Pipeline, IngestError> {
         let store = Arc::new(Store::open(data_dir)?);
         let index = Arc::new(SearchIndex::open(&data_dir.join("index"))?);
-        if index.num_docs() == 0 && store.count()? > 0 && store.unindexed(1)?.is_empty() {
-            // The index folder was lost or replaced: rebuild it from the store.
-            store.mark_all_unindexed()?;
-        }
+        Self::with_parts(data_dir, store, index)
+    }
+
+    /// A pipeline over an opened store and index (shared with a web server).
+    pub fn with_parts(data_dir: &Path, store: Arc<Store>, index: Arc<SearchIndex>) -> Result<Pipeline, IngestError> {
         let analyzer = load_analyzer(data_dir)?;
-        let pipeline = Pipeline {
+        Ok(Pipeline {
             store,
             index,
             analyzer: Arc::new(analyzer),
-            connector: Arc::new(Mutex::new(Connector::new())),
+            connector: Mutex::new(None),
             pending_index: Mutex::new(Vec::new()),
-            related_cache: Mutex::new(std::collections::HashMap::new()),
-        };
-        pipeline.replay_connector()?;
-        if let Err(e) = pipeline.sync_index() {
-            // Another process (an ingest next to a running server) holds the index
-            // writer; it will index what is missing.
-            tracing::warn!(target: "polmon::pipeline", error = %e, "search index not synchronised at start");
+            pending_related: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Finishes what a crash (or an older version) left: articles without links,
+    /// outside the search index, or without a related list. Costs nothing when nothing
+    /// is left; reads only what is missing.
+    pub fn recover(&self) -> Result<(), IngestError> {
+        if self.index.num_docs() == 0 && self.store.count()? > 0 && self.store.unindexed(1)?.is_empty() {
+            // The index folder was lost or replaced: rebuild it from the store.
+            tracing::warn!(target: "polmon::pipeline", "search index empty: rebuilding it from the store");
+            self.store.mark_all_unindexed()?;
         }
-        Ok(pipeline)
+        self.sync_index()?;
+        loop {
+            let missing = self.store.without_related(1024)?;
+            if missing.is_empty() {
+                break;
+            }
+            tracing::info!(target: "polmon::pipeline", articles = missing.len(), "computing related lists");
+            for id in missing {
+                self.store_related(id)?;
+            }
+        }
+        Ok(())
     }
 
     /// The store.
@@ -122,16 +160,23 @@ impl Pipeline {
         &self.analyzer
     }
 
-    /// The connector, holding every stored article's signature.
-    pub fn connector(&self) -> &Arc<Mutex<Connector>> {
-        &self.connector
+    /// Runs `f` on the connector, building it first if needed.
+    fn with_connector<T>(&self, f: impl FnOnce(&mut Connector) -> T) -> Result<T, IngestError> {
+        let mut guard = lock(&self.connector);
+        if guard.is_none() {
+            *guard = Some(self.build_connector()?);
+        }
+        Ok(f(guard.as_mut().expect("connector was just built")))
     }
 
-    fn replay_connector(&self) -> Result<(), PipelineError> {
-        let mut connector = self.connector.lock().unwrap_or_else(|e| e.into_inner());
+    /// The connector over the open window: stored decisions replayed, and articles a
+    /// crash left unlinked assigned now.
+    fn build_connector(&self) -> Result<Connector, IngestError> {
+        let started = std::time::Instant::now();
+        let mut connector = Connector::new();
         let mut unlinked = Vec::new();
-        self.store.for_each_article(|a| {
-            let entities = entity_names(&a);
+        self.store.for_each_recent_article(CONNECTOR_WINDOW, |a| {
+            let entities = unique_entities(&a.analysis);
             let doc = connect_doc(&a, &entities);
             if a.links.story_id.is_some() {
                 connector.restore(&doc, a.links);
@@ -141,16 +186,16 @@ impl Pipeline {
             Ok(())
         })?;
         let changes = connector.take_story_changes();
-        drop(connector);
         for (id, links) in unlinked {
             self.store.set_links(id, links)?;
         }
         self.apply_story_changes(changes)?;
-        Ok(())
+        tracing::debug!(target: "polmon::pipeline", articles = connector.len(), ms = started.elapsed().as_millis() as u64, "connector ready");
+        Ok(connector)
     }
 
     /// Relabels stored articles after the connector merged, split or regrouped stories.
-    fn apply_story_changes(&self, changes: Vec<polmon_connect::StoryChange>) -> Result<(), PipelineError> {
+    fn apply_story_changes(&self, changes: Vec<polmon_connect::StoryChange>) -> Result<(), IngestError> {
         for change in changes {
             match change {
                 polmon_connect::StoryChange::Merged { from, into } => self.store.merge_story(from, into)?,
@@ -160,118 +205,141 @@ impl Pipeline {
         Ok(())
     }
 
-    /// Adds every stored article missing from the search index, then commits.
-    pub fn sync_index(&self) -> Result<usize, PipelineError> {
+    /// Adds every stored article missing from the search index, commits, then computes
+    /// the related lists of the articles stored since the last call. Waits (up to about
+    /// a minute) for an index writer held by another process.
+    pub fn sync_index(&self) -> Result<usize, IngestError> {
         let mut total = 0;
         loop {
             let batch = self.store.unindexed(INDEX_BATCH)?;
             if batch.is_empty() {
                 break;
             }
-            for a in &batch {
-                self.index.add(a, a.published.as_deref().and_then(parse_timestamp))?;
-            }
-            self.index.commit()?;
+            retry_locked(|| {
+                for a in &batch {
+                    self.index.add(a, a.published.as_deref().and_then(parse_timestamp))?;
+                }
+                self.index.commit()
+            })?;
             let ids: Vec<i64> = batch.iter().map(|a| a.id).collect();
             self.store.mark_indexed(&ids)?;
             total += ids.len();
         }
-        self.pending_index.lock().unwrap_or_else(|e| e.into_inner()).clear();
-        // Let other processes (a server next to this ingest) take the writer between batches.
+        lock(&self.pending_index).clear();
+        // Let other processes (a server next to this ingest) take the writer between runs.
         self.index.release_writer();
+        self.refresh_related()?;
         Ok(total)
     }
 
-    /// Ingests files and folders; an input that cannot be read is reported and the
-    /// rest still lands. `progress` is called after each file.
+    /// Computes and stores the related lists of the articles stored since the last
+    /// call, and of the articles those lists name (a new article can belong in them).
+    fn refresh_related(&self) -> Result<(), IngestError> {
+        let ids = std::mem::take(&mut *lock(&self.pending_related));
+        let mut done = std::collections::HashSet::new();
+        let mut neighbours = Vec::new();
+        for id in ids {
+            if done.insert(id) {
+                neighbours.extend(self.store_related(id)?);
+            }
+        }
+        for id in neighbours {
+            if done.insert(id) {
+                self.store_related(id)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Computes and stores one article's related list; returns it.
+    fn store_related(&self, id: i64) -> Result<Vec<i64>, IngestError> {
+        let Some(a) = self.store.article(id)? else { return Ok(Vec::new()) };
+        let list = self.compute_related(&a, RELATED)?;
+        self.store.set_related(id, &list)?;
+        Ok(list)
+    }
+
+    /// Ingests files and folders, streaming: each item is stored as it is read. An input
+    /// that cannot be read is reported and the rest still lands; a search index that
+    /// cannot be written does not stop the run (the report says how many articles wait
+    /// for it). `progress` is called after each file.
     pub fn ingest_paths(
         &self,
         paths: &[PathBuf],
         progress: &mut dyn FnMut(Progress<'_>),
-    ) -> Result<IngestReport, PipelineError> {
+    ) -> Result<IngestReport, IngestError> {
         let (files, failures) = inputs::expand(paths);
         let mut report = IngestReport { failed: failures, ..Default::default() };
+        let mut index_error: Option<String> = None;
         for (i, file) in files.iter().enumerate() {
-            let mut items = Vec::new();
-            inputs::read_file(file, &mut |r| items.push(r));
-            for item in items {
-                match item {
-                    Ok(item) => {
-                        let label = file.display().to_string();
-                        match self.ingest_item(item) {
-                            Ok(outcome) => report.count(outcome),
-                            Err(reason) => report.failed.push(InputFailure { input: label, reason }),
+            let label = file.display().to_string();
+            inputs::read_file(file, &mut |item| match item {
+                Ok(item) => match self.ingest_item(item) {
+                    Ok(done) => {
+                        report.count(done.outcome);
+                        if let Some(n) = done.truncated_from {
+                            report.truncated.push((label.clone(), n));
                         }
                     }
-                    Err(f) => report.failed.push(f),
+                    Err(e) => report.failed.push(InputFailure { input: label.clone(), reason: e.to_string() }),
+                },
+                Err(f) => report.failed.push(f),
+            });
+            if index_error.is_none() && lock(&self.pending_index).len() >= INDEX_BATCH {
+                if let Err(e) = self.sync_index() {
+                    index_error = Some(e.to_string());
                 }
             }
-            self.flush_index_if_due()?;
             progress(Progress { files_done: i + 1, files_total: files.len(), report: &report });
         }
-        self.sync_index()?;
+        if index_error.is_none() {
+            if let Err(e) = self.sync_index() {
+                index_error = Some(e.to_string());
+            }
+        }
+        if let Some(e) = index_error {
+            let waiting = self.store.unindexed_count().unwrap_or(0);
+            report.unindexed = Some((waiting, e));
+        }
         Ok(report)
     }
 
     /// Runs one item through extract → enrich → store → connect; the search index gets
-    /// it at the next batch commit (or [`sync_index`](Self::sync_index)).
-    pub fn ingest_item(&self, item: InputItem) -> Result<Outcome, String> {
-        let new = self.prepare(item)?;
-        let upsert = self.store.upsert_article(&new).map_err(|e| e.to_string())?;
+    /// it at the next batch commit (or [`sync_index`](Self::sync_index)). A busy
+    /// database or a full disk is tried again a few times before the error is returned;
+    /// [`IngestError::is_transient`] tells the caller whether to try again later.
+    pub fn ingest_item(&self, item: InputItem) -> Result<Ingested, IngestError> {
+        let prepared = prepare(item, &self.analyzer, &|key| Ok(self.store.content_hash_of(key)?))?;
+        let Prepared { key, article, truncated_from } = match prepared {
+            Ok(p) => p,
+            Err(id) => return Ok(Ingested { outcome: Upsert::Unchanged(id), truncated_from: None }),
+        };
+        let upsert = retry_transient(|| self.store.upsert_article(&key, &article))?;
         tracing::debug!(target: "polmon::ingest", id = upsert.id(), ?upsert, "stored");
-        if !matches!(upsert, Upsert::Unchanged(_)) {
-            self.related_cache.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        if let Upsert::Unchanged(_) = upsert {
+            return Ok(Ingested { outcome: upsert, truncated_from });
         }
-        let outcome = match upsert {
-            Upsert::Inserted(id) => Outcome::New(id),
-            Upsert::Updated(id) => Outcome::Updated(id),
-            Upsert::Unchanged(id) => return Ok(Outcome::Skipped(id)),
-        };
-        if let Outcome::New(id) = outcome {
-            let entities: Vec<String> = unique_entities(&new.analysis);
-            let published = new.published.as_deref().and_then(parse_timestamp);
-            let doc = polmon_connect::Document {
-                id,
-                title: &new.title,
-                text: &new.text,
-                language: new.language.as_deref(),
-                published,
-                source: new.source.as_deref(),
-                entities: &entities,
-            };
-            let (links, changes) = {
-                let mut connector = self.connector.lock().unwrap_or_else(|e| e.into_inner());
-                let links = connector.assign(&doc);
-                (links, connector.take_story_changes())
-            };
-            self.store.set_links(id, links).map_err(|e| e.to_string())?;
-            self.apply_story_changes(changes).map_err(|e| e.to_string())?;
+        if let Upsert::Inserted(id) = upsert {
+            let entities = unique_entities(&article.analysis);
+            let stored = Article { id, ..article };
+            let doc = connect_doc(&stored, &entities);
+            let (links, changes) = self.with_connector(|c| {
+                let links = c.assign(&doc);
+                (links, c.take_story_changes())
+            })?;
+            retry_transient(|| self.store.set_links(id, links))?;
+            self.apply_story_changes(changes)?;
         }
-        let id = match outcome {
-            Outcome::New(id) | Outcome::Updated(id) | Outcome::Skipped(id) => id,
-        };
-        self.pending_index.lock().unwrap_or_else(|e| e.into_inner()).push(id);
-        Ok(outcome)
+        lock(&self.pending_index).push(upsert.id());
+        lock(&self.pending_related).push(upsert.id());
+        Ok(Ingested { outcome: upsert, truncated_from })
     }
 
-    /// Up to `n` articles related to `a`, for the article page's box and for export: the
-    /// connector's choice first, then search hits on the headline, then the newest of the
-    /// same category. Never `a` itself nor its near-duplicate copies.
-    pub fn related(&self, a: &Article, n: usize) -> Vec<i64> {
-        if let Some(hit) = self.related_cache.lock().unwrap_or_else(|e| e.into_inner()).get(&(a.id, n)) {
-            return hit.clone();
-        }
-        let out = self.compute_related(a, n);
-        let mut cache = self.related_cache.lock().unwrap_or_else(|e| e.into_inner());
-        if cache.len() > 100_000 {
-            cache.clear();
-        }
-        cache.insert((a.id, n), out.clone());
-        out
-    }
-
-    fn compute_related(&self, a: &Article, n: usize) -> Vec<i64> {
-        let mut out: Vec<i64> = self.connector.lock().unwrap_or_else(|e| e.into_inner()).related(a.id, n);
+    /// Up to `n` articles related to `a`: the connector's choice first, then search
+    /// hits on the headline, then the newest of the same category. Never `a` itself nor
+    /// its near-duplicate copies.
+    fn compute_related(&self, a: &Article, n: usize) -> Result<Vec<i64>, IngestError> {
+        let mut out: Vec<i64> = self.with_connector(|c| c.related(a.id, n))?;
         out.retain(|&id| id != a.id);
         let exclude = |id: i64, out: &Vec<i64>| id == a.id || out.contains(&id) || Some(id) == a.links.duplicate_of;
         if out.len() < n {
@@ -304,104 +372,41 @@ impl Pipeline {
             }
         }
         out.truncate(n);
-        out
+        Ok(out)
     }
+}
 
-    fn flush_index_if_due(&self) -> Result<(), PipelineError> {
-        let due = self.pending_index.lock().unwrap_or_else(|e| e.into_inner()).len() >= INDEX_BATCH;
-        if due {
-            self.sync_index()?;
+/// Runs `f`, again after a pause while the store says the failure is transient.
+fn retry_transient<T>(mut f: impl FnMut() -> Result<T, polmon_store::StoreError>) -> Result<T, IngestError> {
+    let mut pause = Duration::from_millis(50);
+    for attempt in 1.. {
+        match f() {
+            Err(e) if e.is_transient() && attempt < STORE_ATTEMPTS => {
+                tracing::warn!(target: "polmon::ingest", error = %e, attempt, "store busy: trying again");
+                std::thread::sleep(pause);
+                pause *= 4;
+            }
+            other => return Ok(other?),
         }
-        Ok(())
     }
+    unreachable!("the loop returns")
+}
 
-    /// Turns an input item into a storable article: extraction (for pages), enrichment,
-    /// category, dedup key. An article already stored with the same content comes back
-    /// with only its key, hash and title filled: enrichment is skipped, and the store
-    /// reports it unchanged.
-    pub fn prepare(&self, item: InputItem) -> Result<NewArticle, String> {
-        let (mut text_article, blocks, extracted_extra) = match item {
-            InputItem::Text(a) => {
-                let blocks = blocks_from_text(&a.text);
-                (a, blocks, None)
+/// Runs `f`, again after a pause while the index writer is held by another process
+/// (a concurrent `ingest` or a server's crawler), for about a minute in all.
+fn retry_locked(mut f: impl FnMut() -> Result<(), polmon_index::IndexError>) -> Result<(), IngestError> {
+    let mut waited = Duration::ZERO;
+    let mut pause = Duration::from_millis(100);
+    loop {
+        match f() {
+            Err(e) if e.is_lock_busy() && waited < Duration::from_secs(60) => {
+                tracing::info!(target: "polmon::ingest", "search index in use by another process: waiting");
+                std::thread::sleep(pause);
+                waited += pause;
+                pause = (pause * 2).min(Duration::from_secs(5));
             }
-            InputItem::Html { bytes, url, content_type, source, published } => {
-                let opts = polmon_extract::Options { url: url.clone(), content_type };
-                let x = polmon_extract::extract(&bytes, &opts).map_err(|e| format!("extraction failed: {e}"))?;
-                let text = if x.text.is_empty() { ExtractedText::join(&x.blocks) } else { x.text.clone() };
-                let a = TextArticle {
-                    id: None,
-                    url: x.url.clone().or(url),
-                    title: x.title.clone(),
-                    text,
-                    published: x.published.clone().or(published),
-                    language: x.language.clone(),
-                    source: source.or_else(|| x.site.clone()),
-                    author: x.author.clone(),
-                    category: None,
-                };
-                (a, x.blocks.clone(), Some((x.canonical_url, x.original_source)))
-            }
-        };
-        let (canonical_url, original_source) = extracted_extra.unwrap_or((None, None));
-        if text_article.text.trim().is_empty() {
-            return Err("no article text found".into());
+            other => return Ok(other?),
         }
-        let title = text_article
-            .title
-            .take()
-            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| first_words(&text_article.text, 12));
-        let url = text_article.url.clone().filter(|u| !u.trim().is_empty());
-        let canonical = canonical_url.as_deref().or(url.as_deref()).and_then(normalize_url);
-        let hash = content_hash(&title, &text_article.text);
-        let dedup_key = match &canonical {
-            Some(c) => format!("url:{c}"),
-            None => format!("hash:{hash}"),
-        };
-        // An identical stored article needs no enrichment: the store will skip it.
-        if let Ok(Some((_, stored_hash))) = self.store.content_hash_of(&dedup_key) {
-            if stored_hash == hash {
-                return Ok(NewArticle { dedup_key, content_hash: hash, title, ..Default::default() });
-            }
-        }
-        let analysis = self.analyzer.analyze(&polmon_enrich::Document {
-            title: Some(&title),
-            text: &text_article.text,
-            lang_hint: text_article.language.as_deref(),
-        });
-        let language = text_article
-            .language
-            .clone()
-            .or_else(|| analysis.language.as_ref().map(|l| l.code.clone()));
-        let category = text_article
-            .category
-            .clone()
-            .or_else(|| analysis.categories.first().map(|c| c.name.clone()))
-            .unwrap_or_else(|| "general".into());
-        let source = text_article
-            .source
-            .clone()
-            .or_else(|| url.as_deref().and_then(host_of));
-        let published = text_article.published.clone().filter(|p| parse_timestamp(p).is_some());
-        Ok(NewArticle {
-            dedup_key,
-            external_id: text_article.id.clone(),
-            url,
-            canonical_url: canonical,
-            title,
-            author: text_article.author.clone(),
-            published,
-            language,
-            source,
-            original_source,
-            category,
-            text: text_article.text.clone(),
-            blocks,
-            analysis,
-            content_hash: hash,
-        })
     }
 }
 
@@ -410,38 +415,15 @@ pub const CATEGORY_RULES_FILE: &str = "categories.rules";
 
 /// The analyzer, with the data folder's own category rules if it has a
 /// [`CATEGORY_RULES_FILE`].
-fn load_analyzer(data_dir: &Path) -> Result<Analyzer, PipelineError> {
+fn load_analyzer(data_dir: &Path) -> Result<Analyzer, IngestError> {
     let path = data_dir.join(CATEGORY_RULES_FILE);
     match std::fs::read_to_string(&path) {
         Ok(rules) => Analyzer::new()
             .with_category_rules(&rules)
-            .map_err(|source| PipelineError::Rules { path, source }),
+            .map_err(|source| IngestError::Rules { path, source }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Analyzer::new()),
-        Err(e) => Err(PipelineError::Io { path, source: e }),
+        Err(e) => Err(IngestError::Io { path, source: e }),
     }
-}
-
-struct ExtractedText;
-
-impl ExtractedText {
-    fn join(blocks: &[Block]) -> String {
-        polmon_model::ExtractedArticle::text_from_blocks(blocks)
-    }
-}
-
-fn first_words(text: &str, n: usize) -> String {
-    let words: Vec<&str> = text.split_whitespace().take(n + 1).collect();
-    if words.len() > n {
-        format!("{}…", words[..n].join(" "))
-    } else {
-        words.join(" ")
-    }
-}
-
-fn host_of(url: &str) -> Option<String> {
-    let u = url::Url::parse(url).ok()?;
-    let host = u.host_str()?;
-    Some(host.strip_prefix("www.").unwrap_or(host).to_string())
 }
 
 fn unique_entities(analysis: &polmon_model::Analysis) -> Vec<String> {
@@ -449,10 +431,6 @@ fn unique_entities(analysis: &polmon_model::Analysis) -> Vec<String> {
     names.sort();
     names.dedup();
     names
-}
-
-fn entity_names(a: &Article) -> Vec<String> {
-    unique_entities(&a.analysis)
 }
 
 fn connect_doc<'a>(a: &'a Article, entities: &'a [String]) -> polmon_connect::Document<'a> {
@@ -467,10 +445,10 @@ fn connect_doc<'a>(a: &'a Article, entities: &'a [String]) -> polmon_connect::Do
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::TextArticle;
 
     fn jsonl(dir: &Path, name: &str, lines: &[&str]) -> PathBuf {
         let p = dir.join(name);
@@ -497,7 +475,6 @@ mod tests {
         let again = p.ingest_paths(&[good], &mut |_| {}).unwrap();
         assert_eq!((again.new, again.skipped), (0, 2));
         drop(p);
-        // Reopening replays links and keeps everything.
         let p = Pipeline::open(data.path()).unwrap();
         assert_eq!(p.store().count().unwrap(), 3);
         let a = p.store().article(1).unwrap().unwrap();
@@ -505,7 +482,7 @@ mod tests {
         assert_eq!(a.canonical_url.as_deref(), Some("https://news.example/a"));
         assert_eq!(a.source.as_deref(), Some("news.example"));
         assert!(a.links.story_id.is_some());
-        let related = p.related(&a, 4);
+        let related = p.store().related(a.id).unwrap().unwrap();
         assert_eq!(related.len(), 2);
         assert!(!related.contains(&a.id));
     }
@@ -522,9 +499,9 @@ mod tests {
                 ..Default::default()
             })
         };
-        let first = p.ingest_item(item("One")).unwrap();
-        let Outcome::New(id) = first else { panic!("{first:?}") };
-        assert_eq!(p.ingest_item(item("Two")).unwrap(), Outcome::Updated(id));
+        let first = p.ingest_item(item("One")).unwrap().outcome;
+        let Upsert::Inserted(id) = first else { panic!("{first:?}") };
+        assert_eq!(p.ingest_item(item("Two")).unwrap().outcome, Upsert::Updated(id));
         p.sync_index().unwrap();
         assert_eq!(p.index().num_docs(), 1);
     }
@@ -539,6 +516,44 @@ mod tests {
         }
         std::fs::remove_dir_all(data.path().join("index")).unwrap();
         let p = Pipeline::open(data.path()).unwrap();
+        p.recover().unwrap();
         assert_eq!(p.index().num_docs(), 1);
+    }
+
+    #[test]
+    fn the_connector_replays_only_its_window() {
+        let data = tempfile::tempdir().unwrap();
+        let p = Pipeline::open(data.path()).unwrap();
+        for i in 0..5 {
+            let text = format!("Article number {i} about the regional council and its budget debate.");
+            p.ingest_item(InputItem::Text(TextArticle { title: Some(format!("T{i}")), text, ..Default::default() })).unwrap();
+        }
+        p.sync_index().unwrap();
+        drop(p);
+        let p = Pipeline::open(data.path()).unwrap();
+        assert!(lock(&p.connector).is_none(), "opening replays nothing");
+        let n = p.with_connector(|c| c.len()).unwrap();
+        assert_eq!(n, 5.min(CONNECTOR_WINDOW));
+    }
+
+    #[test]
+    fn regression_a_second_ingest_waits_for_the_index_writer() {
+        let data = tempfile::tempdir().unwrap();
+        let first = Pipeline::open(data.path()).unwrap();
+        let second = Pipeline::open(data.path()).unwrap();
+        let item = |t: &str| InputItem::Text(TextArticle { title: Some(t.into()), text: format!("{t} body text."), ..Default::default() });
+        first.ingest_item(item("One")).unwrap();
+        // The first holds the writer (as a concurrent ingest would) for a moment.
+        first.index.add(&first.store.article(1).unwrap().unwrap(), None).unwrap();
+        let holder = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(700));
+            first.index.commit().unwrap();
+            first.index.release_writer();
+            first
+        });
+        second.ingest_item(item("Two")).unwrap();
+        second.sync_index().expect("waits for the writer instead of failing");
+        holder.join().unwrap();
+        assert_eq!(second.store.unindexed_count().unwrap(), 0);
     }
 }

@@ -1,41 +1,15 @@
 //! Articles: insert-or-update by dedup key, reads, listings, links.
 
-use polmon_model::{Analysis, Article, Block, Links};
+use polmon_model::{Article, Links};
 use rusqlite::{params, OptionalExtension, Row};
 
 use crate::{now_rfc3339, parse_timestamp, Store, StoreError};
 
-/// An article ready to be stored.
-#[derive(Debug, Clone, Default)]
-pub struct NewArticle {
+/// How the store recognises an article: its identity and a hash of its content.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticleKey {
     /// Identity: `url:<canonical url>` where the article has one, else `hash:<content hash>`.
     pub dedup_key: String,
-    /// An id the input gave it.
-    pub external_id: Option<String>,
-    /// Where it was read from.
-    pub url: Option<String>,
-    /// The canonical URL.
-    pub canonical_url: Option<String>,
-    /// Headline.
-    pub title: String,
-    /// Author(s).
-    pub author: Option<String>,
-    /// Publication date-time, ISO 8601.
-    pub published: Option<String>,
-    /// ISO 639-1 language.
-    pub language: Option<String>,
-    /// Publishing source (host or name).
-    pub source: Option<String>,
-    /// Credited original publisher.
-    pub original_source: Option<String>,
-    /// Primary category slug.
-    pub category: String,
-    /// Body text.
-    pub text: String,
-    /// Body blocks.
-    pub blocks: Vec<Block>,
-    /// Enrichment.
-    pub analysis: Analysis,
     /// A hash of title and text: an unchanged article is not rewritten.
     pub content_hash: String,
 }
@@ -149,13 +123,15 @@ fn article_from_row(r: &Row<'_>) -> Result<Article, StoreError> {
 impl Store {
     /// Stores an article: inserts it, updates the stored one with the same key if its
     /// content changed, or leaves it alone. Entities and quotes are rewritten with it.
-    pub fn upsert_article(&self, a: &NewArticle) -> Result<Upsert, StoreError> {
+    ///
+    /// `a.id`, `a.links` and `a.ingested_at` are ignored: the store assigns them.
+    pub fn upsert_article(&self, key: &ArticleKey, a: &Article) -> Result<Upsert, StoreError> {
         self.write(|conn| {
             let tx = conn.transaction()?;
             let existing: Option<(i64, String)> = tx
                 .query_row(
                     "SELECT id, content_hash FROM articles WHERE dedup_key = ?1",
-                    [&a.dedup_key],
+                    [&key.dedup_key],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
@@ -169,7 +145,7 @@ impl Store {
                 .or_else(|| parse_timestamp(&now))
                 .unwrap_or(0);
             let outcome = match existing {
-                Some((id, hash)) if hash == a.content_hash => Upsert::Unchanged(id),
+                Some((id, hash)) if hash == key.content_hash => Upsert::Unchanged(id),
                 Some((id, _)) => {
                     tx.execute(
                         "UPDATE articles SET external_id = COALESCE(?2, external_id), url = ?3,
@@ -180,7 +156,7 @@ impl Store {
                         params![
                             id, a.external_id, a.url, a.canonical_url, a.title, a.author, a.published,
                             sort_ts, a.language, a.source, a.original_source, a.category, a.text,
-                            blocks, analysis, a.content_hash
+                            blocks, analysis, key.content_hash
                         ],
                     )?;
                     crate::entities::replace_for_article(&tx, id, &a.analysis)?;
@@ -193,9 +169,9 @@ impl Store {
                             blocks, analysis, content_hash, ingested_at)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
                         params![
-                            a.dedup_key, a.external_id, a.url, a.canonical_url, a.title, a.author,
+                            key.dedup_key, a.external_id, a.url, a.canonical_url, a.title, a.author,
                             a.published, sort_ts, a.language, a.source, a.original_source, a.category,
-                            a.text, blocks, analysis, a.content_hash, now
+                            a.text, blocks, analysis, key.content_hash, now
                         ],
                     )?;
                     let id = tx.last_insert_rowid();
@@ -318,12 +294,16 @@ impl Store {
         })
     }
 
-    /// Calls `f` on every stored article in id order (for export and start-up replay).
-    pub fn for_each_article(
+    /// Calls `f` on every stored article in id order (for export), 500 at a time.
+    pub fn for_each_article(&self, f: impl FnMut(Article) -> Result<(), StoreError>) -> Result<(), StoreError> {
+        self.for_each_article_from(0, f)
+    }
+
+    fn for_each_article_from(
         &self,
+        mut after: i64,
         mut f: impl FnMut(Article) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut after = 0i64;
         loop {
             let batch: Vec<Article> = self.read(|conn| {
                 let mut stmt = conn.prepare_cached(&format!(
@@ -344,6 +324,26 @@ impl Store {
         }
     }
 
+    /// Calls `f` on the newest `limit` stored articles (by id), oldest of them first: the
+    /// connector's open window at start-up.
+    pub fn for_each_recent_article(
+        &self,
+        limit: usize,
+        f: impl FnMut(Article) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let first: i64 = self.read(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT id FROM articles ORDER BY id DESC LIMIT 1 OFFSET ?1",
+                    [limit.saturating_sub(1) as i64],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .unwrap_or(0))
+        })?;
+        self.for_each_article_from(first - 1, f)
+    }
+
     /// Up to `limit` articles not yet in the search index.
     pub fn unindexed(&self, limit: usize) -> Result<Vec<Article>, StoreError> {
         self.read(|conn| {
@@ -356,6 +356,13 @@ impl Store {
                 out.push(article_from_row(row)?);
             }
             Ok(out)
+        })
+    }
+
+    /// How many articles are not in the search index yet.
+    pub fn unindexed_count(&self) -> Result<u64, StoreError> {
+        self.read(|conn| {
+            Ok(conn.query_row("SELECT count(*) FROM articles WHERE indexed = 0", [], |r| r.get::<_, i64>(0))? as u64)
         })
     }
 

@@ -52,3 +52,54 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }
+
+impl StoreError {
+    /// Whether trying again later may succeed: the database is busy or locked by another
+    /// process, the disk is full, or an I/O error occurred. A corrupt or newer database,
+    /// a failed migration or a constraint are not transient.
+    pub fn is_transient(&self) -> bool {
+        use rusqlite::ErrorCode as C;
+        match self {
+            StoreError::Io { .. } => true,
+            StoreError::Open { source, .. } | StoreError::Sqlite(source) => matches!(
+                source.sqlite_error_code(),
+                Some(C::DatabaseBusy | C::DatabaseLocked | C::DiskFull | C::SystemIoFailure | C::CannotOpen | C::OutOfMemory)
+            ),
+            StoreError::NewerSchema { .. } | StoreError::Migration { .. } | StoreError::Corrupt { .. } => false,
+        }
+    }
+
+    /// Whether the database file itself is damaged.
+    pub fn is_corrupt(&self) -> bool {
+        match self {
+            StoreError::Open { source, .. } | StoreError::Sqlite(source) | StoreError::Migration { source, .. } => {
+                matches!(source.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase))
+            }
+            StoreError::Corrupt { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn busy_and_full_are_transient_corrupt_is_not() {
+        let busy = StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            None,
+        ));
+        let full = StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            None,
+        ));
+        let corrupt = StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+            None,
+        ));
+        assert!(busy.is_transient() && full.is_transient());
+        assert!(!corrupt.is_transient() && corrupt.is_corrupt());
+    }
+}

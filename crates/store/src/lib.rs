@@ -3,7 +3,7 @@
 //! It owns the schema and its [migrations](migrations), and every read and write of
 //! articles, entities, quotes and stories. It does not own full-text search (the
 //! `polmon-index` crate does) nor any pipeline logic: callers hand it finished
-//! [`NewArticle`]s. SQLite is the source of truth; the search index is rebuilt from it
+//! [`polmon_model::Article`]s with their [`ArticleKey`]. SQLite is the source of truth; the search index is rebuilt from it
 //! for any article whose `indexed` flag is not set (see [`Store::unindexed`]).
 //!
 //! A [`Store`] is cheap to share: it holds one writer connection and a small set of
@@ -14,6 +14,8 @@ mod articles;
 mod entities;
 mod error;
 pub mod migrations;
+mod record;
+mod related;
 mod sources;
 mod time_util;
 
@@ -22,11 +24,13 @@ use std::sync::Mutex;
 
 use rusqlite::Connection;
 
-pub use articles::{ArticleSummary, Facet, ListQuery, NewArticle, StoryStat, Upsert};
+pub use articles::{ArticleKey, ArticleSummary, Facet, ListQuery, StoryStat, Upsert};
+pub use record::ArticleRecord;
 pub use entities::{EntityArticle, EntityRecord, EntityRole, QuoteRecord};
 pub use error::StoreError;
-pub use sources::{NewSource, SeenItem, SourceKind, SourceRecord};
-pub use time_util::{now_rfc3339, parse_timestamp};
+pub use sources::{NewSource, SeenItem, SourceKind, SourceRecord, SourceStatus};
+pub use rusqlite;
+pub use time_util::{format_unix, now_rfc3339, parse_timestamp, unix_now, unix_to_rfc3339};
 
 /// The file name of the database inside the data folder.
 pub const DB_FILE: &str = "polmon.sqlite3";
@@ -115,17 +119,16 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use polmon_model::{Analysis, EntityMention, EntityType, Links, Quote};
+    use polmon_model::{Analysis, Article, EntityMention, EntityType, Links, Quote};
 
-    fn sample(key: &str, title: &str) -> NewArticle {
-        NewArticle {
-            dedup_key: key.into(),
+    fn sample(key: &str, title: &str) -> (ArticleKey, Article) {
+        let k = ArticleKey { dedup_key: key.into(), content_hash: format!("h-{title}") };
+        (k, Article {
             title: title.into(),
             text: format!("{title} body"),
             category: "politics".into(),
             published: Some("2024-04-02T10:00:00Z".into()),
             source: Some("example.org".into()),
-            content_hash: format!("h-{title}"),
             analysis: Analysis {
                 entities: vec![EntityMention {
                     text: "Blinken".into(),
@@ -149,17 +152,21 @@ mod tests {
                 ..Default::default()
             },
             ..Default::default()
-        }
+        })
+    }
+
+    fn upsert(store: &Store, (k, a): (ArticleKey, Article)) -> Upsert {
+        store.upsert_article(&k, &a).unwrap()
     }
 
     #[test]
     fn upsert_inserts_then_skips_then_updates() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let a = store.upsert_article(&sample("url:a", "One")).unwrap();
+        let a = upsert(&store, sample("url:a", "One"));
         assert!(matches!(a, Upsert::Inserted(_)));
-        assert_eq!(store.upsert_article(&sample("url:a", "One")).unwrap(), Upsert::Unchanged(a.id()));
-        assert_eq!(store.upsert_article(&sample("url:a", "Two")).unwrap(), Upsert::Updated(a.id()));
+        assert_eq!(upsert(&store, sample("url:a", "One")), Upsert::Unchanged(a.id()));
+        assert_eq!(upsert(&store, sample("url:a", "Two")), Upsert::Updated(a.id()));
         assert_eq!(store.count().unwrap(), 1);
         assert_eq!(store.article(a.id()).unwrap().unwrap().title, "Two");
         assert_eq!(store.unindexed(10).unwrap().len(), 1);
@@ -171,8 +178,8 @@ mod tests {
     fn entities_roles_and_quotes_are_queryable() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let a = store.upsert_article(&sample("url:a", "One")).unwrap().id();
-        store.upsert_article(&sample("url:b", "Two")).unwrap();
+        let a = upsert(&store, sample("url:a", "One")).id();
+        upsert(&store, sample("url:b", "Two"));
         let ents = store.article_entities(a).unwrap();
         assert_eq!(ents.len(), 1);
         assert_eq!(ents[0].0.canonical, "Antony Blinken");
@@ -190,12 +197,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         for i in 0..5 {
-            let mut a = sample(&format!("url:{i}"), &format!("T{i}"));
+            let (k, mut a) = sample(&format!("url:{i}"), &format!("T{i}"));
             a.published = Some(format!("2024-04-0{}T10:00:00Z", i + 1));
             if i % 2 == 0 {
                 a.category = "economy".into();
             }
-            store.upsert_article(&a).unwrap();
+            store.upsert_article(&k, &a).unwrap();
         }
         let (page, total) = store
             .list(&ListQuery { category: Some("economy".into()), limit: 2, ..Default::default() })
@@ -209,9 +216,9 @@ mod tests {
     fn links_and_story_ranking() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let a = store.upsert_article(&sample("url:a", "A")).unwrap().id();
-        let b = store.upsert_article(&sample("url:b", "B")).unwrap().id();
-        let c = store.upsert_article(&sample("url:c", "C")).unwrap().id();
+        let a = upsert(&store, sample("url:a", "A")).id();
+        let b = upsert(&store, sample("url:b", "B")).id();
+        let c = upsert(&store, sample("url:c", "C")).id();
         store.set_links(a, Links { story_id: Some(a), duplicate_of: None }).unwrap();
         store.set_links(b, Links { story_id: Some(a), duplicate_of: Some(a) }).unwrap();
         store.set_links(c, Links { story_id: Some(c), duplicate_of: None }).unwrap();
@@ -226,7 +233,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         {
             let store = Store::open(dir.path()).unwrap();
-            store.upsert_article(&sample("url:a", "A")).unwrap();
+            upsert(&store, sample("url:a", "A"));
         }
         let store = Store::open(dir.path()).unwrap();
         assert_eq!(store.count().unwrap(), 1);

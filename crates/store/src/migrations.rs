@@ -96,6 +96,20 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX articles_by_url ON articles(url);
     "#,
+    // 3: related lists kept by the writer; transient failures of crawled items counted.
+    r#"
+    CREATE TABLE related (
+        article_id  INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        ids         TEXT NOT NULL
+    );
+    CREATE TABLE item_retries (
+        source_id   INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        key         TEXT NOT NULL,
+        attempts    INTEGER NOT NULL,
+        last_error  TEXT NOT NULL,
+        PRIMARY KEY (source_id, key)
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -95,6 +95,43 @@ pub struct SourceRecord {
     pub last_modified: Option<String>,
 }
 
+/// A source with its schedule state, for `sources list`, `/sources` and the API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SourceStatus {
+    /// Store id.
+    pub id: i64,
+    /// Feed or sitemap URL.
+    pub url: String,
+    /// The name its articles carry.
+    pub name: String,
+    /// `feed` or `sitemap`.
+    pub kind: &'static str,
+    /// The site's home page.
+    pub site_url: Option<String>,
+    /// Category given at `sources add`.
+    pub category: Option<String>,
+    /// Language given at `sources add`.
+    pub language: Option<String>,
+    /// Polled at all.
+    pub enabled: bool,
+    /// Last successful poll (UTC, `YYYY-MM-DD HH:MM:SS`).
+    pub last_success: Option<String>,
+    /// Last failure message.
+    pub last_error: Option<String>,
+    /// When it happened.
+    pub last_error_at: Option<String>,
+    /// Failures since the last success.
+    pub consecutive_failures: u32,
+    /// New items found over the source's life.
+    pub items_seen: u64,
+    /// Items recorded as taken (stored or given up).
+    pub items_taken: u64,
+    /// Next poll (UTC).
+    pub next_due: String,
+    /// Stored articles carrying its name.
+    pub articles: u64,
+}
+
 /// What is remembered of an item already taken from a source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SeenItem {
@@ -272,6 +309,28 @@ impl Store {
             Ok(conn.query_row("SELECT count(*) FROM seen_items WHERE source_id = ?1", [source_id], |r| {
                 r.get::<_, i64>(0)
             })? as u64)
+        })
+    }
+
+    /// Counts one more transient failure of an item (a busy database, a full disk) and
+    /// returns how many there have been. The crawler gives the item up after a cap.
+    pub fn record_item_retry(&self, source_id: i64, key: &str, error: &str) -> Result<u32, StoreError> {
+        self.write(|conn| {
+            Ok(conn.query_row(
+                "INSERT INTO item_retries (source_id, key, attempts, last_error) VALUES (?1, ?2, 1, ?3)
+                 ON CONFLICT (source_id, key) DO UPDATE SET attempts = attempts + 1, last_error = excluded.last_error
+                 RETURNING attempts",
+                params![source_id, key, error],
+                |r| r.get::<_, u32>(0),
+            )?)
+        })
+    }
+
+    /// Forgets the transient failures of an item (it was stored or given up).
+    pub fn clear_item_retries(&self, source_id: i64, key: &str) -> Result<(), StoreError> {
+        self.write(|conn| {
+            conn.execute("DELETE FROM item_retries WHERE source_id = ?1 AND key = ?2", params![source_id, key])?;
+            Ok(())
         })
     }
 

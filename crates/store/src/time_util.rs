@@ -28,9 +28,44 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
     Some(PrimitiveDateTime::new(date, time_of_day).assume_utc().unix_timestamp())
 }
 
+/// Unix seconds as `YYYY-MM-DD HH:MM:SS` (UTC).
+pub fn format_unix(t: i64) -> String {
+    match OffsetDateTime::from_unix_timestamp(t) {
+        Ok(d) => format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+            d.year(),
+            u8::from(d.month()),
+            d.day(),
+            d.hour(),
+            d.minute(),
+            d.second()
+        ),
+        Err(_) => String::new(),
+    }
+}
+
+/// Unix seconds as RFC 3339 UTC (`2024-04-02T10:00:00Z`).
+pub fn unix_to_rfc3339(t: i64) -> Option<String> {
+    OffsetDateTime::from_unix_timestamp(t).ok()?.format(&Rfc3339).ok()
+}
+
+/// Seconds since the Unix epoch, now.
+pub fn unix_now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_unix_times() {
+        assert_eq!(format_unix(0), "1970-01-01 00:00:00");
+        assert_eq!(format_unix(951_782_400), "2000-02-29 00:00:00");
+        assert_eq!(format_unix(1_700_000_000), "2023-11-14 22:13:20");
+        assert_eq!(format_unix(-1), "1969-12-31 23:59:59");
+        assert_eq!(unix_to_rfc3339(3_600).as_deref(), Some("1970-01-01T01:00:00Z"));
+    }
 
     #[test]
     fn parses_common_forms() {

@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use polmon_pipeline::ArticleRecord;
+use polmon_store::ArticleRecord;
 use polmon_store::ListQuery;
 use serde_json::{json, Value};
 
@@ -27,7 +27,7 @@ pub(crate) async fn articles(State(state): State<AppState>, Query(p): Query<Para
         offset: (page - 1) * per_page,
     };
     let body = blocking(move || {
-        let (rows, total) = state.pipeline.store().list(&q)?;
+        let (rows, total) = state.store.list(&q)?;
         Ok(json!({ "total": total, "page": page, "per_page": per_page, "articles": rows }))
     })
     .await?;
@@ -38,11 +38,10 @@ pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String
     let id = parse_id(&id, "article")?;
     let body = blocking(move || {
         let a = state
-            .pipeline
-            .store()
+            .store
             .article(id)?
             .ok_or_else(|| WebError::NotFound(format!("there is no article {id}")))?;
-        let related = state.pipeline.related(&a, 4);
+        let related = state.related(&a)?;
         serde_json::to_value(ArticleRecord::new(&a, related)).map_err(|e| WebError::Internal(e.to_string()))
     })
     .await?;
@@ -53,9 +52,9 @@ pub(crate) async fn search(State(state): State<AppState>, Query(p): Query<Params
     let per_page = params::per_page(&p, 20)?;
     let (q, page) = crate::pages::search_query(&p, per_page)?;
     let body = blocking(move || {
-        let results = state.pipeline.index().search(&q)?;
+        let results = state.index.search(&q)?;
         let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
-        let summaries = state.pipeline.store().summaries(&ids)?;
+        let summaries = state.store.summaries(&ids)?;
         let hits: Vec<Value> = results
             .hits
             .iter()
@@ -77,7 +76,7 @@ pub(crate) async fn search(State(state): State<AppState>, Query(p): Query<Params
 pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let id = parse_id(&id, "story")?;
     let body = blocking(move || {
-        let (mut rows, total) = state.pipeline.store().list(&ListQuery { story_id: Some(id), limit: 500, ..Default::default() })?;
+        let (mut rows, total) = state.store.list(&ListQuery { story_id: Some(id), limit: 500, ..Default::default() })?;
         if total == 0 {
             return Err(WebError::NotFound(format!("there is no story {id}")));
         }
@@ -91,7 +90,7 @@ pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>)
 pub(crate) async fn entity(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let id = parse_id(&id, "entity")?;
     let body = blocking(move || {
-        let store = state.pipeline.store();
+        let store = &state.store;
         let e = store.entity(id)?.ok_or_else(|| WebError::NotFound(format!("there is no entity {id}")))?;
         Ok(json!({
             "entity": e,

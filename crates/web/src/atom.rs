@@ -36,7 +36,7 @@ fn atom(title: &str, self_path: &str, entries: &[ArticleSummary]) -> Response {
         xml.push_str(&format!("    <title>{}</title>\n", xml_escape(&e.title)));
         xml.push_str(&format!("    <id>urn:polmon:article:{}</id>\n", e.id));
         xml.push_str(&format!("    <link href=\"/article/{}\"/>\n", e.id));
-        if let Some(u) = &e.url {
+        if let Some(u) = e.url.as_ref().filter(|u| crate::sanitize::is_web_url(u)) {
             xml.push_str(&format!("    <link rel=\"via\" href=\"{}\"/>\n", xml_escape(u)));
         }
         xml.push_str(&format!("    <updated>{}</updated>\n", rfc3339(e.published.as_deref())));
@@ -53,7 +53,7 @@ fn atom(title: &str, self_path: &str, entries: &[ArticleSummary]) -> Response {
 
 pub(crate) async fn category(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, WebError> {
     blocking(move || {
-        let (rows, total) = state.pipeline.store().list(&ListQuery { category: Some(slug.clone()), limit: 50, ..Default::default() })?;
+        let (rows, total) = state.store.list(&ListQuery { category: Some(slug.clone()), limit: 50, ..Default::default() })?;
         if total == 0 {
             return Err(WebError::NotFound(format!("There is no category {slug:?}.")));
         }
@@ -70,9 +70,9 @@ pub(crate) async fn search(State(state): State<AppState>, Query(p): Query<Params
     let (q, _) = crate::pages::search_query(&p, 50)?;
     let base = crate::pages::search_base(&p);
     blocking(move || {
-        let results = state.pipeline.index().search(&q)?;
+        let results = state.index.search(&q)?;
         let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
-        let rows = state.pipeline.store().summaries(&ids)?;
+        let rows = state.store.summaries(&ids)?;
         Ok(atom(&format!("Politics Monitor — search: {}", q.text), &format!("/feeds/search?{base}"), &rows))
     })
     .await
@@ -81,6 +81,37 @@ pub(crate) async fn search(State(state): State<AppState>, Query(p): Query<Params
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regression_via_links_are_web_urls_only() {
+        let mk = |url: &str| ArticleSummary {
+            id: 1,
+            title: "T".into(),
+            source: None,
+            published: None,
+            category: "politics".into(),
+            language: None,
+            url: Some(url.into()),
+            lead: String::new(),
+            story_id: None,
+        };
+        for bad in ["javascript:alert(1)", "data:text/html,<b>x</b>", " JavaScript:alert(1)", "vbscript:x"] {
+            let body = feed_body(&[mk(bad)]);
+            assert!(!body.contains("rel=\"via\""), "{bad}: {body}");
+        }
+        assert!(feed_body(&[mk("https://news.example/a")]).contains("rel=\"via\" href=\"https://news.example/a\""));
+    }
+
+    fn feed_body(entries: &[ArticleSummary]) -> String {
+        let res = atom("T", "/feeds/x", entries);
+        let bytes = futures_body(res);
+        String::from_utf8(bytes).unwrap()
+    }
+
+    fn futures_body(res: Response) -> Vec<u8> {
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        rt.block_on(async { axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec() })
+    }
 
     #[test]
     fn escapes_markup_and_drops_control_characters() {

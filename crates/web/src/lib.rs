@@ -3,8 +3,10 @@
 //! Server-rendered HTML (askama templates compiled into the binary), usable without
 //! JavaScript: home, category, source, article (the reference page's layout), search,
 //! story, entity pages; `/api/...` JSON mirroring them; Atom feeds per category and per
-//! search. It reads through the [`Pipeline`]'s store, index and connector and never
-//! writes. Article text is stored as plain blocks and rendered escaped; the HTML built
+//! search. It reads the store and the search index through an [`AppState`] and never
+//! writes: related lists are computed by the writer (the pipeline) and stored, source
+//! statuses come from a function the binary hands in. It does not depend on the
+//! ingest side. Article text is stored as plain blocks and rendered escaped; the HTML built
 //! from it also passes an allow-list sanitiser ([`sanitize`]), so markup from an ingested
 //! page never reaches a reader's browser.
 #![deny(missing_docs)]
@@ -15,6 +17,7 @@ mod error;
 mod pages;
 mod params;
 pub mod sanitize;
+mod server;
 mod views;
 
 use std::net::SocketAddr;
@@ -22,15 +25,37 @@ use std::sync::Arc;
 
 use axum::routing::get;
 use axum::Router;
-use polmon_pipeline::Pipeline;
+use polmon_index::SearchIndex;
+use polmon_store::{SourceStatus, Store, StoreError};
 
 pub use error::WebError;
+pub use server::Limits;
 
-/// What every handler shares.
+/// How the site lists the crawled sources with their state.
+pub type SourceStatuses = fn(&Store) -> Result<Vec<SourceStatus>, StoreError>;
+
+/// What every handler shares: a read-only view of the data folder.
 #[derive(Clone)]
 pub struct AppState {
-    /// The pipeline over the data folder (store, index, connector).
-    pub pipeline: Arc<Pipeline>,
+    /// The store (read).
+    pub store: Arc<Store>,
+    /// The search index (read).
+    pub index: Arc<SearchIndex>,
+    /// The crawled sources with their state.
+    pub source_statuses: SourceStatuses,
+}
+
+impl AppState {
+    /// The article page's related ids: the list the writer stored, else (an article
+    /// stored by an older version, not yet backfilled) the newest of its story.
+    pub(crate) fn related(&self, a: &polmon_model::Article) -> Result<Vec<i64>, StoreError> {
+        if let Some(list) = self.store.related(a.id)? {
+            return Ok(list);
+        }
+        let Some(story) = a.links.story_id else { return Ok(Vec::new()) };
+        let q = polmon_store::ListQuery { story_id: Some(story), limit: 5, ..Default::default() };
+        Ok(self.store.list(&q)?.0.into_iter().map(|s| s.id).filter(|&id| id != a.id).take(4).collect())
+    }
 }
 
 /// The routes of the site and API.
@@ -55,19 +80,37 @@ pub fn router(state: AppState) -> Router {
         .route("/feeds/search", get(atom::search))
         .route("/static/style.css", get(pages::stylesheet))
         .fallback(pages::not_found)
+        .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }
 
-/// Serves the site on `addr` until Ctrl-C (or SIGTERM). Calls `ready` with the bound
-/// address once listening (port 0 picks a free port).
+/// The policy every response carries: no script at all, styles and images from the site
+/// only, never framed, and no MIME sniffing.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+    form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+async fn security_headers(mut res: axum::response::Response) -> axum::response::Response {
+    use axum::http::header::{self, HeaderValue};
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    res
+}
+
+/// Serves the site on `addr` until Ctrl-C (or SIGTERM), within `limits`. Calls `ready`
+/// with the bound address once listening (port 0 picks a free port).
 pub async fn serve(
     state: AppState,
     addr: SocketAddr,
+    limits: Limits,
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     ready(listener.local_addr()?);
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await
+    let app = server::with_load_shedding(router(state), limits.max_in_flight);
+    server::run(listener, app, limits, shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -49,7 +49,7 @@ pub(crate) struct StoryLine {
 }
 
 pub(crate) fn story_lines(state: &AppState, stats: Vec<StoryStat>) -> Result<Vec<StoryLine>, WebError> {
-    let store = state.pipeline.store();
+    let store = &state.store;
     let mut out = Vec::new();
     for s in stats {
         let (rows, _) = store.list(&ListQuery { story_id: Some(s.story_id), limit: 500, ..Default::default() })?;
@@ -81,7 +81,7 @@ struct HomePage {
 
 pub(crate) async fn home(State(state): State<AppState>) -> Result<Html<String>, WebError> {
     let page = blocking(move || {
-        let store = state.pipeline.store();
+        let store = &state.store;
         let total = store.count()?;
         let stats = store.top_stories(2 * 86_400, 2, 6)?;
         let stories = story_lines(&state, stats)?;
@@ -118,7 +118,7 @@ pub(crate) async fn category(
     let page = params::page(&p)?;
     let listing = blocking(move || {
         let q = ListQuery { category: Some(slug.clone()), limit: PER_PAGE, offset: (page - 1) * PER_PAGE, ..Default::default() };
-        let (rows, total) = state.pipeline.store().list(&q)?;
+        let (rows, total) = state.store.list(&q)?;
         if total == 0 {
             return Err(WebError::NotFound(format!("There is no category {slug:?}.")));
         }
@@ -142,7 +142,7 @@ pub(crate) async fn source(
     let page = params::page(&p)?;
     let listing = blocking(move || {
         let q = ListQuery { source: Some(name.clone()), limit: PER_PAGE, offset: (page - 1) * PER_PAGE, ..Default::default() };
-        let (rows, total) = state.pipeline.store().list(&q)?;
+        let (rows, total) = state.store.list(&q)?;
         if total == 0 {
             return Err(WebError::NotFound(format!("There is no source {name:?}.")));
         }
@@ -162,15 +162,15 @@ pub(crate) async fn source(
 #[template(path = "sources.html")]
 struct SourcesPage {
     /// The crawled sources with their state.
-    crawled: Vec<polmon_pipeline::crawl::SourceStatus>,
+    crawled: Vec<polmon_store::SourceStatus>,
     /// Article counts per source name.
     sources: Vec<(String, u64)>,
 }
 
 pub(crate) async fn sources(State(state): State<AppState>) -> Result<Html<String>, WebError> {
     let page = blocking(move || {
-        let store = state.pipeline.store();
-        Ok(SourcesPage { crawled: polmon_pipeline::crawl::source_statuses(store)?, sources: store.facet(Facet::Source)? })
+        let store = &state.store;
+        Ok(SourcesPage { crawled: (state.source_statuses)(store)?, sources: store.facet(Facet::Source)? })
     })
     .await?;
     render(&page)
@@ -244,15 +244,15 @@ fn credit_for(a: &polmon_model::Article, original: Option<&polmon_model::Article
         Some(host.strip_prefix("www.").unwrap_or(host).to_string())
     });
     let domain = a.original_source.clone().or(host).or_else(|| a.source.clone())?;
-    Some(Credit { domain, url: a.url.clone().filter(|u| u.starts_with("http://") || u.starts_with("https://")) })
+    Some(Credit { domain, url: a.url.clone().filter(|u| crate::sanitize::is_web_url(u)) })
 }
 
 pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String>) -> Result<Html<String>, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound(format!("There is no article {id:?}.")))?;
     let page = blocking(move || {
-        let store = state.pipeline.store();
+        let store = &state.store;
         let a = store.article(id)?.ok_or_else(|| WebError::NotFound(format!("There is no article {id}.")))?;
-        let related_ids = state.pipeline.related(&a, 4);
+        let related_ids = state.related(&a)?;
         let related = store.summaries(&related_ids)?.iter().map(|s| Card::from_summary(s, 90)).collect();
         let mut people = Vec::new();
         let mut others = Vec::new();
@@ -379,8 +379,8 @@ pub(crate) fn search_base(p: &Params) -> String {
 pub(crate) async fn search(State(state): State<AppState>, Query(p): Query<Params>) -> Result<Html<String>, WebError> {
     let (q, page) = search_query(&p, PER_PAGE)?;
     let page_view = blocking(move || {
-        let store = state.pipeline.store();
-        let results = state.pipeline.index().search(&q)?;
+        let store = &state.store;
+        let results = state.index.search(&q)?;
         let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
         let summaries = store.summaries(&ids)?;
         let hits = results
@@ -463,7 +463,7 @@ struct StoriesPage {
 
 pub(crate) async fn stories(State(state): State<AppState>) -> Result<Html<String>, WebError> {
     let page = blocking(move || {
-        let stats = state.pipeline.store().top_stories(2 * 86_400, 2, 100)?;
+        let stats = state.store.top_stories(2 * 86_400, 2, 100)?;
         Ok(StoriesPage { stories: story_lines(&state, stats)? })
     })
     .await?;
@@ -492,7 +492,7 @@ struct StoryPage {
 pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Result<Html<String>, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound(format!("There is no story {id:?}.")))?;
     let page = blocking(move || {
-        let store = state.pipeline.store();
+        let store = &state.store;
         let (mut rows, total) = store.list(&ListQuery { story_id: Some(id), limit: 500, ..Default::default() })?;
         if total == 0 {
             return Err(WebError::NotFound(format!("There is no story {id}.")));
@@ -535,7 +535,7 @@ struct EntityPage {
 pub(crate) async fn entity(State(state): State<AppState>, Path(id): Path<String>) -> Result<Html<String>, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound(format!("There is no entity {id:?}.")))?;
     let page = blocking(move || {
-        let store = state.pipeline.store();
+        let store = &state.store;
         let e = store.entity(id)?.ok_or_else(|| WebError::NotFound(format!("There is no entity {id}.")))?;
         Ok(EntityPage { roles: store.entity_roles(id)?, quotes: store.quotes(Some(id), None, 100)?, articles: store.entity_articles(id, 100)?, e })
     })
@@ -551,7 +551,7 @@ struct EntitiesPage {
 
 pub(crate) async fn entities(State(state): State<AppState>) -> Result<Html<String>, WebError> {
     let page = blocking(move || {
-        let store = state.pipeline.store();
+        let store = &state.store;
         let mut groups = Vec::new();
         for (kind, label) in [("person", "People"), ("organization", "Organisations"), ("location", "Places")] {
             groups.push((label.to_string(), store.top_entities(Some(kind), 60)?));

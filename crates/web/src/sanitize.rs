@@ -31,6 +31,14 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
     })
 }
 
+/// Whether a URL may be a link target on a page or in a feed: absolute http(s) only
+/// (never `javascript:`, `data:` or a relative trick).
+pub fn is_web_url(url: &str) -> bool {
+    let u = url.trim_start();
+    let lower = u.get(..8).unwrap_or(u).to_ascii_lowercase();
+    u.len() == url.len() && (lower.starts_with("http://") || lower.starts_with("https://"))
+}
+
 /// Cleans an HTML fragment down to the tags an article body may use, with no attributes,
 /// scripts, styles or event handlers.
 pub fn clean_html(html: &str) -> String {

@@ -1,17 +1,11 @@
 //! `polmon crawl [--once] [--allow-private]`: polls the configured sources.
 
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use polmon_fetch::FetchConfig;
-use polmon_pipeline::crawl::{CrawlConfig, Crawler, PollReport};
+use polmon_crawl::{Crawler, PollReport};
 use polmon_pipeline::Pipeline;
-
-/// The User-Agent's product token and the contact URL it names.
-const PRODUCT: &str = "PoliticsMonitor/0.1";
-const CONTACT_URL: &str = "https://example.invalid/politics-monitor/contact";
 
 /// `polmon crawl`
 #[derive(Debug, clap::Args)]
@@ -19,35 +13,9 @@ pub(crate) struct Args {
     /// Poll every source once (due or not) and exit.
     #[arg(long)]
     once: bool,
-    /// Allow loopback and private addresses (also POLMON_ALLOW_PRIVATE=1).
+    /// Allow loopback and private addresses (also `allow_private` in the configuration).
     #[arg(long)]
     allow_private: bool,
-}
-
-/// Whether private addresses are allowed: the flag, or `POLMON_ALLOW_PRIVATE=1`.
-pub(crate) fn allow_private(flag: bool) -> bool {
-    flag || std::env::var("POLMON_ALLOW_PRIVATE").is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
-}
-
-/// The crawler's settings: fetch defaults with our User-Agent, overridden by the JSON in
-/// `POLMON_FETCH` (the fields of `FetchConfig`, durations in seconds) until the config
-/// file has a `[fetch]` section.
-pub(crate) fn crawl_config(allow_private_flag: bool) -> anyhow::Result<CrawlConfig> {
-    let mut fetch = match std::env::var("POLMON_FETCH") {
-        Ok(json) if !json.trim().is_empty() => {
-            let mut c: FetchConfig = serde_json::from_str(&json).context("reading POLMON_FETCH (fetch settings as JSON)")?;
-            if !json.contains("\"product\"") {
-                c.product = PRODUCT.into();
-            }
-            if !json.contains("\"contact_url\"") {
-                c.contact_url = CONTACT_URL.into();
-            }
-            c
-        }
-        _ => FetchConfig { product: PRODUCT.into(), contact_url: CONTACT_URL.into(), ..FetchConfig::default() },
-    };
-    fetch.allow_private |= allow_private(allow_private_flag);
-    Ok(CrawlConfig { fetch, ..CrawlConfig::default() })
 }
 
 /// A runtime for the crawler (two workers: the machine is small).
@@ -59,9 +27,13 @@ pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
-pub(crate) fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
-    let config = crawl_config(args.allow_private)?;
+pub(crate) fn run(mut cfg: crate::config::Config, args: Args) -> anyhow::Result<ExitCode> {
+    cfg.allow_private |= args.allow_private;
+    cfg.require_contact()?;
+    let config = cfg.crawl_config();
+    let data = cfg.data.as_path();
     let pipeline = Arc::new(Pipeline::open(data).with_context(|| format!("opening the data folder {}", data.display()))?);
+    pipeline.recover().context("finishing what an earlier run left")?;
     let sources = pipeline.store().sources()?.len();
     if sources == 0 {
         eprintln!("no sources: add some with `polmon sources add URL` or `polmon sources import FILE.opml`");

@@ -1,5 +1,4 @@
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -9,18 +8,18 @@ use polmon_pipeline::Pipeline;
 /// `polmon demo [--data DIR] [--addr ADDR]`
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Address to listen on (port 0 picks a free port).
-    #[arg(long, env = "POLMON_ADDR", default_value = "127.0.0.1:8080")]
-    addr: SocketAddr,
+    /// Address to listen on (port 0 picks a free port); `serve.addr` in the configuration.
+    #[arg(long)]
+    addr: Option<SocketAddr>,
     /// Ingest only, do not serve.
     #[arg(long)]
     no_serve: bool,
 }
 
-pub(crate) fn run(args: Args, data: Option<PathBuf>) -> anyhow::Result<ExitCode> {
-    let (data, _temp) = match data {
-        Some(d) => (d, None),
-        None => {
+pub(crate) fn run(mut cfg: crate::config::Config, args: Args, data_given: bool) -> anyhow::Result<ExitCode> {
+    let (data, _temp) = match data_given {
+        true => (cfg.data.clone(), None),
+        false => {
             let t = tempfile::Builder::new().prefix("polmon-demo-").tempdir().context("creating a temporary data folder")?;
             (t.path().to_owned(), Some(t))
         }
@@ -36,6 +35,10 @@ pub(crate) fn run(args: Args, data: Option<PathBuf>) -> anyhow::Result<ExitCode>
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
     }
-    super::serve::serve(Arc::new(pipeline), args.addr)?;
+    if let Some(addr) = args.addr {
+        cfg.serve.addr = addr;
+    }
+    cfg.serve.crawl = false;
+    super::serve::serve_with(Arc::new(pipeline), &cfg)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,9 +1,8 @@
 use std::io::Write;
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use polmon_pipeline::{ArticleRecord, Pipeline};
+use polmon_store::ArticleRecord;
 
 /// `polmon export --format jsonl`
 #[derive(Debug, clap::Args)]
@@ -19,14 +18,15 @@ enum Format {
     Jsonl,
 }
 
-pub(crate) fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<ExitCode> {
+    let data = cfg.data.as_path();
     let Format::Jsonl = args.format;
-    let pipeline = Pipeline::open(data).with_context(|| format!("opening the data folder {}", data.display()))?;
+    let store = super::open_existing_store(data)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut write_error = None;
-    pipeline.store().for_each_article(|a| {
-        let related = pipeline.related(&a, 4);
+    store.for_each_article(|a| {
+        let related = store.related(a.id)?.unwrap_or_default();
         let line = serde_json::to_string(&ArticleRecord::new(&a, related)).unwrap_or_default();
         if write_error.is_none() {
             if let Err(e) = writeln!(out, "{line}") {

@@ -1,4 +1,4 @@
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -12,11 +12,14 @@ pub(crate) struct Args {
     paths: Vec<PathBuf>,
 }
 
-pub(crate) fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<ExitCode> {
+    let data = cfg.data.as_path();
     let pipeline = Pipeline::open(data).with_context(|| format!("opening the data folder {}", data.display()))?;
+    pipeline.recover().context("finishing what an earlier run left")?;
     let report = ingest_with_progress(&pipeline, &args.paths)?;
     print_report(&report);
-    Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    let clean = report.failed.is_empty() && report.unindexed.is_none();
+    Ok(if clean { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 /// Ingests with a progress bar on a terminal (nothing is drawn otherwise).
@@ -35,10 +38,24 @@ pub(crate) fn ingest_with_progress(pipeline: &Pipeline, paths: &[PathBuf]) -> an
     Ok(report)
 }
 
-/// One summary line on stdout; each failure with its reason on stderr.
+/// One summary line on stdout; each failure with its reason, each cut text and a search
+/// index that could not be written on stderr.
 pub(crate) fn print_report(report: &IngestReport) {
     for f in &report.failed {
         eprintln!("failed: {}: {}", f.input, f.reason);
+    }
+    for (input, chars) in &report.truncated {
+        eprintln!(
+            "truncated: {input}: the text had {chars} characters; the first {} are stored",
+            polmon_pipeline::MAX_TEXT_CHARS
+        );
+    }
+    if let Some((waiting, why)) = &report.unindexed {
+        eprintln!(
+            "warning: {waiting} stored articles are not searchable yet: the search index could not be written ({why}). \
+             They are safe in the database and are indexed by the next `polmon ingest` or `polmon serve`; \
+             if the disk is full, free space first."
+        );
     }
     println!(
         "ingest: {} new, {} updated, {} skipped, {} failed",

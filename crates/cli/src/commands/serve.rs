@@ -1,18 +1,19 @@
 use std::net::SocketAddr;
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use polmon_pipeline::crawl::{CrawlConfig, Crawler};
+use polmon_crawl::Crawler;
+
+use crate::config::Config;
 use polmon_pipeline::Pipeline;
 
 /// `polmon serve [--addr 127.0.0.1:8080] [--no-crawl] [--allow-private]`
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Address to listen on (port 0 picks a free port).
-    #[arg(long, env = "POLMON_ADDR", default_value = "127.0.0.1:8080")]
-    pub(crate) addr: SocketAddr,
+    /// Address to listen on (port 0 picks a free port); `serve.addr` in the configuration.
+    #[arg(long)]
+    pub(crate) addr: Option<SocketAddr>,
     /// Do not poll the configured sources in the background.
     #[arg(long)]
     pub(crate) no_crawl: bool,
@@ -21,25 +22,32 @@ pub(crate) struct Args {
     pub(crate) allow_private: bool,
 }
 
-pub(crate) fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
-    let pipeline = Pipeline::open(data).with_context(|| format!("opening the data folder {}", data.display()))?;
-    let crawl = if args.no_crawl { None } else { Some(super::crawl::crawl_config(args.allow_private)?) };
-    serve_with(Arc::new(pipeline), args.addr, crawl)?;
+pub(crate) fn run(mut cfg: Config, args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(addr) = args.addr {
+        cfg.serve.addr = addr;
+    }
+    cfg.serve.crawl &= !args.no_crawl;
+    cfg.allow_private |= args.allow_private;
+    let data = cfg.data.clone();
+    super::open_existing_store(&data)?;
+    let pipeline = Pipeline::open(&data).with_context(|| format!("opening the data folder {}", data.display()))?;
+    serve_with(Arc::new(pipeline), &cfg)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Serves until Ctrl-C, printing the URL once listening.
-pub(crate) fn serve(pipeline: Arc<Pipeline>, addr: SocketAddr) -> anyhow::Result<()> {
-    serve_with(pipeline, addr, None)
 }
 
 /// Serves until Ctrl-C; with a crawl configuration, polls the sources in the background
 /// (when there are any; sources added while serving are picked up within a minute).
-pub(crate) fn serve_with(pipeline: Arc<Pipeline>, addr: SocketAddr, crawl: Option<CrawlConfig>) -> anyhow::Result<()> {
+pub(crate) fn serve_with(pipeline: Arc<Pipeline>, cfg: &Config) -> anyhow::Result<()> {
+    let addr = cfg.serve.addr;
     let articles = pipeline.store().count()?;
-    let crawler = match crawl {
-        Some(config) => Some(Arc::new(Crawler::new(Arc::clone(&pipeline), config)?)),
-        None => None,
+    let has_sources = !pipeline.store().sources()?.is_empty();
+    let crawler = if !cfg.serve.crawl {
+        None
+    } else if has_sources && cfg.require_contact().is_err() {
+        eprintln!("warning: not crawling the sources: {:#}", cfg.require_contact().unwrap_err());
+        None
+    } else {
+        Some(Arc::new(Crawler::new(Arc::clone(&pipeline), cfg.crawl_config())?))
     };
     // Store and index calls run on the blocking pool. A pool the size of the store's
     // reader set (4) keeps requests queued in order instead of thrashing threads on small
@@ -53,8 +61,20 @@ pub(crate) fn serve_with(pipeline: Arc<Pipeline>, addr: SocketAddr, crawl: Optio
     runtime.block_on(async move {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let task = crawler.map(|c| tokio::spawn(c.run(stop_rx)));
-        let state = polmon_web::AppState { pipeline };
-        let served = polmon_web::serve(state, addr, |bound| {
+        let state = polmon_web::AppState {
+            store: Arc::clone(pipeline.store()),
+            index: Arc::clone(pipeline.index()),
+            source_statuses: polmon_crawl::sources::statuses,
+        };
+        // Whatever an earlier run left (unindexed articles, missing related lists) is
+        // finished in the background; the site serves meanwhile.
+        let recovering = Arc::clone(&pipeline);
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = recovering.recover() {
+                tracing::warn!(target: "polmon::serve", error = %e, "could not finish what an earlier run left");
+            }
+        });
+        let served = polmon_web::serve(state, addr, cfg.serve.limits(), |bound| {
             println!("Politics Monitor: {articles} articles, serving on http://{bound}/");
         })
         .await

@@ -4,9 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use polmon_fetch::{parse_opml, write_opml, OpmlDocument, OpmlFeed, SchedulePolicy, SourceState};
-use polmon_pipeline::crawl::{probe, source_statuses, unix_now};
-use polmon_store::{NewSource, SourceKind, Store};
+use polmon_crawl::sources::{self, AddOptions};
+use polmon_store::Store;
 
 /// `polmon sources ...`
 #[derive(Debug, clap::Args)]
@@ -58,49 +57,29 @@ struct AddArgs {
     allow_private: bool,
 }
 
-pub(crate) fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<ExitCode> {
+    let data = cfg.data.as_path();
     let store = Store::open(data).with_context(|| format!("opening the data folder {}", data.display()))?;
     match args.command {
-        Cmd::Add(a) => add(&store, a),
+        Cmd::Add(a) => add(cfg, &store, a),
         Cmd::List { json } => list(&store, json),
         Cmd::Remove { source } => remove(&store, &source),
         Cmd::Import { file } => import(&store, &file),
-        Cmd::Export => {
-            let feeds = store
-                .sources()?
-                .into_iter()
-                .map(|s| OpmlFeed { title: s.name, xml_url: s.url, html_url: s.site_url, category: s.category })
-                .collect();
-            print_out(&write_opml(&OpmlDocument { title: Some("Politics Monitor sources".into()), feeds }))
-        }
+        Cmd::Export => print_out(&sources::export_opml(&store)?),
     }
 }
 
-fn initial_state() -> (String, i64) {
-    let now = unix_now();
-    let state = SourceState::new(now, &SchedulePolicy::default());
-    (serde_json::to_string(&state).unwrap_or_else(|_| "{}".into()), now)
-}
-
-fn add(store: &Store, a: AddArgs) -> anyhow::Result<ExitCode> {
-    let config = super::crawl::crawl_config(a.allow_private)?;
+fn add(cfg: &crate::config::Config, store: &Store, a: AddArgs) -> anyhow::Result<ExitCode> {
+    cfg.require_contact()?;
+    let mut config = cfg.crawl_config();
+    config.fetch.allow_private |= a.allow_private;
     let fetcher = polmon_fetch::Fetcher::new(config.fetch)?;
     let rt = super::crawl::runtime()?;
-    let found = rt.block_on(probe(&fetcher, &a.url)).with_context(|| format!("adding {}", a.url))?;
-    let (state, next_due) = initial_state();
-    let (id, created) = store.add_source(&NewSource {
-        url: found.url.clone(),
-        name: a.name.or(found.title.clone()).map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
-        category: a.category,
-        language: a.language,
-        kind: found.kind,
-        site_url: found.site_url.clone(),
-        state,
-        next_due,
-    })?;
-    let verb = if created { "added" } else { "already there" };
-    println!("{verb}: {id} {} {}", found.kind.as_str(), found.url);
-    for other in &found.other_feeds {
+    let opts = AddOptions { name: a.name, category: a.category, language: a.language };
+    let added = rt.block_on(sources::add(store, &fetcher, &a.url, opts)).with_context(|| format!("adding {}", a.url))?;
+    let verb = if added.created { "added" } else { "already there" };
+    println!("{verb}: {} {} {}", added.id, added.probe.kind.as_str(), added.probe.url);
+    for other in &added.probe.other_feeds {
         println!("the page also announces {other} (add it with `polmon sources add {other}`)");
     }
     Ok(ExitCode::SUCCESS)
@@ -108,7 +87,7 @@ fn add(store: &Store, a: AddArgs) -> anyhow::Result<ExitCode> {
 
 fn list(store: &Store, json: bool) -> anyhow::Result<ExitCode> {
     use std::fmt::Write as _;
-    let rows = source_statuses(store)?;
+    let rows = sources::statuses(store)?;
     let mut out = String::new();
     if json {
         for r in &rows {
@@ -152,17 +131,7 @@ fn print_out(text: &str) -> anyhow::Result<ExitCode> {
 }
 
 fn remove(store: &Store, which: &str) -> anyhow::Result<ExitCode> {
-    let found = match which.trim().parse::<i64>() {
-        Ok(id) => store.source(id)?,
-        Err(_) => {
-            let url = polmon_fetch::normalize_url(which).map(|u| u.to_string()).unwrap_or_else(|| which.to_owned());
-            match store.source_by_url(&url)? {
-                Some(s) => Some(s),
-                None => store.source_by_url(which.trim())?,
-            }
-        }
-    };
-    let Some(src) = found else { bail!("no source {which:?} (see `polmon sources list`)") };
+    let Some(src) = sources::find(store, which)? else { bail!("no source {which:?} (see `polmon sources list`)") };
     store.remove_source(src.id)?;
     println!("removed: {} {}", src.id, src.url);
     Ok(ExitCode::SUCCESS)
@@ -170,31 +139,10 @@ fn remove(store: &Store, which: &str) -> anyhow::Result<ExitCode> {
 
 fn import(store: &Store, file: &Path) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let doc = parse_opml(&bytes).with_context(|| format!("reading {}", file.display()))?;
-    let (mut added, mut existing, mut bad) = (0, 0, 0);
-    for f in doc.feeds {
-        let Some(url) = polmon_fetch::normalize_url(&f.xml_url).filter(|u| matches!(u.scheme(), "http" | "https")) else {
-            eprintln!("skipped: {:?} is not an http(s) URL", f.xml_url);
-            bad += 1;
-            continue;
-        };
-        let (state, next_due) = initial_state();
-        let (_, created) = store.add_source(&NewSource {
-            url: url.to_string(),
-            name: f.title,
-            category: f.category,
-            language: None,
-            kind: SourceKind::Feed,
-            site_url: f.html_url,
-            state,
-            next_due,
-        })?;
-        if created {
-            added += 1;
-        } else {
-            existing += 1;
-        }
+    let r = sources::import_opml(store, &bytes).with_context(|| format!("reading {}", file.display()))?;
+    for url in &r.skipped {
+        eprintln!("skipped: {url:?} is not an http(s) URL");
     }
-    println!("import: {added} added, {existing} already there, {bad} skipped");
-    Ok(if bad > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    println!("import: {} added, {} already there, {} skipped", r.added, r.existing, r.skipped.len());
+    Ok(if r.skipped.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -1,4 +1,5 @@
-//! The JSON form of a stored article, shared by `polmon export` and `/api/articles/{id}`.
+//! The JSON form of a stored article, shared by `polmon export` and `/api/articles/{id}`
+//! (with the related ids the store keeps, see [`Store::related`](crate::Store::related)).
 
 use polmon_model::Article;
 use serde::Serialize;

@@ -16,144 +16,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use polmon_fetch::{
-    discover_feeds, parse_feed, parse_sitemap, FetchConfig, FetchError, FetchOutcome, FetchRequest, Fetcher,
-    ParseError, SchedulePolicy, Sitemap, SitemapUrl, SourceState, Validators,
+    parse_feed, parse_sitemap, FetchError, FetchOutcome, FetchRequest, Fetcher, Sitemap, SitemapUrl, SourceState,
+    Validators,
 };
-use polmon_store::{Facet, SourceKind, SourceRecord, Store, StoreError};
+use polmon_pipeline::{IngestError, InputItem, Pipeline};
+use polmon_store::{unix_now, SourceKind, SourceRecord, Store, Upsert};
 use url::Url;
 
-use crate::{InputItem, Outcome, Pipeline};
+use crate::sources::{normalized, source_name, state_of};
+use crate::{CrawlConfig, CrawlError};
 
 const TARGET: &str = "polmon::crawl";
-
-/// How the crawler fetches and schedules.
-#[derive(Debug, Clone)]
-pub struct CrawlConfig {
-    /// The fetcher's settings (User-Agent, timeouts, politeness, private addresses).
-    pub fetch: FetchConfig,
-    /// The polling schedule.
-    pub policy: SchedulePolicy,
-    /// Pages fetched per source and poll at most; the rest wait for the next poll.
-    pub max_items_per_poll: usize,
-    /// Sources polled at the same time.
-    pub max_sources_at_once: usize,
-    /// Child sitemaps of a sitemap index read per poll (newest first).
-    pub max_child_sitemaps: usize,
-}
-
-impl Default for CrawlConfig {
-    fn default() -> Self {
-        CrawlConfig {
-            fetch: FetchConfig::default(),
-            policy: SchedulePolicy::default(),
-            max_items_per_poll: 100,
-            max_sources_at_once: 8,
-            max_child_sitemaps: 5,
-        }
-    }
-}
-
-/// Why a crawl step failed.
-#[derive(Debug, thiserror::Error)]
-pub enum CrawlError {
-    /// Fetching failed.
-    #[error(transparent)]
-    Fetch(#[from] FetchError),
-    /// A feed or sitemap could not be read.
-    #[error(transparent)]
-    Parse(#[from] ParseError),
-    /// The store failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// The URL is not a feed, a sitemap, nor a page announcing a feed.
-    #[error("{url} is neither a feed nor a sitemap, and announces no feed (<link rel=\"alternate\">): {detail}")]
-    NotASource {
-        /// The URL.
-        url: String,
-        /// What was found instead.
-        detail: String,
-    },
-    /// The URL cannot be parsed.
-    #[error("invalid URL {0:?}")]
-    InvalidUrl(String),
-}
-
-/// What a URL given to `sources add` turned out to be.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Probe {
-    /// The feed or sitemap URL to poll (normalised, after redirects).
-    pub url: String,
-    /// Feed or sitemap.
-    pub kind: SourceKind,
-    /// The feed's title, if any.
-    pub title: Option<String>,
-    /// The site's home page, if known.
-    pub site_url: Option<String>,
-    /// Further feeds the page announced (not added).
-    pub other_feeds: Vec<String>,
-}
-
-fn fetched(outcome: FetchOutcome, url: &Url) -> Result<polmon_fetch::FetchedPage, CrawlError> {
-    match outcome {
-        FetchOutcome::Fetched(p) => Ok(p),
-        FetchOutcome::NotModified { .. } => {
-            Err(CrawlError::NotASource { url: url.to_string(), detail: "304 Not Modified without validators".into() })
-        }
-    }
-}
-
-fn normalized(url: &Url) -> String {
-    let mut u = url.clone();
-    polmon_fetch::normalize_url_in_place(&mut u);
-    u.to_string()
-}
-
-/// Fetches `url` once and finds out what it is: a feed, a sitemap (also Google News or
-/// an index), or a page whose `<link rel="alternate">` announces a feed (the first is
-/// taken, and checked to parse).
-pub async fn probe(fetcher: &Fetcher, url: &str) -> Result<Probe, CrawlError> {
-    let url = Url::parse(url.trim()).map_err(|_| CrawlError::InvalidUrl(url.to_string()))?;
-    let page = fetched(fetcher.fetch(&url).await?, &url)?;
-    if let Some(kind) = classify_document(&page.body, page.content_type.as_deref(), &page.final_url) {
-        let (kind, title, site_url) = kind;
-        return Ok(Probe { url: normalized(&page.final_url), kind, title, site_url, other_feeds: Vec::new() });
-    }
-    let html = String::from_utf8_lossy(&page.body);
-    let found = discover_feeds(&html, &page.final_url);
-    let Some(first) = found.first() else {
-        let ct = page.content_type.clone().unwrap_or_else(|| "no Content-Type".into());
-        return Err(CrawlError::NotASource { url: url.to_string(), detail: format!("got {ct}, {} bytes", page.body.len()) });
-    };
-    let feed_page = fetched(fetcher.fetch(&first.url).await?, &first.url)?;
-    let feed = parse_feed(&feed_page.body, Some(&feed_page.final_url))?;
-    Ok(Probe {
-        url: normalized(&feed_page.final_url),
-        kind: SourceKind::Feed,
-        title: feed.title.or_else(|| first.title.clone()),
-        site_url: Some(normalized(&page.final_url)),
-        other_feeds: found[1..].iter().map(|f| f.url.to_string()).collect(),
-    })
-}
-
-/// `(kind, title, site_url)` when the document is a sitemap or a feed.
-fn classify_document(body: &[u8], content_type: Option<&str>, url: &Url) -> Option<(SourceKind, Option<String>, Option<String>)> {
-    let text_start: Vec<u8> = body.iter().copied().skip_while(|b| b.is_ascii_whitespace()).take(512).collect();
-    let head = String::from_utf8_lossy(&text_start).to_ascii_lowercase();
-    let is_html = head.contains("<html") || head.contains("<!doctype html");
-    let plain = content_type.is_some_and(|c| c.starts_with("text/plain"));
-    if !is_html && (head.starts_with('<') || plain || body.starts_with(&[0x1f, 0x8b])) {
-        if let Ok(map) = parse_sitemap(body) {
-            if !map.is_empty() || head.starts_with('<') {
-                return Some((SourceKind::Sitemap, None, None));
-            }
-        }
-    }
-    if is_html {
-        return None;
-    }
-    let feed = parse_feed(body, Some(url)).ok()?;
-    Some((SourceKind::Feed, feed.title, feed.site_url))
-}
 
 /// One item of a feed or sitemap.
 #[derive(Debug, Clone)]
@@ -211,31 +84,6 @@ pub struct Crawler {
     pipeline: Arc<Pipeline>,
     fetcher: Fetcher,
     config: CrawlConfig,
-}
-
-/// Seconds since the Unix epoch.
-pub fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-/// A source's schedule state as stored (a fresh one if it cannot be read).
-pub fn state_of(src: &SourceRecord, policy: &SchedulePolicy) -> SourceState {
-    serde_json::from_str(&src.state).unwrap_or_else(|_| SourceState::new(src.next_due, policy))
-}
-
-/// The name a source's articles carry: its configured name, else its site's host.
-pub fn source_name(src: &SourceRecord) -> String {
-    if let Some(n) = src.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-        return n.to_owned();
-    }
-    let url = src.site_url.as_deref().unwrap_or(&src.url);
-    Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(|h| h.strip_prefix("www.").unwrap_or(h).to_owned()))
-        .unwrap_or_else(|| src.url.clone())
 }
 
 impl Crawler {
@@ -321,7 +169,7 @@ impl Crawler {
     /// Polls one source: fetches its feed or sitemap (conditionally), fetches and stores
     /// the pages of its new items, and saves its state. Never fails: what went wrong is
     /// in the report and in the source's state.
-    pub async fn poll_source(&self, src: SourceRecord) -> PollReport {
+    pub async fn poll_source(self: &Arc<Self>, src: SourceRecord) -> PollReport {
         let mut report = PollReport { source_id: src.id, url: src.url.clone(), ..Default::default() };
         if let Err(e) = self.poll_inner(&src, &mut report).await {
             report.error = Some(e.to_string());
@@ -350,7 +198,7 @@ impl Crawler {
         }
     }
 
-    async fn poll_inner(&self, src: &SourceRecord, report: &mut PollReport) -> Result<(), CrawlError> {
+    async fn poll_inner(self: &Arc<Self>, src: &SourceRecord, report: &mut PollReport) -> Result<(), CrawlError> {
         let policy = &self.config.policy;
         let url = Url::parse(&src.url).map_err(|_| CrawlError::InvalidUrl(src.url.clone()))?;
         let validators = Validators { etag: src.etag.clone(), last_modified: src.last_modified.clone() };
@@ -379,13 +227,46 @@ impl Crawler {
             }
         };
         report.listed = entries.len();
-        let name = source_name(src);
+        let name: Arc<str> = source_name(src).into();
+        // Items to fetch: not seen, or seen with another title. Fetched a few at a time
+        // (the fetcher keeps to one request at a time per host, so this only overlaps
+        // different hosts and the processing of one page with the fetching of the next);
+        // a slow link costs at most the fetcher's total deadline.
+        let store = self.pipeline.store();
+        let mut todo = Vec::new();
         for e in entries {
-            if report.fetched >= self.config.max_items_per_poll {
+            if todo.len() >= self.config.max_items_per_poll {
                 break;
             }
-            self.take_entry(src, &name, e, report).await?;
+            if self.needs_fetch(src.id, &e)? {
+                todo.push(e);
+            }
         }
+        report.fetched = todo.len();
+        let permits = Arc::new(tokio::sync::Semaphore::new(self.config.max_items_at_once.max(1)));
+        let mut tasks = tokio::task::JoinSet::new();
+        for e in todo {
+            let me = Arc::clone(self);
+            let permits = Arc::clone(&permits);
+            let name = Arc::clone(&name);
+            let source_id = src.id;
+            tasks.spawn(async move {
+                let _permit = permits.acquire_owned().await;
+                let taken = me.take_entry(source_id, &name, &e).await;
+                (e, taken)
+            });
+        }
+        while let Some(done) = tasks.join_next().await {
+            let (e, taken) = done.map_err(|j| CrawlError::Ingest(IngestError::Task(j.to_string())))?;
+            match taken? {
+                Taken::Stored(Upsert::Inserted(_)) => report.new += 1,
+                Taken::Stored(Upsert::Updated(_)) => report.updated += 1,
+                Taken::Stored(Upsert::Unchanged(_)) => report.unchanged += 1,
+                Taken::NotModified => {}
+                Taken::Failed(why) => report.failed.push((e.key.clone(), why)),
+            }
+        }
+        let _ = store;
         let now = unix_now();
         let mut state = state_of(src, policy);
         state.record_success(now, (report.new + report.updated) as u32, policy);
@@ -422,33 +303,37 @@ impl Crawler {
         }
     }
 
-    /// Fetches and stores one item's page unless it was taken before.
-    async fn take_entry(&self, src: &SourceRecord, name: &str, e: Entry, report: &mut PollReport) -> Result<(), CrawlError> {
-        let store: &Arc<Store> = self.pipeline.store();
-        match store.seen_item(src.id, &e.key)? {
-            Some(seen) if seen.fingerprint == e.fingerprint || e.fingerprint.is_empty() => return Ok(()),
-            Some(_) => {} // changed title: fetch again, the pipeline updates the article
-            None => {
-                if let Some(id) = store.article_id_by_url(&e.key)? {
-                    // Stored already (by another source, or just before a crash).
-                    store.mark_seen(src.id, &e.key, &e.fingerprint, Some(id), None)?;
-                    return Ok(());
+    /// Whether an item's page must be fetched: not seen, or seen with another title.
+    /// An item whose article is stored already (by another source, or just before a
+    /// crash) is marked seen instead.
+    fn needs_fetch(&self, source_id: i64, e: &Entry) -> Result<bool, CrawlError> {
+        let store = self.pipeline.store();
+        match store.seen_item(source_id, &e.key)? {
+            Some(seen) if seen.fingerprint == e.fingerprint || e.fingerprint.is_empty() => Ok(false),
+            Some(_) => Ok(true), // changed title: fetch again, the pipeline updates the article
+            None => match store.article_id_by_url(&e.key)? {
+                Some(id) => {
+                    store.mark_seen(source_id, &e.key, &e.fingerprint, Some(id), None)?;
+                    Ok(false)
                 }
-            }
+                None => Ok(true),
+            },
         }
-        report.fetched += 1;
+    }
+
+    /// Fetches and stores one item's page, and records what happened: stored (seen),
+    /// failed for good (seen, with the reason), or failed for a passing reason (asked
+    /// again at the next poll, up to [`MAX_ITEM_ATTEMPTS`] times).
+    async fn take_entry(&self, source_id: i64, name: &str, e: &Entry) -> Result<Taken, CrawlError> {
+        let store: &Arc<Store> = self.pipeline.store();
         let page = match self.fetcher.fetch(&e.link).await {
             Ok(FetchOutcome::Fetched(p)) => p,
-            Ok(FetchOutcome::NotModified { .. }) => return Ok(()),
+            Ok(FetchOutcome::NotModified { .. }) => return Ok(Taken::NotModified),
             Err(err) => {
                 let why = err.to_string();
                 tracing::info!(target: TARGET, url = %e.link, error = %why, "page not fetched");
-                if !err.is_transient() {
-                    // Will not go away by itself: do not ask again.
-                    store.mark_seen(src.id, &e.key, &e.fingerprint, None, Some(&why))?;
-                }
-                report.failed.push((e.key.clone(), why));
-                return Ok(());
+                self.record_failure(source_id, e, &why, err.is_transient())?;
+                return Ok(Taken::Failed(why));
             }
         };
         let item = InputItem::Html {
@@ -461,148 +346,56 @@ impl Crawler {
         let pipeline = Arc::clone(&self.pipeline);
         let result = tokio::task::spawn_blocking(move || pipeline.ingest_item(item))
             .await
-            .unwrap_or_else(|j| Err(format!("ingest task failed: {j}")));
+            .unwrap_or_else(|j| Err(IngestError::Task(j.to_string())));
         match result {
-            Ok(outcome) => {
-                let id = match outcome {
-                    Outcome::New(id) => {
-                        report.new += 1;
-                        id
-                    }
-                    Outcome::Updated(id) => {
-                        report.updated += 1;
-                        id
-                    }
-                    Outcome::Skipped(id) => {
-                        report.unchanged += 1;
-                        id
-                    }
-                };
-                store.mark_seen(src.id, &e.key, &e.fingerprint, Some(id), None)?;
+            Ok(done) => {
+                store.mark_seen(source_id, &e.key, &e.fingerprint, Some(done.outcome.id()), None)?;
+                store.clear_item_retries(source_id, &e.key)?;
+                Ok(Taken::Stored(done.outcome))
             }
-            Err(why) => {
-                store.mark_seen(src.id, &e.key, &e.fingerprint, None, Some(&why))?;
-                report.failed.push((e.key.clone(), why));
+            Err(err) => {
+                let why = err.to_string();
+                self.record_failure(source_id, e, &why, err.is_transient())?;
+                Ok(Taken::Failed(why))
             }
         }
+    }
+
+    /// A permanent failure marks the item seen with its reason; a transient one is
+    /// counted, and marks it seen only after [`MAX_ITEM_ATTEMPTS`].
+    fn record_failure(&self, source_id: i64, e: &Entry, why: &str, transient: bool) -> Result<(), CrawlError> {
+        let store = self.pipeline.store();
+        if transient {
+            let attempts = store.record_item_retry(source_id, &e.key, why)?;
+            if attempts < MAX_ITEM_ATTEMPTS {
+                return Ok(());
+            }
+            let why = format!("given up after {attempts} attempts: {why}");
+            store.mark_seen(source_id, &e.key, &e.fingerprint, None, Some(&why))?;
+        } else {
+            store.mark_seen(source_id, &e.key, &e.fingerprint, None, Some(why))?;
+        }
+        store.clear_item_retries(source_id, &e.key)?;
         Ok(())
     }
 }
 
-/// A source with its schedule state, for `sources list` and the `/sources` page.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct SourceStatus {
-    /// Store id.
-    pub id: i64,
-    /// Feed or sitemap URL.
-    pub url: String,
-    /// The name its articles carry.
-    pub name: String,
-    /// `feed` or `sitemap`.
-    pub kind: &'static str,
-    /// The site's home page.
-    pub site_url: Option<String>,
-    /// Category given at `sources add`.
-    pub category: Option<String>,
-    /// Language given at `sources add`.
-    pub language: Option<String>,
-    /// Polled at all.
-    pub enabled: bool,
-    /// Last successful poll (UTC, `YYYY-MM-DD HH:MM:SS`).
-    pub last_success: Option<String>,
-    /// Last failure message.
-    pub last_error: Option<String>,
-    /// When it happened.
-    pub last_error_at: Option<String>,
-    /// Failures since the last success.
-    pub consecutive_failures: u32,
-    /// New items found over the source's life.
-    pub items_seen: u64,
-    /// Items recorded as taken (stored or given up).
-    pub items_taken: u64,
-    /// Next poll (UTC).
-    pub next_due: String,
-    /// Stored articles carrying its name.
-    pub articles: u64,
-}
+/// Polls an item's page is tried at, when it fails for a passing reason (a timeout, a
+/// 5xx, a busy database, a full disk), before it is given up.
+pub(crate) const MAX_ITEM_ATTEMPTS: u32 = 5;
 
-/// Every source with its state and article count.
-pub fn source_statuses(store: &Store) -> Result<Vec<SourceStatus>, StoreError> {
-    let counts = store.facet(Facet::Source)?;
-    let policy = SchedulePolicy::default();
-    store
-        .sources()?
-        .into_iter()
-        .map(|s| {
-            let st = state_of(&s, &policy);
-            let name = source_name(&s);
-            let articles = counts.iter().find(|(n, _)| *n == name).map_or(0, |(_, c)| *c);
-            Ok(SourceStatus {
-                id: s.id,
-                url: s.url.clone(),
-                kind: s.kind.as_str(),
-                site_url: s.site_url.clone(),
-                category: s.category.clone(),
-                language: s.language.clone(),
-                enabled: s.enabled,
-                last_success: st.last_success.map(format_unix),
-                last_error: st.last_error.clone(),
-                last_error_at: st.last_error_at.map(format_unix),
-                consecutive_failures: st.consecutive_failures,
-                items_seen: st.items_seen,
-                items_taken: store.seen_count(s.id)?,
-                next_due: format_unix(s.next_due),
-                articles,
-                name,
-            })
-        })
-        .collect()
-}
-
-/// Unix seconds as `YYYY-MM-DD HH:MM:SS` (UTC).
-pub fn format_unix(t: i64) -> String {
-    let days = t.div_euclid(86_400);
-    let secs = t.rem_euclid(86_400);
-    // Civil from days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}", secs / 3600, secs % 3600 / 60, secs % 60)
+/// What became of one item.
+#[derive(Debug)]
+enum Taken {
+    Stored(Upsert),
+    NotModified,
+    Failed(String),
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formats_unix_times() {
-        assert_eq!(format_unix(0), "1970-01-01 00:00:00");
-        assert_eq!(format_unix(951_782_400), "2000-02-29 00:00:00");
-        assert_eq!(format_unix(1_700_000_000), "2023-11-14 22:13:20");
-        assert_eq!(format_unix(-1), "1969-12-31 23:59:59");
-    }
-
-    #[test]
-    fn documents_are_classified() {
-        let base = Url::parse("https://news.example/feed").unwrap();
-        let rss = br#"<?xml version="1.0"?><rss version="2.0"><channel><title>News</title><link>https://news.example/</link>
-            <item><title>A</title><link>https://news.example/a</link></item></channel></rss>"#;
-        let (kind, title, _) = classify_document(rss, Some("application/rss+xml"), &base).unwrap();
-        assert_eq!((kind, title.as_deref()), (SourceKind::Feed, Some("News")));
-        let map = br#"<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
-            xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>https://news.example/a</loc>
-            <news:news><news:title>A</news:title></news:news></url></urlset>"#;
-        assert_eq!(classify_document(map, Some("application/xml"), &base).unwrap().0, SourceKind::Sitemap);
-        let html = b"<!doctype html><html><head><link rel=alternate type=application/rss+xml href=/rss></head></html>";
-        assert!(classify_document(html, Some("text/html"), &base).is_none());
-        assert!(classify_document(b"just words", Some("text/html"), &base).is_none());
-    }
+    use polmon_fetch::{FetchConfig, SchedulePolicy};
 
     #[test]
     fn entries_are_keyed_by_normalised_link() {
@@ -692,28 +485,5 @@ mod tests {
         assert!(saved.next_due > unix_now(), "scheduled later");
         // Not due any more: nothing polled.
         assert!(rt.block_on(crawler.poll_all(true)).unwrap().is_empty());
-    }
-
-    #[test]
-    fn source_names_fall_back_to_the_host() {
-        let mut s = SourceRecord {
-            id: 1,
-            url: "https://www.news.example/rss".into(),
-            name: None,
-            category: None,
-            language: None,
-            kind: SourceKind::Feed,
-            site_url: None,
-            enabled: true,
-            created_at: String::new(),
-            state: "{}".into(),
-            next_due: 0,
-            etag: None,
-            last_modified: None,
-        };
-        assert_eq!(source_name(&s), "news.example");
-        s.name = Some("The News".into());
-        assert_eq!(source_name(&s), "The News");
-        assert_eq!(state_of(&s, &SchedulePolicy::default()).items_seen, 0);
     }
 }

@@ -1,0 +1,320 @@
+//! One configuration: a TOML file, overridden by `POLMON_*` environment variables,
+//! overridden by command-line flags.
+//!
+//! The file is `--config FILE` (or `POLMON_CONFIG`), else `polmon.toml` in the current
+//! folder when there is one. Every key can also be set in the environment as
+//! `POLMON_<SECTION>_<KEY>` (`POLMON_FETCH_CONTACT_URL`, `POLMON_SERVE_ADDR`) or, for
+//! top-level keys, `POLMON_<KEY>` (`POLMON_DATA`). Unknown keys are refused with their
+//! name, in the file and in the environment alike. `polmon config` prints the effective
+//! configuration.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use serde::{Deserialize, Serialize};
+
+/// The file read when no `--config` is given, if it exists.
+pub(crate) const DEFAULT_FILE: &str = "polmon.toml";
+
+/// Sections of the file; `POLMON_<SECTION>_<KEY>` sets `[section] key`.
+const SECTIONS: &[&str] = &["serve", "fetch", "crawl", "enrich"];
+/// Top-level keys settable as `POLMON_<KEY>`; other `POLMON_*` variables outside the
+/// sections are not settings and are left alone.
+const TOP_LEVEL: &[&str] = &["data", "log", "allow_private"];
+/// Older names kept working: `POLMON_ADDR` is `POLMON_SERVE_ADDR`.
+const ALIASES: &[(&str, &str, &str)] = &[("POLMON_ADDR", "serve", "addr")];
+
+/// Everything polmon can be configured with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct Config {
+    /// The data folder (SQLite database and search index).
+    pub(crate) data: PathBuf,
+    /// The log filter (`warn`, `polmon=debug`, …), as `RUST_LOG` reads it.
+    pub(crate) log: String,
+    /// Loopback and private addresses may be fetched (tests, intranets). `1` and `0`
+    /// are read as true and false.
+    #[serde(deserialize_with = "bool_or_01")]
+    pub(crate) allow_private: bool,
+    /// The web server.
+    pub(crate) serve: ServeConfig,
+    /// HTTP fetching: User-Agent, timeouts, politeness.
+    pub(crate) fetch: polmon_fetch::FetchConfig,
+    /// The crawler's pace.
+    pub(crate) crawl: CrawlSettings,
+    /// Enrichment.
+    pub(crate) enrich: EnrichConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data: PathBuf::from("./polmon-data"),
+            log: "warn".into(),
+            allow_private: false,
+            serve: ServeConfig::default(),
+            fetch: polmon_fetch::FetchConfig { contact_url: String::new(), ..polmon_fetch::FetchConfig::default() },
+            crawl: CrawlSettings::default(),
+            enrich: EnrichConfig::default(),
+        }
+    }
+}
+
+/// `[serve]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct ServeConfig {
+    /// Address to listen on (port 0 picks a free port).
+    pub(crate) addr: SocketAddr,
+    /// Poll the sources in the background while serving.
+    pub(crate) crawl: bool,
+    /// Seconds a client has to send its request header after connecting.
+    pub(crate) header_timeout_secs: u64,
+    /// Seconds a connection is kept at most.
+    pub(crate) max_connection_age_secs: u64,
+    /// Connections open at once (0: from the file-descriptor limit, at most 1,024).
+    pub(crate) max_connections: usize,
+    /// Requests handled at once before answering 503.
+    pub(crate) max_in_flight: usize,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        let limits = polmon_web::Limits::default();
+        ServeConfig {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            crawl: true,
+            header_timeout_secs: limits.header_timeout.as_secs(),
+            max_connection_age_secs: limits.max_connection_age.as_secs(),
+            max_connections: 0,
+            max_in_flight: limits.max_in_flight,
+        }
+    }
+}
+
+impl ServeConfig {
+    pub(crate) fn limits(&self) -> polmon_web::Limits {
+        polmon_web::Limits {
+            header_timeout: Duration::from_secs(self.header_timeout_secs.max(1)),
+            max_connection_age: Duration::from_secs(self.max_connection_age_secs.max(1)),
+            max_connections: if self.max_connections == 0 {
+                polmon_web::Limits::default().max_connections
+            } else {
+                self.max_connections
+            },
+            max_in_flight: self.max_in_flight.max(1),
+        }
+    }
+}
+
+/// `[crawl]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct CrawlSettings {
+    /// Pages fetched per source and poll at most.
+    pub(crate) max_items_per_poll: usize,
+    /// Sources polled at the same time.
+    pub(crate) max_sources_at_once: usize,
+    /// Pages of one source fetched at the same time.
+    pub(crate) max_items_at_once: usize,
+    /// Child sitemaps of a sitemap index read per poll.
+    pub(crate) max_child_sitemaps: usize,
+}
+
+impl Default for CrawlSettings {
+    fn default() -> Self {
+        let c = polmon_crawl::CrawlConfig::default();
+        CrawlSettings {
+            max_items_per_poll: c.max_items_per_poll,
+            max_sources_at_once: c.max_sources_at_once,
+            max_items_at_once: c.max_items_at_once,
+            max_child_sitemaps: c.max_child_sitemaps,
+        }
+    }
+}
+
+/// `[enrich]`
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct EnrichConfig {
+    /// Topic category rules replacing the bundled ones (default: `DATA/categories.rules`
+    /// when that file exists).
+    pub(crate) category_rules: Option<PathBuf>,
+}
+
+impl Config {
+    /// Reads the file (if any) and the environment.
+    pub(crate) fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let vars: Vec<(String, String)> = std::env::vars().collect();
+        Self::load_from(file, &vars)
+    }
+
+    fn load_from(file: Option<&Path>, env: &[(String, String)]) -> anyhow::Result<Config> {
+        let (mut table, origin) = match file {
+            Some(f) => (read_table(f)?, f.display().to_string()),
+            None if Path::new(DEFAULT_FILE).is_file() => (read_table(Path::new(DEFAULT_FILE))?, DEFAULT_FILE.to_owned()),
+            None => (toml::Table::new(), String::new()),
+        };
+        // The file alone first, so that its unknown keys are named as the file's.
+        if !origin.is_empty() {
+            toml::Value::Table(table.clone())
+                .try_into::<Config>()
+                .map_err(|e| anyhow::anyhow!("{origin}: {}", e.message()))?;
+        }
+        for (name, raw) in env {
+            let Some((section, key)) = env_key(name) else { continue };
+            let value = parse_env_value(raw);
+            match section {
+                None => {
+                    table.insert(key, value);
+                }
+                Some(section) => {
+                    let t = table.entry(section.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+                    let Some(t) = t.as_table_mut() else { bail!("{origin}: `{section}` must be a table") };
+                    t.insert(key, value);
+                }
+            }
+        }
+        toml::Value::Table(table)
+            .try_into::<Config>()
+            .map_err(|e| anyhow::anyhow!("environment (POLMON_*): {}", e.message()))
+    }
+
+    /// The effective configuration as TOML.
+    pub(crate) fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The crawler's configuration.
+    pub(crate) fn crawl_config(&self) -> polmon_crawl::CrawlConfig {
+        let mut fetch = self.fetch.clone();
+        fetch.allow_private |= self.allow_private;
+        polmon_crawl::CrawlConfig {
+            fetch,
+            max_items_per_poll: self.crawl.max_items_per_poll,
+            max_sources_at_once: self.crawl.max_sources_at_once,
+            max_items_at_once: self.crawl.max_items_at_once,
+            max_child_sitemaps: self.crawl.max_child_sitemaps,
+            ..polmon_crawl::CrawlConfig::default()
+        }
+    }
+
+    /// Refuses to fetch from the web anonymously: site owners must be able to reach the
+    /// operator of a crawler (the User-Agent names `fetch.contact_url`).
+    pub(crate) fn require_contact(&self) -> anyhow::Result<()> {
+        if self.fetch.contact_url.trim().is_empty() {
+            bail!(
+                "set `contact_url` in the [fetch] section of polmon.toml (or POLMON_FETCH_CONTACT_URL): \\
+                 a URL or mailto: address where the owners of the sites you crawl can reach you; \\
+                 it goes into the User-Agent"
+            );
+        }
+        Ok(())
+    }
+}
+
+fn bool_or_01<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum B {
+        Bool(bool),
+        Int(i64),
+    }
+    match B::deserialize(d)? {
+        B::Bool(b) => Ok(b),
+        B::Int(0) => Ok(false),
+        B::Int(1) => Ok(true),
+        B::Int(n) => Err(serde::de::Error::custom(format!("expected true, false, 1 or 0, got {n}"))),
+    }
+}
+
+fn read_table(path: &Path) -> anyhow::Result<toml::Table> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading the configuration {}", path.display()))?;
+    text.parse::<toml::Table>().map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e))
+}
+
+/// `POLMON_FETCH_CONTACT_URL` → `(Some("fetch"), "contact_url")`; `POLMON_DATA` →
+/// `(None, "data")`; `None` for variables that are not settings.
+fn env_key(name: &str) -> Option<(Option<String>, String)> {
+    if let Some((_, section, key)) = ALIASES.iter().find(|(n, _, _)| *n == name) {
+        return Some((Some((*section).to_owned()), (*key).to_owned()));
+    }
+    let lower = name.strip_prefix("POLMON_")?.to_ascii_lowercase();
+    for section in SECTIONS {
+        if let Some(key) = lower.strip_prefix(section).and_then(|k| k.strip_prefix('_')) {
+            return Some((Some((*section).to_owned()), key.to_owned()));
+        }
+    }
+    TOP_LEVEL.contains(&lower.as_str()).then_some((None, lower))
+}
+
+/// An environment value as TOML where it parses as a number, boolean or array, else as
+/// a string.
+fn parse_env_value(raw: &str) -> toml::Value {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "on" => return toml::Value::Boolean(true),
+        "false" | "no" | "off" => return toml::Value::Boolean(false),
+        _ => {}
+    }
+    match format!("v = {raw}").parse::<toml::Table>() {
+        Ok(mut t) => match t.remove("v") {
+            Some(v @ (toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_) | toml::Value::Array(_))) => v,
+            _ => toml::Value::String(raw.to_owned()),
+        },
+        Err(_) => toml::Value::String(raw.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect()
+    }
+
+    #[test]
+    fn file_then_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("p.toml");
+        std::fs::write(&f, "data = \"/srv/polmon\"\n[fetch]\ncontact_url = \"mailto:a@b.example\"\nper_host_delay = 2.5\n[serve]\naddr = \"0.0.0.0:80\"\n").unwrap();
+        let vars = env(&[
+            ("POLMON_SERVE_ADDR", "127.0.0.1:9000"),
+            ("POLMON_CRAWL_MAX_ITEMS_AT_ONCE", "2"),
+            ("POLMON_ALLOW_PRIVATE", "1"),
+            ("POLMON_REFERENCE", "/elsewhere"),
+            ("HOME", "/root"),
+        ]);
+        let c = Config::load_from(Some(&f), &vars).unwrap();
+        assert!(c.allow_private);
+        assert_eq!(c.data, PathBuf::from("/srv/polmon"));
+        assert_eq!(c.fetch.contact_url, "mailto:a@b.example");
+        assert_eq!(c.fetch.per_host_delay, Duration::from_millis(2500));
+        assert_eq!(c.serve.addr, "127.0.0.1:9000".parse().unwrap());
+        assert_eq!(c.crawl.max_items_at_once, 2);
+        // The printed form reads back the same.
+        let again: Config = toml::from_str(&c.to_toml()).unwrap();
+        assert_eq!(again, c);
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("p.toml");
+        std::fs::write(&f, "[fetch]\ncontact_ulr = \"x\"\n").unwrap();
+        let e = Config::load_from(Some(&f), &[]).unwrap_err().to_string();
+        assert!(e.contains("contact_ulr") && e.contains("p.toml"), "{e}");
+        let e = Config::load_from(None, &env(&[("POLMON_SERVE_PORT", "80")])).unwrap_err().to_string();
+        assert!(e.contains("port"), "{e}");
+        let e = Config::load_from(None, &env(&[("POLMON_SERVE_ADDR", "not an address")])).unwrap_err().to_string();
+        assert!(e.contains("addr") || e.contains("address"), "{e}");
+    }
+
+    #[test]
+    fn crawling_needs_a_contact() {
+        let c = Config::default();
+        assert!(c.require_contact().unwrap_err().to_string().contains("contact_url"));
+    }
+}
