@@ -15,10 +15,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use polmon_fetch::{
-    discover_feeds, parse_feed, parse_sitemap, FetchConfig, FetchError, FetchOutcome, FetchRequest, Fetcher,
-    ParseError, SchedulePolicy, Sitemap, SitemapUrl, SourceState, Validators,
-};
+use polmon_feeds::{discover_feeds, parse_feed, parse_sitemap, ParseError, Sitemap, SitemapUrl};
+use polmon_fetch::{FetchConfig, FetchError, FetchOutcome, FetchRequest, Fetcher, SchedulePolicy, SourceState, Validators};
 use polmon_store::{Facet, SourceKind, SourceRecord, Store, StoreError};
 use url::Url;
 

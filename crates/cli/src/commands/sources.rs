@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use polmon_fetch::{parse_opml, write_opml, OpmlDocument, OpmlFeed, SchedulePolicy, SourceState};
+use polmon_feeds::{parse_opml, write_opml, OpmlDocument, OpmlFeed};
+use polmon_fetch::{SchedulePolicy, SourceState};
 use polmon_pipeline::crawl::{probe, source_statuses, unix_now};
 use polmon_store::{NewSource, SourceKind, Store};
 
