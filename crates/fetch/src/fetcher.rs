@@ -297,11 +297,8 @@ impl Fetcher {
         let mut delay = cfg.per_host_delay;
         if cfg.respect_robots && url.path() != "/robots.txt" {
             let entry = self.robots_locked(&mut slot, url).await?;
-            let path = match url.query() {
-                Some(q) => format!("{}?{q}", url.path()),
-                None => url.path().to_owned(),
-            };
-            if !entry.robots.is_allowed(cfg.robots_token(), &path) {
+            let path = &url[url::Position::BeforePath..url::Position::AfterQuery];
+            if !entry.robots.is_allowed(cfg.robots_token(), path) {
                 let reason = entry.unavailable.unwrap_or_else(|| "robots.txt disallows it for our user agent".into());
                 return Err(FetchError::DisallowedByRobots { url: url.to_string(), reason });
             }

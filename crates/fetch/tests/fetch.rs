@@ -159,6 +159,8 @@ async fn robots_txt_disallows_a_path_and_is_fetched_once() {
     assert!(err.to_string().contains("/private/secret"), "{err}");
     assert_eq!(server.hits("/private/secret"), 0);
     assert!(fetcher.fetch(&server.url("/private/ok")).await.is_ok());
+    let err = fetcher.fetch(&server.url("/private/ok?x=1")).await.unwrap_err();
+    assert!(matches!(err, FetchError::DisallowedByRobots { .. }), "the query is matched too, so `$` does not match: {err:?}");
     assert!(fetcher.fetch(&server.url("/public/news")).await.is_ok());
     assert_eq!(server.hits("/robots.txt"), 1, "cached per host");
     let robots = fetcher.robots_for(&server.url("/x")).await.unwrap();
