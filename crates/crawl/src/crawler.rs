@@ -15,10 +15,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use polmon_fetch::{
-    parse_feed, parse_sitemap, FetchError, FetchOutcome, FetchRequest, Fetcher, Sitemap, SitemapUrl, SourceState,
-    Validators,
-};
+use polmon_feeds::{parse_feed, parse_sitemap, Sitemap, SitemapUrl};
+use polmon_fetch::{FetchError, FetchOutcome, FetchRequest, Fetcher, SourceState, Validators};
 use polmon_pipeline::{IngestError, InputItem, Pipeline};
 use polmon_store::{unix_now, SourceKind, SourceRecord, Store, Upsert};
 use url::Url;

@@ -15,7 +15,8 @@ pub mod sources;
 
 pub use crawler::{Crawler, PollReport};
 
-use polmon_fetch::{FetchConfig, FetchError, ParseError, SchedulePolicy};
+use polmon_feeds::ParseError;
+use polmon_fetch::{FetchConfig, FetchError, SchedulePolicy};
 use polmon_store::StoreError;
 
 /// How the crawler fetches and schedules.

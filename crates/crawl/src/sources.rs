@@ -1,7 +1,8 @@
 //! The sources a crawler polls: adding one (probing what a URL is), importing OPML,
 //! and their status.
 
-use polmon_fetch::{discover_feeds, parse_feed, parse_sitemap, FetchOutcome, Fetcher, SchedulePolicy, SourceState};
+use polmon_feeds::{discover_feeds, parse_feed, parse_sitemap};
+use polmon_fetch::{FetchOutcome, Fetcher, SchedulePolicy, SourceState};
 use polmon_store::{unix_now, Facet, NewSource, SourceKind, SourceRecord, SourceStatus, Store, StoreError};
 use url::Url;
 
@@ -33,7 +34,7 @@ fn fetched(outcome: FetchOutcome, url: &Url) -> Result<polmon_fetch::FetchedPage
 
 pub(crate) fn normalized(url: &Url) -> String {
     let mut u = url.clone();
-    polmon_fetch::normalize_url_in_place(&mut u);
+    polmon_feeds::normalize(&mut u);
     u.to_string()
 }
 
@@ -160,16 +161,16 @@ pub struct Imported {
 
 /// Adds the feeds of an OPML document (folders become categories; nothing is fetched).
 pub fn import_opml(store: &Store, bytes: &[u8]) -> Result<Imported, CrawlError> {
-    let doc = polmon_fetch::parse_opml(bytes)?;
+    let doc = polmon_feeds::parse_opml(bytes)?;
     let mut out = Imported::default();
     for f in doc.feeds {
-        let Some(url) = polmon_fetch::normalize_url(&f.xml_url).filter(|u| matches!(u.scheme(), "http" | "https")) else {
+        let Some(url) = polmon_feeds::normalize_url(&f.xml_url) else {
             out.skipped.push(f.xml_url);
             continue;
         };
         let (state, next_due) = initial_state();
         let (_, created) = store.add_source(&NewSource {
-            url: url.to_string(),
+            url,
             name: f.title,
             category: f.category,
             language: None,
@@ -192,9 +193,9 @@ pub fn export_opml(store: &Store) -> Result<String, StoreError> {
     let feeds = store
         .sources()?
         .into_iter()
-        .map(|s| polmon_fetch::OpmlFeed { title: s.name, xml_url: s.url, html_url: s.site_url, category: s.category })
+        .map(|s| polmon_feeds::OpmlFeed { title: s.name, xml_url: s.url, html_url: s.site_url, category: s.category })
         .collect();
-    Ok(polmon_fetch::write_opml(&polmon_fetch::OpmlDocument { title: Some("Politics Monitor sources".into()), feeds }))
+    Ok(polmon_feeds::write_opml(&polmon_feeds::OpmlDocument { title: Some("Politics Monitor sources".into()), feeds }))
 }
 
 /// The source named by an id or a URL (as given or normalised).
@@ -202,8 +203,8 @@ pub fn find(store: &Store, which: &str) -> Result<Option<SourceRecord>, StoreErr
     if let Ok(id) = which.trim().parse::<i64>() {
         return store.source(id);
     }
-    if let Some(url) = polmon_fetch::normalize_url(which) {
-        if let Some(s) = store.source_by_url(url.as_str())? {
+    if let Some(url) = polmon_feeds::normalize_url(which) {
+        if let Some(s) = store.source_by_url(&url)? {
             return Ok(Some(s));
         }
     }

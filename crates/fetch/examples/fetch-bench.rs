@@ -18,9 +18,8 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use polmon_fetch::{
-    due_sources, parse_feed, FetchConfig, FetchOutcome, FetchRequest, Fetcher, SchedulePolicy, SourceState, Validators,
-};
+use polmon_feeds::parse_feed;
+use polmon_fetch::{due_sources, FetchConfig, FetchOutcome, FetchRequest, Fetcher, SchedulePolicy, SourceState, Validators};
 use support::{Reply, TestServer};
 
 fn arg(name: &str, default: u64) -> u64 {

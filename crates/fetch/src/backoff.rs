@@ -1,8 +1,21 @@
 //! Retry delays: exponential backoff with "equal jitter" (half fixed, half
-//! random), so retries from many tasks do not line up.
+//! random), so retries from many tasks do not line up; and the server's own
+//! `Retry-After`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
+
+/// A `Retry-After` value as a delay from `now`: delay-seconds (`120`) or an
+/// HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`, also the obsolete RFC 850 and
+/// asctime forms); a date already past is zero. `None` when unreadable.
+pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
 
 /// The delay before retry number `retry` (0 = first retry): between half and
 /// all of `base * 2^retry`, capped at `max`.
@@ -51,6 +64,19 @@ mod tests {
         }
         assert_eq!(retry_delay(0, base, max, 0), Duration::from_millis(50));
         assert!((1999..=2000).contains(&retry_delay(40, base, max, u64::MAX).as_millis()), "capped at max");
+    }
+
+    #[test]
+    fn retry_after_in_seconds_or_as_an_http_date() {
+        let now = httpdate::parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT").unwrap();
+        assert_eq!(parse_retry_after(" 120 ", now), Some(Duration::from_secs(120)));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:30:00 GMT", now), Some(Duration::from_secs(120)));
+        assert_eq!(parse_retry_after("Wednesday, 21-Oct-15 07:29:00 GMT", now), Some(Duration::from_secs(60)), "RFC 850");
+        assert_eq!(parse_retry_after("Wed Oct 21 07:28:30 2015", now), Some(Duration::from_secs(30)), "asctime");
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now), Some(Duration::ZERO), "past date");
+        assert_eq!(parse_retry_after("-5", now), None);
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("", now), None);
     }
 
     #[test]

@@ -25,6 +25,16 @@ pub struct FetchConfig {
     /// Cap on one request, from connect to the last body byte.
     #[serde(with = "secs")]
     pub request_timeout: Duration,
+    /// Cap on a whole fetch: every attempt, the waits between retries, every
+    /// redirect hop and every body read, together. A server trickling a byte
+    /// every few seconds defeats `read_timeout` and would otherwise cost
+    /// `request_timeout` × attempts; past this deadline the fetch fails with
+    /// [`FetchError::Deadline`](crate::FetchError::Deadline) (transient). Waiting
+    /// for the host's politeness turn (per-host delay, `Crawl-delay`) or a
+    /// concurrency permit is not counted. The robots.txt fetch a page may
+    /// trigger has its own deadline of the same length.
+    #[serde(with = "secs")]
+    pub total_timeout: Duration,
     /// Largest body read (after decompression); larger bodies are cut and reported.
     pub max_body_bytes: u64,
     /// Redirects followed before giving up.
@@ -68,6 +78,7 @@ impl Default for FetchConfig {
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(20),
             request_timeout: Duration::from_secs(60),
+            total_timeout: Duration::from_secs(30),
             max_body_bytes: 10 * 1024 * 1024,
             max_redirects: 5,
             max_retries: 2,
@@ -133,6 +144,9 @@ mod tests {
         assert_eq!(c.per_host_delay, Duration::from_millis(250));
         assert_eq!(c.max_redirects, 3);
         assert_eq!(c.max_body_bytes, 10 * 1024 * 1024, "defaults fill the rest");
+        assert_eq!(c.total_timeout, Duration::from_secs(30));
+        let c: FetchConfig = serde_json::from_str(r#"{"total_timeout": 5}"#).unwrap();
+        assert_eq!(c.total_timeout, Duration::from_secs(5));
         assert!(serde_json::from_str::<FetchConfig>(r#"{"per_host_dealy": 1}"#).is_err());
         assert!(serde_json::from_str::<FetchConfig>(r#"{"read_timeout": -1}"#).is_err());
     }

@@ -1,4 +1,4 @@
-//! The crate's error types: one for fetching, one for parsing documents.
+//! The crate's one error type. (Parsing errors are `polmon_feeds::ParseError`.)
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -50,6 +50,18 @@ pub enum FetchError {
         /// How many attempts were made.
         attempts: u32,
     },
+    /// The whole fetch (attempts, retry waits, redirects, body reads) took
+    /// longer than `total_timeout`: the server is too slow, typically
+    /// trickling its answer.
+    #[error("gave up on {url}: no complete answer within the total deadline of {}s per fetch ({attempts} attempt(s)); the server is too slow (raise total_timeout to wait longer)", deadline.as_secs_f64())]
+    Deadline {
+        /// The URL being fetched when the deadline passed.
+        url: String,
+        /// The configured `total_timeout`.
+        deadline: Duration,
+        /// How many attempts were made (the last one cut short).
+        attempts: u32,
+    },
     /// The connection failed or broke (refused, reset, TLS error).
     #[error("connection to {url} failed after {attempts} attempt(s): {reason}")]
     Connect {
@@ -69,7 +81,7 @@ pub enum FetchError {
         status: u16,
         /// How many attempts were made.
         attempts: u32,
-        /// `Retry-After`, when the server sent one in seconds.
+        /// `Retry-After` (delay-seconds or an HTTP date), as a delay from the answer.
         retry_after: Option<Duration>,
     },
     /// More redirects than `max_redirects`, or a redirect loop.
@@ -112,15 +124,22 @@ pub enum FetchError {
 }
 
 impl FetchError {
-    /// True for failures worth retrying later (timeouts, connection
-    /// problems, 5xx, 429); false for those that will not go away by
-    /// themselves (4xx, robots, guard, limits).
+    /// True for failures worth retrying later (timeouts, the total
+    /// deadline, connection problems, 5xx, 429); false for those that will
+    /// not go away by themselves (4xx, robots, guard, limits).
     pub fn is_transient(&self) -> bool {
         match self {
-            FetchError::Timeout { .. } | FetchError::Connect { .. } | FetchError::Dns { .. } => true,
+            FetchError::Timeout { .. } | FetchError::Deadline { .. } | FetchError::Connect { .. } | FetchError::Dns { .. } => true,
             FetchError::Status { status, .. } => *status >= 500 || *status == 429,
             _ => false,
         }
+    }
+
+    /// True when the server was too slow: a request timed out
+    /// ([`FetchError::Timeout`]) or the whole fetch ran past its deadline
+    /// ([`FetchError::Deadline`]).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, FetchError::Timeout { .. } | FetchError::Deadline { .. })
     }
 
     /// The HTTP status, when the failure is one.
@@ -130,36 +149,4 @@ impl FetchError {
             _ => None,
         }
     }
-}
-
-/// Why a feed, sitemap or OPML document could not be read.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ParseError {
-    /// The feed is not RSS, Atom, RDF or JSON Feed, or is broken beyond repair.
-    #[error("not a readable feed{}: {reason}", origin.as_deref().map(|u| format!(" ({u})")).unwrap_or_default())]
-    Feed {
-        /// The feed's URL, when known.
-        origin: Option<String>,
-        /// The parser's explanation, after the repairs were tried.
-        reason: String,
-    },
-    /// The XML is not well formed.
-    #[error("malformed {what} XML at byte {position}: {reason}")]
-    Xml {
-        /// Which kind of document ("sitemap", "OPML").
-        what: &'static str,
-        /// Byte offset of the problem.
-        position: u64,
-        /// The XML reader's message.
-        reason: String,
-    },
-    /// The document is well formed but is not of the expected kind.
-    #[error("not a {what}: root element is <{root}>")]
-    WrongRoot {
-        /// Which kind was expected.
-        what: &'static str,
-        /// The root element found.
-        root: String,
-    },
 }

@@ -9,9 +9,11 @@
 //! streams the body up to `max_body_bytes`. 5xx, timeouts and broken
 //! connections are retried with exponential backoff and jitter; 4xx are not.
 //! Redirects are followed by hand, each hop going through all of the above.
+//! A budget of `total_timeout` covers the network time and retry waits
+//! of all hops together; politeness waits are not charged to it.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use reqwest::header::{self, HeaderMap, HeaderValue};
@@ -20,7 +22,7 @@ use tokio::sync::Semaphore;
 use tokio::time::Instant;
 use url::Url;
 
-use crate::backoff::{retry_delay, Jitter};
+use crate::backoff::{parse_retry_after, retry_delay, Jitter};
 use crate::config::FetchConfig;
 use crate::error::FetchError;
 use crate::guard::{classify, find_blocked, AddressPolicy, GuardedResolver};
@@ -135,6 +137,29 @@ struct Inner {
     jitter: Jitter,
 }
 
+/// What is left of one fetch's `total_timeout`. Charged with the time spent
+/// sending requests and reading bodies, and with retry waits; not with waits
+/// for the host's politeness turn or a concurrency permit.
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    total: Duration,
+    left: Duration,
+}
+
+impl Budget {
+    fn new(total: Duration) -> Self {
+        Budget { total, left: total }
+    }
+
+    fn spend(&mut self, d: Duration) {
+        self.left = self.left.saturating_sub(d);
+    }
+
+    fn exceeded(&self, url: &Url, attempts: u32) -> FetchError {
+        FetchError::Deadline { url: url.to_string(), deadline: self.total, attempts }
+    }
+}
+
 /// One response, before redirect handling.
 enum Hop {
     Redirect { status: u16, location: Option<String> },
@@ -187,8 +212,15 @@ impl Fetcher {
         let mut url = req.url.clone();
         let mut redirects: Vec<Url> = Vec::new();
         let mut attempts = 0;
+        let mut budget = Budget::new(cfg.total_timeout);
         loop {
-            let (hop, tries) = self.fetch_hop(&url, req).await?;
+            let (hop, tries) = match self.fetch_hop(&url, req, &mut budget).await {
+                Ok(done) => done,
+                Err(FetchError::Deadline { url, deadline, attempts: tries }) => {
+                    return Err(FetchError::Deadline { url, deadline, attempts: attempts + tries });
+                }
+                Err(e) => return Err(e),
+            };
             attempts += tries;
             match hop {
                 Hop::Redirect { status, location } => {
@@ -255,8 +287,9 @@ impl Fetcher {
             .map_err(|(addr, class)| FetchError::PrivateAddress { url: url.to_string(), addr, class })
     }
 
-    /// One hop: politeness, robots, retries. Returns the response and the number of attempts.
-    async fn fetch_hop(&self, url: &Url, req: &FetchRequest) -> Result<(Hop, u32), FetchError> {
+    /// One hop: politeness, robots, retries, within what is left of `budget`.
+    /// Returns the response and the number of attempts.
+    async fn fetch_hop(&self, url: &Url, req: &FetchRequest, budget: &mut Budget) -> Result<(Hop, u32), FetchError> {
         let cfg = &self.inner.config;
         self.check_url(url)?;
         let slot = self.inner.hosts.slot(&url.origin().ascii_serialization(), self.idle_after());
@@ -264,11 +297,8 @@ impl Fetcher {
         let mut delay = cfg.per_host_delay;
         if cfg.respect_robots && url.path() != "/robots.txt" {
             let entry = self.robots_locked(&mut slot, url).await?;
-            let path = match url.query() {
-                Some(q) => format!("{}?{q}", url.path()),
-                None => url.path().to_owned(),
-            };
-            if !entry.robots.is_allowed(cfg.robots_token(), &path) {
+            let path = &url[url::Position::BeforePath..url::Position::AfterQuery];
+            if !entry.robots.is_allowed(cfg.robots_token(), path) {
                 let reason = entry.unavailable.unwrap_or_else(|| "robots.txt disallows it for our user agent".into());
                 return Err(FetchError::DisallowedByRobots { url: url.to_string(), reason });
             }
@@ -282,7 +312,10 @@ impl Fetcher {
             slot.wait_turn(delay).await;
             let result = {
                 let _permit = self.inner.permits.acquire().await.map_err(|_| FetchError::Client("fetcher closed".into()))?;
-                self.send_once(url, req, cfg.max_body_bytes).await
+                let started = Instant::now();
+                let sent = tokio::time::timeout(budget.left, self.send_once(url, req, cfg.max_body_bytes)).await;
+                budget.spend(started.elapsed());
+                sent.unwrap_or_else(|_| Err(budget.exceeded(url, attempt)))
             };
             slot.last_request_end = Some(Instant::now());
             let retryable = match &result {
@@ -290,7 +323,11 @@ impl Fetcher {
                 Err(FetchError::Timeout { .. } | FetchError::Connect { .. }) => true,
                 _ => false,
             };
-            if !retryable || attempt > cfg.max_retries {
+            let wait = retry_delay(attempt - 1, cfg.retry_base_delay, cfg.retry_max_delay, self.inner.jitter.next());
+            if !retryable || attempt > cfg.max_retries || wait >= budget.left {
+                if retryable && attempt <= cfg.max_retries {
+                    tracing::debug!(target: TARGET, url = %url, attempt, "no time left to retry");
+                }
                 return match result {
                     Ok(hop) => Ok((hop, attempt)),
                     Err(FetchError::Timeout { url, .. }) => Err(FetchError::Timeout { url, attempts: attempt }),
@@ -298,9 +335,9 @@ impl Fetcher {
                     Err(e) => Err(e),
                 };
             }
-            let wait = retry_delay(attempt - 1, cfg.retry_base_delay, cfg.retry_max_delay, self.inner.jitter.next());
             tracing::debug!(target: TARGET, url = %url, attempt, wait_ms = wait.as_millis() as u64, "retrying");
             tokio::time::sleep(wait).await;
+            budget.spend(wait);
         }
     }
 
@@ -317,7 +354,10 @@ impl Fetcher {
         slot.wait_turn(cfg.per_host_delay).await;
         let result = {
             let _permit = self.inner.permits.acquire().await.map_err(|_| FetchError::Client("fetcher closed".into()))?;
-            self.fetch_robots(&robots_url).await
+            let own_budget = Budget::new(cfg.total_timeout);
+            tokio::time::timeout(own_budget.left, self.fetch_robots(&robots_url))
+                .await
+                .unwrap_or_else(|_| Err(own_budget.exceeded(&robots_url, 1)))
         };
         slot.last_request_end = Some(Instant::now());
         let now = Instant::now();
@@ -394,8 +434,7 @@ impl Fetcher {
                 let retry_after = headers
                     .get(header::RETRY_AFTER)
                     .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.trim().parse::<u64>().ok())
-                    .map(Duration::from_secs);
+                    .and_then(|v| parse_retry_after(v, SystemTime::now()));
                 return Ok(Hop::Status { status, retry_after });
             }
         }

@@ -1,7 +1,7 @@
 //! Private-address guard: classifies IP addresses and resolves host names
 //! for the HTTP client so that only permitted addresses are ever connected to.
 //!
-//! The check happens *inside* the client's resolver ([`GuardedResolver`]), so
+//! The check happens *inside* the client's resolver (`GuardedResolver`), so
 //! the address that was checked is the address the connection goes to: a DNS
 //! answer that changes between a check and the connect (DNS rebinding) cannot
 //! slip through. Literal IP hosts never reach a resolver, so the fetcher also

@@ -1,16 +1,21 @@
 //! # polmon-fetch
 //!
-//! Politics Monitor's fetching and scheduling core: everything between a
-//! source URL and the bytes of a feed or page, plus the pure helpers that
-//! decide *when* to poll and *what* a feed, sitemap or OPML file contains.
+//! Politics Monitor's HTTP edge: everything between a source URL and the
+//! bytes of a feed or page, plus the pure schedule arithmetic that decides
+//! *when* to poll. What the bytes contain (feeds, sitemaps, OPML, announced
+//! feeds, URL keys) is `polmon-feeds`' business.
 //!
 //! **Owns**
 //! - [`Fetcher`]: async HTTP GET (tokio + reqwest/rustls-ring) with a
 //!   User-Agent naming the product and a contact URL, connect/read/request
-//!   timeouts, a streamed body cap, hand-followed redirects with a cap,
-//!   retries with exponential backoff and jitter (5xx, timeouts, broken
-//!   connections; never 4xx), conditional GET ([`Validators`] →
-//!   [`FetchOutcome::NotModified`]) and gzip/brotli/deflate decoding.
+//!   timeouts, a **total deadline per fetch** (`total_timeout`: all
+//!   attempts, retry waits, redirects and body reads together, so one
+//!   server trickling bytes cannot hold a source for minutes), a streamed
+//!   body cap, hand-followed redirects with a cap, retries with exponential
+//!   backoff and jitter (5xx, timeouts, broken connections; never 4xx),
+//!   `Retry-After` in seconds or as an HTTP date, conditional GET
+//!   ([`Validators`] → [`FetchOutcome::NotModified`]) and
+//!   gzip/brotli/deflate decoding.
 //! - [`guard`]: the private-address guard. Host names are resolved by a
 //!   resolver inside the HTTP client that drops loopback, RFC 1918, ULA,
 //!   link-local, multicast, CGNAT, … addresses (IPv4-mapped too), so the
@@ -22,18 +27,16 @@
 //!   `Crawl-delay`), and a global concurrency limit.
 //! - [`schedule`] (pure): per-source adaptive poll interval, failure backoff,
 //!   serialisable [`SourceState`], [`due_sources`] ordering.
-//! - Pure discovery helpers: [`discover_feeds`] (`<link rel="alternate">`),
-//!   [`parse_sitemap`] (incl. Google News), [`parse_opml`] / [`write_opml`],
-//!   [`normalize_url`] for dedup keys.
-//! - [`parse_feed`]: RSS/Atom/JSON Feed over `feed-rs` into [`FeedItem`]s,
-//!   repairing common breakage (bare `&`, HTML entities, wrong encodings).
+//! - One error type, [`FetchError`], with [`FetchError::is_transient`].
 //!
-//! **Does not own**: storing sources, their state or items (the store);
-//! running the crawl loop or deciding which items are new (the pipeline);
-//! extracting article text from pages (polmon-extract).
+//! **Does not own**: parsing what was fetched (`polmon-feeds`: feeds,
+//! sitemaps, OPML, discovery, URL normalisation); storing sources, their
+//! state or items (the store); running the crawl loop or deciding which
+//! items are new (the pipeline); extracting article text (polmon-extract).
 //!
 //! ```no_run
-//! use polmon_fetch::{parse_feed, FetchConfig, FetchOutcome, FetchRequest, Fetcher, SchedulePolicy, SourceState};
+//! use polmon_fetch::{FetchConfig, FetchOutcome, FetchRequest, Fetcher, SchedulePolicy, SourceState};
+//! use polmon_feeds::parse_feed;
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let fetcher = Fetcher::new(FetchConfig { contact_url: "https://pm.example/about-bot".into(), ..FetchConfig::default() })?;
 //! let policy = SchedulePolicy::default();
@@ -56,28 +59,16 @@
 
 mod backoff;
 mod config;
-mod discover;
 mod error;
-mod feed;
 mod fetcher;
 pub mod guard;
-mod normalize;
-mod opml;
 mod politeness;
 mod robots;
 pub mod schedule;
-mod sitemap;
-mod xml;
 
 pub use config::FetchConfig;
-pub use discover::{discover_feeds, DiscoveredFeed, FeedKind};
-pub use error::{FetchError, ParseError};
-pub use feed::{parse_feed, FeedItem, ParsedFeed, Repair};
+pub use error::FetchError;
 pub use fetcher::{FetchOutcome, FetchRequest, FetchedPage, Fetcher, Validators};
 pub use guard::{classify, AddressClass, AddressPolicy};
-pub use normalize::{is_tracking_param, normalize as normalize_url_in_place, normalize_str as normalize_url};
-pub use opml::{parse_opml, write_opml, OpmlDocument, OpmlFeed};
 pub use robots::Robots;
 pub use schedule::{due_sources, next_wakeup, PollRecord, SchedulePolicy, SourceState, UnixTime};
-pub use sitemap::{parse_sitemap, NewsEntry, Sitemap, SitemapRef, SitemapUrl};
-pub use xml::parse_w3c_datetime;

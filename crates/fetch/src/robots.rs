@@ -142,29 +142,20 @@ impl Robots {
     }
 }
 
-/// Percent-encodes what a URL path would carry encoded (non-ASCII, spaces),
-/// and uppercases existing escapes, so patterns compare with `Url::path()`.
+/// Bytes a URL path carries percent-encoded besides non-ASCII: controls and space.
+const PATH_ENCODED: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b' ');
+
+/// Percent-encodes what a URL path would carry encoded (non-ASCII, spaces,
+/// controls) and uppercases existing escapes, so patterns compare with `Url::path()`.
 fn encode_pattern(p: &str) -> String {
-    let mut out = String::with_capacity(p.len());
-    let bytes = p.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'%' && i + 2 < bytes.len() && bytes[i + 1].is_ascii_hexdigit() && bytes[i + 2].is_ascii_hexdigit() {
-            out.push('%');
-            out.push(bytes[i + 1].to_ascii_uppercase() as char);
-            out.push(bytes[i + 2].to_ascii_uppercase() as char);
-            i += 3;
-            continue;
+    let mut out = percent_encoding::utf8_percent_encode(p, PATH_ENCODED).to_string().into_bytes();
+    for i in 0..out.len().saturating_sub(2) {
+        if out[i] == b'%' && out[i + 1].is_ascii_hexdigit() && out[i + 2].is_ascii_hexdigit() {
+            out[i + 1].make_ascii_uppercase();
+            out[i + 2].make_ascii_uppercase();
         }
-        if b.is_ascii_graphic() {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-        i += 1;
     }
-    out
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn product_token(agent: &str) -> String {
@@ -296,6 +287,7 @@ Sitemap: https://example.com/sitemap.xml
         assert!(!r.is_allowed("bot", path.path()));
         assert!(!r.is_allowed("bot", "/a%3Cb"));
         assert!(r.is_allowed("bot", "/cafe"));
+        assert_eq!(encode_pattern("/a b\u{7f}/é%2f%"), "/a%20b%7F/%C3%A9%2F%");
     }
 
     #[test]

@@ -159,6 +159,8 @@ async fn robots_txt_disallows_a_path_and_is_fetched_once() {
     assert!(err.to_string().contains("/private/secret"), "{err}");
     assert_eq!(server.hits("/private/secret"), 0);
     assert!(fetcher.fetch(&server.url("/private/ok")).await.is_ok());
+    let err = fetcher.fetch(&server.url("/private/ok?x=1")).await.unwrap_err();
+    assert!(matches!(err, FetchError::DisallowedByRobots { .. }), "the query is matched too, so `$` does not match: {err:?}");
     assert!(fetcher.fetch(&server.url("/public/news")).await.is_ok());
     assert_eq!(server.hits("/robots.txt"), 1, "cached per host");
     let robots = fetcher.robots_for(&server.url("/x")).await.unwrap();
@@ -381,4 +383,116 @@ async fn non_http_schemes_are_refused() {
     let fetcher = Fetcher::new(config()).unwrap();
     let err = fetcher.fetch(&url::Url::parse("file:///etc/passwd").unwrap()).await.unwrap_err();
     assert!(matches!(err, FetchError::UnsupportedScheme { .. }), "{err:?}");
+}
+
+/// A server that answers every request with headers announcing 1,000 bytes,
+/// then trickles the body one byte per `every`: never silent long enough for
+/// `read_timeout`, never done. Returns its port and a request counter.
+async fn trickle_server(every: Duration) -> (u16, Arc<AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                counter.fetch_add(1, Ordering::SeqCst);
+                let headers = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 1000\r\n\r\n";
+                if stream.write_all(headers).await.is_err() {
+                    return;
+                }
+                for _ in 0..1000 {
+                    tokio::time::sleep(every).await;
+                    if stream.write_all(b"x").await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (port, hits)
+}
+
+/// Regression: a server trickling one byte every 2 s used to cost
+/// request_timeout (60 s) × 3 attempts ≈ 186 s per link. The total deadline
+/// now bounds the whole fetch, retries included.
+#[tokio::test]
+async fn trickling_server_hits_the_total_deadline() {
+    let (port, hits) = trickle_server(Duration::from_millis(200)).await;
+    let deadline = Duration::from_millis(1500);
+    let fetcher = Fetcher::new(FetchConfig { total_timeout: deadline, max_retries: 2, respect_robots: false, ..config() }).unwrap();
+    assert_eq!(fetcher.config().read_timeout, Duration::from_secs(20), "read_timeout alone never fires here");
+    let url = url::Url::parse(&format!("http://127.0.0.1:{port}/slow-feed.xml")).unwrap();
+    let started = std::time::Instant::now();
+    let err = fetcher.fetch(&url).await.unwrap_err();
+    let took = started.elapsed();
+    assert!(matches!(err, FetchError::Deadline { deadline: d, attempts: 1, .. } if d == deadline), "{err:?}");
+    assert!(err.is_timeout() && err.is_transient(), "{err:?}");
+    let msg = err.to_string();
+    assert!(msg.contains("total deadline") && msg.contains("slow-feed.xml") && msg.contains("total_timeout"), "{msg}");
+    assert!(took < deadline * 4, "took {took:?}, the deadline is {deadline:?}");
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "no retry once the deadline is spent");
+}
+
+#[tokio::test]
+async fn retries_stop_when_the_deadline_has_no_room_for_them() {
+    // Each attempt times out on its own (request_timeout 400 ms); only two fit in 1 s.
+    let (port, hits) = trickle_server(Duration::from_millis(100)).await;
+    let fetcher = Fetcher::new(FetchConfig {
+        request_timeout: Duration::from_millis(400),
+        total_timeout: Duration::from_secs(1),
+        max_retries: 5,
+        respect_robots: false,
+        ..config()
+    })
+    .unwrap();
+    let url = url::Url::parse(&format!("http://127.0.0.1:{port}/x")).unwrap();
+    let started = std::time::Instant::now();
+    let err = fetcher.fetch(&url).await.unwrap_err();
+    assert!(err.is_timeout() && err.is_transient(), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(4));
+    let n = hits.load(Ordering::SeqCst);
+    assert!((2..=3).contains(&n), "{n} attempts; 6 without the deadline");
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date() {
+    let server = TestServer::start(|r| match r.path() {
+        "/later" => {
+            let when = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(120));
+            Reply::status(429).with_header("Retry-After", &when)
+        }
+        _ => Reply::status(404),
+    })
+    .await;
+    let fetcher = Fetcher::new(config()).unwrap();
+    let err = fetcher.fetch(&server.url("/later")).await.unwrap_err();
+    let FetchError::Status { status: 429, retry_after: Some(d), .. } = err else { panic!("{err:?}") };
+    assert!((100..=120).contains(&d.as_secs()), "{d:?}");
+}
+
+#[tokio::test]
+async fn query_only_redirects_keep_the_path() {
+    let server = TestServer::start(|r| match r.target.as_str() {
+        "/list" => Reply::redirect(302, "?page=2"),
+        "/list?page=2" => Reply::redirect(301, "../other/./x?y=1"),
+        "/other/x?y=1" => Reply::ok("here"),
+        _ => Reply::status(404),
+    })
+    .await;
+    let fetcher = Fetcher::new(config()).unwrap();
+    let p = page(fetcher.fetch(&server.url("/list")).await.unwrap());
+    assert_eq!(&p.body[..], b"here");
+    let hops: Vec<String> = p.redirects.iter().map(|u| u[url::Position::BeforePath..].to_owned()).collect();
+    assert_eq!(hops, ["/list?page=2", "/other/x?y=1"]);
 }

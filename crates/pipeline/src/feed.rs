@@ -1,39 +1,41 @@
-//! Feed files (RSS 0.9x/1.0/2.0, Atom, JSON Feed) turned into input items, via feed-rs.
+//! Feed files (RSS 0.9x/1.0/2.0, Atom, JSON Feed) turned into input items, through the
+//! same repairing parser the crawler uses (`polmon_feeds::parse_feed`).
+
+use polmon_feeds::escape_html;
 
 use crate::inputs::{InputItem, TextArticle};
 
 /// The items of a feed: those with full HTML content become pages to extract, the others
 /// text articles from their summary.
 pub(crate) fn items(bytes: &[u8]) -> Result<Vec<InputItem>, String> {
-    let feed = feed_rs::parser::parse(bytes).map_err(|e| format!("not a readable feed: {e}"))?;
-    let feed_title = feed.title.as_ref().map(|t| t.content.trim().to_string()).filter(|t| !t.is_empty());
+    let feed = polmon_feeds::parse_feed(bytes, None).map_err(|e| format!("not a readable feed: {e}"))?;
+    let feed_title = feed.title.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
     let mut out = Vec::new();
-    for entry in feed.entries {
-        let url = entry.links.first().map(|l| l.href.clone());
-        let title = entry.title.as_ref().map(|t| t.content.trim().to_string());
+    for entry in feed.items {
+        let title = entry.title.as_ref().map(|t| polmon_feeds::strip_tags(t).trim().to_string()).filter(|t| !t.is_empty());
         let published = entry.published.or(entry.updated).map(|d| d.to_rfc3339());
-        let names: Vec<String> = entry.authors.iter().filter_map(|p| p.name.clone()).filter(|n| !n.trim().is_empty()).collect();
+        let names: Vec<&str> = entry.authors.iter().map(|a| a.trim()).filter(|n| !n.is_empty()).collect();
         let author = (!names.is_empty()).then(|| names.join("; "));
-        let content = entry.content.as_ref().and_then(|c| c.body.clone()).filter(|b| !b.trim().is_empty());
-        let summary = entry.summary.as_ref().map(|s| s.content.clone()).filter(|s| !s.trim().is_empty());
+        let content = entry.content_html.filter(|b| !b.trim().is_empty());
+        let summary = entry.summary.filter(|s| !s.trim().is_empty());
         if let Some(html) = content {
-            let title_tag = title.as_deref().map(escape).unwrap_or_default();
+            let title_tag = title.as_deref().map(escape_html).unwrap_or_default();
             let page = format!("<html><head><title>{title_tag}</title></head><body><article><h1>{title_tag}</h1>{html}</article></body></html>");
             out.push(InputItem::Html {
                 bytes: page.into_bytes(),
-                url,
+                url: entry.link,
                 content_type: Some("text/html; charset=utf-8".into()),
                 source: feed_title.clone(),
                 published,
             });
         } else if title.is_some() || summary.is_some() {
             out.push(InputItem::Text(TextArticle {
-                id: Some(entry.id.clone()).filter(|i| !i.is_empty()),
-                url,
+                id: Some(entry.guid).filter(|i| !i.is_empty()),
+                url: entry.link,
                 title,
-                text: summary.map(|s| strip_tags(&s)).unwrap_or_default(),
+                text: summary.unwrap_or_default(),
                 published,
-                language: feed.language.clone(),
+                language: entry.language.or_else(|| feed.language.clone()),
                 source: feed_title.clone(),
                 author,
                 category: None,
@@ -41,29 +43,6 @@ pub(crate) fn items(bytes: &[u8]) -> Result<Vec<InputItem>, String> {
         }
     }
     Ok(out)
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
-/// Plain text of a summary that may hold HTML.
-fn strip_tags(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut in_tag = false;
-    for c in s.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    let out = out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&nbsp;", " ");
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -86,6 +65,16 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn regression_one_invalid_utf8_byte_does_not_lose_the_feed() {
+        let mut rss = br#"<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>
+            <item><title>Caf"#.to_vec();
+        rss.push(0xff);
+        rss.extend_from_slice(br#" news</title><link>https://x.fr/a</link><description>Le budget est vot&#233;.</description></item></channel></rss>"#);
+        let items = items(&rss).unwrap();
+        assert_eq!(items.len(), 1);
     }
 
     #[test]

@@ -16,7 +16,6 @@ mod hash;
 pub mod inputs;
 mod prepare;
 mod process;
-mod urls;
 mod warc;
 
 pub use blocks::blocks_from_text;
@@ -25,11 +24,4 @@ pub use hash::content_hash;
 pub use inputs::{InputFailure, InputItem, TextArticle};
 pub use prepare::{check_readable, MAX_TEXT_CHARS};
 pub use process::{IngestReport, Ingested, Pipeline, Progress, CATEGORY_RULES_FILE, CONNECTOR_WINDOW, RELATED};
-pub use urls::normalize_url;
-
-/// The host of a URL without `www.`.
-pub(crate) fn host_of(url: &str) -> Option<String> {
-    let u = url::Url::parse(url).ok()?;
-    let host = u.host_str()?;
-    Some(host.strip_prefix("www.").unwrap_or(host).to_string())
-}
+pub use polmon_feeds::normalize_url;

@@ -163,7 +163,7 @@ pub(crate) fn prepare(
         .take()
         .or_else(|| analysis.categories.first().map(|c| c.name.clone()))
         .unwrap_or_else(|| "general".into());
-    let source = ta.source.take().or_else(|| url.as_deref().and_then(crate::host_of));
+    let source = ta.source.take().or_else(|| url.as_deref().and_then(polmon_feeds::host_of));
     let published = ta.published.take().filter(|p| parse_timestamp(p).is_some());
     Ok(Ok(Prepared {
         key: ArticleKey { dedup_key, content_hash: hash },

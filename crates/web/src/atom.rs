@@ -12,7 +12,7 @@ use crate::{blocking, AppState, WebError};
 
 /// Escapes for XML and drops the control characters XML 1.0 forbids.
 fn xml_escape(s: &str) -> String {
-    crate::sanitize::escape(s).chars().filter(|&c| c as u32 >= 0x20 || matches!(c, '\t' | '\n' | '\r')).collect()
+    polmon_feeds::escape_html(s).chars().filter(|&c| c as u32 >= 0x20 || matches!(c, '\t' | '\n' | '\r')).collect()
 }
 
 fn rfc3339(published: Option<&str>) -> String {

@@ -395,7 +395,7 @@ pub(crate) async fn search(State(state): State<AppState>, Query(p): Query<Params
                     source: s.source.clone(),
                     date: date_only(s.published.as_deref()),
                     snippet_html: if h.snippet_html.is_empty() {
-                        crate::sanitize::clean_html(&html_escape(&excerpt(&s.lead, 200)))
+                        crate::sanitize::clean_html(&polmon_feeds::escape_html(&excerpt(&s.lead, 200)))
                     } else {
                         crate::sanitize::clean_html(&h.snippet_html)
                     },
@@ -428,9 +428,6 @@ pub(crate) async fn search(State(state): State<AppState>, Query(p): Query<Params
     render(&page_view)
 }
 
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
 
 #[cfg(test)]
 mod tests {

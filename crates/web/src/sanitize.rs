@@ -3,23 +3,8 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+use polmon_feeds::escape_html as escape;
 use polmon_model::{Block, BlockKind};
-
-/// Escapes text for HTML and XML: `& < > " '`.
-pub(crate) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn cleaner() -> &'static ammonia::Builder<'static> {
     static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();

@@ -6,6 +6,8 @@
 
 use url::Url;
 
+use crate::text::{decode_entities, find_ascii_ci};
+
 /// Which syndication format a discovered link announces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -94,17 +96,12 @@ impl<'a> Tags<'a> {
 
     fn skip_past(&mut self, needle: &str) {
         let hay = &self.s[self.pos..];
-        let lower_hit = find_ci(hay, needle);
+        let lower_hit = find_ascii_ci(hay, needle);
         self.pos = match lower_hit {
             Some(i) => self.pos + i + needle.len(),
             None => self.s.len(),
         };
     }
-}
-
-fn find_ci(hay: &str, needle: &str) -> Option<usize> {
-    let n = needle.as_bytes();
-    hay.as_bytes().windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
 }
 
 impl Iterator for Tags<'_> {
@@ -193,47 +190,6 @@ impl Iterator for Tags<'_> {
     }
 }
 
-/// Decodes the entities that matter in attribute values.
-pub(crate) fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_owned();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let end = rest[1..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '#')).map(|e| e + 1);
-        let (ent, consumed) = match end {
-            Some(e) if rest[e..].starts_with(';') => (&rest[1..e], e + 1),
-            _ => ("", 0),
-        };
-        let decoded = match ent {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            "nbsp" => Some('\u{a0}'),
-            e if e.starts_with("#x") || e.starts_with("#X") => u32::from_str_radix(&e[2..], 16).ok().and_then(char::from_u32),
-            e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
-            _ => None,
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[consumed..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,6 +229,13 @@ mod tests {
     }
 
     #[test]
+    fn query_only_hrefs_keep_the_page_path() {
+        let html = r#"<link rel="alternate" type="application/rss+xml" href="?feed=rss2&amp;cat=3">"#;
+        let feeds = discover_feeds(html, &Url::parse("https://blog.example/politics/index.php?p=7").unwrap());
+        assert_eq!(feeds[0].url.as_str(), "https://blog.example/politics/index.php?feed=rss2&cat=3");
+    }
+
+    #[test]
     fn pages_without_feeds_give_nothing() {
         let page = Url::parse("https://e.com/").unwrap();
         assert!(discover_feeds("<html><body>hello</body></html>", &page).is_empty());
@@ -281,10 +244,5 @@ mod tests {
         assert!(discover_feeds("<", &page).is_empty());
         let quoted = r#"<a title="x > <link rel=alternate type=application/rss+xml href=/fake>">y</a>"#;
         assert!(discover_feeds(quoted, &page).is_empty(), "markup inside a quoted attribute is not a tag");
-    }
-
-    #[test]
-    fn entities_decode() {
-        assert_eq!(decode_entities("a&amp;b&#38;c&#x26;d&bogus;e&"), "a&b&c&d&bogus;e&");
     }
 }

@@ -5,20 +5,62 @@ use std::borrow::Cow;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
-/// Decodes an XML document to UTF-8: a BOM or valid UTF-8 wins, then the
-/// declared `encoding`, then windows-1252 (what mislabelled feeds usually are).
-pub(crate) fn to_utf8(bytes: &[u8]) -> Cow<'_, str> {
+/// How [`decode_document`] got its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decoded {
+    /// The bytes were valid UTF-8 (with or without a BOM).
+    Utf8,
+    /// UTF-8 but for a few invalid sequences, replaced by U+FFFD.
+    LossyUtf8 {
+        /// How many.
+        replaced: usize,
+    },
+    /// Decoded from another encoding (BOM, declaration or windows-1252).
+    Other(&'static encoding_rs::Encoding),
+}
+
+/// Decodes an XML document to UTF-8: a BOM or valid UTF-8 wins; then a
+/// declared non-UTF-8 `encoding`; then UTF-8 with replacement characters when
+/// the bytes are mostly UTF-8 (more valid multi-byte characters than invalid
+/// sequences: one stray byte in a UTF-8 feed); else windows-1252 (what
+/// mislabelled feeds usually are).
+pub(crate) fn decode_document(bytes: &[u8]) -> (Cow<'_, str>, Decoded) {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        return Cow::Owned(enc.decode_without_bom_handling(&bytes[bom_len..]).0.into_owned());
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        let how = if enc != encoding_rs::UTF_8 {
+            Decoded::Other(enc)
+        } else if had_errors {
+            Decoded::LossyUtf8 { replaced: invalid_utf8_sequences(&bytes[bom_len..]).0 }
+        } else {
+            Decoded::Utf8
+        };
+        return (Cow::Owned(text.into_owned()), how);
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return Cow::Borrowed(s);
+        return (Cow::Borrowed(s), Decoded::Utf8);
     }
-    let enc = declared_encoding(bytes)
-        .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
-        .filter(|e| *e != encoding_rs::UTF_8)
-        .unwrap_or(encoding_rs::WINDOWS_1252);
-    Cow::Owned(enc.decode_without_bom_handling(bytes).0.into_owned())
+    let declared = declared_encoding(bytes).and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()));
+    if let Some(enc) = declared.filter(|e| *e != encoding_rs::UTF_8) {
+        return (Cow::Owned(enc.decode_without_bom_handling(bytes).0.into_owned()), Decoded::Other(enc));
+    }
+    let (invalid, multibyte) = invalid_utf8_sequences(bytes);
+    if multibyte > invalid {
+        return (String::from_utf8_lossy(bytes), Decoded::LossyUtf8 { replaced: invalid });
+    }
+    let enc = encoding_rs::WINDOWS_1252;
+    (Cow::Owned(enc.decode_without_bom_handling(bytes).0.into_owned()), Decoded::Other(enc))
+}
+
+/// Decodes an XML document to UTF-8 (see [`decode_document`]).
+pub(crate) fn to_utf8(bytes: &[u8]) -> Cow<'_, str> {
+    decode_document(bytes).0
+}
+
+/// `(invalid sequences, valid non-ASCII characters)` of bytes read as UTF-8.
+fn invalid_utf8_sequences(bytes: &[u8]) -> (usize, usize) {
+    bytes.utf8_chunks().fold((0, 0), |(bad, good), chunk| {
+        (bad + usize::from(!chunk.invalid().is_empty()), good + chunk.valid().chars().filter(|c| !c.is_ascii()).count())
+    })
 }
 
 /// The `encoding="…"` of the XML declaration, if any.
@@ -38,26 +80,12 @@ pub(crate) fn declared_encoding(bytes: &[u8]) -> Option<String> {
     Some(rest[..end].trim().to_owned())
 }
 
-/// The text of an entity reference (`amp`, `#38`, `#x26`); unknown names are kept as written.
+/// The text of an entity reference (`amp`, `#38`, `#x26`, `eacute`); unknown names are kept as written.
 pub(crate) fn resolve_ref(name: &str) -> Cow<'static, str> {
-    let c = match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => '\u{a0}',
-        n if n.starts_with("#x") || n.starts_with("#X") => match u32::from_str_radix(&n[2..], 16).ok().and_then(char::from_u32) {
-            Some(c) => c,
-            None => return Cow::Owned(format!("&{name};")),
-        },
-        n if n.starts_with('#') => match n[1..].parse().ok().and_then(char::from_u32) {
-            Some(c) => c,
-            None => return Cow::Owned(format!("&{name};")),
-        },
-        _ => return Cow::Owned(format!("&{name};")),
-    };
-    Cow::Owned(c.to_string())
+    match crate::text::entity_char(name) {
+        Some(c) => Cow::Owned(c.to_string()),
+        None => Cow::Owned(format!("&{name};")),
+    }
 }
 
 /// Parses a W3C date-time (the sitemap `lastmod` format): `YYYY`, `YYYY-MM`,
@@ -120,8 +148,14 @@ mod tests {
         assert!(to_utf8(undeclared).contains("na\u{ef}ve"));
         let utf8 = "<?xml version='1.0' encoding='iso-8859-1'?><a>déjà</a>";
         assert!(to_utf8(utf8.as_bytes()).contains("déjà"), "valid UTF-8 wins over a wrong declaration");
+        assert_eq!(decode_document(latin1).1, Decoded::Other(encoding_rs::WINDOWS_1252));
+        let one_bad_byte = "<a>déjà vu \u{2014} ".bytes().chain(*b"\xff</a>").collect::<Vec<u8>>();
+        let (text, how) = decode_document(&one_bad_byte);
+        assert_eq!(text, "<a>déjà vu \u{2014} \u{fffd}</a>", "UTF-8 kept, the stray byte replaced");
+        assert_eq!(how, Decoded::LossyUtf8 { replaced: 1 });
         assert_eq!(resolve_ref("#x41"), "A");
         assert_eq!(resolve_ref("amp"), "&");
         assert_eq!(resolve_ref("bogus"), "&bogus;");
+        assert_eq!(resolve_ref("eacute"), "\u{e9}");
     }
 }

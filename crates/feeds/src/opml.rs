@@ -2,11 +2,11 @@
 //! `category` is its enclosing folder's title (or its own `category`
 //! attribute). Export groups feeds by category into folders.
 
-use quick_xml::escape::escape;
 use quick_xml::events::Event;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ParseError;
+use crate::text::escape_html as escape;
 use crate::xml::to_utf8;
 
 /// One feed subscription.
@@ -142,7 +142,7 @@ pub fn write_opml(doc: &OpmlDocument) -> String {
             out.push_str(&format!("    <outline text=\"{0}\" title=\"{0}\">\n", escape(c)));
         }
         for f in doc.feeds.iter().filter(|f| f.category.as_deref() == cat) {
-            let label = escape(f.title.as_deref().unwrap_or(&f.xml_url)).into_owned();
+            let label = escape(f.title.as_deref().unwrap_or(&f.xml_url));
             out.push_str(&format!(
                 "{indent}<outline type=\"rss\" text=\"{label}\" title=\"{label}\" xmlUrl=\"{}\"",
                 escape(f.xml_url.as_str())

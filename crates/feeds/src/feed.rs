@@ -5,39 +5,47 @@
 //! * a declared single-byte encoding on bytes that are really UTF-8 is
 //!   corrected before parsing (otherwise every accent becomes mojibake);
 //! * when parsing fails, the document is decoded to UTF-8 (declared
-//!   encoding, else windows-1252), junk before the first tag and characters
+//!   encoding; else UTF-8 with the odd invalid byte replaced by U+FFFD when
+//!   the rest is UTF-8; else windows-1252), junk before the first tag and characters
 //!   XML forbids are dropped, bare `&` are escaped and HTML named entities
 //!   (`&nbsp;`, `&eacute;`, …) become character references, then it is
 //!   parsed again;
 //! * links are resolved against the feed URL (and `xml:base`);
-//! * a missing publication date falls back to the updated date, else `None`.
+//! * a missing publication date falls back to the updated date, else `None`;
+//! * summaries become plain text ([`strip_tags`](crate::strip_tags)); full
+//!   HTML content is kept as given, unsanitised (sanitising is the reader's job).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::error::ParseError;
-use crate::xml::{declared_encoding, to_utf8};
+use crate::text::{html_entity, strip_tags};
+use crate::xml::{declared_encoding, decode_document, Decoded};
 
-/// One entry of a feed.
+/// One entry of a feed: what the crawler and file ingest need to make an article of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeedItem {
     /// Title as the feed gives it (may contain markup for `type="html"` Atom titles).
     pub title: Option<String>,
     /// The item's page, absolute when the feed URL (or `xml:base`) allows it.
     pub link: Option<String>,
-    /// The feed's id/guid, or a stable hash of link and title when it has none.
+    /// The feed's id/guid, or a stable id generated from the link and title when it has none.
     pub guid: String,
     /// Publication date, else the updated date.
     pub published: Option<DateTime<Utc>>,
     /// Last update date.
     pub updated: Option<DateTime<Utc>>,
-    /// Summary or description.
+    /// Summary or description as plain text (tags stripped, entities decoded).
     pub summary: Option<String>,
-    /// Full content (HTML), when the feed carries it.
+    /// Full content (HTML, unsanitised), when the feed carries it.
     pub content_html: Option<String>,
-    /// Author names, comma separated.
-    pub author: Option<String>,
+    /// Author names, in feed order, blank ones dropped.
+    pub authors: Vec<String>,
+    /// Category terms (or labels), in feed order.
+    pub categories: Vec<String>,
+    /// The item's language where the format gives one, else the feed's.
+    pub language: Option<String>,
 }
 
 /// What had to be repaired before the feed parsed.
@@ -52,6 +60,11 @@ pub enum Repair {
     Reencoded {
         /// The encoding used.
         from: String,
+    },
+    /// The document was UTF-8 but for a few invalid bytes, which became U+FFFD.
+    InvalidUtf8 {
+        /// How many invalid sequences were replaced.
+        replaced: usize,
     },
     /// Bare ampersands, HTML entities, forbidden characters, leading junk or a
     /// missing RSS version were fixed.
@@ -69,6 +82,8 @@ pub enum Repair {
 pub struct ParsedFeed {
     /// Feed title.
     pub title: Option<String>,
+    /// The feed's language (`<language>`, `xml:lang`, JSON Feed `language`).
+    pub language: Option<String>,
     /// The site the feed belongs to.
     pub site_url: Option<String>,
     /// Items in feed order.
@@ -94,10 +109,11 @@ pub fn parse_feed(bytes: &[u8], feed_url: Option<&Url>) -> Result<ParsedFeed, Pa
         return Err(ParseError::Feed { origin, reason: format!("JSON Feed: {first_err}") });
     }
     // Repair pass: UTF-8, then markup.
-    let text = to_utf8(&input);
-    if std::str::from_utf8(&input).is_err() {
-        let from = declared_encoding(&input).unwrap_or_else(|| "windows-1252".into());
-        repairs.push(Repair::Reencoded { from });
+    let (text, decoded) = decode_document(&input);
+    match decoded {
+        Decoded::Utf8 => {}
+        Decoded::LossyUtf8 { replaced } => repairs.push(Repair::InvalidUtf8 { replaced }),
+        Decoded::Other(enc) => repairs.push(Repair::Reencoded { from: enc.name().to_owned() }),
     }
     let (fixed, mut fixes) = repair_markup(&text);
     let mut fixed = replace_declaration(&fixed);
@@ -155,21 +171,29 @@ fn convert(feed: feed_rs::model::Feed, feed_url: Option<&Url>, repairs: Vec<Repa
         .entries
         .into_iter()
         .map(|e| {
-            let authors: Vec<String> = e.authors.iter().filter_map(|p| p.name.clone()).filter(|n| !n.trim().is_empty()).collect();
             FeedItem {
                 title: e.title.map(|t| t.content.trim().to_owned()).filter(|t| !t.is_empty()),
                 link: pick_link(&e.links).map(&resolve),
                 guid: e.id,
                 published: e.published.or(e.updated),
                 updated: e.updated,
-                summary: e.summary.map(|s| s.content).filter(|s| !s.trim().is_empty()),
+                summary: e.summary.map(|s| strip_tags(&s.content)).filter(|s| !s.is_empty()),
                 content_html: e.content.and_then(|c| c.body).filter(|s| !s.trim().is_empty()),
-                author: (!authors.is_empty()).then(|| authors.join(", ")),
+                authors: e.authors.into_iter().filter_map(|p| p.name).map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).collect(),
+                categories: e
+                    .categories
+                    .into_iter()
+                    .filter_map(|c| Some(c.term).filter(|t| !t.trim().is_empty()).or(c.label))
+                    .map(|t| t.trim().to_owned())
+                    .filter(|t| !t.is_empty())
+                    .collect(),
+                language: e.language.or_else(|| feed.language.clone()).filter(|l| !l.trim().is_empty()),
             }
         })
         .collect();
     ParsedFeed {
         title: feed.title.map(|t| t.content.trim().to_owned()).filter(|t| !t.is_empty()),
+        language: feed.language.filter(|l| !l.trim().is_empty()),
         site_url: pick_link(&feed.links).map(&resolve),
         items,
         repairs,
@@ -288,25 +312,6 @@ pub(crate) fn close_truncated(text: &str) -> Option<String> {
     Some(out)
 }
 
-/// HTML entities common in feeds that XML does not define.
-const HTML_ENTITIES: &[(&str, u32)] = &[
-    ("nbsp", 160), ("iexcl", 161), ("cent", 162), ("pound", 163), ("euro", 8364), ("yen", 165),
-    ("sect", 167), ("copy", 169), ("laquo", 171), ("raquo", 187), ("reg", 174), ("deg", 176),
-    ("plusmn", 177), ("middot", 183), ("frac12", 189), ("iquest", 191), ("times", 215), ("divide", 247),
-    ("ndash", 8211), ("mdash", 8212), ("lsquo", 8216), ("rsquo", 8217), ("sbquo", 8218),
-    ("ldquo", 8220), ("rdquo", 8221), ("bdquo", 8222), ("bull", 8226), ("hellip", 8230),
-    ("trade", 8482), ("prime", 8242), ("lsaquo", 8249), ("rsaquo", 8250), ("shy", 173),
-    ("Agrave", 192), ("Aacute", 193), ("Acirc", 194), ("Auml", 196), ("Ccedil", 199),
-    ("Egrave", 200), ("Eacute", 201), ("Ecirc", 202), ("Iacute", 205), ("Ntilde", 209),
-    ("Oacute", 211), ("Ouml", 214), ("Uacute", 218), ("Uuml", 220), ("szlig", 223),
-    ("agrave", 224), ("aacute", 225), ("acirc", 226), ("atilde", 227), ("auml", 228),
-    ("aring", 229), ("aelig", 230), ("ccedil", 231), ("egrave", 232), ("eacute", 233),
-    ("ecirc", 234), ("euml", 235), ("igrave", 236), ("iacute", 237), ("icirc", 238),
-    ("iuml", 239), ("ntilde", 241), ("ograve", 242), ("oacute", 243), ("ocirc", 244),
-    ("otilde", 245), ("ouml", 246), ("oslash", 248), ("ugrave", 249), ("uacute", 250),
-    ("ucirc", 251), ("uuml", 252), ("yacute", 253), ("yuml", 255),
-];
-
 /// Escapes bare `&`, turns HTML entities into character references and drops
 /// characters XML forbids, leaving CDATA sections and comments alone.
 pub(crate) fn repair_markup(s: &str) -> (String, usize) {
@@ -337,8 +342,8 @@ pub(crate) fn repair_markup(s: &str) -> (String, usize) {
                 && (matches!(name, "amp" | "lt" | "gt" | "quot" | "apos") || valid_char_ref(name));
             if known {
                 out.push('&');
-            } else if let Some((_, code)) = HTML_ENTITIES.iter().find(|(n, _)| terminated && *n == name) {
-                out.push_str(&format!("&#{code};"));
+            } else if let Some(ch) = html_entity(name).filter(|_| terminated) {
+                out.push_str(&format!("&#{};", u32::from(ch)));
                 i += name_end + 1;
                 fixes += 1;
                 continue;
@@ -392,7 +397,7 @@ mod tests {
         assert_eq!(a.guid, "b-1");
         assert_eq!(a.published.unwrap().to_rfc3339(), "2024-03-05T14:30:00+00:00");
         assert_eq!(a.summary.as_deref(), Some("Short"));
-        assert!(a.author.is_some());
+        assert_eq!(a.authors.len(), 1);
         let b = &feed.items[1];
         assert_eq!(b.link.as_deref(), Some("https://other.example.org/x"));
         assert!(b.published.is_none());
@@ -450,6 +455,80 @@ mod tests {
         let unversioned = b"<rss><channel><title>T</title><item><title>Sem vers\xe3o</title></item></channel></rss>";
         let feed = parse_feed(unversioned, None).unwrap();
         assert_eq!(feed.items[0].title.as_deref(), Some("Sem vers\u{e3}o"));
+    }
+
+    #[test]
+    fn one_invalid_utf8_byte_still_parses() {
+        // What the crawler meets: a UTF-8 feed with one stray byte (a cut
+        // multi-byte character, a windows-1252 quote pasted in).
+        let mut bytes = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Zürich</title>\
+            <item><title>Élection à Genève</title><link>https://e.ch/a</link><description>Le vote "
+            .as_bytes()
+            .to_vec();
+        bytes.push(0x93);
+        bytes.extend_from_slice("décisif</description></item></channel></rss>".as_bytes());
+        assert!(std::str::from_utf8(&bytes).is_err());
+        let feed = parse_feed(&bytes, None).unwrap();
+        assert_eq!(feed.title.as_deref(), Some("Zürich"), "the UTF-8 around the bad byte is kept");
+        assert_eq!(feed.items.len(), 1);
+        assert_eq!(feed.items[0].title.as_deref(), Some("Élection à Genève"));
+        assert_eq!(feed.items[0].summary.as_deref(), Some("Le vote \u{fffd}décisif"));
+        assert!(feed.repairs.contains(&Repair::InvalidUtf8 { replaced: 1 }), "{:?}", feed.repairs);
+    }
+
+    #[test]
+    fn items_carry_what_file_ingest_needs() {
+        let atom = r#"<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">
+  <title>Le Journal</title><id>urn:j</id><updated>2024-04-02T10:00:00Z</updated>
+  <link rel="alternate" href="https://journal.example/"/>
+  <entry>
+    <title>Budget</title><id>urn:j:1</id>
+    <link rel="alternate" href="/politique/budget"/>
+    <published>2024-04-02T09:00:00+02:00</published><updated>2024-04-02T11:00:00Z</updated>
+    <author><name>Anne</name></author><author><name> Bruno </name></author><author><name> </name></author>
+    <category term="politique"/><category term="" label="Économie"/>
+    <summary type="html">&lt;p&gt;Le &lt;b&gt;budget&lt;/b&gt; est vot&amp;eacute;.&lt;/p&gt;</summary>
+    <content type="html">&lt;p&gt;Texte &lt;em&gt;complet&lt;/em&gt;&lt;/p&gt;</content>
+  </entry>
+  <entry><title>No dates</title><id>urn:j:2</id><link href="?page=2"/></entry>
+</feed>"#;
+        let base = Url::parse("https://journal.example/feeds/atom.xml?lang=fr").unwrap();
+        let feed = parse_feed(atom.as_bytes(), Some(&base)).unwrap();
+        assert_eq!(feed.title.as_deref(), Some("Le Journal"));
+        assert_eq!(feed.language.as_deref(), Some("fr"));
+        assert_eq!(feed.site_url.as_deref(), Some("https://journal.example/"));
+        let a = &feed.items[0];
+        assert_eq!(a.guid, "urn:j:1");
+        assert_eq!(a.link.as_deref(), Some("https://journal.example/politique/budget"));
+        assert_eq!(a.published.unwrap().to_rfc3339(), "2024-04-02T07:00:00+00:00");
+        assert_eq!(a.updated.unwrap().to_rfc3339(), "2024-04-02T11:00:00+00:00");
+        assert_eq!(a.authors, ["Anne", "Bruno"]);
+        assert_eq!(a.categories, ["politique", "Économie"]);
+        assert_eq!(a.summary.as_deref(), Some("Le budget est voté."), "plain text");
+        assert_eq!(a.content_html.as_deref(), Some("<p>Texte <em>complet</em></p>"));
+        assert_eq!(a.language.as_deref(), Some("fr"), "inherited from the feed");
+        let b = &feed.items[1];
+        assert_eq!(b.language.as_deref(), Some("fr"));
+        assert_eq!(b.published, None);
+        assert_eq!(
+            b.link.as_deref(),
+            Some("https://journal.example/feeds/atom.xml?page=2"),
+            "a query-only link replaces the query, keeps the path"
+        );
+    }
+
+    #[test]
+    fn query_only_and_dot_links_resolve_like_a_browser() {
+        let rss = r#"<rss version="2.0"><channel><title>T</title>
+<item><title>a</title><link>?page=2</link></item>
+<item><title>b</title><link>../up/x?y=1#frag</link></item>
+<item><title>c</title><link>//cdn.example.net/z</link></item>
+</channel></rss>"#;
+        let base = Url::parse("https://e.com/news/rss/index.xml?format=rss").unwrap();
+        let feed = parse_feed(rss.as_bytes(), Some(&base)).unwrap();
+        let links: Vec<&str> = feed.items.iter().filter_map(|i| i.link.as_deref()).collect();
+        assert_eq!(links, ["https://e.com/news/rss/index.xml?page=2", "https://e.com/news/up/x?y=1#frag", "https://cdn.example.net/z"]);
     }
 
     #[test]

@@ -2,20 +2,28 @@
 //! message; where feed-rs ships its expected parse (`*.serde.json`), item
 //! counts, titles and links match it.
 //!
-//! The folder is `$POLMON_SHARED/data/feeds`, else `../../../shared/data/feeds`
-//! from the crate; without it the test prints a note and passes.
+//! The folder is `$POLMON_SHARED/data/feeds`, else `../shared/data/feeds`
+//! from the repository root (`../../../shared` from this crate). CI has it;
+//! without it the tests FAIL with a message saying where they looked, so a
+//! missing checkout is never mistaken for a pass.
 
 use std::path::{Path, PathBuf};
 
-use polmon_fetch::parse_feed;
+use polmon_feeds::parse_feed;
 use serde_json::Value;
 
-fn feeds_dir() -> Option<PathBuf> {
+fn feeds_dir() -> PathBuf {
     let root = std::env::var_os("POLMON_SHARED")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
     let dir = root.join("data/feeds");
-    dir.is_dir().then_some(dir)
+    assert!(
+        dir.is_dir(),
+        "shared feed fixtures not found at {} (expected ../shared/data/feeds next to the repository, \
+         or set POLMON_SHARED to the folder holding data/feeds)",
+        dir.display()
+    );
+    dir
 }
 
 fn feed_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -47,10 +55,7 @@ fn expected_title(entry: &Value) -> Option<String> {
 
 #[test]
 fn every_fixture_parses_or_fails_clearly_and_matches_feed_rs() {
-    let Some(dir) = feeds_dir() else {
-        println!("note: shared feed fixtures not found (set POLMON_SHARED); skipping");
-        return;
-    };
+    let dir = feeds_dir();
     let mut files = Vec::new();
     feed_files(&dir, &mut files);
     assert!(files.len() > 100, "expected the ~210 fixture feeds, found {}", files.len());
@@ -117,10 +122,7 @@ fn every_fixture_parses_or_fails_clearly_and_matches_feed_rs() {
 
 #[test]
 fn relative_links_resolve_against_the_feed_url() {
-    let Some(dir) = feeds_dir() else {
-        println!("note: shared feed fixtures not found (set POLMON_SHARED); skipping");
-        return;
-    };
+    let dir = feeds_dir();
     let base = url::Url::parse("https://feeds.example.com/section/feed.xml").unwrap();
     let mut checked = 0;
     for name in ["feed-rs/atom/atom_relative.xml", "feed-rs/rss2/rss_2.0_relurl_1.xml", "feed-rs/rss2/rss_2.0_relurl_2.xml", "prof18-rssparser/atom-relative-url.xml"] {
