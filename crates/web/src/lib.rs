@@ -109,8 +109,18 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     ready(listener.local_addr()?);
+    serve_on(listener, state, limits, shutdown_signal()).await
+}
+
+/// Serves the site on a bound listener until `shutdown` resolves.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    limits: Limits,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
     let app = server::with_load_shedding(router(state), limits.max_in_flight);
-    server::run(listener, app, limits, shutdown_signal()).await
+    server::run(listener, app, limits, shutdown).await
 }
 
 async fn shutdown_signal() {
