@@ -13,10 +13,21 @@ pub enum WebError {
     /// 500: the store or index failed (logged; the reader sees a generic message).
     #[error("internal error: {0}")]
     Internal(String),
+    /// 503: the database file is damaged; nothing is served from it.
+    #[error("{0}")]
+    Damaged(String),
 }
 
 impl From<polmon_store::StoreError> for WebError {
     fn from(e: polmon_store::StoreError) -> Self {
+        if e.is_corrupt() {
+            tracing::error!(target: "polmon::web", error = %e, "the database is damaged");
+            return WebError::Damaged(
+                "The database of this site is damaged and cannot be read. The operator must stop polmon \
+                 and restore the data folder from a backup (or recover it with sqlite3's .recover)."
+                    .into(),
+            );
+        }
         WebError::Internal(e.to_string())
     }
 }
@@ -33,6 +44,7 @@ impl WebError {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::Damaged(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
