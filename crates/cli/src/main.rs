@@ -44,6 +44,8 @@ enum Command {
     Sources(commands::sources::Args),
     /// Poll the sources and ingest their new articles (--once: one round, then exit).
     Crawl(commands::crawl::Args),
+    /// Translate plain text (line by line) or an extracted-article JSON.
+    Translate(commands::translate::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
         Command::Similarity(a) => commands::similarity::run(a),
         Command::Sources(a) => commands::sources::run(&cli.data, a),
         Command::Crawl(a) => commands::crawl::run(&cli.data, a),
+        Command::Translate(a) => commands::translate::run(a),
     };
     match result {
         Ok(code) => code,

@@ -9,3 +9,4 @@ pub(crate) mod ingest;
 pub(crate) mod serve;
 pub(crate) mod similarity;
 pub(crate) mod sources;
+pub(crate) mod translate;
