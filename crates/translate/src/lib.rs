@@ -243,6 +243,27 @@ pub fn from_config(config: &Config) -> Result<Box<dyn Translator>, TranslateErro
     })
 }
 
+/// A stable cache key for a translation: FNV-1a (64 bits, hex) over the
+/// engine, the route and the text. Stable across builds and platforms, unlike
+/// `std`'s hasher; a glossary or engine upgrade should clear the cache.
+///
+/// ```
+/// use polmon_translate::{cache_key, Route};
+/// let r = Route(vec!["fr".into(), "es".into(), "en".into()]);
+/// assert_eq!(cache_key("apertium", &r, "Bonjour."), cache_key("apertium", &r, "Bonjour."));
+/// assert_ne!(cache_key("apertium", &r, "Bonjour."), cache_key("deepl", &r, "Bonjour."));
+/// ```
+pub fn cache_key(engine: &str, route: &Route, text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let route = route.0.join("-");
+    let parts: [&str; 5] = [engine, "\u{1f}", &route, "\u{1f}", text];
+    for b in parts.iter().flat_map(|p| p.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
 /// The checks every engine makes before translating: same language, empty text.
 pub(crate) fn trivial(req: &Request, engine: &str) -> Option<Translation> {
     if req.text.trim().is_empty() {

@@ -39,6 +39,9 @@ pub struct Prepared {
     pub text: String,
     /// The text each placeholder stands for, by index.
     slots: Vec<String>,
+    /// Source and target languages (639-1).
+    from: String,
+    to: String,
 }
 
 impl Prepared {
@@ -123,11 +126,14 @@ pub fn prepare(req: &Request, glossary: &Glossary, opts: &Options) -> Prepared {
     }
     out.push_str(&text[at..]);
     let out = if opts.quotes && lang::normalize(&req.to) != "fr" { straight_quotes(&out) } else { out };
-    Prepared { text: out.replace('’', "'"), slots }
+    // Apertium analyses "l'Assemblée" but not "l’Assemblée", and takes a
+    // no-break space for part of a word.
+    let out = out.replace('’', "'").replace(['\u{a0}', '\u{202f}'], " ");
+    Prepared { text: out, slots, from: lang::normalize(&req.from), to: lang::normalize(&req.to) }
 }
 
 /// Puts names and glossary targets back and tidies the engine's output.
-pub fn finish(output: &str, prepared: &Prepared, glossary: &Glossary, to: &str) -> String {
+pub fn finish(output: &str, prepared: &Prepared, glossary: &Glossary) -> String {
     let restored = PLACEHOLDER.replace_all(output, |c: &regex::Captures<'_>| {
         let Some(slot) = placeholder_index(&c[1]).and_then(|i| prepared.slots.get(i)) else {
             return c[0].to_owned();
@@ -140,11 +146,92 @@ pub fn finish(output: &str, prepared: &Prepared, glossary: &Glossary, to: &str) 
         }
     });
     let mut text = lower_after_names(&restored, prepared);
-    if lang::normalize(to) == "en" {
+    if prepared.to == "en" {
         text = SPACE_BEFORE_PUNCT.replace_all(&text, "$1").into_owned();
+        if DECIMAL_COMMA.contains(&prepared.from.as_str()) {
+            text = english_numbers(&text, &prepared.from);
+        }
+        if NARRATIVE_PERFECT.contains(&prepared.from.as_str()) {
+            text = simple_past(&text);
+        }
     }
-    glossary.fix_output(to, &text)
+    glossary.fix_output(&prepared.to, &text)
 }
+
+/// Source languages writing `3,5` for 3.5 and grouping thousands with `.` or a space.
+const DECIMAL_COMMA: &[&str] = &["fr", "es", "it", "pt", "ca", "gl", "ro"];
+
+/// Source languages whose compound past is their narrative past (French
+/// passé composé, Italian passato prossimo): "a dit" is "said", not "has said".
+const NARRATIVE_PERFECT: &[&str] = &["fr", "it"];
+
+/// `3,5` → `3.5`, `1 500` / `1.500` → `1,500`, as the source's conventions say.
+fn english_numbers(text: &str, from: &str) -> String {
+    static GROUPED_SPACE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b(\d{1,3}(?:[ \u{a0}\u{202f}]\d{3})+)(,\d+)?\b").expect("valid regex")
+    });
+    static GROUPED_DOT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b(\d{1,3}(?:\.\d{3})+)(,\d+)?\b").expect("valid regex"));
+    static DECIMAL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d+),(\d+)\b").expect("valid regex"));
+    let grouped: &Regex = if from == "fr" { &GROUPED_SPACE } else { &GROUPED_DOT };
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for c in grouped.captures_iter(text) {
+        let m = c.get(0).expect("whole match");
+        out.push_str(&DECIMAL.replace_all(&text[at..m.start()], "$1.$2"));
+        let int: String = c[1].chars().map(|ch| if ch.is_ascii_digit() { ch } else { ',' }).collect();
+        out.push_str(&int);
+        if let Some(frac) = c.get(2) {
+            out.push('.');
+            out.push_str(&frac.as_str()[1..]);
+        }
+        at = m.end();
+    }
+    out.push_str(&DECIMAL.replace_all(&text[at..], "$1.$2"));
+    out
+}
+
+/// "has said" → "said", "have been elected" → "were elected".
+fn simple_past(text: &str) -> String {
+    static PERFECT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b([Hh]as|[Hh]ave) (been|[a-z]+ed|[a-z]+)\b").expect("valid regex"));
+    PERFECT
+        .replace_all(text, |c: &regex::Captures<'_>| {
+            let (aux, verb) = (&c[1], &c[2]);
+            let upper = aux.starts_with('H');
+            let past = if verb == "been" {
+                Some(if aux.eq_ignore_ascii_case("has") { "was" } else { "were" }.to_owned())
+            } else if verb.ends_with("ed") && verb.len() > 3 && verb != "need" && verb != "feed" {
+                Some(verb.to_owned())
+            } else {
+                IRREGULAR.iter().find(|(pp, _)| *pp == verb).map(|(_, past)| (*past).to_owned())
+            };
+            match past {
+                Some(p) if upper => upper_first(&p),
+                Some(p) => p,
+                None => c[0].to_owned(),
+            }
+        })
+        .into_owned()
+}
+
+/// Irregular past participles and their simple past.
+const IRREGULAR: &[(&str, &str)] = &[
+    ("said", "said"), ("made", "made"), ("had", "had"), ("told", "told"), ("paid", "paid"), ("held", "held"),
+    ("left", "left"), ("lost", "lost"), ("met", "met"), ("sent", "sent"), ("spent", "spent"), ("built", "built"),
+    ("brought", "brought"), ("bought", "bought"), ("thought", "thought"), ("kept", "kept"), ("led", "led"),
+    ("won", "won"), ("found", "found"), ("felt", "felt"), ("heard", "heard"), ("sold", "sold"), ("stood", "stood"),
+    ("understood", "understood"), ("taught", "taught"), ("caught", "caught"), ("fought", "fought"), ("sought", "sought"),
+    ("put", "put"), ("set", "set"), ("cut", "cut"), ("hit", "hit"), ("let", "let"), ("shut", "shut"), ("read", "read"),
+    ("meant", "meant"), ("dealt", "dealt"), ("struck", "struck"), ("hung", "hung"), ("got", "got"),
+    ("taken", "took"), ("given", "gave"), ("written", "wrote"), ("chosen", "chose"), ("spoken", "spoke"),
+    ("begun", "began"), ("done", "did"), ("gone", "went"), ("seen", "saw"), ("known", "knew"), ("grown", "grew"),
+    ("shown", "showed"), ("risen", "rose"), ("fallen", "fell"), ("driven", "drove"), ("eaten", "ate"),
+    ("broken", "broke"), ("forgotten", "forgot"), ("become", "became"), ("come", "came"), ("run", "ran"),
+    ("drawn", "drew"), ("thrown", "threw"), ("flown", "flew"), ("withdrawn", "withdrew"), ("undertaken", "undertook"),
+    ("overtaken", "overtook"), ("sworn", "swore"), ("worn", "wore"), ("torn", "tore"), ("hidden", "hid"),
+    ("ridden", "rode"), ("beaten", "beat"), ("sung", "sang"), ("swum", "swam"), ("drunk", "drank"), ("sunk", "sank"),
+];
 
 /// Apertium capitalises the word after an unknown word that opens a sentence
 /// ("Zxqbx Has found"); English function words and verbs after a name are
@@ -233,8 +320,8 @@ mod tests {
         let g = Glossary::parse("[fr-en]\nPremier ministre\tPrime Minister\n").unwrap();
         let p = prepare(&req, &g, &Options::default());
         assert_eq!(p.text, "Le Zxqax Zxqbx a dit \"non\". Zxqcx part.");
-        let out = finish("The Zxqax Zxqbx Has said \"no\". zxqcx leaves.", &p, &g, "en");
-        assert_eq!(out, "The Prime Minister De Croo has said \"no\". De Croo leaves.");
+        let out = finish("The Zxqax Zxqbx Has said \"no\". zxqcx leaves.", &p, &g);
+        assert_eq!(out, "The Prime Minister De Croo said \"no\". De Croo leaves.");
     }
 
     #[test]
@@ -257,6 +344,18 @@ mod tests {
     #[test]
     fn french_spacing_before_punctuation_goes_in_english() {
         let p = prepare(&Request::new("Quoi ?", "fr", "en"), &Glossary::default(), &Options::default());
-        assert_eq!(finish("What ?", &p, &Glossary::default(), "en"), "What?");
+        assert_eq!(finish("What ?", &p, &Glossary::default()), "What?");
+    }
+
+    #[test]
+    fn numbers_follow_english_conventions() {
+        assert_eq!(english_numbers("3,5 million and 1 500 staff, 2 300 000,25 euros in 2012", "fr"), "3.5 million and 1,500 staff, 2,300,000.25 euros in 2012");
+        assert_eq!(english_numbers("1.500 employees, 2,3 %, 10.000,5", "es"), "1,500 employees, 2.3 %, 10,000.5");
+    }
+
+    #[test]
+    fn the_french_compound_past_becomes_a_simple_past() {
+        assert_eq!(simple_past("It has won and has been chosen; they have taken it. Has said."), "It won and was chosen; they took it. Said.");
+        assert_eq!(simple_past("He has to go and has many."), "He has to go and has many.");
     }
 }

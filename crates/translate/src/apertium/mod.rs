@@ -149,7 +149,7 @@ impl Translator for Apertium {
             out.push_str(trail);
         }
         let text = match &prepared {
-            Some(p) => polish::finish(&out, p, &self.glossary, &req.to),
+            Some(p) => polish::finish(&out, p, &self.glossary),
             None => out,
         };
         Ok(Translation { text, engine: "apertium".into(), route: route.0, untranslated: None })
