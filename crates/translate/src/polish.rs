@@ -37,8 +37,8 @@ impl Default for Options {
 pub struct Prepared {
     /// The text to translate, with placeholders.
     pub text: String,
-    /// The text each placeholder stands for, by index.
-    slots: Vec<String>,
+    /// What each placeholder stands for, by index.
+    slots: Vec<Slot>,
     /// Source and target languages (639-1).
     from: String,
     to: String,
@@ -49,6 +49,17 @@ impl Prepared {
     pub fn placeholders(&self) -> usize {
         self.slots.len()
     }
+}
+
+/// What a placeholder stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Slot {
+    /// The name as written, or the glossary's target.
+    text: String,
+    /// Whether the source word after it starts in lowercase: Apertium
+    /// capitalises the word after a sentence-initial unknown word ("Zxqbx
+    /// Insists"), and this says to undo it.
+    next_lower: bool,
 }
 
 const PREFIX: &str = "Zxq";
@@ -93,23 +104,32 @@ pub fn prepare(req: &Request, glossary: &Glossary, opts: &Options) -> Prepared {
     };
     let mut names: Vec<String> = Vec::new();
     for p in req.protect.iter().filter(|p| opts.kinds.contains(&p.kind)) {
-        if let Some(r) = byte_range(text, p.start, p.end) {
-            names.push(text[r.clone()].to_owned());
-            if is_word_bounded(text, &r) && !text[r.clone()].contains('\n') && !overlaps(&spans, &r) {
-                spans.push((r.clone(), text[r].to_owned()));
+        let Some(mut r) = byte_range(text, p.start, p.end) else { continue };
+        // "Según Elsie Monereau": a sentence opener glued to the name.
+        if sentence_start(text, r.start) && text[r.clone()].split_whitespace().count() > 2 {
+            if let Some(space) = text[r.clone()].find(' ') {
+                r.start += space + 1;
             }
         }
-        if let Some(c) = p.canonical.as_deref() {
-            names.push(c.to_owned());
+        let multiword_canonical = p.canonical.as_deref().is_some_and(|c| c.split_whitespace().count() > 1);
+        if !looks_like_a_name(text, &r, multiword_canonical) {
+            continue;
+        }
+        if !overlaps(&spans, &r) {
+            spans.push((r.clone(), text[r.clone()].to_owned()));
+        }
+        names.push(text[r].to_owned());
+        if multiword_canonical {
+            names.extend(p.canonical.clone());
         }
     }
     // Other occurrences of the same names (mentions the recogniser missed).
     names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
     names.dedup();
-    for name in names.iter().filter(|n| n.chars().count() >= 3 && !n.contains('\n')) {
+    for name in names.iter().filter(|n| n.chars().count() >= 3) {
         for (at, _) in text.match_indices(name.as_str()) {
             let r = at..at + name.len();
-            if is_word_bounded(text, &r) && !overlaps(&spans, &r) {
+            if looks_like_a_name(text, &r, true) && !overlaps(&spans, &r) {
                 spans.push((r, name.clone()));
             }
         }
@@ -121,7 +141,8 @@ pub fn prepare(req: &Request, glossary: &Glossary, opts: &Options) -> Prepared {
     for (r, replacement) in spans {
         out.push_str(&text[at..r.start]);
         out.push_str(&placeholder(slots.len()));
-        slots.push(replacement);
+        let next_lower = text[r.end..].trim_start().starts_with(|c: char| c.is_lowercase());
+        slots.push(Slot { text: replacement, next_lower });
         at = r.end;
     }
     out.push_str(&text[at..]);
@@ -134,20 +155,27 @@ pub fn prepare(req: &Request, glossary: &Glossary, opts: &Options) -> Prepared {
 
 /// Puts names and glossary targets back and tidies the engine's output.
 pub fn finish(output: &str, prepared: &Prepared, glossary: &Glossary) -> String {
-    let restored = PLACEHOLDER.replace_all(output, |c: &regex::Captures<'_>| {
+    let mut text = String::with_capacity(output.len() + output.len() / 4);
+    let mut at = 0;
+    let mut lower_next = false;
+    for c in PLACEHOLDER.captures_iter(output) {
+        let m = c.get(0).expect("whole match");
+        text.push_str(&between(&output[at..m.start()], lower_next));
         let Some(slot) = placeholder_index(&c[1]).and_then(|i| prepared.slots.get(i)) else {
-            return c[0].to_owned();
+            text.push_str(m.as_str());
+            at = m.end();
+            lower_next = false;
+            continue;
         };
-        let at = c.get(0).map_or(0, |m| m.start());
-        if sentence_start(output, at) {
-            upper_first(slot)
-        } else {
-            slot.clone()
-        }
-    });
-    let mut text = lower_after_names(&restored, prepared);
+        text.push_str(&if sentence_start(output, m.start()) { upper_first(&slot.text) } else { slot.text.clone() });
+        lower_next = slot.next_lower;
+        at = m.end();
+    }
+    text.push_str(&between(&output[at..], lower_next));
     if prepared.to == "en" {
         text = SPACE_BEFORE_PUNCT.replace_all(&text, "$1").into_owned();
+        text = PUNCT_INSIDE_QUOTES.replace_all(&text, "$1$2\"").into_owned();
+        text = DOUBLE_SPACE.replace_all(&text, "$1 ").into_owned();
         if DECIMAL_COMMA.contains(&prepared.from.as_str()) {
             text = english_numbers(&text, &prepared.from);
         }
@@ -233,38 +261,53 @@ const IRREGULAR: &[(&str, &str)] = &[
     ("ridden", "rode"), ("beaten", "beat"), ("sung", "sang"), ("swum", "swam"), ("drunk", "drank"), ("sunk", "sank"),
 ];
 
-/// Apertium capitalises the word after an unknown word that opens a sentence
-/// ("Zxqbx Has found"); English function words and verbs after a name are
-/// never capitalised, so lower them.
-fn lower_after_names(text: &str, prepared: &Prepared) -> String {
-    if prepared.slots.is_empty() {
-        return text.to_owned();
+/// The output between two placeholders; with `lower`, its first word loses
+/// the capital Apertium gave it.
+fn between(s: &str, lower: bool) -> std::borrow::Cow<'_, str> {
+    let word = s.trim_start_matches(' ');
+    if !lower || word.len() == s.len() || !word.starts_with(|c: char| c.is_uppercase()) || PLACEHOLDER.find(word).is_some_and(|m| m.start() == 0) {
+        return s.into();
     }
-    static AFTER: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\b(Has|Have|Had|Is|Are|Was|Were|Will|Would|Can|Could|Should|Must|May|Might|Does|Did|Do|Said|Says|Say|Of|The|And|In|To|For|With|On|At|By|From|Who|Which|That|Also|Not|Was|Been|Announced|Declared|Explained|Added|Affirmed|Considered|Estimated|Wants|Wanted)\b")
-            .expect("valid regex")
-    });
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for m in AFTER.find_iter(text) {
-        let before = text[..m.start()].trim_end_matches(' ');
-        let after_name = m.start() > before.len() && prepared.slots.iter().any(|s| before.ends_with(s.as_str()));
-        if after_name {
-            out.push_str(&text[at..m.start()]);
-            out.push_str(&m.as_str().to_lowercase());
-            at = m.end();
-        }
-    }
-    out.push_str(&text[at..]);
-    out
+    let lead = s.len() - word.len();
+    format!("{}{}", &s[..lead], lower_first(word)).into()
 }
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_lowercase().chain(c).collect())
+}
+
+/// Whether a recognised name is worth protecting: several words, or one
+/// word that is not the first of its sentence (recognisers take capitalised
+/// sentence openers for names: "Por", "Además") and belongs to an entity
+/// known by a longer name.
+fn looks_like_a_name(text: &str, r: &std::ops::Range<usize>, known_longer: bool) -> bool {
+    let name = &text[r.clone()];
+    if name.contains('\n') || !is_word_bounded(text, r) || !name.starts_with(|c: char| c.is_uppercase()) {
+        return false;
+    }
+    let words: Vec<&str> = name.split_whitespace().collect();
+    // Lowercase words inside a name are particles ("De la Rúa", "van der Bellen").
+    let capitalised = |w: &&str| w.starts_with(|c: char| c.is_uppercase()) || w.chars().count() <= 3;
+    if words.len() > 1 {
+        return words.iter().all(capitalised) && words.last().is_some_and(|w| w.starts_with(|c: char| c.is_uppercase()));
+    }
+    known_longer && !sentence_start(text, r.start)
+}
+
+/// English puts the comma and the full stop inside the closing quote:
+/// `"…", he said` → `"…," he said` (a closing quote follows a word or
+/// punctuation, an opening one follows a blank).
+static PUNCT_INSIDE_QUOTES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(?m)([^\s"])" ?([,.])"#).expect("valid regex"));
+
+static DOUBLE_SPACE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([^ ])  +").expect("valid regex"));
 
 static SPACE_BEFORE_PUNCT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[ \u{a0}\u{202f}]+([?!:;%])").expect("valid regex"));
 
 fn sentence_start(text: &str, at: usize) -> bool {
-    let before = text[..at].trim_end();
-    before.is_empty() || before.ends_with(['.', '!', '?', '\n'])
+    let before = text[..at].trim_end().trim_end_matches(['"', '«', '“', '(', '\'', '-', '—']).trim_end();
+    before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n'])
 }
 
 /// `« mot »`, `“mot”`, `„mot“` → `"mot"`; `‹mot›` → `'mot'`.
@@ -321,7 +364,20 @@ mod tests {
         let p = prepare(&req, &g, &Options::default());
         assert_eq!(p.text, "Le Zxqax Zxqbx a dit \"non\". Zxqcx part.");
         let out = finish("The Zxqax Zxqbx Has said \"no\". zxqcx leaves.", &p, &g);
-        assert_eq!(out, "The Prime Minister De Croo said \"no\". De Croo leaves.");
+        assert_eq!(out, "The Prime Minister De Croo said \"no.\" De Croo leaves.");
+    }
+
+    #[test]
+    fn sentence_openers_taken_for_names_are_not_protected() {
+        let text = "Por ejemplo, Beaulieu habla. Además, André Beaulieu insiste.";
+        let mut opener = person(text, "Por");
+        opener.canonical = Some("Por".into());
+        let mut surname = person(text, "Beaulieu");
+        surname.canonical = Some("André Beaulieu".into());
+        let p = prepare(&Request::new(text, "es", "en").protect([opener, surname]), &Glossary::default(), &Options::default());
+        assert_eq!(p.text, "Por ejemplo, Zxqax habla. Además, Zxqbx insiste.");
+        let out = finish("For example, Zxqax Speaks. Besides, Zxqbx Insists.", &p, &Glossary::default());
+        assert_eq!(out, "For example, Beaulieu speaks. Besides, André Beaulieu insists.");
     }
 
     #[test]
@@ -345,6 +401,7 @@ mod tests {
     fn french_spacing_before_punctuation_goes_in_english() {
         let p = prepare(&Request::new("Quoi ?", "fr", "en"), &Glossary::default(), &Options::default());
         assert_eq!(finish("What ?", &p, &Glossary::default()), "What?");
+        assert_eq!(finish("\"We go\", he said. \"Yes\" .  \"No\"", &p, &Glossary::default()), "\"We go,\" he said. \"Yes.\" \"No\"");
     }
 
     #[test]
