@@ -94,6 +94,46 @@ fn placeholder_index(letters: &str) -> Option<usize> {
 
 /// Masks the request's names and glossary terms, and normalises quotes.
 pub fn prepare(req: &Request, glossary: &Glossary, opts: &Options) -> Prepared {
+    prepare_with(req, glossary, opts, &|_| true)
+}
+
+/// The names [`prepare`] would protect, before any check by the engine.
+pub fn candidate_names(req: &Request, opts: &Options) -> Vec<String> {
+    let mut names: Vec<String> = req
+        .protect
+        .iter()
+        .filter(|p| opts.kinds.contains(&p.kind))
+        .filter_map(|p| byte_range(&req.text, p.start, p.end))
+        .map(|r| req.text[r].to_owned())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Whether the engine's translation of a name alone shows it is a name: its
+/// first word, particles aside, comes out unchanged ("De Croo" → "Of Croo").
+/// A phrase the engine translates from its first word ("Museo de Israel" →
+/// "Museum of Israel", "Viernes Negro" → "Black Friday") is no person,
+/// whatever the recogniser said.
+pub fn engine_says_name(name: &str, translated: &str) -> bool {
+    const PARTICLES: &[&str] = &[
+        "de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "le", "la", "les", "el", "los", "van", "von",
+        "der", "den", "y", "e", "al", "bin", "ben", "of", "the", "and", "from", "to",
+    ];
+    let content = |s: &str| -> Vec<String> {
+        s.split(|c: char| c.is_whitespace() || c == '.')
+            .filter(|w| !w.is_empty() && !PARTICLES.contains(&w.to_lowercase().as_str()))
+            .map(str::to_owned)
+            .collect()
+    };
+    // A person's name starts with a given name the engine leaves alone; the
+    // surname may be a word it knows ("Gilles Surprenant" → "Gilles Surprising").
+    content(name).first() == content(translated).first()
+}
+
+/// [`prepare`], protecting only the candidate names `keep` accepts.
+pub fn prepare_with(req: &Request, glossary: &Glossary, opts: &Options, keep: &dyn Fn(&str) -> bool) -> Prepared {
     let text = &req.text;
     // (byte range, replacement): glossary terms first, they win over names
     // ("Assemblée nationale" is an organisation with an English name).
@@ -112,7 +152,7 @@ pub fn prepare(req: &Request, glossary: &Glossary, opts: &Options) -> Prepared {
             }
         }
         let multiword_canonical = p.canonical.as_deref().is_some_and(|c| c.split_whitespace().count() > 1);
-        if !looks_like_a_name(text, &r, multiword_canonical) {
+        if !looks_like_a_name(text, &r, multiword_canonical) || !keep(&text[r.clone()]) {
             continue;
         }
         if !overlaps(&spans, &r) {
@@ -292,7 +332,8 @@ fn looks_like_a_name(text: &str, r: &std::ops::Range<usize>, known_longer: bool)
     if words.len() > 1 {
         return words.iter().all(capitalised) && words.last().is_some_and(|w| w.starts_with(|c: char| c.is_uppercase()));
     }
-    known_longer && !sentence_start(text, r.start)
+    let titled = after_title(text[..r.start].trim_end());
+    titled || (known_longer && !sentence_start(text, r.start))
 }
 
 /// English puts the comma and the full stop inside the closing quote:
@@ -307,7 +348,22 @@ static SPACE_BEFORE_PUNCT: LazyLock<Regex> =
 
 fn sentence_start(text: &str, at: usize) -> bool {
     let before = text[..at].trim_end().trim_end_matches(['"', '«', '“', '(', '\'', '-', '—']).trim_end();
-    before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n'])
+    if before.is_empty() || before.ends_with(['!', '?', ':', '\n']) {
+        return true;
+    }
+    // "M. Beaulieu", "Dr. Ur": a title's full stop ends no sentence.
+    before.ends_with('.') && !after_title(before)
+}
+
+/// Whether `before` ends with a title or its abbreviation ("M.", "Mme",
+/// "Sra.", "Dr"): the capitalised word after it is a name.
+fn after_title(before: &str) -> bool {
+    const TITLES: &[&str] = &[
+        "M", "MM", "Mme", "Mmes", "Mlle", "Dr", "Pr", "Me", "Mgr", "Sr", "Sra", "Srta", "Dña", "D", "Sig", "Sig.ra", "Dott",
+        "On", "Mr", "Mrs", "Ms", "St",
+    ];
+    let last = before.rsplit(char::is_whitespace).next().unwrap_or("");
+    TITLES.contains(&last.trim_end_matches('.'))
 }
 
 /// `« mot »`, `“mot”`, `„mot“` → `"mot"`; `‹mot›` → `'mot'`.
@@ -378,6 +434,18 @@ mod tests {
         assert_eq!(p.text, "Por ejemplo, Zxqax habla. Además, Zxqbx insiste.");
         let out = finish("For example, Zxqax Speaks. Besides, Zxqbx Insists.", &p, &Glossary::default());
         assert_eq!(out, "For example, Beaulieu speaks. Besides, André Beaulieu insists.");
+        let text = "Puis M. Tremblay a démissionné.";
+        let p = prepare(&Request::new(text, "fr", "en").protect([person(text, "Tremblay")]), &Glossary::default(), &Options::default());
+        assert_eq!(p.text, "Puis M. Zxqax a démissionné.");
+    }
+
+    #[test]
+    fn the_engine_tells_names_from_phrases() {
+        assert!(engine_says_name("De Croo", "Of Croo"));
+        assert!(engine_says_name("Hélène Richard", "Hélène Richard"));
+        assert!(!engine_says_name("Museo de Israel", "Museum of Israel"));
+        assert!(!engine_says_name("Viernes Negro", "Black Friday"));
+        assert!(engine_says_name("Gilles Surprenant", "Gilles Surprising"));
     }
 
     #[test]

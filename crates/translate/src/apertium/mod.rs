@@ -128,7 +128,27 @@ impl Translator for Apertium {
         let Some(route) = self.route(&req.from, &req.to) else {
             return Ok(Translation::original(req, "apertium", Untranslated::NoRoute));
         };
-        let prepared = self.polish.as_ref().map(|o| polish::prepare(req, &self.glossary, o));
+        let prepared = match &self.polish {
+            None => None,
+            Some(o) => {
+                // Ask the engine about each candidate name first (one chunk
+                // each, same chain): phrases it translates are no names.
+                let names = polish::candidate_names(req, o);
+                let rejected: std::collections::HashSet<&str> = if names.is_empty() {
+                    Default::default()
+                } else {
+                    let chunks: Vec<Vec<u8>> = names.iter().map(|n| stream::escape(n).into_bytes()).collect();
+                    let answers = self.run(&route, &chunks)?;
+                    names
+                        .iter()
+                        .zip(answers)
+                        .filter(|(n, a)| !polish::engine_says_name(n, &stream::unescape(&String::from_utf8_lossy(a))))
+                        .map(|(n, _)| n.as_str())
+                        .collect()
+                };
+                Some(polish::prepare_with(req, &self.glossary, o, &|n| !rejected.contains(n)))
+            }
+        };
         let source = prepared.as_ref().map_or(req.text.as_str(), |p| p.text.as_str());
         // One chunk per non-blank line: paragraph boundaries survive exactly.
         let lines: Vec<(&str, &str, &str)> = source.split('\n').map(stream::split_blanks).collect();
