@@ -341,7 +341,7 @@ fn looks_like_a_name(text: &str, r: &std::ops::Range<usize>, known_longer: bool)
 /// punctuation, an opening one follows a blank).
 static PUNCT_INSIDE_QUOTES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(?m)([^\s"])" ?([,.])"#).expect("valid regex"));
 
-static DOUBLE_SPACE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([^ ])  +").expect("valid regex"));
+static DOUBLE_SPACE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([^ \n])  +").expect("valid regex"));
 
 static SPACE_BEFORE_PUNCT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[ \u{a0}\u{202f}]+([?!:;%])").expect("valid regex"));

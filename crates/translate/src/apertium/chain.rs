@@ -98,6 +98,25 @@ impl Chain {
     /// Sends every chunk (NUL bytes inside are dropped), then collects one
     /// answer per chunk, each within `timeout` of the previous one.
     pub(crate) fn call(&mut self, chunks: &[Vec<u8>], timeout: Duration) -> Result<Vec<Vec<u8>>, ChainError> {
+        self.check_alive()?;
+        let out = self.exchange(chunks, timeout)?;
+        // A stage that died mid-way makes the stages after it flush what
+        // they hold and end their output with NULs: answers that look
+        // complete but are not. Only a chain still whole vouches for them.
+        self.check_alive()?;
+        Ok(out)
+    }
+
+    fn check_alive(&mut self) -> Result<(), ChainError> {
+        for c in &mut self.children {
+            if let Ok(Some(status)) = c.try_wait() {
+                return Err(ChainError::Died(format!("process {} exited ({status})", c.id())));
+            }
+        }
+        Ok(())
+    }
+
+    fn exchange(&mut self, chunks: &[Vec<u8>], timeout: Duration) -> Result<Vec<Vec<u8>>, ChainError> {
         let writer = self.to_writer.as_ref().ok_or_else(|| ChainError::Died("closed".into()))?;
         for chunk in chunks {
             let mut c: Vec<u8> = chunk.iter().copied().filter(|b| *b != 0).collect();

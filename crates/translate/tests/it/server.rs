@@ -7,20 +7,20 @@ use std::sync::{Arc, Mutex};
 
 /// A request as the server saw it.
 #[derive(Debug, Clone)]
-pub struct Seen {
-    pub method: String,
-    pub path: String,
-    pub headers: HashMap<String, String>,
-    pub body: String,
+pub(crate) struct Seen {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) headers: HashMap<String, String>,
+    pub(crate) body: String,
 }
 
-pub struct Server {
-    pub url: String,
-    pub seen: Arc<Mutex<Vec<Seen>>>,
+pub(crate) struct Server {
+    pub(crate) url: String,
+    pub(crate) seen: Arc<Mutex<Vec<Seen>>>,
 }
 
 /// Serves every connection with `handler(request) -> (status, JSON body)`.
-pub fn serve(handler: impl Fn(&Seen) -> (u16, String) + Send + 'static) -> Server {
+pub(crate) fn serve(handler: impl Fn(&Seen) -> (u16, String) + Send + 'static) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let seen = Arc::new(Mutex::new(Vec::new()));
