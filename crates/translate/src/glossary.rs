@@ -1,15 +1,16 @@
 //! An editable glossary: political titles and institutions the engine gets
 //! wrong, and recurring slips in its output.
 //!
-//! The format is plain text, one entry a line, `source<TAB>target`, under a
+//! The format is plain text, one entry a line, `source<TAB>target` (a tab
+//! between, shown as spaces below), under a
 //! section header naming the language pair; `#` starts a comment:
 //!
 //! ```text
 //! [fr-en]
-//! Premier ministre	Prime Minister
-//! =Front national	National Front
+//! Premier ministre  Prime Minister
+//! =Front national  National Front
 //! [en]
-//! the European Commission has	the European Commission has
+//! Prime minister  Prime Minister
 //! ```
 //!
 //! - `[xx-yy]` entries are found in the **source** text (before translation)
@@ -44,6 +45,9 @@ struct Section {
     loose: HashMap<String, (String, String)>,
 }
 
+/// An entry as parsed: source, target, exact case.
+type Entry = (String, String, bool);
+
 /// A glossary entry found in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Match {
@@ -64,8 +68,8 @@ impl Glossary {
 
     /// Parses the glossary format; the error names the bad line.
     pub fn parse(text: &str) -> Result<Glossary, String> {
-        let mut raw_pairs: HashMap<(String, String), Vec<(String, String, bool)>> = HashMap::new();
-        let mut raw_post: HashMap<String, Vec<(String, String, bool)>> = HashMap::new();
+        let mut raw_pairs: HashMap<(String, String), Vec<Entry>> = HashMap::new();
+        let mut raw_post: HashMap<String, Vec<Entry>> = HashMap::new();
         let mut section: Option<(String, Option<String>)> = None;
         for (n, line) in text.lines().enumerate() {
             let n = n + 1;
@@ -144,7 +148,7 @@ impl Glossary {
 }
 
 impl Section {
-    fn build(mut entries: Vec<(String, String, bool)>) -> Result<Section, String> {
+    fn build(mut entries: Vec<Entry>) -> Result<Section, String> {
         entries.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then_with(|| a.0.cmp(&b.0)));
         let mut exact = HashMap::new();
         let mut loose = HashMap::new();
