@@ -225,7 +225,11 @@ pub fn from_config(config: &Config) -> Result<Box<dyn Translator>, TranslateErro
     Ok(match config.engine {
         Engine::Auto => match Apertium::discover(config.apertium_modes.as_deref(), timeout) {
             Ok(a) if !a.routes().is_empty() => Box::new(a.with_polish(polish, glossary)),
-            _ => Box::new(NoTranslation),
+            other => {
+                let why = other.err().map_or_else(|| "no route".to_owned(), |e| e.to_string());
+                tracing::info!(target: "translate", why = %why, "no Apertium: texts stay untranslated");
+                Box::new(NoTranslation)
+            }
         },
         Engine::Apertium => {
             let a = Apertium::discover(config.apertium_modes.as_deref(), timeout)?;
