@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 pub(crate) const DEFAULT_FILE: &str = "polmon.toml";
 
 /// Sections of the file; `POLMON_<SECTION>_<KEY>` sets `[section] key`.
-const SECTIONS: &[&str] = &["serve", "fetch", "crawl", "enrich"];
+const SECTIONS: &[&str] = &["serve", "fetch", "crawl", "enrich", "translate"];
 /// Top-level keys settable as `POLMON_<KEY>`; other `POLMON_*` variables outside the
 /// sections are not settings and are left alone.
 const TOP_LEVEL: &[&str] = &["data", "log", "allow_private"];
@@ -46,6 +46,8 @@ pub(crate) struct Config {
     pub(crate) crawl: CrawlSettings,
     /// Enrichment.
     pub(crate) enrich: EnrichConfig,
+    /// Machine translation: engine, server, key, glossary.
+    pub(crate) translate: polmon_translate::Config,
 }
 
 impl Default for Config {
@@ -58,6 +60,7 @@ impl Default for Config {
             fetch: polmon_fetch::FetchConfig { contact_url: String::new(), ..polmon_fetch::FetchConfig::default() },
             crawl: CrawlSettings::default(),
             enrich: EnrichConfig::default(),
+            translate: polmon_translate::Config::default(),
         }
     }
 }

@@ -53,6 +53,8 @@ enum Command {
     Crawl(commands::crawl::Args),
     /// Print the effective configuration (file, then environment, then flags) as TOML.
     Config,
+    /// Translate plain text (line by line) or an extracted-article JSON.
+    Translate(commands::translate::Args),
 }
 
 fn main() -> ExitCode {
@@ -83,6 +85,7 @@ fn main() -> ExitCode {
             print!("{}", cfg.to_toml());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Translate(a) => commands::translate::run(&cfg, a),
     };
     match result {
         Ok(code) => code,

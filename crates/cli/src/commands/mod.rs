@@ -9,6 +9,7 @@ pub(crate) mod ingest;
 pub(crate) mod serve;
 pub(crate) mod similarity;
 pub(crate) mod sources;
+pub(crate) mod translate;
 
 use std::path::Path;
 
