@@ -121,7 +121,11 @@ pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<Exi
         }
     }
     let input = String::from_utf8_lossy(&raw);
-    let protect_names = !args.raw && args.names != "none";
+    let protect_names = !args.raw
+        && match args.names.as_deref() {
+            Some(n) => n != "none",
+            None => !cfg.translate.protect.is_empty(),
+        };
     let started = Instant::now();
     if input.trim_start().starts_with('{') {
         let mut article: Value = serde_json::from_str(input.trim()).context("the input starts with '{' but is not a JSON object")?;
