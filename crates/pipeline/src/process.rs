@@ -104,14 +104,16 @@ impl Pipeline {
     /// newest [`CONNECTOR_WINDOW`] articles. Call [`recover`](Self::recover) to finish
     /// what a crash left.
     pub fn open(data_dir: &Path) -> Result<Pipeline, IngestError> {
-        let store = Arc::new(Store::open(data_dir)?);
-        let index = Arc::new(SearchIndex::open(&data_dir.join("index"))?);
-        Self::with_parts(data_dir, store, index)
+        Self::open_with(data_dir, None)
     }
 
-    /// A pipeline over an opened store and index (shared with a web server).
-    pub fn with_parts(data_dir: &Path, store: Arc<Store>, index: Arc<SearchIndex>) -> Result<Pipeline, IngestError> {
-        let analyzer = load_analyzer(data_dir)?;
+    /// [`open`](Self::open), with topic category rules from `category_rules` instead of
+    /// the data folder's [`CATEGORY_RULES_FILE`] (or the bundled rules).
+    pub fn open_with(data_dir: &Path, category_rules: Option<&Path>) -> Result<Pipeline, IngestError> {
+        let store = Arc::new(Store::open(data_dir)?);
+        let index = Arc::new(SearchIndex::open(&data_dir.join("index"))?);
+        let rules = category_rules.map_or_else(|| data_dir.join(CATEGORY_RULES_FILE), Path::to_path_buf);
+        let analyzer = load_analyzer(&rules, category_rules.is_some())?;
         Ok(Pipeline {
             store,
             index,
@@ -413,15 +415,15 @@ fn retry_locked(mut f: impl FnMut() -> Result<(), polmon_index::IndexError>) -> 
 /// The file in the data folder that replaces the bundled topic category rules.
 pub const CATEGORY_RULES_FILE: &str = "categories.rules";
 
-/// The analyzer, with the data folder's own category rules if it has a
-/// [`CATEGORY_RULES_FILE`].
-fn load_analyzer(data_dir: &Path) -> Result<Analyzer, IngestError> {
-    let path = data_dir.join(CATEGORY_RULES_FILE);
+/// The analyzer, with the category rules in `path` when the file exists (it must when
+/// `required`: the configuration named it).
+fn load_analyzer(path: &Path, required: bool) -> Result<Analyzer, IngestError> {
+    let path = path.to_path_buf();
     match std::fs::read_to_string(&path) {
         Ok(rules) => Analyzer::new()
             .with_category_rules(&rules)
             .map_err(|source| IngestError::Rules { path, source }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Analyzer::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(Analyzer::new()),
         Err(e) => Err(IngestError::Io { path, source: e }),
     }
 }

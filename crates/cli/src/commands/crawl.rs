@@ -32,7 +32,7 @@ pub(crate) fn run(mut cfg: crate::config::Config, args: Args) -> anyhow::Result<
     cfg.require_contact()?;
     let config = cfg.crawl_config();
     let data = cfg.data.as_path();
-    let pipeline = Arc::new(Pipeline::open(data).with_context(|| format!("opening the data folder {}", data.display()))?);
+    let pipeline = Arc::new(Pipeline::open_with(data, cfg.enrich.category_rules.as_deref()).with_context(|| format!("opening the data folder {}", data.display()))?);
     pipeline.recover().context("finishing what an earlier run left")?;
     let sources = pipeline.store().sources()?.len();
     if sources == 0 {

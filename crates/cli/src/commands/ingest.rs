@@ -14,7 +14,7 @@ pub(crate) struct Args {
 
 pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<ExitCode> {
     let data = cfg.data.as_path();
-    let pipeline = Pipeline::open(data).with_context(|| format!("opening the data folder {}", data.display()))?;
+    let pipeline = Pipeline::open_with(data, cfg.enrich.category_rules.as_deref()).with_context(|| format!("opening the data folder {}", data.display()))?;
     pipeline.recover().context("finishing what an earlier run left")?;
     let report = ingest_with_progress(&pipeline, &args.paths)?;
     print_report(&report);

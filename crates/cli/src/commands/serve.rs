@@ -30,7 +30,7 @@ pub(crate) fn run(mut cfg: Config, args: Args) -> anyhow::Result<ExitCode> {
     cfg.allow_private |= args.allow_private;
     let data = cfg.data.clone();
     super::open_existing_store(&data)?;
-    let pipeline = Pipeline::open(&data).with_context(|| format!("opening the data folder {}", data.display()))?;
+    let pipeline = Pipeline::open_with(&data, cfg.enrich.category_rules.as_deref()).with_context(|| format!("opening the data folder {}", data.display()))?;
     serve_with(Arc::new(pipeline), &cfg)?;
     Ok(ExitCode::SUCCESS)
 }
