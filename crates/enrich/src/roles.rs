@@ -321,6 +321,130 @@ fn after(tokens: &[Token<'_>], owner: &[usize], spans: &[Span], last: usize) -> 
     (a == start).then(|| text_of(tokens, a, b))
 }
 
+/// Determiners that make a role phrase a definite mention of one person ("the Secretary
+/// of State", "le ministre des Armées", "his Chinese counterpart").
+const DEFINITE: &[&str] = &[
+    "the", "his", "her", "its", "their", "le", "la", "l'", "l’", "son", "sa", "leur", "der",
+    "die", "das", "dem", "den", "el", "il", "lo", "o", "de", "het", "zijn", "haar",
+];
+
+fn content_words(words: &[String]) -> Vec<String> {
+    words
+        .iter()
+        .filter(|w| !DETERMINERS.contains(&w.as_str()) && !CONNECTORS.contains(&w.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// Nominal mentions of people: a definite role phrase not attached to a name ("the American
+/// Secretary of State said", "le ministre des Armées a déclaré") that the document ties to
+/// exactly one person, whose role (from [`attach`]) has the same role word and every other
+/// word of the phrase (a nationality may be added: "American"). Returns new person spans
+/// with the phrase as their role, and the index of the person span they refer to.
+pub fn nominal(tokens: &[Token<'_>], spans: &[Span], canonical: &[String]) -> Vec<(Span, usize)> {
+    let mut owner = vec![usize::MAX; tokens.len()];
+    for (k, s) in spans.iter().enumerate() {
+        for o in &mut owner[s.first..s.last] {
+            *o = k;
+        }
+    }
+    // each person's role words, by canonical name (first span of that name kept)
+    let mut known: Vec<(usize, Vec<String>)> = Vec::new();
+    for (k, s) in spans.iter().enumerate() {
+        let (Some(role), EntityType::Person) = (&s.role, s.kind) else { continue };
+        let words: Vec<String> = crate::token::tokenize(role).iter().map(|t| t.text.to_lowercase()).collect();
+        known.push((k, content_words(&words)));
+    }
+    if known.is_empty() {
+        return Vec::new();
+    }
+    let person_at = |i: usize| owner[i] != usize::MAX && spans[owner[i]].kind == EntityType::Person;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if owner[i] != usize::MAX || classify(&tokens[i], false) != Class::Head {
+            i += 1;
+            continue;
+        }
+        // right: more role words, or "of/des" + domain or proper words ("of State", "des Armées")
+        let mut end = i + 1;
+        loop {
+            if end >= tokens.len() || tokens[end].line_start || person_at(end) {
+                break;
+            }
+            match class_at(tokens, &owner, spans, end) {
+                Class::Head | Class::Modifier if owner[end] == usize::MAX => end += 1,
+                Class::Connector => {
+                    let mut k = end + 1;
+                    if k < tokens.len() && class_at(tokens, &owner, spans, k) == Class::Determiner {
+                        k += 1;
+                    }
+                    let start = k;
+                    while k < tokens.len()
+                        && !tokens[k].line_start
+                        && !person_at(k)
+                        && matches!(class_at(tokens, &owner, spans, k), Class::Domain | Class::Proper | Class::Modifier)
+                    {
+                        k += 1;
+                    }
+                    if k == start {
+                        break;
+                    }
+                    end = k;
+                }
+                _ => break,
+            }
+        }
+        // left: modifiers, role words, nationalities ("American", "Chinese", "foreign")
+        let mut a = i;
+        while a > 0 && !tokens[a].line_start && !person_at(a - 1) {
+            let c = class_at(tokens, &owner, spans, a - 1);
+            let lower = tokens[a - 1].text.to_lowercase();
+            let ok = matches!(c, Class::Modifier | Class::Head) || (c == Class::Proper && is_nationality(tokens[a - 1].text, &lower));
+            if !ok {
+                break;
+            }
+            a -= 1;
+        }
+        let next = i.max(end);
+        i = next;
+        let definite = a > 0 && DEFINITE.contains(&tokens[a - 1].text.to_lowercase().as_str());
+        // a title or an appositive of a name next to it is that name's role already
+        let names_next = (end < tokens.len() && person_at(end))
+            || (end + 1 < tokens.len() && tokens[end].text == "," && person_at(end + 1))
+            || (a >= 3 && tokens[a - 2].text == "," && person_at(a - 3));
+        if !definite || names_next {
+            continue;
+        }
+        let words: Vec<String> = tokens[a..end].iter().map(|t| t.text.to_lowercase()).collect();
+        let mention = content_words(&words);
+        let heads: Vec<&String> = mention.iter().filter(|w| HEADS.contains(&w.as_str())).collect();
+        let fits = |role: &[String]| {
+            heads.iter().all(|h| role.contains(h))
+                && mention.iter().all(|w| {
+                    role.contains(w)
+                        || (is_nationality(w, w) && !role.iter().any(|r| is_nationality(r, r)))
+                })
+        };
+        let mut found: Option<usize> = None;
+        let mut unique = true;
+        for (k, role) in &known {
+            if fits(role) {
+                match found {
+                    Some(f) if canonical[f] != canonical[*k] => unique = false,
+                    Some(_) => {}
+                    None => found = Some(*k),
+                }
+            }
+        }
+        if let (Some(k), true) = (found, unique) {
+            let role = Some(text_of(tokens, a, end));
+            out.push((Span { first: a, last: end, kind: EntityType::Person, role }, k));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -398,5 +522,34 @@ mod tests {
         assert_eq!(role_of(t, "Blinken", &[]), None);
         let t = "the visit of Antony Blinken to France";
         assert_eq!(role_of(t, "Antony Blinken", &[]), None);
+    }
+
+    #[test]
+    fn nominal_mentions_resolve_to_the_person() {
+        let t = "Secretary of State Antony Blinken met his Chinese counterpart Wang Yi. The American Secretary of State said the Chinese counterpart agreed. The president spoke.";
+        let toks = tokenize(t);
+        let find = |w: &str, n: usize| {
+            let i = toks.iter().position(|t| t.text == w).unwrap();
+            Span { first: i, last: i + n, kind: EntityType::Person, role: None }
+        };
+        let mut spans = vec![find("Antony", 2), find("Wang", 2)];
+        attach(&toks, &mut spans);
+        let canon = vec!["Antony Blinken".to_string(), "Wang Yi".to_string()];
+        let got: Vec<(String, String)> = nominal(&toks, &spans, &canon)
+            .into_iter()
+            .map(|(s, k)| (s.role.unwrap(), canon[k].clone()))
+            .collect();
+        assert_eq!(got, [
+            ("American Secretary of State".to_string(), "Antony Blinken".to_string()),
+            ("Chinese counterpart".to_string(), "Wang Yi".to_string()),
+        ]);
+        let t = "Il a rencontré le ministre des Armées Sébastien Lecornu. Le ministre des Armées a ensuite déclaré...";
+        let toks = tokenize(t);
+        let i = toks.iter().position(|t| t.text == "Sébastien").unwrap();
+        let mut spans = vec![Span { first: i, last: i + 2, kind: EntityType::Person, role: None }];
+        attach(&toks, &mut spans);
+        let got = nominal(&toks, &spans, &["Sébastien Lecornu".to_string()]);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0.role.as_deref(), Some("ministre des Armées"));
     }
 }
