@@ -53,7 +53,7 @@ pub const COUNTRIES: &str = include_str!("../data/gazetteer/country.txt");
 pub const DEMONYMS: &str = include_str!("../data/lexicon/demonyms.txt");
 /// Words seen in lowercase in the training text (see `training/prepare.py`).
 pub const COMMON_WORDS: &str = include_str!("../data/lexicon/lowercase.txt");
-/// French lowercase words that end a name (see `training/prepare.py`, `clause_lexicon`).
+/// French lowercase words that end a name (see `training/clause_lexicon.py`).
 pub const CLAUSE_WORDS_FR: &str = include_str!("../data/lexicon/clause-fr.txt");
 /// Organisations listed by kind (rating and news agencies), see `kinds`.
 pub const ORGANIZATIONS: &str = include_str!("../data/lexicon/organizations.txt");

@@ -196,30 +196,6 @@ def lowercase_lexicon(sets, path, min_count=2, scowl=None):
     print(f"{path}: {len(words)} words", file=sys.stderr)
 
 
-def clause_lexicon(sets, path, min_count=3, max_inside=0.05):
-    """French words that end a name: seen in lowercase at least `min_count` times in the
-    French training text, less than `max_inside` of them inside an entity ("annonce",
-    "lors", "auront"; not "nationale" or "de"). French names keep lowercase words
-    ("Assemblée nationale"), so the clean-up cuts a span only at these (a name glued to the
-    clause after it: "Parti québécois annonce la tenue")."""
-    inside, total = {}, {}
-    for sents in sets:
-        for toks, tags in sents:
-            for t, g in zip(toks, tags):
-                for pre in ("d'", "l'", "qu'", "d’", "l’", "qu’"):
-                    if t.lower().startswith(pre) and len(t) > len(pre):
-                        t = t[len(pre):]
-                if not t[:1].islower() or not t.replace("-", "").isalpha():
-                    continue
-                w = t.lower()
-                total[w] = total.get(w, 0) + 1
-                if g.startswith("I-"):
-                    inside[w] = inside.get(w, 0) + 1
-    words = sorted(w for w, n in total.items() if n >= min_count and inside.get(w, 0) / n < max_inside)
-    Path(path).write_text("\n".join(words) + "\n", encoding="utf-8")
-    print(f"{path}: {len(words)} words", file=sys.stderr)
-
-
 def main():
     src, out = Path(sys.argv[1]), Path(sys.argv[2])
     out.mkdir(parents=True, exist_ok=True)
@@ -241,7 +217,6 @@ def main():
         lex_sets = [v for k, v in sets.items() if k != "wikiann-en-dev"]
         scowl = sys.argv[4] if len(sys.argv) > 4 else None
         lowercase_lexicon(lex_sets, Path(sys.argv[3]) / "lowercase.txt", scowl=scowl)
-        clause_lexicon([sets["wikiann-fr"], sets["europeana-fr"]], Path(sys.argv[3]) / "clause-fr.txt")
 
 
 if __name__ == "__main__":

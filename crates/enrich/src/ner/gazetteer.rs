@@ -80,7 +80,7 @@ pub struct Gazetteers {
     pub demonyms: HashSet<String>,
     /// Words seen in lowercase in running text, lowercased.
     pub common: HashSet<String>,
-    /// French lowercase words that end a name ("annonce", "lors"): see `training/prepare.py`.
+    /// French lowercase words that end a name ("auront", "lors"): see `training/clause_lexicon.py`.
     pub clause: HashSet<String>,
 }
 
