@@ -321,6 +321,9 @@ fn after(tokens: &[Token<'_>], owner: &[usize], spans: &[Span], last: usize) -> 
     (a == start).then(|| text_of(tokens, a, b))
 }
 
+/// Title words that do not name a role when they stand alone ("le premier", "the premier").
+const AMBIGUOUS_ALONE: &[&str] = &["premier", "première", "chair", "speaker", "judge", "general"];
+
 /// Determiners that make a role phrase a definite mention of one person ("the Secretary
 /// of State", "le ministre des Armées", "his Chinese counterpart").
 const DEFINITE: &[&str] = &[
@@ -413,7 +416,9 @@ pub fn nominal(tokens: &[Token<'_>], spans: &[Span], canonical: &[String]) -> Ve
         let names_next = (end < tokens.len() && person_at(end))
             || (end + 1 < tokens.len() && tokens[end].text == "," && person_at(end + 1))
             || (a >= 3 && tokens[a - 2].text == "," && person_at(a - 3));
-        if !definite || names_next {
+        // one word alone must be an unambiguous title ("le premier" is "the first")
+        let lone_ok = end - a > 1 || (TITLES.contains(&tokens[a].text.to_lowercase().as_str()) && !AMBIGUOUS_ALONE.contains(&tokens[a].text.to_lowercase().as_str()));
+        if !definite || names_next || !lone_ok {
             continue;
         }
         let words: Vec<String> = tokens[a..end].iter().map(|t| t.text.to_lowercase()).collect();

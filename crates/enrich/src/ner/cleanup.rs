@@ -63,6 +63,40 @@ fn splits(w: &str, lowercase_splits: bool, lists: &Gazetteers) -> bool {
     first_lower && !CONNECTORS.contains(&w.to_lowercase().as_str())
 }
 
+/// Prepositions that sit inside French names before an article ("Alliance pour la démocratie").
+const NAME_PREPOSITIONS: &[&str] = &["pour", "sur", "contre", "dans", "par", "avec", "entre", "sans", "sous", "vers", "chez", "en", "à"];
+/// Articles that open a noun phrase after a verb ("annonce la tenue").
+const ARTICLES: &[&str] = &["la", "le", "les", "l'", "l’", "un", "une"];
+/// Coordinators between two names ("États-Unis et de la Russie").
+const COORDINATORS: &[&str] = &["et", "and", "und", "y", "e", "en", "ou", "or"];
+
+/// Where a name ends inside `[i, j)` in a language whose names keep lowercase words: before
+/// a lowercase word followed by an article (a verb and its object: "Parti québécois annonce
+/// la tenue"), or at a coordinator right after a listed country or place ("États-Unis et de
+/// la Russie").
+fn clause_end(words: &[&str], i: usize, j: usize, lists: &Gazetteers) -> usize {
+    for k in i + 1..j {
+        let w = words[k];
+        let lower = w.to_lowercase();
+        let next_article = words.get(k + 1).is_some_and(|n| ARTICLES.contains(n));
+        if w.chars().next().is_some_and(char::is_lowercase)
+            && next_article
+            && !CONNECTORS.contains(&lower.as_str())
+            && !NAME_PREPOSITIONS.contains(&lower.as_str())
+        {
+            return k;
+        }
+        if COORDINATORS.contains(&lower.as_str()) {
+            let from = (i..k).find(|&m| !CONNECTORS.contains(&words[m].to_lowercase().as_str())).unwrap_or(k);
+            let before: Vec<String> = words[from..k].iter().map(|w| w.to_lowercase()).collect();
+            if lists.contains(&before) {
+                return k;
+            }
+        }
+    }
+    j
+}
+
 /// Numbers and quantifiers before a plural common noun (en, fr, de, es, it, nl).
 const COUNT_WORDS: &[&str] = &[
     "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "many",
@@ -169,6 +203,9 @@ pub fn clean(
         let mut j = i;
         while j < b && !splits_kind(words[j], lowercase_splits, kind, lists) {
             j += 1;
+        }
+        if !lowercase_splits {
+            j = clause_end(words, i, j, lists);
         }
         // after an article that ended a person's name comes an organisation or a place
         let kind_here = if kind == EntityType::Person && i > a && ARTICLE_AFTER_PERSON.contains(&words[i - 1]) {
@@ -294,6 +331,21 @@ mod tests {
         let w = ["National", "Rally", "and", "General", "Motors"];
         assert_eq!(clean(&w, 0, 2, Organization, &lists, true), [(0, 2, Organization)]);
         assert_eq!(clean(&w, 3, 5, Organization, &lists, true), [(3, 5, Organization)]);
+    }
+
+    #[test]
+    fn french_names_end_before_a_clause() {
+        let mut lists = lists();
+        lists.clause = ["lors".to_string()].into_iter().collect();
+        lists.country = Gazetteer::from_lines("États-Unis\n");
+        let w = ["le", "Parti", "socialiste", "annonce", "la", "tenue", "d'", "un", "sommet"];
+        assert_eq!(clean(&w, 1, 9, Organization, &lists, false), [(1, 3, Organization)]);
+        let w = ["la", "Maison", "Blanche", "lors", "de", "l'", "élection"];
+        assert_eq!(clean(&w, 1, 7, Organization, &lists, false), [(1, 3, Organization)]);
+        let w = ["des", "États-Unis", "et", "de", "la", "Russie"];
+        assert_eq!(clean(&w, 0, 6, Organization, &lists, false), [(1, 2, Location), (5, 6, Organization)]);
+        let w = ["l'", "Alliance", "pour", "la", "démocratie"];
+        assert_eq!(clean(&w, 1, 5, Organization, &lists, false), [(1, 5, Organization)]);
     }
 
     #[test]
