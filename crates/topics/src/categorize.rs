@@ -37,6 +37,7 @@ const BUNDLED: &[(&str, &str)] = &[
     ("culture.rules", include_str!("../rules/culture.rules")),
     ("disasters.rules", include_str!("../rules/disasters.rules")),
     ("crime.rules", include_str!("../rules/crime.rules")),
+    ("education.rules", include_str!("../rules/education.rules")),
 ];
 
 /// Scores of matched categories count up to this many times their threshold in
@@ -69,8 +70,9 @@ impl std::fmt::Debug for Categorizer {
 }
 
 impl Categorizer {
-    /// The categorizer with the bundled rules (politics, diplomacy, defence, elections,
-    /// economy, climate, migration, justice; English and French).
+    /// The categorizer with the bundled rules: political categories (politics, diplomacy,
+    /// defence, elections, economy, climate, migration, justice) and the others (business,
+    /// sport, technology, science, culture, disasters, crime, education); English and French.
     pub fn bundled() -> Self {
         let mut cats = Vec::new();
         for (file, text) in BUNDLED {
@@ -241,7 +243,7 @@ mod tests {
         let c = Categorizer::bundled();
         for name in [
             "politics", "diplomacy", "defence", "elections", "economy", "climate", "migration", "justice", "business",
-            "sport", "technology", "science", "culture", "disasters", "crime",
+            "sport", "technology", "science", "culture", "disasters", "crime", "education",
         ] {
             assert!(c.names().contains(&name), "{name} missing");
         }
