@@ -86,8 +86,7 @@ fn word_before(tokens: &[Token<'_>], i: usize) -> Option<String> {
     Some(tokens[j].text.to_lowercase())
 }
 
-/// Whether the capitalised words `words` follow a storm word somewhere in `tokens`
-/// (used for the headline).
+/// Adds to `out` every capitalised word right after a storm word in `tokens` (the headline).
 fn storm_names_in(tokens: &[Token<'_>], out: &mut HashSet<String>) {
     for i in 1..tokens.len() {
         let w = tokens[i - 1].text.to_lowercase();
