@@ -120,6 +120,12 @@ pub fn title_word(w: &str) -> TitleWord {
     }
 }
 
+/// A domain noun that can open an organisation's name ("Parti", "Conseil", "Commission").
+pub fn domain_noun(w: &str) -> bool {
+    let l = w.to_lowercase();
+    DOMAINS.contains(&l.as_str()) && !MODIFIERS.contains(&l.as_str()) && !is_nationality(w, &l) && l.chars().count() > 3
+}
+
 fn demonyms() -> &'static std::collections::HashSet<String> {
     static SET: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
     SET.get_or_init(|| crate::DEMONYMS.lines().map(|l| l.trim().to_lowercase()).filter(|l| !l.is_empty()).collect())
@@ -177,11 +183,14 @@ pub fn attach(tokens: &[Token<'_>], spans: &mut [Span]) {
         if spans[k].kind != EntityType::Person {
             // a two- or three-word name right after a title is a person ("Foreign Minister Wang Yi")
             let (a, b) = (spans[k].first, spans[k].last);
-            let name_like = (2..=3).contains(&(b - a))
-                && tokens[a..b].iter().all(|t| {
+            // capitalised words, a particle inside allowed ("Bill de Blasio")
+            let name_like = (2..=4).contains(&(b - a))
+                && tokens[a..b].iter().enumerate().all(|(j, t)| {
                     let mut c = t.text.chars();
-                    c.next().is_some_and(char::is_uppercase) && c.all(|c| c.is_lowercase() || c == '-')
-                });
+                    let word = c.next().is_some_and(char::is_uppercase) && c.all(|c| c.is_lowercase() || c == '-');
+                    word || (j > 0 && a + j + 1 < b && PARTICLES.contains(&t.text))
+                })
+                && (b - a <= 3 || tokens[a..b].iter().any(|t| PARTICLES.contains(&t.text)));
             if name_like && spans[k].kind != EntityType::Other {
                 if let Some(role) = before(tokens, &owner, spans, a) {
                     spans[k].kind = EntityType::Person;
@@ -283,10 +292,13 @@ fn before(tokens: &[Token<'_>], owner: &[usize], spans: &[Span], first: usize) -
             return Some(text_of(tokens, a, b));
         }
     }
-    // "its general director, Audrey Azoulay"
+    // "its general director, Audrey Azoulay"; "le maire de New York, Bill de Blasio"
     if first >= 2 && tokens[first - 1].text == "," {
         if let Some((a, b)) = phrase_before(tokens, owner, spans, first - 1) {
-            if b == first - 1 && class_at(tokens, owner, spans, b - 1) == Class::Head {
+            let last = class_at(tokens, owner, spans, b - 1);
+            let complement = matches!(last, Class::Proper | Class::Domain)
+                && (a..b).any(|i| class_at(tokens, owner, spans, i) == Class::Connector);
+            if b == first - 1 && (last == Class::Head || complement) {
                 let opener = a.checked_sub(1).map(|i| class_at(tokens, owner, spans, i));
                 if matches!(opener, Some(Class::Determiner)) {
                     return Some(text_of(tokens, a, b));
@@ -320,6 +332,9 @@ fn after(tokens: &[Token<'_>], owner: &[usize], spans: &[Span], last: usize) -> 
     let (a, b) = trim(tokens, owner, spans, start, i)?;
     (a == start).then(|| text_of(tokens, a, b))
 }
+
+/// Particles inside people's names ("Bill de Blasio", "Ursula von der Leyen").
+const PARTICLES: &[&str] = &["de", "da", "di", "del", "du", "van", "von", "der", "den", "bin", "al", "le"];
 
 /// Title words that do not name a role when they stand alone ("le premier", "the premier").
 const AMBIGUOUS_ALONE: &[&str] = &["premier", "première", "chair", "speaker", "judge", "general"];

@@ -253,8 +253,10 @@ pub fn clean(
             continue;
         }
         // only title words ("Armenian Prime", "Foreign Affairs"): not a name
+        // ("Parti socialiste", "Parti québécois" start with a noun: names)
         let only_title_words = s < e
             && words[s..e].iter().all(|w| crate::roles::title_word(w) != crate::roles::TitleWord::No)
+            && !(capitalised(words[s]) && crate::roles::domain_noun(words[s]) && e > s + 1)
             && !lists.all_demonyms(&words[s..e].iter().map(|w| w.to_lowercase()).collect::<Vec<_>>());
         if s < e && !lone_common && !only_title_words && words[s..e].iter().any(|w| capitalised(w)) {
             let lower: Vec<String> = words[s..e].iter().map(|w| w.to_lowercase()).collect();
