@@ -76,6 +76,9 @@ const DOMAINS: &[&str] = &[
     "housing", "logement", "europe", "migration", "immigration", "régions", "collectivités",
     "territoriales", "comptes", "publics", "nationale", "national", "européennes",
     "européen", "européenne", "policy", "politique", "the", "la", "le", "l'", "l’", "les",
+    "esteri", "interni", "difesa", "giustizia", "sanità", "exteriores", "asuntos", "defensa",
+    "hacienda", "justicia", "sanidad", "buitenlandse", "binnenlandse", "zaken", "defensie",
+    "financiën", "auswärtigen", "inneren", "verteidigung", "finanzen",
 ];
 
 /// Titles that, written before a name, are never part of it ("President Joe Biden").
@@ -377,10 +380,28 @@ pub fn nominal(tokens: &[Token<'_>], spans: &[Span], canonical: &[String]) -> Ve
         return Vec::new();
     }
     let person_at = |i: usize| owner[i] != usize::MAX && spans[owner[i]].kind == EntityType::Person;
+    // words already read as the role of a name next to them ("la canciller alemana Angela Merkel")
+    let mut taken = vec![false; tokens.len()];
+    for s in spans.iter().filter(|s| s.kind == EntityType::Person && s.role.is_some()) {
+        for end in [s.first, s.first.saturating_sub(1)] {
+            if let Some((a, b)) = phrase_before(tokens, &owner, spans, end) {
+                if b == end {
+                    taken[a..b].iter_mut().for_each(|t| *t = true);
+                }
+            }
+        }
+        if tokens.get(s.last).is_some_and(|t| t.text == ",") {
+            let mut k = s.last + 1;
+            while k < tokens.len() && k - s.last <= 12 && !matches!(tokens[k].text, "," | "." | ";") {
+                taken[k] = true;
+                k += 1;
+            }
+        }
+    }
     let mut out = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
-        if owner[i] != usize::MAX || classify(&tokens[i], false) != Class::Head {
+        if owner[i] != usize::MAX || taken[i] || classify(&tokens[i], false) != Class::Head {
             i += 1;
             continue;
         }

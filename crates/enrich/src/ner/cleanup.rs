@@ -16,7 +16,8 @@ use super::gazetteer::Gazetteers;
 const CONNECTORS: &[&str] = &[
     "of", "the", "and", "for", "on", "upon", "de", "du", "des", "la", "le", "les", "d'", "d’",
     "l'", "l’", "von", "van", "der", "den", "y", "al", "el", "bin", "ben", "da", "di", "del",
-    "della", "do", "dos", "et", "en", "à", "au", "aux", "sur", "zu", "zum", "&",
+    "della", "degli", "dei", "delle", "dello", "do", "dos", "et", "en", "à", "au", "aux", "sur",
+    "zu", "zum", "&",
 ];
 
 /// Connectors that never sit inside a person's name ("Macron and Minister ...").
