@@ -2,13 +2,14 @@
 //!
 //! Owns: language identification ([`lang`]), tokenization with code-point offsets
 //! ([`token`]) and sentences ([`sentences`]), the named-entity tagger, its span clean-up and
-//! its bundled models ([`ner`]), document-level consistency ([`propagate`]), role/title
-//! capture ([`roles`]) and one canonical name per entity ([`canonical`]). [`Analyzer`]
-//! runs them in that order.
+//! its bundled models ([`ner`]), document-level consistency ([`propagate`]), types from
+//! context and lists of kinds ([`kinds`]: storms, agencies, stars), role/title capture
+//! ([`roles`]), one canonical name per entity ([`canonical`]) and nominal role mentions
+//! resolved to their person ([`roles::nominal`]). [`Analyzer`] runs them in that order.
 //!
-//! Does not own: quotes and speakers (`polmon-quotes`), topic categories and countries
-//! (`polmon-topics`); the [`Analysis`] it returns leaves those fields empty. Pure: no I/O,
-//! all data is compiled in.
+//! Does not own: quotes and speakers (`polmon-quotes`), topic categories, political
+//! relevance and countries (`polmon-topics`); [`Analyzer::analyze`] calls them to fill
+//! those fields. Pure: no I/O, all data is compiled in.
 //!
 //! ```
 //! use polmon_enrich::{Analyzer, Document};
