@@ -4,8 +4,9 @@
 //! polmon-analyze analyze [--lang xx] [PATH|-]          one JSON object for one text
 //! polmon-analyze analyze [--lang xx] --jsonl FILE      {"id","text"} lines in, {"id",...} lines out
 //! ```
-//! `--lang` is a hint (used when detection is unsure). `--model-en FILE` / `--model-fr FILE`
-//! load other tagger models (for trying a freshly trained one without rebuilding).
+//! `--lang` is a hint (used when detection is unsure). `--model-en FILE`, `--model-fr FILE`
+//! and `--model-multi FILE` (de, nl, es, it, pt, pl) load other tagger models (for trying a
+//! freshly trained one without rebuilding).
 
 use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
@@ -21,6 +22,7 @@ fn to_json(a: &polmon_model::Analysis) -> Value {
         "quotes": a.quotes,
         "categories": a.categories,
         "countries": a.countries,
+        "political": a.political,
     })
 }
 
@@ -30,28 +32,35 @@ fn main() -> ExitCode {
         eprintln!("usage: polmon-analyze analyze [--lang xx] [--jsonl FILE | PATH | -]");
         return ExitCode::from(2);
     }
-    let (mut lang, mut jsonl, mut path, mut model_en, mut model_fr) = (None, None, None, None, None);
+    let (mut lang, mut jsonl, mut path) = (None, None, None);
+    let mut models: Vec<(String, String)> = Vec::new();
     while let Some(a) = args.next() {
         match a.as_str() {
             "--lang" => lang = args.next(),
             "--jsonl" => jsonl = args.next(),
-            "--model-en" => model_en = args.next(),
-            "--model-fr" => model_fr = args.next(),
+            m if m.starts_with("--model-") => {
+                models.push((m["--model-".len()..].to_string(), args.next().unwrap_or_default()))
+            }
             _ => path = Some(a),
         }
     }
-    let analyzer = if model_en.is_some() || model_fr.is_some() {
-        let read = |p: Option<String>, dflt: &[u8]| p.map_or(dflt.to_vec(), |p| std::fs::read(p).expect("read model"));
-        match Analyzer::with_models(&read(model_en, polmon_enrich::MODEL_EN), &read(model_fr, polmon_enrich::MODEL_FR)) {
+    let mut analyzer = Analyzer::new();
+    for (which, file) in models {
+        let bytes = match std::fs::read(&file) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: cannot read model {file}: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        analyzer = match analyzer.with_model(&which, &bytes) {
             Ok(a) => a,
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::FAILURE;
             }
-        }
-    } else {
-        Analyzer::new()
-    };
+        };
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if let Some(file) = jsonl {

@@ -63,11 +63,33 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// Words of a name written out in full (not initials such as "B." or "J.-M.").
+fn full_words(form: &str) -> usize {
+    form.split_whitespace().filter(|w| !is_initials(w)).count()
+}
+
+/// "B.", "J.-M.", "JM": initials rather than a name.
+fn is_initials(w: &str) -> bool {
+    w.split('-').all(|p| {
+        let letters = p.trim_end_matches('.').chars().count();
+        letters == 1 || (letters <= 2 && p.ends_with('.'))
+    })
+}
+
+/// First letters of the hyphen-separated parts ("jean-marc" → "jm", "j.-m." → "jm").
+fn part_initials(w: &str) -> String {
+    w.split('-').filter_map(|p| p.chars().next()).collect()
+}
+
 fn same_given_name(a: &str, b: &str) -> bool {
     let (la, lb) = (a.to_lowercase(), b.to_lowercase());
     let (ia, ib) = (la.trim_end_matches('.'), lb.trim_end_matches('.'));
     if la == lb {
         return true;
+    }
+    // initials of a compound given name ("J.-M." / "Jean-Marc")
+    if (is_initials(a) || is_initials(b)) && la.contains('-') && lb.contains('-') {
+        return part_initials(&la) == part_initials(&lb);
     }
     // an initial matches a name starting with it
     if (la.ends_with('.') && ia.chars().count() == 1 && lb.starts_with(ia))
@@ -112,9 +134,15 @@ pub fn canonicals(tokens: &[Token<'_>], spans: &[Span]) -> Vec<String> {
     let best: Vec<String> = clusters
         .iter()
         .map(|(_, counts, _)| {
-            // most frequent form; on a tie the first one written (articles name people in full first)
+            // the fullest form (most words written out, not initials: "Barack Hussein Obama"
+            // over "Barack Obama" over "B. Obama"), then the most frequent, then the first
             let mut v: Vec<(&String, &(usize, usize))> = counts.iter().collect();
-            v.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.1 .1.cmp(&b.1 .1)));
+            v.sort_by(|a, b| {
+                full_words(b.0)
+                    .cmp(&full_words(a.0))
+                    .then(b.1 .0.cmp(&a.1 .0))
+                    .then(a.1 .1.cmp(&b.1 .1))
+            });
             v[0].0.clone()
         })
         .collect();
@@ -161,7 +189,11 @@ pub fn canonicals(tokens: &[Token<'_>], spans: &[Span]) -> Vec<String> {
             cands.sort_by_key(|x| std::cmp::Reverse(x.1));
             cands.first().map_or(form, |(c, _)| best[*c].clone())
         } else {
-            acronym_of.get(&form).cloned().unwrap_or(form)
+            acronym_of
+                .get(&form)
+                .or_else(|| crate::kinds::organizations().get(&form.to_lowercase()))
+                .cloned()
+                .unwrap_or(form)
         };
         out.push(name);
     }
@@ -198,6 +230,20 @@ mod tests {
         ]);
         let c = canonicals(&toks, &spans);
         assert_eq!(c, ["Antony Blinken", "Antony Blinken", "Antony Blinken", "Stéphane Séjourné", "Antony Blinken", "Antony Blinken", "Stéphane Séjourné"]);
+    }
+
+    #[test]
+    fn the_fullest_form_names_the_person() {
+        use EntityType::Person;
+        let text = "B. Obama spoke. Barack Obama left. B. Obama came back. Obama said. Barack Hussein Obama was there. J.-M. Ayrault met Jean-Marc Ayrault.";
+        let toks = tokenize(text);
+        let spans = spans_for(&toks, &[
+            ("B. Obama", Person), ("Barack Obama", Person), ("B. Obama", Person), ("Obama", Person),
+            ("Barack Hussein Obama", Person), ("J.-M. Ayrault", Person), ("Jean-Marc Ayrault", Person),
+        ]);
+        let c = canonicals(&toks, &spans);
+        assert_eq!(&c[..5], ["Barack Hussein Obama"; 5]);
+        assert_eq!(&c[5..], ["Jean-Marc Ayrault"; 2]);
     }
 
     #[test]

@@ -2,13 +2,14 @@
 //!
 //! Owns: language identification ([`lang`]), tokenization with code-point offsets
 //! ([`token`]) and sentences ([`sentences`]), the named-entity tagger, its span clean-up and
-//! its bundled models ([`ner`]), document-level consistency ([`propagate`]), role/title
-//! capture ([`roles`]) and one canonical name per entity ([`canonical`]). [`Analyzer`]
-//! runs them in that order.
+//! its bundled models ([`ner`]), document-level consistency ([`propagate`]), types from
+//! context and lists of kinds ([`kinds`]: storms, agencies, stars), role/title capture
+//! ([`roles`]), one canonical name per entity ([`canonical`]) and nominal role mentions
+//! resolved to their person ([`roles::nominal`]). [`Analyzer`] runs them in that order.
 //!
-//! Does not own: quotes and speakers (`polmon-quotes`), topic categories and countries
-//! (`polmon-topics`); the [`Analysis`] it returns leaves those fields empty. Pure: no I/O,
-//! all data is compiled in.
+//! Does not own: quotes and speakers (`polmon-quotes`), topic categories, political
+//! relevance and countries (`polmon-topics`); [`Analyzer::analyze`] calls them to fill
+//! those fields. Pure: no I/O, all data is compiled in.
 //!
 //! ```
 //! use polmon_enrich::{Analyzer, Document};
@@ -25,6 +26,7 @@
 
 pub mod canonical;
 mod error;
+pub mod kinds;
 pub mod lang;
 pub mod ner;
 pub mod propagate;
@@ -39,16 +41,23 @@ use polmon_model::{Analysis, EntityMention, EntityType};
 use ner::gazetteer::Gazetteers;
 use ner::model::Model;
 
-/// The bundled English model (see README: trained on WikiANN en + GUM, never on CoNLL).
+/// The bundled English model (see README and data/NOTICE for its training data).
 pub const MODEL_EN: &[u8] = include_bytes!("../data/model/en.pmner");
 /// The bundled French model (WikiANN fr + Europeana French newspapers).
 pub const MODEL_FR: &[u8] = include_bytes!("../data/model/fr.pmner");
+/// The bundled multilingual model, for German, Dutch, Spanish, Italian, Portuguese and
+/// Polish: WikiANN en+fr+de+nl, Europeana French and GUM together (see README).
+pub const MODEL_MULTI: &[u8] = include_bytes!("../data/model/multi.pmner");
 /// Country names, capitals and short forms (GeoNames, iso-codes; see NOTICE).
 pub const COUNTRIES: &str = include_str!("../data/gazetteer/country.txt");
 /// Nationality and group words ("French", "Iraqis"), written for this crate.
 pub const DEMONYMS: &str = include_str!("../data/lexicon/demonyms.txt");
 /// Words seen in lowercase in the training text (see `training/prepare.py`).
 pub const COMMON_WORDS: &str = include_str!("../data/lexicon/lowercase.txt");
+/// French lowercase words that end a name (see `training/clause_lexicon.py`).
+pub const CLAUSE_WORDS_FR: &str = include_str!("../data/lexicon/clause-fr.txt");
+/// Organisations listed by kind (rating and news agencies), see `kinds`.
+pub const ORGANIZATIONS: &str = include_str!("../data/lexicon/organizations.txt");
 /// Other place names (GeoNames; see NOTICE).
 pub const LOCATIONS: &str = include_str!("../data/gazetteer/location.txt");
 
@@ -82,6 +91,7 @@ pub struct Analyzer {
     gazetteer: Gazetteers,
     en: Model,
     fr: Model,
+    multi: Model,
     categorizer: polmon_topics::Categorizer,
 }
 
@@ -90,6 +100,7 @@ impl std::fmt::Debug for Analyzer {
         f.debug_struct("Analyzer")
             .field("en_features", &self.en.len())
             .field("fr_features", &self.fr.len())
+            .field("multi_features", &self.multi.len())
             .finish_non_exhaustive()
     }
 }
@@ -106,15 +117,30 @@ impl Analyzer {
         Self::with_models(MODEL_EN, MODEL_FR).expect("bundled models are valid")
     }
 
-    /// An analyzer with other model files (the format of [`ner::model`]).
+    /// An analyzer with other English and French model files (the format of
+    /// [`ner::model`]); the other languages keep the bundled models.
     pub fn with_models(en: &[u8], fr: &[u8]) -> Result<Self, EnrichError> {
         Ok(Analyzer {
             detector: lang::LanguageDetector::new(),
             gazetteer: Gazetteers::bundled(),
             en: Model::from_bytes(en)?,
             fr: Model::from_bytes(fr)?,
+            multi: Model::from_bytes(MODEL_MULTI)?,
             categorizer: polmon_topics::Categorizer::bundled(),
         })
+    }
+
+    /// Replaces one tagger model: `which` is `en`, `fr` or `multi` (the model for de, nl,
+    /// es, it, pt, pl). An unknown name is an error.
+    pub fn with_model(mut self, which: &str, bytes: &[u8]) -> Result<Self, EnrichError> {
+        let model = Model::from_bytes(bytes)?;
+        match which {
+            "en" => self.en = model,
+            "fr" => self.fr = model,
+            "multi" => self.multi = model,
+            _ => return Err(EnrichError::Model(format!("no model slot {which:?}: use en, fr or multi"))),
+        }
+        Ok(self)
     }
 
     /// Replaces the bundled topic categories with rules in the format of
@@ -124,10 +150,12 @@ impl Analyzer {
         Ok(self)
     }
 
-    /// The tagger model used for a language: French for fr/es/it/pt, English otherwise.
+    /// The tagger model used for a language: its own for en and fr, the multilingual one
+    /// for de, nl, es, it, pt and pl, English otherwise.
     fn model_for(&self, lang: &str) -> &Model {
         match lang {
-            "fr" | "es" | "it" | "pt" => &self.fr,
+            "fr" => &self.fr,
+            "de" | "nl" | "es" | "it" | "pt" | "pl" => &self.multi,
             _ => &self.en,
         }
     }
@@ -143,9 +171,36 @@ impl Analyzer {
         let code = language.as_ref().map_or("en", |g| g.code.as_str());
         let tokens = token::tokenize(doc.text);
         let mut spans = self.entity_spans(&tokens, code);
+        propagate::glue(&tokens, &mut spans, &self.gazetteer);
         propagate::propagate(&tokens, &mut spans);
+        let title_tokens = token::tokenize(doc.title.unwrap_or(""));
+        kinds::correct(&tokens, &mut spans, &title_tokens);
+        let before_roles: Vec<EntityType> = spans.iter().map(|s| s.kind).collect();
         roles::attach(&tokens, &mut spans);
-        let canon = canonical::canonicals(&tokens, &spans);
+        // a listed place after a title stays a place ("le maire de New York")
+        for (s, k) in spans.iter_mut().zip(before_roles) {
+            if s.kind == EntityType::Person && k == EntityType::Location {
+                let lower: Vec<String> = tokens[s.first..s.last].iter().map(|t| t.text.to_lowercase()).collect();
+                if self.gazetteer.contains(&lower) {
+                    s.kind = k;
+                    s.role = None;
+                }
+            }
+        }
+        let mut canon = canonical::canonicals(&tokens, &spans);
+        // nominal mentions ("the American Secretary of State") take their person's name
+        let nominal = roles::nominal(&tokens, &spans, &canon);
+        if !nominal.is_empty() {
+            for (s, k) in nominal {
+                canon.push(canon[k].clone());
+                spans.push(s);
+            }
+            let mut order: Vec<usize> = (0..spans.len()).collect();
+            order.sort_by_key(|&k| (spans[k].first, std::cmp::Reverse(spans[k].last)));
+            let (s2, c2): (Vec<Span>, Vec<String>) = order.into_iter().map(|k| (spans[k].clone(), canon[k].clone())).unzip();
+            spans = s2;
+            canon = c2;
+        }
         let entities = spans
             .iter()
             .zip(canon)
@@ -167,7 +222,8 @@ impl Analyzer {
             Some(t) => format!("{t}\n{}", doc.text),
             None => doc.text.to_string(),
         });
-        Analysis { language, entities, quotes, categories, countries }
+        let political = self.categorizer.political(&categories);
+        Analysis { language, entities, quotes, categories, countries, political }
     }
 
     /// Tags the tokens sentence by sentence and returns the entity spans in text order.

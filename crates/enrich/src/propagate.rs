@@ -25,6 +25,51 @@ fn capitalised(t: &Token<'_>) -> bool {
     t.text.chars().next().is_some_and(char::is_uppercase)
 }
 
+/// Widens a span by a capitalised neighbour on its line when the two together are a known
+/// name: a listed place ("York" after "New", "Moines" after "Des") or a name tagged
+/// elsewhere in the document. A widened listed place becomes a location.
+pub fn glue(tokens: &[Token<'_>], spans: &mut [Span], lists: &crate::ner::gazetteer::Gazetteers) {
+    let mut covered = vec![false; tokens.len()];
+    for s in spans.iter() {
+        covered[s.first..s.last].iter_mut().for_each(|c| *c = true);
+    }
+    let names: HashMap<String, EntityType> = spans
+        .iter()
+        .filter(|s| s.last - s.first >= 2)
+        .map(|s| (key(tokens, s.first, s.last), s.kind))
+        .collect();
+    let lower = |a: usize, b: usize| -> Vec<String> { tokens[a..b].iter().map(|t| t.text.to_lowercase()).collect() };
+    for s in spans.iter_mut() {
+        for _ in 0..2 {
+            let mut grown = false;
+            let left = s.first.checked_sub(1).filter(|&p| {
+                !covered[p] && capitalised(&tokens[p]) && !tokens[s.first].line_start && tokens[p].text.chars().any(char::is_alphabetic)
+            });
+            let right = Some(s.last).filter(|&n| {
+                n < tokens.len() && !covered[n] && capitalised(&tokens[n]) && !tokens[n].line_start
+            });
+            for (a, b) in [left.map(|p| (p, s.last)), right.map(|n| (s.first, n + 1))].into_iter().flatten() {
+                let kind = if lists.contains(&lower(a, b)) {
+                    Some(EntityType::Location)
+                } else {
+                    names.get(&key(tokens, a, b)).copied()
+                };
+                if let Some(kind) = kind {
+                    covered[a..b].iter_mut().for_each(|c| *c = true);
+                    s.first = a;
+                    s.last = b;
+                    s.kind = kind;
+                    grown = true;
+                    break;
+                }
+            }
+            if !grown {
+                break;
+            }
+        }
+    }
+}
+
 /// Applies the rules of the module doc; `spans` stay sorted and non-overlapping.
 pub fn propagate(tokens: &[Token<'_>], spans: &mut Vec<Span>) {
     if spans.is_empty() {

@@ -76,6 +76,9 @@ const DOMAINS: &[&str] = &[
     "housing", "logement", "europe", "migration", "immigration", "régions", "collectivités",
     "territoriales", "comptes", "publics", "nationale", "national", "européennes",
     "européen", "européenne", "policy", "politique", "the", "la", "le", "l'", "l’", "les",
+    "esteri", "interni", "difesa", "giustizia", "sanità", "exteriores", "asuntos", "defensa",
+    "hacienda", "justicia", "sanidad", "buitenlandse", "binnenlandse", "zaken", "defensie",
+    "financiën", "auswärtigen", "inneren", "verteidigung", "finanzen",
 ];
 
 /// Titles that, written before a name, are never part of it ("President Joe Biden").
@@ -118,6 +121,12 @@ pub fn title_word(w: &str) -> TitleWord {
     } else {
         TitleWord::No
     }
+}
+
+/// A domain noun that can open an organisation's name ("Parti", "Conseil", "Commission").
+pub fn domain_noun(w: &str) -> bool {
+    let l = w.to_lowercase();
+    DOMAINS.contains(&l.as_str()) && !MODIFIERS.contains(&l.as_str()) && !is_nationality(w, &l) && l.chars().count() > 3
 }
 
 fn demonyms() -> &'static std::collections::HashSet<String> {
@@ -177,11 +186,14 @@ pub fn attach(tokens: &[Token<'_>], spans: &mut [Span]) {
         if spans[k].kind != EntityType::Person {
             // a two- or three-word name right after a title is a person ("Foreign Minister Wang Yi")
             let (a, b) = (spans[k].first, spans[k].last);
-            let name_like = (2..=3).contains(&(b - a))
-                && tokens[a..b].iter().all(|t| {
+            // capitalised words, a particle inside allowed ("Bill de Blasio")
+            let name_like = (2..=4).contains(&(b - a))
+                && tokens[a..b].iter().enumerate().all(|(j, t)| {
                     let mut c = t.text.chars();
-                    c.next().is_some_and(char::is_uppercase) && c.all(|c| c.is_lowercase() || c == '-')
-                });
+                    let word = c.next().is_some_and(char::is_uppercase) && c.all(|c| c.is_lowercase() || c == '-');
+                    word || (j > 0 && a + j + 1 < b && PARTICLES.contains(&t.text))
+                })
+                && (b - a <= 3 || tokens[a..b].iter().any(|t| PARTICLES.contains(&t.text)));
             if name_like && spans[k].kind != EntityType::Other {
                 if let Some(role) = before(tokens, &owner, spans, a) {
                     spans[k].kind = EntityType::Person;
@@ -283,10 +295,13 @@ fn before(tokens: &[Token<'_>], owner: &[usize], spans: &[Span], first: usize) -
             return Some(text_of(tokens, a, b));
         }
     }
-    // "its general director, Audrey Azoulay"
+    // "its general director, Audrey Azoulay"; "le maire de New York, Bill de Blasio"
     if first >= 2 && tokens[first - 1].text == "," {
         if let Some((a, b)) = phrase_before(tokens, owner, spans, first - 1) {
-            if b == first - 1 && class_at(tokens, owner, spans, b - 1) == Class::Head {
+            let last = class_at(tokens, owner, spans, b - 1);
+            let complement = matches!(last, Class::Proper | Class::Domain)
+                && (a..b).any(|i| class_at(tokens, owner, spans, i) == Class::Connector);
+            if b == first - 1 && (last == Class::Head || complement) {
                 let opener = a.checked_sub(1).map(|i| class_at(tokens, owner, spans, i));
                 if matches!(opener, Some(Class::Determiner)) {
                     return Some(text_of(tokens, a, b));
@@ -319,6 +334,156 @@ fn after(tokens: &[Token<'_>], owner: &[usize], spans: &[Span], last: usize) -> 
     }
     let (a, b) = trim(tokens, owner, spans, start, i)?;
     (a == start).then(|| text_of(tokens, a, b))
+}
+
+/// Particles inside people's names ("Bill de Blasio", "Ursula von der Leyen").
+const PARTICLES: &[&str] = &["de", "da", "di", "del", "du", "van", "von", "der", "den", "bin", "al", "le"];
+
+/// Title words that do not name a role when they stand alone ("le premier", "the premier").
+const AMBIGUOUS_ALONE: &[&str] = &["premier", "première", "chair", "speaker", "judge", "general"];
+
+/// Determiners that make a role phrase a definite mention of one person ("the Secretary
+/// of State", "le ministre des Armées", "his Chinese counterpart").
+const DEFINITE: &[&str] = &[
+    "the", "his", "her", "its", "their", "le", "la", "l'", "l’", "son", "sa", "leur", "der",
+    "die", "das", "dem", "den", "el", "il", "lo", "o", "de", "het", "zijn", "haar",
+];
+
+fn content_words(words: &[String]) -> Vec<String> {
+    words
+        .iter()
+        .filter(|w| !DETERMINERS.contains(&w.as_str()) && !CONNECTORS.contains(&w.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// Nominal mentions of people: a definite role phrase not attached to a name ("the American
+/// Secretary of State said", "le ministre des Armées a déclaré") that the document ties to
+/// exactly one person, whose role (from [`attach`]) has the same role word and every other
+/// word of the phrase (a nationality may be added: "American"). Returns new person spans
+/// with the phrase as their role, and the index of the person span they refer to.
+pub fn nominal(tokens: &[Token<'_>], spans: &[Span], canonical: &[String]) -> Vec<(Span, usize)> {
+    let mut owner = vec![usize::MAX; tokens.len()];
+    for (k, s) in spans.iter().enumerate() {
+        for o in &mut owner[s.first..s.last] {
+            *o = k;
+        }
+    }
+    // each person's role words, by canonical name (first span of that name kept)
+    let mut known: Vec<(usize, Vec<String>)> = Vec::new();
+    for (k, s) in spans.iter().enumerate() {
+        let (Some(role), EntityType::Person) = (&s.role, s.kind) else { continue };
+        let words: Vec<String> = crate::token::tokenize(role).iter().map(|t| t.text.to_lowercase()).collect();
+        known.push((k, content_words(&words)));
+    }
+    if known.is_empty() {
+        return Vec::new();
+    }
+    let person_at = |i: usize| owner[i] != usize::MAX && spans[owner[i]].kind == EntityType::Person;
+    // words already read as the role of a name next to them ("la canciller alemana Angela Merkel")
+    let mut taken = vec![false; tokens.len()];
+    for s in spans.iter().filter(|s| s.kind == EntityType::Person && s.role.is_some()) {
+        for end in [s.first, s.first.saturating_sub(1)] {
+            if let Some((a, b)) = phrase_before(tokens, &owner, spans, end) {
+                if b == end {
+                    taken[a..b].iter_mut().for_each(|t| *t = true);
+                }
+            }
+        }
+        if tokens.get(s.last).is_some_and(|t| t.text == ",") {
+            let mut k = s.last + 1;
+            while k < tokens.len() && k - s.last <= 12 && !matches!(tokens[k].text, "," | "." | ";") {
+                taken[k] = true;
+                k += 1;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if owner[i] != usize::MAX || taken[i] || classify(&tokens[i], false) != Class::Head {
+            i += 1;
+            continue;
+        }
+        // right: more role words, or "of/des" + domain or proper words ("of State", "des Armées")
+        let mut end = i + 1;
+        loop {
+            if end >= tokens.len() || tokens[end].line_start || person_at(end) {
+                break;
+            }
+            match class_at(tokens, &owner, spans, end) {
+                Class::Head | Class::Modifier if owner[end] == usize::MAX => end += 1,
+                Class::Connector => {
+                    let mut k = end + 1;
+                    if k < tokens.len() && class_at(tokens, &owner, spans, k) == Class::Determiner {
+                        k += 1;
+                    }
+                    let start = k;
+                    while k < tokens.len()
+                        && !tokens[k].line_start
+                        && !person_at(k)
+                        && matches!(class_at(tokens, &owner, spans, k), Class::Domain | Class::Proper | Class::Modifier)
+                    {
+                        k += 1;
+                    }
+                    if k == start {
+                        break;
+                    }
+                    end = k;
+                }
+                _ => break,
+            }
+        }
+        // left: modifiers, role words, nationalities ("American", "Chinese", "foreign")
+        let mut a = i;
+        while a > 0 && !tokens[a].line_start && !person_at(a - 1) {
+            let c = class_at(tokens, &owner, spans, a - 1);
+            let lower = tokens[a - 1].text.to_lowercase();
+            let ok = matches!(c, Class::Modifier | Class::Head) || (c == Class::Proper && is_nationality(tokens[a - 1].text, &lower));
+            if !ok {
+                break;
+            }
+            a -= 1;
+        }
+        let next = i.max(end);
+        i = next;
+        let definite = a > 0 && DEFINITE.contains(&tokens[a - 1].text.to_lowercase().as_str());
+        // a title or an appositive of a name next to it is that name's role already
+        let names_next = (end < tokens.len() && person_at(end))
+            || (end + 1 < tokens.len() && tokens[end].text == "," && person_at(end + 1))
+            || (a >= 3 && tokens[a - 2].text == "," && person_at(a - 3));
+        // one word alone must be an unambiguous title ("le premier" is "the first")
+        let lone_ok = end - a > 1 || (TITLES.contains(&tokens[a].text.to_lowercase().as_str()) && !AMBIGUOUS_ALONE.contains(&tokens[a].text.to_lowercase().as_str()));
+        if !definite || names_next || !lone_ok {
+            continue;
+        }
+        let words: Vec<String> = tokens[a..end].iter().map(|t| t.text.to_lowercase()).collect();
+        let mention = content_words(&words);
+        let heads: Vec<&String> = mention.iter().filter(|w| HEADS.contains(&w.as_str())).collect();
+        let fits = |role: &[String]| {
+            heads.iter().all(|h| role.contains(h))
+                && mention.iter().all(|w| {
+                    role.contains(w)
+                        || (is_nationality(w, w) && !role.iter().any(|r| is_nationality(r, r)))
+                })
+        };
+        let mut found: Option<usize> = None;
+        let mut unique = true;
+        for (k, role) in &known {
+            if fits(role) {
+                match found {
+                    Some(f) if canonical[f] != canonical[*k] => unique = false,
+                    Some(_) => {}
+                    None => found = Some(*k),
+                }
+            }
+        }
+        if let (Some(k), true) = (found, unique) {
+            let role = Some(text_of(tokens, a, end));
+            out.push((Span { first: a, last: end, kind: EntityType::Person, role }, k));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -398,5 +563,34 @@ mod tests {
         assert_eq!(role_of(t, "Blinken", &[]), None);
         let t = "the visit of Antony Blinken to France";
         assert_eq!(role_of(t, "Antony Blinken", &[]), None);
+    }
+
+    #[test]
+    fn nominal_mentions_resolve_to_the_person() {
+        let t = "Secretary of State Antony Blinken met his Chinese counterpart Wang Yi. The American Secretary of State said the Chinese counterpart agreed. The president spoke.";
+        let toks = tokenize(t);
+        let find = |w: &str, n: usize| {
+            let i = toks.iter().position(|t| t.text == w).unwrap();
+            Span { first: i, last: i + n, kind: EntityType::Person, role: None }
+        };
+        let mut spans = vec![find("Antony", 2), find("Wang", 2)];
+        attach(&toks, &mut spans);
+        let canon = vec!["Antony Blinken".to_string(), "Wang Yi".to_string()];
+        let got: Vec<(String, String)> = nominal(&toks, &spans, &canon)
+            .into_iter()
+            .map(|(s, k)| (s.role.unwrap(), canon[k].clone()))
+            .collect();
+        assert_eq!(got, [
+            ("American Secretary of State".to_string(), "Antony Blinken".to_string()),
+            ("Chinese counterpart".to_string(), "Wang Yi".to_string()),
+        ]);
+        let t = "Il a rencontré le ministre des Armées Sébastien Lecornu. Le ministre des Armées a ensuite déclaré...";
+        let toks = tokenize(t);
+        let i = toks.iter().position(|t| t.text == "Sébastien").unwrap();
+        let mut spans = vec![Span { first: i, last: i + 2, kind: EntityType::Person, role: None }];
+        attach(&toks, &mut spans);
+        let got = nominal(&toks, &spans, &["Sébastien Lecornu".to_string()]);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0.role.as_deref(), Some("ministre des Armées"));
     }
 }

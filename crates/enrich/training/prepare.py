@@ -11,15 +11,16 @@ With the third argument it also rewrites data/lexicon/lowercase.txt (common lowe
 adding the SCOWL word list of Debian's wamerican package when it is given as the fourth.
 
 Sets (see crates/enrich/README.md for licences):
-  wikiann-en, wikiann-fr  WikiANN train splits; wikiann-en-dev the English dev split (the
+  wikiann-en, -fr, -de, -nl  WikiANN train splits; wikiann-en-dev the English dev split (the
                           French dev split is a benchmark and is never converted)
   gum-en                  GUM Wikinews news+interviews: person/place/organization
                           entities whose syntactic head is a proper noun, cut to the
                           proper-noun run around the head
   europeana-fr            Europeana Newspapers French (CC0), IOB1 -> IOB2, split into
                           sentences at . ! ?
-CoNLL-2003 is deliberately not converted: it is research-only.
+CoNLL-2003 (research-only) is converted to conll-en only when POLMON_CONLL_TRAIN=1 is set.
 """
+import os
 import re
 import sys
 from pathlib import Path
@@ -69,6 +70,24 @@ def wikiann(path):
         tok = re.sub(r"^[a-z]{2,3}:", "", tok)
         toks.append(tok)
         tags.append(tag)
+    if toks:
+        sents.append((toks, iob1_to_iob2(tags)))
+    return sents
+
+
+def conll(path):
+    """CoNLL-2003 `token POS chunk NER` (IOB1 or IOB2) -> IOB2; MISC kept as MISC (the
+    trainer reads unknown types as O). Converted only with POLMON_CONLL_TRAIN=1."""
+    sents, toks, tags = [], [], []
+    for line in open(path, encoding="utf-8"):
+        parts = line.split()
+        if not parts or parts[0] == "-DOCSTART-":
+            if toks:
+                sents.append((toks, iob1_to_iob2(tags)))
+            toks, tags = [], []
+            continue
+        toks.append(parts[0])
+        tags.append(parts[-1])
     if toks:
         sents.append((toks, iob1_to_iob2(tags)))
     return sents
@@ -184,9 +203,14 @@ def main():
         "wikiann-en": wikiann(src / "wikiann/en/train"),
         "wikiann-en-dev": wikiann(src / "wikiann/en/dev"),
         "wikiann-fr": wikiann(src / "wikiann/fr/train"),
+        "wikiann-de": wikiann(src / "wikiann/de/train"),
+        "wikiann-nl": wikiann(src / "wikiann/nl/train"),
         "gum-en": gum(src / "gum-wikinews-en/dep_conllu"),
         "europeana-fr": europeana(src / "europeana-fr/enp_FR.bnf.bio"),
     }
+    if os.environ.get("POLMON_CONLL_TRAIN"):
+        # research-only: see README "Models: data, licences, training"
+        sets["conll-en"] = conll(src / "conll2003/eng.train")
     for name, sents in sets.items():
         write(out / f"{name}.bio", sents)
     if len(sys.argv) > 3:  # --lexicon DIR: regenerate the shipped lowercase word list

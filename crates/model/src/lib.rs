@@ -180,6 +180,9 @@ pub struct Analysis {
     pub categories: Vec<CategoryMatch>,
     /// ISO 3166-1 alpha-2 codes of the countries the text is about, most mentioned first.
     pub countries: Vec<String>,
+    /// Political relevance, 0 (sport, science, culture...) to 1 (government, elections, war).
+    #[serde(default)]
+    pub political: f32,
 }
 
 /// How an article is connected to the others: near-duplicate original and story.

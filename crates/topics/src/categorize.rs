@@ -30,11 +30,24 @@ const BUNDLED: &[(&str, &str)] = &[
     ("climate.rules", include_str!("../rules/climate.rules")),
     ("migration.rules", include_str!("../rules/migration.rules")),
     ("justice.rules", include_str!("../rules/justice.rules")),
+    ("business.rules", include_str!("../rules/business.rules")),
+    ("sport.rules", include_str!("../rules/sport.rules")),
+    ("technology.rules", include_str!("../rules/technology.rules")),
+    ("science.rules", include_str!("../rules/science.rules")),
+    ("culture.rules", include_str!("../rules/culture.rules")),
+    ("disasters.rules", include_str!("../rules/disasters.rules")),
+    ("crime.rules", include_str!("../rules/crime.rules")),
+    ("education.rules", include_str!("../rules/education.rules")),
 ];
+
+/// Scores of matched categories count up to this many times their threshold in
+/// [`Categorizer::political`]: one long article on one topic does not drown the others.
+const POLITICAL_CAP: f32 = 3.0;
 
 struct Compiled {
     name: String,
     threshold: f32,
+    political: f32,
     terms: Vec<(f32, usize)>,
     require: Vec<Vec<usize>>,
     exclude: Vec<usize>,
@@ -57,8 +70,9 @@ impl std::fmt::Debug for Categorizer {
 }
 
 impl Categorizer {
-    /// The categorizer with the bundled rules (politics, diplomacy, defence, elections,
-    /// economy, climate, migration, justice; English and French).
+    /// The categorizer with the bundled rules: political categories (politics, diplomacy,
+    /// defence, elections, economy, climate, migration, justice) and the others (business,
+    /// sport, technology, science, culture, disasters, crime, education); English and French.
     pub fn bundled() -> Self {
         let mut cats = Vec::new();
         for (file, text) in BUNDLED {
@@ -98,7 +112,15 @@ impl Categorizer {
             let require = c.require.iter().map(&mut ids).collect();
             let exclude = ids(&c.exclude);
             let near = c.near.iter().map(|n| (n.window, n.weight, ids(&n.left), ids(&n.right))).collect();
-            categories.push(Compiled { name: c.name.clone(), threshold: c.threshold, terms, require, exclude, near });
+            categories.push(Compiled {
+                name: c.name.clone(),
+                threshold: c.threshold,
+                political: c.political,
+                terms,
+                require,
+                exclude,
+                near,
+            });
         }
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
@@ -142,6 +164,22 @@ impl Categorizer {
         }
         out.sort_by(|a, b| b.score.total_cmp(&a.score));
         out
+    }
+
+    /// Political relevance from matched categories, 0..1: each category votes with its
+    /// `political` value (1 politics, 0 sport; 0.5 by default) mapped to -1..1, weighted by
+    /// its score (capped at three times its threshold). No category at all gives 0.27: an
+    /// article no rule recognises is not shown as political. One just-matched political
+    /// category gives 0.62, a political and an equally strong non-political one 0.27.
+    pub fn political(&self, matches: &[CategoryMatch]) -> f32 {
+        let evidence: f32 = matches
+            .iter()
+            .filter_map(|m| {
+                let c = self.categories.iter().find(|c| c.name == m.name)?;
+                Some((2.0 * c.political - 1.0) * m.score.min(POLITICAL_CAP))
+            })
+            .sum();
+        1.0 / (1.0 + (-(1.5 * evidence - 1.0)).exp())
     }
 
     /// Hits per term and their word positions.
@@ -203,8 +241,28 @@ mod tests {
     #[test]
     fn bundled_rules_parse_and_cover_every_category() {
         let c = Categorizer::bundled();
-        for name in ["politics", "diplomacy", "defence", "elections", "economy", "climate", "migration", "justice"] {
+        for name in [
+            "politics", "diplomacy", "defence", "elections", "economy", "climate", "migration", "justice", "business",
+            "sport", "technology", "science", "culture", "disasters", "crime", "education",
+        ] {
             assert!(c.names().contains(&name), "{name} missing");
         }
+    }
+
+    #[test]
+    fn political_relevance() {
+        let c = Categorizer::bundled();
+        let p = |title: &str, text: &str| c.political(&c.categorize(title, text));
+        let vote = p(
+            "Parliament passes the budget",
+            "The government won the vote in parliament on the budget; the opposition and the prime minister clashed over the deficit.",
+        );
+        let tennis = p(
+            "Tennis: Serena Williams wins Wimbledon",
+            "The player beat her rival in the final of the tournament, her fifth Wimbledon title; the match lasted two hours.",
+        );
+        assert!(vote > 0.7, "{vote}");
+        assert!(tennis < 0.3, "{tennis}");
+        assert!((c.political(&[]) - 0.269).abs() < 0.01);
     }
 }

@@ -6,7 +6,9 @@
 //!   category definitions — terms with weights, `require`/`exclude` constraints, proximity
 //!   rules and a threshold per category — read from rule files a user can edit (the format is
 //!   in this crate's `README.md`). The bundled rules cover politics, diplomacy, defence,
-//!   elections, economy, climate, migration and justice in English and French.
+//!   elections, economy, climate, migration and justice, and the non-political business,
+//!   sport, technology, science, culture, disasters, crime and education, in English and
+//!   French; [`Categorizer::political`] turns the matches into a political relevance 0..1.
 //! * [`countries`]: ISO 3166-1 alpha-2 codes of the countries a text mentions, by country
 //!   names, capitals and demonyms (English, French and other European languages), most
 //!   mentioned first, from a gazetteer generated from GeoNames and Debian iso-codes.

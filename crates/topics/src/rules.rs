@@ -27,11 +27,15 @@ pub(crate) struct Near {
 pub(crate) struct Category {
     pub(crate) name: String,
     pub(crate) threshold: f32,
+    pub(crate) political: f32,
     pub(crate) terms: Vec<(f32, Term)>,
     pub(crate) require: Vec<Alternatives>,
     pub(crate) exclude: Alternatives,
     pub(crate) near: Vec<Near>,
 }
+
+/// The political relevance of a category that sets none: neutral.
+pub(crate) const DEFAULT_POLITICAL: f32 = 0.5;
 
 /// The threshold of a category that sets none.
 pub(crate) const DEFAULT_THRESHOLD: f32 = 5.0;
@@ -90,6 +94,7 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Category>, TopicsError> {
             out.push(Category {
                 name: name.to_string(),
                 threshold: DEFAULT_THRESHOLD,
+                political: DEFAULT_POLITICAL,
                 terms: Vec::new(),
                 require: Vec::new(),
                 exclude: Vec::new(),
@@ -108,6 +113,13 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Category>, TopicsError> {
                 }
                 cat.threshold = t;
             }
+            "political" => {
+                let p = parse_weight(line, rest)?;
+                if !(0.0..=1.0).contains(&p) {
+                    return Err(err(line, "political takes a number from 0 (not political) to 1 (political)"));
+                }
+                cat.political = p;
+            }
             "require" => cat.require.push(parse_alternatives(line, rest)?),
             "exclude" => cat.exclude.extend(parse_alternatives(line, rest)?),
             "near" => {
@@ -121,7 +133,7 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Category>, TopicsError> {
             }
             _ => {
                 let weight = parse_weight(line, head).map_err(|_| {
-                    err(line, format!("unknown rule {head:?}: a line is WEIGHT TERM, threshold N, require …, exclude … or near …"))
+                    err(line, format!("unknown rule {head:?}: a line is WEIGHT TERM, threshold N, political P, require …, exclude … or near …"))
                 })?;
                 if rest.is_empty() {
                     return Err(err(line, "a weight without a term"));
@@ -143,12 +155,13 @@ mod tests {
     #[test]
     fn parses_every_kind_of_line() {
         let cats = parse(
-            "# comment\n[diplomacy]\nthreshold 4\n3 foreign minister\n2 ambassador*  # trailing comment\n-2 football\nrequire talks | embass*\nexclude horoscope\nnear 8 2.5 sanction* / russia | iran\n",
+            "# comment\n[diplomacy]\nthreshold 4\npolitical 0.9\n3 foreign minister\n2 ambassador*  # trailing comment\n-2 football\nrequire talks | embass*\nexclude horoscope\nnear 8 2.5 sanction* / russia | iran\n",
         )
         .unwrap();
         let c = &cats[0];
         assert_eq!(c.name, "diplomacy");
         assert_eq!(c.threshold, 4.0);
+        assert_eq!(c.political, 0.9);
         assert_eq!(c.terms.len(), 3);
         assert_eq!(c.terms[1], (2.0, Term { text: "ambassador".into(), prefix: true }));
         assert_eq!(c.terms[2].0, -2.0);

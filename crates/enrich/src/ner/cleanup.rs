@@ -16,17 +16,39 @@ use super::gazetteer::Gazetteers;
 const CONNECTORS: &[&str] = &[
     "of", "the", "and", "for", "on", "upon", "de", "du", "des", "la", "le", "les", "d'", "d’",
     "l'", "l’", "von", "van", "der", "den", "y", "al", "el", "bin", "ben", "da", "di", "del",
-    "della", "do", "dos", "et", "en", "à", "au", "aux", "sur", "zu", "zum", "&",
+    "della", "degli", "dei", "delle", "dello", "do", "dos", "et", "en", "à", "au", "aux", "sur",
+    "zu", "zum", "&",
 ];
 
 /// Connectors that never sit inside a person's name ("Macron and Minister ...").
 const NOT_IN_PERSON: &[&str] = &["and", "et", "und", "&", "of", "the", "for", "on", "upon", "en", "sur", "à", "au", "aux"];
 
-fn splits_kind(w: &str, lowercase_splits: bool, kind: EntityType) -> bool {
-    splits(w, lowercase_splits) || (kind == EntityType::Person && NOT_IN_PERSON.contains(&w.to_lowercase().as_str()))
+/// Lowercase articles after which a person's name has ended ("Rami Abd al-Rahman de
+/// l'Observatoire syrien"): what follows is an organisation or a place.
+const ARTICLE_AFTER_PERSON: &[&str] = &["l'", "l’", "la", "le", "les", "the"];
+
+fn splits_kind(w: &str, lowercase_splits: bool, kind: EntityType, lists: &Gazetteers) -> bool {
+    splits(w, lowercase_splits, lists)
+        || (kind == EntityType::Person
+            && (NOT_IN_PERSON.contains(&w.to_lowercase().as_str()) || ARTICLE_AFTER_PERSON.contains(&w)))
 }
 
-fn splits(w: &str, lowercase_splits: bool) -> bool {
+/// A lowercase word that ends a name in a language whose names keep lowercase words:
+/// a word of the clause lexicon or a French future/conditional verb ("auront", "seraient").
+fn clause_word(w: &str, lists: &Gazetteers) -> bool {
+    if !w.chars().next().is_some_and(char::is_lowercase) {
+        return false;
+    }
+    let lower = w.to_lowercase();
+    let bare = ["d'", "d’", "l'", "l’", "qu'", "qu’"]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p).filter(|r| !r.is_empty()))
+        .unwrap_or(&lower);
+    lists.clause.contains(bare)
+        || (bare.chars().count() > 5 && (bare.ends_with("ront") || bare.ends_with("raient") || bare.ends_with("aient")))
+}
+
+fn splits(w: &str, lowercase_splits: bool, lists: &Gazetteers) -> bool {
     let has_alpha = w.chars().any(char::is_alphabetic);
     if !has_alpha {
         // punctuation and numbers; keep "&" and "-" inside names
@@ -36,7 +58,74 @@ fn splits(w: &str, lowercase_splits: bool) -> bool {
         return true;
     }
     let first_lower = w.chars().next().is_some_and(char::is_lowercase);
-    lowercase_splits && first_lower && !CONNECTORS.contains(&w.to_lowercase().as_str())
+    if !lowercase_splits {
+        return clause_word(w, lists);
+    }
+    first_lower && !CONNECTORS.contains(&w.to_lowercase().as_str())
+}
+
+/// Prepositions that sit inside French names before an article ("Alliance pour la démocratie").
+const NAME_PREPOSITIONS: &[&str] = &["pour", "sur", "contre", "dans", "par", "avec", "entre", "sans", "sous", "vers", "chez", "en", "à"];
+/// Articles that open a noun phrase after a verb ("annonce la tenue").
+const ARTICLES: &[&str] = &["la", "le", "les", "l'", "l’", "un", "une"];
+/// Coordinators between two names ("États-Unis et de la Russie").
+const COORDINATORS: &[&str] = &["et", "and", "und", "y", "e", "en", "ou", "or"];
+
+/// Where a name ends inside `[i, j)` in a language whose names keep lowercase words: before
+/// a lowercase word followed by an article (a verb and its object: "Parti québécois annonce
+/// la tenue"), or at a coordinator right after a listed country or place ("États-Unis et de
+/// la Russie").
+fn clause_end(words: &[&str], i: usize, j: usize, lists: &Gazetteers) -> usize {
+    for k in i + 1..j {
+        let w = words[k];
+        let lower = w.to_lowercase();
+        let next_article = words.get(k + 1).is_some_and(|n| ARTICLES.contains(n));
+        if w.chars().next().is_some_and(char::is_lowercase)
+            && next_article
+            && !CONNECTORS.contains(&lower.as_str())
+            && !NAME_PREPOSITIONS.contains(&lower.as_str())
+        {
+            return k;
+        }
+        if COORDINATORS.contains(&lower.as_str()) {
+            let from = (i..k).find(|&m| !CONNECTORS.contains(&words[m].to_lowercase().as_str())).unwrap_or(k);
+            let before: Vec<String> = words[from..k].iter().map(|w| w.to_lowercase()).collect();
+            if lists.contains(&before) {
+                return k;
+            }
+        }
+    }
+    j
+}
+
+/// Numbers and quantifiers before a plural common noun (en, fr, de, es, it, nl).
+const COUNT_WORDS: &[&str] = &[
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "many",
+    "other", "some", "deux", "trois", "quatre", "cinq", "sept", "huit", "neuf", "dix", "plusieurs",
+    "autres", "quelques", "certains", "nombreux", "zwei", "drei", "vier", "fünf", "mehrere",
+    "andere", "dos", "tres", "cuatro", "varios", "otros", "due", "tre", "quattro", "altri",
+    "twee", "drie", "vier", "andere",
+];
+
+/// An accent-free form for looking a word up ("etats" → "états" is found as "etats").
+fn fold_accents(w: &str) -> String {
+    w.chars()
+        .map(|c| match c {
+            'à' | 'â' | 'ä' | 'á' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' | 'í' => 'i',
+            'ô' | 'ö' | 'ó' => 'o',
+            'ù' | 'û' | 'ü' | 'ú' => 'u',
+            'ç' => 'c',
+            c => c,
+        })
+        .collect()
+}
+
+/// The bundled common words without accents.
+fn folded_common() -> &'static std::collections::HashSet<String> {
+    static SET: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| crate::COMMON_WORDS.lines().map(|l| fold_accents(&l.trim().to_lowercase())).collect())
 }
 
 fn capitalised(w: &str) -> bool {
@@ -109,16 +198,32 @@ pub fn clean(
     let upper = super::features::mostly_upper(words);
     let mut i = a;
     while i < b {
-        while i < b && splits_kind(words[i], lowercase_splits, kind) {
+        while i < b && splits_kind(words[i], lowercase_splits, kind, lists) {
             i += 1;
         }
         let mut j = i;
-        while j < b && !splits_kind(words[j], lowercase_splits, kind) {
+        while j < b && !splits_kind(words[j], lowercase_splits, kind, lists) {
             j += 1;
         }
+        if !lowercase_splits {
+            j = clause_end(words, i, j, lists);
+        }
+        // after an article that ended a person's name comes an organisation or a place
+        let kind_here = if kind == EntityType::Person && i > a && ARTICLE_AFTER_PERSON.contains(&words[i - 1]) {
+            EntityType::Organization
+        } else {
+            kind
+        };
         // trim connectors and dashes at the ends
         let (mut s, mut e) = (i, j);
-        while s < e && (CONNECTORS.contains(&words[s].to_lowercase().as_str()) || !words[s].chars().any(char::is_alphanumeric)) {
+        // a capitalised connector inside a sentence belongs to the name ("Des Moines", "De Gaulle")
+        let kept_connector = |k: usize| {
+            capitalised(words[k]) && k > 0 && !upper && !matches!(words[k - 1], "." | "!" | "?" | ":" | "\"" | "“" | "«" | "-" | "—" | "–")
+        };
+        while s < e
+            && ((CONNECTORS.contains(&words[s].to_lowercase().as_str()) && !kept_connector(s))
+                || !words[s].chars().any(char::is_alphanumeric))
+        {
             s += 1;
         }
         while e > s && (CONNECTORS.contains(&words[e - 1].to_lowercase().as_str()) || !words[e - 1].chars().any(char::is_alphanumeric)) {
@@ -126,9 +231,9 @@ pub fn clean(
         }
         if let Some((name_end, _)) = inner_title(words, s, e) {
             // the affiliation before the title keeps the span's type ("NATO", "US")
-            out.extend(clean(words, s, name_end, kind, lists, lowercase_splits));
+            out.extend(clean(words, s, name_end, kind_here, lists, lowercase_splits));
         }
-        let (s, k0) = match strip_title(words, s, e, kind) {
+        let (s, k0) = match strip_title(words, s, e, kind_here) {
             Some(x) => x,
             None => {
                 i = j;
@@ -137,16 +242,22 @@ pub fn clean(
         };
         // a lone common word capitalised only by its position ("Attendance : 200", "SOCCER -")
         let position_cap = s == 0 || upper || matches!(words[s - 1], "." | "!" | "?" | ":" | "-" | "\"" | "“");
-        let lone_common = e == s + 1 && position_cap && lists.common.contains(&words[s].to_lowercase());
-        if k0 == EntityType::Person && kind != EntityType::Person {
+        // or a common noun after a number ("dans huit Etats", "the other States")
+        let after_count = s > 0 && kind_here != EntityType::Person && COUNT_WORDS.contains(&words[s - 1].to_lowercase().as_str());
+        let lone_common = e == s + 1
+            && (position_cap || after_count)
+            && (lists.common.contains(&words[s].to_lowercase()) || (after_count && folded_common().contains(&fold_accents(&words[s].to_lowercase()))));
+        if k0 == EntityType::Person && kind_here != EntityType::Person {
             // a title made the rest a person: clean it again with the person rules
             out.extend(clean(words, s, e, EntityType::Person, lists, lowercase_splits));
             i = j;
             continue;
         }
         // only title words ("Armenian Prime", "Foreign Affairs"): not a name
+        // ("Parti socialiste", "Parti québécois" start with a noun: names)
         let only_title_words = s < e
             && words[s..e].iter().all(|w| crate::roles::title_word(w) != crate::roles::TitleWord::No)
+            && !(capitalised(words[s]) && crate::roles::domain_noun(words[s]) && e > s + 1)
             && !lists.all_demonyms(&words[s..e].iter().map(|w| w.to_lowercase()).collect::<Vec<_>>());
         if s < e && !lone_common && !only_title_words && words[s..e].iter().any(|w| capitalised(w)) {
             let lower: Vec<String> = words[s..e].iter().map(|w| w.to_lowercase()).collect();
@@ -223,6 +334,21 @@ mod tests {
         let w = ["National", "Rally", "and", "General", "Motors"];
         assert_eq!(clean(&w, 0, 2, Organization, &lists, true), [(0, 2, Organization)]);
         assert_eq!(clean(&w, 3, 5, Organization, &lists, true), [(3, 5, Organization)]);
+    }
+
+    #[test]
+    fn french_names_end_before_a_clause() {
+        let mut lists = lists();
+        lists.clause = ["lors".to_string()].into_iter().collect();
+        lists.country = Gazetteer::from_lines("États-Unis\n");
+        let w = ["le", "Parti", "socialiste", "annonce", "la", "tenue", "d'", "un", "sommet"];
+        assert_eq!(clean(&w, 1, 9, Organization, &lists, false), [(1, 3, Organization)]);
+        let w = ["la", "Maison", "Blanche", "lors", "de", "l'", "élection"];
+        assert_eq!(clean(&w, 1, 7, Organization, &lists, false), [(1, 3, Organization)]);
+        let w = ["des", "États-Unis", "et", "de", "la", "Russie"];
+        assert_eq!(clean(&w, 0, 6, Organization, &lists, false), [(1, 2, Location), (5, 6, Organization)]);
+        let w = ["l'", "Alliance", "pour", "la", "démocratie"];
+        assert_eq!(clean(&w, 1, 5, Organization, &lists, false), [(1, 5, Organization)]);
     }
 
     #[test]

@@ -80,6 +80,8 @@ pub struct Gazetteers {
     pub demonyms: HashSet<String>,
     /// Words seen in lowercase in running text, lowercased.
     pub common: HashSet<String>,
+    /// French lowercase words that end a name ("auront", "lors"): see `training/clause_lexicon.py`.
+    pub clause: HashSet<String>,
 }
 
 fn word_set(lines: &str) -> HashSet<String> {
@@ -94,6 +96,7 @@ impl Gazetteers {
             place: Gazetteer::from_lines(crate::LOCATIONS),
             demonyms: word_set(crate::DEMONYMS),
             common: word_set(crate::COMMON_WORDS),
+            clause: word_set(crate::CLAUSE_WORDS_FR),
         }
     }
 
