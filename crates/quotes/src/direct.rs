@@ -13,7 +13,7 @@
 
 use crate::lexicon;
 use crate::marks::{is_quote_char, Region};
-use crate::names::Mention;
+use crate::names::Mentions;
 use crate::speaker::{self, Cue, Phrase, Speaker};
 use crate::text::{Doc, Kind};
 use crate::{Attributed, Options};
@@ -27,7 +27,7 @@ struct Found {
     phrase: Option<Phrase>,
 }
 
-pub(crate) fn find(doc: &Doc, mentions: &[Mention], lang: &str, opts: &Options, used_cues: &mut Vec<usize>) -> Vec<Attributed> {
+pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, used_cues: &mut Vec<usize>) -> Vec<Attributed> {
     let mut found: Vec<Found> = Vec::new();
     for (ri, r) in doc.regions.iter().enumerate() {
         let words = doc.tokens[doc.tok_at(r.start)..doc.tok_at(r.end)].iter().filter(|t| t.is_word()).count();
@@ -63,15 +63,26 @@ pub(crate) fn find(doc: &Doc, mentions: &[Mention], lang: &str, opts: &Options, 
         speakers.push(s);
     }
     // Regions without a cue: the neighbour in the paragraph, else the quote before.
-    for i in 0..found.len() {
-        if speakers[i].is_some() {
-            continue;
+    let mut next_cued: Vec<Option<usize>> = vec![None; found.len()];
+    let mut next = None;
+    for i in (0..found.len()).rev() {
+        next_cued[i] = next;
+        if speakers[i].is_some() && found[i].cue.is_some() {
+            next = Some(i);
         }
-        let para = para_of(doc, &doc.regions[found[i].region]);
-        let next = (i + 1..found.len()).find(|&j| speakers[j].is_some() && found[j].cue.is_some()).filter(|&j| para_of(doc, &doc.regions[found[j].region]) == para && no_words_between(doc, &doc.regions[found[i].region], &doc.regions[found[j].region]));
-        let prev = (0..i).rev().find(|&j| speakers[j].is_some()).filter(|&j| para - para_of(doc, &doc.regions[found[j].region]) <= opts.carry_paragraphs);
-        if let Some(j) = next.or(prev) {
-            speakers[i] = speakers[j].clone();
+    }
+    let mut last_spoken: Option<usize> = None;
+    for i in 0..found.len() {
+        if speakers[i].is_none() {
+            let para = para_of(doc, &doc.regions[found[i].region]);
+            let next = next_cued[i].filter(|&j| para_of(doc, &doc.regions[found[j].region]) == para && no_words_between(doc, &doc.regions[found[i].region], &doc.regions[found[j].region]));
+            let prev = last_spoken.filter(|&j| para - para_of(doc, &doc.regions[found[j].region]) <= opts.carry_paragraphs);
+            if let Some(j) = next.or(prev) {
+                speakers[i] = speakers[j].clone();
+            }
+        }
+        if speakers[i].is_some() {
+            last_spoken = Some(i);
         }
     }
     for (f, s) in found.iter().zip(speakers) {
@@ -89,7 +100,7 @@ fn para_of(doc: &Doc, r: &Region) -> usize {
 }
 
 fn no_words_between(doc: &Doc, a: &Region, b: &Region) -> bool {
-    doc.tokens[doc.tok_at(a.outer_end)..doc.tok_at(b.open)].iter().all(|t| !t.is_word())
+    doc.word_counts(doc.tok_at(a.outer_end), doc.tok_at(b.open)).0 == 0
 }
 
 /// A cue after the closing mark, in the same sentence: "“…,” he said", "“…,” said X",
@@ -279,9 +290,19 @@ fn markup_or_code(doc: &Doc, r: &Region) -> bool {
 fn subject(doc: &Doc, i: usize) -> Option<Phrase> {
     let toks = &doc.tokens;
     let mut s = doc.sentence_start(i);
-    // "“…,” Braynard is quoted as saying": the subject follows the quotation.
-    while s < i && (toks[s].quoted || toks[s].is_punct(',')) {
-        s += 1;
+    // "“…,” Braynard is quoted as saying": the subject follows the quotation. Each quotation
+    // is skipped at once, and only the first few: the look-back stays short in long sentences.
+    let mut hops = 0;
+    while s < i && hops < 8 {
+        if toks[s].is_punct(',') {
+            s += 1;
+        } else if toks[s].quoted {
+            let r = doc.regions.partition_point(|r| r.open <= toks[s].start).saturating_sub(1);
+            s = doc.tok_at(doc.regions[r].outer_end).max(s + 1).min(i);
+            hops += 1;
+        } else {
+            break;
+        }
     }
     let mut a = s;
     // Skip a leading adverbial: "In Washington, …", "But …".

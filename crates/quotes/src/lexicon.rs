@@ -2,6 +2,9 @@
 //!
 //! All entries are lower case with straight apostrophes, as [`crate::text::Token::lower`].
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 /// English and French verbs (all common forms) that attribute speech or writing.
 const CUES: &[&str] = &[
     // English
@@ -239,8 +242,28 @@ fn has(list: &[&str], w: &str) -> bool {
     list.contains(&w)
 }
 
+/// A word list looked up in constant time: the large lists are asked about every token.
+macro_rules! word_set {
+    ($name:ident, $($list:expr),+) => {
+        fn $name(w: &str) -> bool {
+            static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+            SET.get_or_init(|| [$($list),+].iter().flat_map(|l| l.iter().copied()).collect()).contains(w)
+        }
+    };
+}
+
+word_set!(in_cues, CUES, SOURCE_FIRST);
+word_set!(in_boundaries, BOUNDARIES);
+word_set!(in_role_words, ROLE_WORDS);
+word_set!(in_org_words, ORG_WORDS);
+word_set!(in_not_names, NOT_NAMES);
+word_set!(in_role_stop, ROLE_STOP);
+word_set!(in_skippable, SKIPPABLE);
+word_set!(in_male, FIRST_NAMES_MALE);
+word_set!(in_female, FIRST_NAMES_FEMALE);
+
 pub(crate) fn is_cue(w: &str) -> bool {
-    has(CUES, w) || has(SOURCE_FIRST, w)
+    in_cues(w)
 }
 
 pub(crate) fn is_source_first(w: &str) -> bool {
@@ -248,13 +271,13 @@ pub(crate) fn is_source_first(w: &str) -> bool {
 }
 
 pub(crate) fn is_skippable(w: &str, lang: &str) -> bool {
-    (has(SKIPPABLE, w) && (w != "a" || lang == "fr"))
+    (in_skippable(w) && (w != "a" || lang == "fr"))
         || (w.ends_with("ly") && w.len() > 4)
         || (lang == "fr" && w.ends_with("ment") && w.chars().count() > 6)
 }
 
 pub(crate) fn is_boundary(w: &str) -> bool {
-    has(BOUNDARIES, w)
+    in_boundaries(w)
 }
 
 pub(crate) fn is_not_alone(w: &str) -> bool {
@@ -274,7 +297,7 @@ pub(crate) fn is_definite(w: &str) -> bool {
 }
 
 pub(crate) fn is_role_stop(w: &str) -> bool {
-    has(ROLE_STOP, w)
+    in_role_stop(w)
 }
 
 pub(crate) fn title(w: &str) -> Option<Option<Gender>> {
@@ -282,15 +305,15 @@ pub(crate) fn title(w: &str) -> Option<Option<Gender>> {
 }
 
 pub(crate) fn is_role_word(w: &str) -> bool {
-    has(ROLE_WORDS, w)
+    in_role_words(w)
 }
 
 pub(crate) fn is_org_word(w: &str) -> bool {
-    has(ORG_WORDS, w)
+    in_org_words(w)
 }
 
 pub(crate) fn is_not_name(w: &str) -> bool {
-    has(NOT_NAMES, w)
+    in_not_names(w)
 }
 
 pub(crate) fn is_time_word(w: &str) -> bool {
@@ -309,9 +332,9 @@ pub(crate) fn is_abbreviation(word: &[char]) -> bool {
 /// The gender a first name suggests; `by_ending` also reads typical women's endings, for a
 /// word known to be a first name (the first of several).
 pub(crate) fn first_name_gender(w: &str, by_ending: bool) -> Option<Gender> {
-    if has(FIRST_NAMES_MALE, w) {
+    if in_male(w) {
         Some(Gender::Male)
-    } else if has(FIRST_NAMES_FEMALE, w) {
+    } else if in_female(w) {
         Some(Gender::Female)
     } else if by_ending && w.chars().count() > 3 && ["ine", "ette", "elle", "ienne", "a"].iter().any(|s| w.ends_with(s)) && !w.ends_with("ua") {
         // Most European first names with these endings are women's (Nadine, Paola, Ségolène's

@@ -11,8 +11,9 @@
 use polmon_model::EntityType;
 
 use crate::lexicon;
-use crate::names::{self, Mention};
+use crate::names::{self, Mention, Mentions, LOOK_AROUND};
 use crate::text::Doc;
+use crate::work;
 
 /// A speaker phrase: tokens `a..b`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +43,7 @@ pub(crate) struct Speaker {
 
 /// The cue at token `i`, if it is one; French inverted pronouns ("dit-il") give the speaker.
 pub(crate) fn cue_at(doc: &Doc, i: usize, lo: usize, hi: usize, lang: &str) -> Option<Cue> {
+    work::step();
     let t = &doc.tokens[i];
     if !t.is_word() || t.quoted {
         return None;
@@ -250,7 +252,7 @@ fn is_plain_source(w: &str) -> bool {
 }
 
 /// Resolves a phrase to a speaker; `previous` is the last resolved quote speaker.
-pub(crate) fn resolve(doc: &Doc, p: Phrase, mentions: &[Mention], previous: Option<&Speaker>) -> Speaker {
+pub(crate) fn resolve(doc: &Doc, p: Phrase, mentions: &Mentions, previous: Option<&Speaker>) -> Speaker {
     let toks = &doc.tokens;
     let mut start = toks[p.a].start;
     let end = toks[p.b - 1].end;
@@ -273,13 +275,19 @@ pub(crate) fn resolve(doc: &Doc, p: Phrase, mentions: &[Mention], previous: Opti
     Speaker { text, start, end, canonical }
 }
 
-fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mentions: &[Mention], previous: Option<&Speaker>) -> Option<String> {
+fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mentions: &Mentions, previous: Option<&Speaker>) -> Option<String> {
     let toks = &doc.tokens;
     let lower: Vec<&str> = toks[p.a..p.b].iter().map(|t| t.lower.as_str()).collect();
     let pron = text.to_lowercase();
     if pron == "it" {
         // "it said": the most recent organisation.
-        return mentions.iter().rev().find(|m| m.end <= start && m.kind == EntityType::Organization).map(|m| m.canonical.clone());
+        let k = mentions.before(start);
+        return mentions[k.saturating_sub(LOOK_AROUND)..k]
+            .iter()
+            .rev()
+            .inspect(|_| work::step())
+            .find(|m| m.end <= start && m.kind == EntityType::Organization)
+            .map(|m| m.canonical.clone());
     }
     if pron == "they" || pron == "ils" || pron == "elles" {
         return None;
@@ -296,10 +304,8 @@ fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mention
         return previous.and_then(|s| s.canonical.clone());
     }
     // A name inside the phrase: the last one is its head ("campaign manager Kellyanne Conway").
-    let inside: Vec<&Mention> = mentions
-        .iter()
-        .filter(|m| m.start >= start && m.end <= end && matches!(m.kind, EntityType::Person | EntityType::Organization | EntityType::Location))
-        .collect();
+    let inside: Vec<&Mention> =
+        mentions.inside(start, end).filter(|m| matches!(m.kind, EntityType::Person | EntityType::Organization | EntityType::Location)).collect();
     if let Some(m) = inside.last() {
         // "Séjourné’s entourage", "a UNESCO diplomat": the name only qualifies the head noun.
         let after = doc.tok_at(m.end);
@@ -330,8 +336,8 @@ fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mention
 }
 
 /// The most recent person before `pos` whose gender agrees with the pronoun.
-pub(crate) fn pronoun_antecedent(mentions: &[Mention], pos: usize, gender: Option<lexicon::Gender>, prefer_subject: bool) -> Option<&Mention> {
-    let before = || mentions.iter().rev().filter(|m| m.end <= pos && m.kind == EntityType::Person);
+pub(crate) fn pronoun_antecedent(mentions: &Mentions, pos: usize, gender: Option<lexicon::Gender>, prefer_subject: bool) -> Option<&Mention> {
+    let before = || mentions.persons_before(pos);
     let agrees = |m: &&Mention| gender.is_none() || m.gender.is_none() || m.gender == gender;
     // Such a pronoun usually continues the last person who was a subject, if one is recent.
     if prefer_subject {
@@ -348,23 +354,15 @@ pub(crate) fn pronoun_antecedent(mentions: &[Mention], pos: usize, gender: Optio
     before().find(|m| gender.is_none() || m.gender.is_none() || m.gender == gender)
 }
 
-/// How many of `words` the roles of `canonical`'s mentions (before `pos`, if given) contain.
-fn role_overlap(mentions: &[Mention], canonical: &str, pos: Option<usize>, words: &[String]) -> usize {
-    let roles: Vec<&String> = mentions
-        .iter()
-        .filter(|m| m.canonical == canonical && pos.is_none_or(|p| m.end <= p))
-        .flat_map(|m| m.roles.iter())
-        .collect();
-    words.iter().filter(|w| roles.contains(w)).count()
-}
-
-/// The person a definite description points at (see the module doc).
-fn described_person<'m>(mentions: &'m [Mention], pos: usize, words: &[String]) -> Option<&'m Mention> {
+/// The person a definite description points at (see the module doc), among the persons of
+/// the last [`LOOK_AROUND`] mentions (a headline's: the next ones).
+fn described_person<'m>(mentions: &'m Mentions, pos: usize, words: &[String]) -> Option<&'m Mention> {
     // Each person once, most recently mentioned first, with the overlap of its roles.
+    let mut seen = std::collections::HashSet::new();
     let mut people: Vec<(usize, &Mention)> = Vec::new();
-    for m in mentions.iter().rev().filter(|m| m.kind == EntityType::Person && m.end <= pos) {
-        if !people.iter().any(|(_, p)| p.canonical == m.canonical) {
-            people.push((role_overlap(mentions, &m.canonical, Some(pos), words), m));
+    for m in mentions.persons_before(pos) {
+        if seen.insert(m.id) {
+            people.push((mentions.role_overlap(m.id, Some(pos), words), m));
         }
     }
     // The most recent person gets one point more; ties go to the more recent.
@@ -379,10 +377,13 @@ fn described_person<'m>(mentions: &'m [Mention], pos: usize, words: &[String]) -
     }
     // A headline speaks of someone the body names later.
     let need = words.len().clamp(1, 2);
-    mentions
+    let k = mentions.before(pos);
+    mentions[k..]
         .iter()
+        .take(LOOK_AROUND)
+        .inspect(|_| work::step())
         .filter(|m| m.kind == EntityType::Person && m.start >= pos)
-        .map(|m| (role_overlap(mentions, &m.canonical, None, words), m))
+        .map(|m| (mentions.role_overlap(m.id, None, words), m))
         .filter(|(s, _)| *s >= need)
         .max_by(|a, b| a.0.cmp(&b.0).then(b.1.start.cmp(&a.1.start)))
         .map(|(_, m)| m)
