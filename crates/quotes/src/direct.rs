@@ -133,7 +133,7 @@ fn cue_after(doc: &Doc, ri: usize, r: &Region, lang: &str) -> Option<Cue> {
         if let Some(mut cue) = speaker::cue_at(doc, i, first, sentence_end, lang) {
             cue.speaker?;
             // The phrase right after the quote: "“…,” Scott Pruitt, the attorney general, said".
-            if i > first {
+            if i > first && !(lang == "fr" && toks[first..i].iter().all(|t| t.is_word() && lexicon::is_verb_filler(&t.lower))) {
                 if let Some(p) = speaker::phrase_forward(doc, first, sentence_end) {
                     cue.speaker = Some(p);
                 }

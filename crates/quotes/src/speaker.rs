@@ -65,6 +65,10 @@ pub(crate) fn cue_at(doc: &Doc, i: usize, lo: usize, hi: usize, lang: &str) -> O
     if w == "according" && !(i + 1 < hi && doc.tokens[i + 1].lower == "to") {
         return None;
     }
+    // "Pour X, …": a source only when a person, a body or a pronoun follows, then a comma.
+    if w == "pour" {
+        return pour_source(doc, i, hi, lang).map(|p| Cue { verb: i, text: doc.tok_text(i, i + 1), speaker: Some(p) });
+    }
     // "d'après X": the elision is its own token.
     if w == "après" {
         if i > lo && doc.tokens[i - 1].lower == "d'" {
@@ -72,8 +76,12 @@ pub(crate) fn cue_at(doc: &Doc, i: usize, lo: usize, hi: usize, lang: &str) -> O
         }
         return None;
     }
+    let french = lang == "fr";
     let mut first = i;
-    while first > lo && doc.tokens[first - 1].is_word() && is_aux(&doc.tokens[first - 1].lower, lang) {
+    while first > lo
+        && doc.tokens[first - 1].is_word()
+        && (is_aux(&doc.tokens[first - 1].lower, lang) || french && lexicon::is_verb_filler(&doc.tokens[first - 1].lower))
+    {
         first -= 1;
     }
     // "a-t-il déclaré"
@@ -87,10 +95,74 @@ pub(crate) fn cue_at(doc: &Doc, i: usize, lo: usize, hi: usize, lang: &str) -> O
     let text = doc.tok_text(first, last);
     let speaker = if lexicon::is_source_first(w) {
         phrase_after(doc, last - 1, hi)
+    } else if french {
+        french_subject(doc, first, i, lo, hi)
     } else {
         phrase_before(doc, i, lo, lang).or_else(|| phrase_after(doc, i, hi))
     };
     Some(Cue { verb: i, text, speaker })
+}
+
+/// The speaker of a French cue whose verb group (auxiliaries, clitics, adverbs) spans
+/// `first..=verb`: after the verb when the group opens an incise ("« … », a ensuite précisé
+/// Febelfin", "comme le rappelle HRW"), else the subject before it ("Febelfin a rappelé",
+/// "il avait alors lâché"); none after a coordination ("… et a déclaré"): the clause's
+/// subject speaks, which the caller looks for.
+fn french_subject(doc: &Doc, first: usize, verb: usize, lo: usize, hi: usize) -> Option<Phrase> {
+    let toks = &doc.tokens;
+    let before = (first > lo).then(|| &toks[first - 1]);
+    let inverted = match before {
+        None => true,
+        Some(t) => !t.is_word() && !t.is_punct(')') || matches!(t.lower.as_str(), "comme" | "que" | "qu'" | "où" | "ainsi" | "tel" | "telle"),
+    };
+    if inverted {
+        return phrase_after(doc, verb, hi);
+    }
+    let t = before?;
+    if matches!(t.lower.as_str(), "et" | "mais" | "puis" | "ou") {
+        return None;
+    }
+    if lexicon::is_subject_pronoun(&t.lower) {
+        return Some(Phrase { a: first - 1, b: first });
+    }
+    phrase_before(doc, first, lo, "fr").map(|p| with_apposed_name(doc, p, lo)).or_else(|| phrase_after(doc, verb, hi))
+}
+
+/// "Pour X, …" (at a sentence or clause start): the phrase X when it is a pronoun, a name, or
+/// a description of a person or a body, and a comma closes it.
+fn pour_source(doc: &Doc, i: usize, hi: usize, lang: &str) -> Option<Phrase> {
+    let toks = &doc.tokens;
+    if lang != "fr" || i + 1 >= hi || !(doc.sentence_start(i) == i || toks[i - 1].is_punct(',') || toks[i - 1].is_punct(';')) {
+        return None;
+    }
+    let comma = (i + 1..hi.min(i + 14)).find(|&k| toks[k].is_punct(',') || toks[k].is_punct(':'))?;
+    let next = &toks[i + 1];
+    if matches!(next.lower.as_str(), "elle" | "lui" | "eux" | "elles") && comma == i + 2 {
+        return Some(Phrase { a: i + 1, b: i + 2 });
+    }
+    let words = &toks[i + 1..comma];
+    if !words.iter().all(|t| t.is_word() || t.is_punct('(') || t.is_punct(')')) {
+        return None;
+    }
+    let head = words.iter().find(|t| !lexicon::is_french_determiner(&t.lower) && !lexicon::is_role_stop(&t.lower))?;
+    let describes = lexicon::is_french_determiner(&next.lower) && (lexicon::is_person_noun(&head.lower) || lexicon::is_body_noun(&head.lower));
+    (next.cap && !lexicon::is_not_name(&next.lower) || describes).then_some(Phrase { a: i + 1, b: comma })
+}
+
+/// A description in apposition to a name before it ("Bernard Bonnet, le successeur de …"):
+/// the phrase takes the name in, and the name is its head.
+fn with_apposed_name(doc: &Doc, p: Phrase, lo: usize) -> Phrase {
+    let toks = &doc.tokens;
+    if p.a >= lo + 2 && toks[p.a - 1].is_punct(',') && lexicon::is_definite(&toks[p.a].lower) {
+        let mut a = p.a - 1;
+        while a > lo && a + 5 > p.a && toks[a - 1].is_word() && toks[a - 1].cap && !lexicon::is_not_name(&toks[a - 1].lower) {
+            a -= 1;
+        }
+        if a < p.a - 1 && (a == lo || !toks[a - 1].is_word()) {
+            return Phrase { a, b: p.b };
+        }
+    }
+    p
 }
 
 fn is_aux(w: &str, lang: &str) -> bool {
@@ -201,13 +273,38 @@ pub(crate) fn phrase_forward(doc: &Doc, a: usize, hi: usize) -> Option<Phrase> {
     valid(doc, a, b)
 }
 
-/// The phrase after the cue at token `cue` ("said Smith"), not reaching token `hi`.
+/// The phrase after the cue at token `cue` ("said Smith"), not reaching token `hi`. Adverbs
+/// and an addressee come first in French ("a expliqué à l'AFP Gilles-Éric Séralini"), and a
+/// parenthesis may stand inside the phrase ("le président de l'Ufip (…), Jean Louis …").
 pub(crate) fn phrase_after(doc: &Doc, cue: usize, hi: usize) -> Option<Phrase> {
     let toks = &doc.tokens;
-    let a = cue + 1;
+    let mut a = cue + 1;
+    while a < hi && toks[a].is_word() && matches!(toks[a].lower.as_str(), "ensuite" | "alors" | "encore" | "aussi" | "également" | "notamment" | "enfin" | "pour" | "sa" | "part" | "de" | "son" | "côté" | "hier" | "aujourd'hui" | "lundi" | "mardi" | "mercredi" | "jeudi" | "vendredi" | "samedi" | "dimanche") {
+        a += 1;
+    }
+    // "à l'AFP", "au Figaro", "à la presse" before the speaker.
+    if a + 2 < hi && matches!(toks[a].lower.as_str(), "à" | "au" | "aux") {
+        let mut k = a + 1;
+        if matches!(toks[k].lower.as_str(), "l'" | "la" | "le" | "les") {
+            k += 1;
+        }
+        k += 1;
+        if k < hi && toks[k - 1].is_word() && toks[k].is_word() && (toks[k].cap || lexicon::is_definite(&toks[k].lower)) {
+            a = k;
+        }
+    }
     let mut b = a;
-    while b < hi && b - a < 8 {
+    while b < hi && b - a < 12 {
         let t = &toks[b];
+        if t.is_punct('(') && b > a {
+            match (b + 1..hi.min(b + 8)).find(|&k| toks[k].is_punct(')')) {
+                Some(k) => {
+                    b = k + 1;
+                    continue;
+                }
+                None => break,
+            }
+        }
         if !t.is_word() || t.quoted || lexicon::is_cue(&t.lower) {
             break;
         }
