@@ -56,7 +56,7 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
     let mut previous: Option<Speaker> = None;
     let mut speakers: Vec<Option<Speaker>> = Vec::with_capacity(found.len());
     for f in &found {
-        let s = f.phrase.map(|p| speaker::resolve(doc, p, mentions, previous.as_ref()));
+        let s = f.phrase.map(|p| speaker::resolve(doc, p, mentions, previous.as_ref(), lang));
         if s.is_some() {
             previous = s.clone();
         }
@@ -205,7 +205,8 @@ fn cue_before(doc: &Doc, ri: usize, r: &Region, lang: &str) -> Option<Cue> {
         return None;
     }
     let mut lo = doc.sentence_start(open - 1);
-    if toks[open - 1].para != toks[open].para {
+    // A quote that opens a sentence has no cue before it ("…. « … »").
+    if toks[open - 1].para != toks[open].para || matches!(toks[open - 1].kind, Kind::Punct('.' | '!' | '?')) {
         return None;
     }
     if ri > 0 {

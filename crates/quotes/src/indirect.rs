@@ -33,7 +33,7 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, used_cues: &[usiz
             if start >= end || words(doc, a, b) < 3 || mostly_quoted(doc, a, b) || overlaps(direct, start, end) {
                 continue;
             }
-            let sp = speaker::resolve(doc, phrase, mentions, previous.as_ref());
+            let sp = speaker::resolve(doc, phrase, mentions, previous.as_ref(), lang);
             previous = Some(sp.clone());
             out.push(Attributed::new(doc, start, end, Some(sp), Some(cue.text.clone()), false));
             break;

@@ -105,7 +105,7 @@ pub fn find_attributed(text: &str, entities: &[EntityMention], lang: &str, opts:
     let doc = text::Doc::new(text);
     let proposed;
     let entities = if entities.is_empty() && opts.fallback_entities {
-        proposed = names::propose(&doc);
+        proposed = names::propose_in(&doc, lang);
         &proposed[..]
     } else {
         entities

@@ -29,6 +29,8 @@ pub(crate) struct Mention {
     pub(crate) gender: Option<Gender>,
     /// Whether the mention is a clause subject: it opens its sentence or a cue follows it.
     pub(crate) subject: bool,
+    /// Whether the mention is inside quotation marks (a name the speaker says).
+    pub(crate) quoted: bool,
 }
 
 /// How many mentions a speaker is looked for among, before a quote (pronouns, descriptions,
@@ -44,6 +46,8 @@ pub(crate) struct Mentions {
     list: Vec<Mention>,
     /// Per name id: each role word and the end of the first mention that gave it.
     roles: Vec<Vec<(String, usize)>>,
+    /// Per name: its id.
+    ids: HashMap<String, usize>,
 }
 
 impl Deref for Mentions {
@@ -76,6 +80,12 @@ impl Mentions {
         self.list[k..].iter().inspect(|_| work::step()).take_while(move |m| m.start < end).filter(move |m| m.end <= end)
     }
 
+    /// The gender the text gives the person called `canonical`, if known.
+    pub(crate) fn gender_of(&self, canonical: &str) -> Option<Gender> {
+        let id = *self.ids.get(canonical)?;
+        self.list.iter().rev().take(LOOK_AROUND).find(|m| m.id == id && m.gender.is_some()).and_then(|m| m.gender)
+    }
+
     /// How many of `words` the roles given to name `id` (by mentions ending by `pos`, if
     /// given) contain.
     pub(crate) fn role_overlap(&self, id: usize, pos: Option<usize>, words: &[String]) -> usize {
@@ -95,6 +105,26 @@ impl Mentions {
 pub fn propose_entities(text: &str) -> Vec<EntityMention> {
     let doc = Doc::new(text);
     propose(&doc)
+}
+
+/// [`propose`] for a text in `lang`: French has no possessive `'s`, so a name ending in it
+/// keeps it ("Moody's").
+pub(crate) fn propose_in(doc: &Doc, lang: &str) -> Vec<EntityMention> {
+    let mut out = propose(doc);
+    if lang == "fr" {
+        for m in &mut out {
+            let next: String = doc.chars[m.end..(m.end + 2).min(doc.chars.len())].iter().collect();
+            if next == "'s" || next == "’s" {
+                let whole_canonical = m.canonical == m.text;
+                m.end += 2;
+                m.text = doc.slice(m.start, m.end);
+                if whole_canonical {
+                    m.canonical = m.text.clone();
+                }
+            }
+        }
+    }
+    out
 }
 
 pub(crate) fn propose(doc: &Doc) -> Vec<EntityMention> {
@@ -310,10 +340,11 @@ pub(crate) fn prepare(doc: &Doc, entities: &[EntityMention]) -> Mentions {
         }
         let subject = first < doc.tokens.len()
             && (first - doc.sentence_start(first) <= 2 || next < doc.tokens.len() && lexicon::is_cue(&doc.tokens[next].lower));
-        out.push(Mention { start: m.start, end: m.end, kind: m.entity_type, canonical: m.canonical.clone(), id, gender, subject });
+        out.push(Mention { start: m.start, end: m.end, kind: m.entity_type, canonical: m.canonical.clone(), id, gender, subject, quoted: doc.tokens.get(first).is_some_and(|t| t.quoted) });
     }
     infer_genders(doc, &mut out, role_index.len());
-    Mentions { list: out, roles: role_index }
+    let ids = ids.into_iter().map(|(k, (id, _))| (k.to_string(), id)).collect();
+    Mentions { list: out, roles: role_index, ids }
 }
 
 /// Genders the text shows: a person who opens a sentence is usually the one the next

@@ -87,7 +87,7 @@ pub(crate) fn cue_at(doc: &Doc, i: usize, lo: usize, hi: usize, lang: &str) -> O
     // "a-t-il déclaré"
     if first > lo {
         let p = &doc.tokens[first - 1].lower;
-        if p.ends_with("-t-il") || p.ends_with("-t-elle") {
+        if p.ends_with("-t-il") || p.ends_with("-t-elle") || (lang == "fr" && (p.ends_with("-il") || p.ends_with("-elle"))) {
             return Some(Cue { verb: i, text: doc.tok_text(first - 1, i + 1), speaker: Some(Phrase { a: first - 1, b: first }) });
         }
     }
@@ -113,12 +113,22 @@ fn french_subject(doc: &Doc, first: usize, verb: usize, lo: usize, hi: usize) ->
     let before = (first > lo).then(|| &toks[first - 1]);
     let inverted = match before {
         None => true,
-        Some(t) => !t.is_word() && !t.is_punct(')') || matches!(t.lower.as_str(), "comme" | "que" | "qu'" | "où" | "ainsi" | "tel" | "telle"),
+        Some(t) => !t.is_word() && !t.is_punct(',') && !t.is_punct(')') || matches!(t.lower.as_str(), "comme" | "que" | "qu'" | "où" | "ainsi" | "tel" | "telle"),
     };
     if inverted {
         return phrase_after(doc, verb, hi);
     }
     let t = before?;
+    // After a comma: an incise when a phrase follows the verb and ends the clause ("…,
+    // commente Song Myung-Sup, analyste …"), else the end of an apposition ("X, PDG de Y, a
+    // indiqué").
+    if t.is_punct(',') {
+        if let Some(p) = phrase_after(doc, verb, hi) {
+            if p.b >= hi || !toks[p.b].is_word() {
+                return Some(p);
+            }
+        }
+    }
     if matches!(t.lower.as_str(), "et" | "mais" | "puis" | "ou") {
         return None;
     }
@@ -158,7 +168,7 @@ fn with_apposed_name(doc: &Doc, p: Phrase, lo: usize) -> Phrase {
         while a > lo && a + 5 > p.a && toks[a - 1].is_word() && toks[a - 1].cap && !lexicon::is_not_name(&toks[a - 1].lower) {
             a -= 1;
         }
-        if a < p.a - 1 && (a == lo || !toks[a - 1].is_word()) {
+        if a < p.a - 1 && (a == lo || !toks[a - 1].is_word() || lexicon::is_boundary(&toks[a - 1].lower)) {
             return Phrase { a, b: p.b };
         }
     }
@@ -279,8 +289,15 @@ pub(crate) fn phrase_forward(doc: &Doc, a: usize, hi: usize) -> Option<Phrase> {
 pub(crate) fn phrase_after(doc: &Doc, cue: usize, hi: usize) -> Option<Phrase> {
     let toks = &doc.tokens;
     let mut a = cue + 1;
-    while a < hi && toks[a].is_word() && matches!(toks[a].lower.as_str(), "ensuite" | "alors" | "encore" | "aussi" | "également" | "notamment" | "enfin" | "pour" | "sa" | "part" | "de" | "son" | "côté" | "hier" | "aujourd'hui" | "lundi" | "mardi" | "mercredi" | "jeudi" | "vendredi" | "samedi" | "dimanche") {
-        a += 1;
+    loop {
+        let w = |k: usize| if k < hi && toks[k].is_word() { toks[k].lower.as_str() } else { "" };
+        if matches!(w(a), "ensuite" | "alors" | "encore" | "aussi" | "également" | "notamment" | "enfin" | "hier" | "aujourd'hui" | "lundi" | "mardi" | "mercredi" | "jeudi" | "vendredi" | "samedi" | "dimanche") {
+            a += 1;
+        } else if matches!((w(a), w(a + 1), w(a + 2)), ("de", "son" | "leur", "côté") | ("pour", "sa" | "leur", "part")) {
+            a += 3;
+        } else {
+            break;
+        }
     }
     // "à l'AFP", "au Figaro", "à la presse" before the speaker.
     if a + 2 < hi && matches!(toks[a].lower.as_str(), "à" | "au" | "aux") {
@@ -349,7 +366,7 @@ fn is_plain_source(w: &str) -> bool {
 }
 
 /// Resolves a phrase to a speaker; `previous` is the last resolved quote speaker.
-pub(crate) fn resolve(doc: &Doc, p: Phrase, mentions: &Mentions, previous: Option<&Speaker>) -> Speaker {
+pub(crate) fn resolve(doc: &Doc, p: Phrase, mentions: &Mentions, previous: Option<&Speaker>, lang: &str) -> Speaker {
     let toks = &doc.tokens;
     let mut start = toks[p.a].start;
     let end = toks[p.b - 1].end;
@@ -368,11 +385,13 @@ pub(crate) fn resolve(doc: &Doc, p: Phrase, mentions: &Mentions, previous: Optio
             return prev.clone();
         }
     }
-    let canonical = canonical(doc, p, start, end, &text, mentions, previous);
+    let canonical = canonical(doc, p, start, end, &text, mentions, previous, lang);
     Speaker { text, start, end, canonical }
 }
 
-fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mentions: &Mentions, previous: Option<&Speaker>) -> Option<String> {
+#[allow(clippy::too_many_arguments)]
+fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mentions: &Mentions, previous: Option<&Speaker>, lang: &str) -> Option<String> {
+    let french = lang == "fr";
     let toks = &doc.tokens;
     let lower: Vec<&str> = toks[p.a..p.b].iter().map(|t| t.lower.as_str()).collect();
     let pron = text.to_lowercase();
@@ -389,6 +408,9 @@ fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mention
     if pron == "they" || pron == "ils" || pron == "elles" {
         return None;
     }
+    if french && lexicon::is_subject_pronoun(&pron) {
+        return french_antecedent(doc, mentions, p.a, start, lexicon::pronoun(&pron).flatten(), previous);
+    }
     if let Some(g) = lexicon::pronoun(&pron) {
         // A pronoun that opens its sentence or follows a quotation ("“…,” he said") continues
         // the last subject; one inside a clause ("…, where he called") the last person named.
@@ -401,8 +423,25 @@ fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mention
         return previous.and_then(|s| s.canonical.clone());
     }
     // A name inside the phrase: the last one is its head ("campaign manager Kellyanne Conway").
-    let inside: Vec<&Mention> =
+    let mut inside: Vec<&Mention> =
         mentions.inside(start, end).filter(|m| matches!(m.kind, EntityType::Person | EntityType::Organization | EntityType::Location)).collect();
+    if french {
+        // Not the head: a name in parentheses ("Philippe Gosselin (UMP)") or a complement
+        // ("le successeur de Claude Erignac"); in an apposition the name opening a part is
+        // ("Gérald Karsenti, PDG de HP France").
+        inside.retain(|m| {
+            let k = doc.tok_at(m.start);
+            let in_parens = k > p.a && toks[p.a..k].iter().rev().take_while(|t| !t.is_punct(')')).any(|t| t.is_punct('('));
+            let complement = k > p.a && matches!(toks[k - 1].lower.as_str(), "de" | "du" | "des" | "d'") && !toks[p.a].cap;
+            !in_parens && !complement
+        });
+        if let Some(m) = inside.iter().find(|m| {
+            let k = doc.tok_at(m.start);
+            k == p.a || (k > p.a && toks[k - 1].is_punct(','))
+        }) {
+            return Some(m.canonical.clone());
+        }
+    }
     if let Some(m) = inside.last() {
         // "Séjourné’s entourage", "a UNESCO diplomat": the name only qualifies the head noun.
         let after = doc.tok_at(m.end);
@@ -421,7 +460,13 @@ fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mention
     }
     let words: Vec<String> = names::content_words(text);
     if lexicon::is_definite(lower[0]) && !words.is_empty() {
-        return described_person(mentions, start, &words).map(|m| m.canonical.clone());
+        let found = described_person(mentions, start, &words).map(|m| m.canonical.clone());
+        // "l'universitaire", "son avocate", "ce dernier": a person the text has just named.
+        let head = lower.iter().find(|w| !lexicon::is_french_determiner(w) && !lexicon::is_role_stop(w));
+        if found.is_none() && french && head.is_some_and(|h| lexicon::is_person_noun(h)) {
+            return french_antecedent(doc, mentions, p.a, start, None, previous);
+        }
+        return found;
     }
     // A capitalised phrase the mentions missed is a name in its own right.
     let caps = toks[p.a..p.b].iter().filter(|t| t.cap).count();
@@ -430,6 +475,43 @@ fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mention
         return Some(doc.slice(toks[first].start, end).trim_end_matches("’s").trim_end_matches("'s").to_string());
     }
     None
+}
+
+/// The person a French subject pronoun (or a description of a person) at token `tok` continues:
+/// the subject of its sentence or of the sentence before — a person named at the start of it, or
+/// the speaker of a quote there — else the last person named (outside quotations) whose gender
+/// agrees.
+fn french_antecedent(doc: &Doc, mentions: &Mentions, tok: usize, pos: usize, gender: Option<lexicon::Gender>, previous: Option<&Speaker>) -> Option<String> {
+    let sent = doc.sentence[tok];
+    let near = |t: usize| {
+        let s = doc.sentence[t.min(doc.tokens.len() - 1)];
+        s <= sent && s + 1 >= sent
+    };
+    let agrees = |g: Option<lexicon::Gender>| gender.is_none() || g.is_none() || g == gender;
+    let mut recent: Option<&Mention> = None;
+    let mut subject: Option<&Mention> = None;
+    for m in mentions.persons_before(pos) {
+        if m.quoted || !agrees(m.gender) {
+            continue;
+        }
+        let t = doc.tok_at(m.start);
+        recent = recent.or(Some(m));
+        if !near(t) {
+            break;
+        }
+        if m.subject && subject.is_none() {
+            subject = Some(m);
+        }
+    }
+    let spoke = previous.filter(|s| {
+        s.canonical.as_ref().is_some_and(|c| agrees(mentions.gender_of(c))) && s.end <= pos && near(doc.tok_at(s.start))
+    });
+    match (subject, spoke) {
+        (Some(m), Some(s)) if s.start > m.start => s.canonical.clone(),
+        (Some(m), _) => Some(m.canonical.clone()),
+        (None, Some(s)) => s.canonical.clone(),
+        (None, None) => recent.map(|m| m.canonical.clone()),
+    }
 }
 
 /// The most recent person before `pos` whose gender agrees with the pronoun.
