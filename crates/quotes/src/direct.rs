@@ -45,7 +45,21 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
             continue;
         }
         let cue = after.or_else(|| cue_before(doc, ri, r, lang)).or_else(|| cue_from_colon(doc, r, lang));
-        let phrase = cue.as_ref().and_then(|c| c.speaker).or_else(|| if embedded { subject(doc, open_tok) } else { None });
+        // French: a term in quotation marks (« changement », « Les bâtisseurs de la gloire »)
+        // is no quote: a few words, or a title, inside the writer's sentence with no cue.
+        if lang == "fr" && embedded && cue.is_none() && (words <= 3 || french_title(doc, r)) {
+            continue;
+        }
+        let phrase = cue.as_ref().and_then(|c| c.speaker).or_else(|| if embedded { subject_in(doc, open_tok, lang) } else { None });
+        // French: a quote opening a sentence with no cue is spoken by the subject of the
+        // sentence before, when that is a person ("Il a souhaité …. « On ne peut pas … »").
+        let phrase = phrase.or_else(|| {
+            (lang == "fr" && cue.is_none() && open_tok > 0 && doc.tokens[open_tok - 1].para == doc.tokens[open_tok].para
+                && matches!(doc.tokens[open_tok - 1].kind, Kind::Punct('.' | '!' | '?')) && !doc.tokens[open_tok - 1].quoted)
+                .then(|| speaker::french_clause_subject(doc, open_tok - 1))
+                .flatten()
+                .filter(|p| lexicon::is_subject_pronoun(&doc.tokens[p.a].lower) || doc.tokens[p.a].cap)
+        });
         if !keep && phrase.is_none() {
             continue; // a scare quote nobody is said to have spoken
         }
@@ -140,7 +154,8 @@ fn cue_after(doc: &Doc, ri: usize, r: &Region, lang: &str) -> Option<Cue> {
             }
             let p = cue.speaker?;
             // A cue far from the quote must end the sentence: "…, the source told AFP."
-            let rest = sentence_end - cue.verb;
+            // A French incise may end with an apposition ("…, commente X, analyste à Y.").
+            let rest = if lang == "fr" && p.a > cue.verb && p.b < sentence_end && toks[p.b].is_punct(',') { 0 } else { sentence_end - cue.verb };
             let far = p.a.min(cue.verb) - first > 3;
             if (far || new_sentence) && rest > 5 {
                 return None;
@@ -219,19 +234,27 @@ fn cue_before(doc: &Doc, ri: usize, r: &Region, lang: &str) -> Option<Cue> {
     let cue = (lo..open).rev().find_map(|i| speaker::cue_at(doc, i, lo, open, lang));
     match cue {
         // "He then defended the remark, saying, “…”": the clause's subject speaks.
-        Some(mut c) if doc.tokens[c.verb].lower.ends_with("ing") => {
-            c.speaker = subject(doc, c.verb).or(c.speaker);
+        // "Estimant que « … », il vota": a participial clause opening the sentence; the
+        // subject follows the quotation.
+        Some(mut c) if lang == "fr" && doc.tokens[c.verb].lower.ends_with("ant") && doc.sentence_start(c.verb) == c.verb => {
+            let after = doc.tok_at(r.outer_end);
+            let end = doc.sentence_end(open);
+            c.speaker = (after < end).then(|| speaker::french_clause_subject(doc, end - 1)).flatten().filter(|p| p.a >= after);
+            c.speaker.is_some().then_some(c)
+        }
+        Some(mut c) if doc.tokens[c.verb].lower.ends_with("ing") || lang == "fr" && doc.tokens[c.verb].lower.ends_with("ant") => {
+            c.speaker = subject_in(doc, c.verb, lang).or(c.speaker);
             c.speaker.is_some().then_some(c)
         }
         Some(c) if c.speaker.is_some() => Some(c),
         // "he laughed and said, “…”": the clause's subject speaks.
         Some(mut c) => {
-            c.speaker = subject(doc, c.verb);
+            c.speaker = subject_in(doc, c.verb, lang);
             c.speaker.is_some().then_some(c)
         }
         // "Clinton: “…”", "Hoff’s letter makes the case: “…”".
         None if toks[open - 1].is_punct(':') => {
-            subject(doc, open - 1).map(|p| Cue { verb: open - 1, text: String::new(), speaker: Some(p) })
+            subject_in(doc, open - 1, lang).map(|p| Cue { verb: open - 1, text: String::new(), speaker: Some(p) })
         }
         None => None,
     }
@@ -258,7 +281,7 @@ fn cue_from_colon(doc: &Doc, r: &Region, lang: &str) -> Option<Cue> {
     if !colon {
         return None;
     }
-    subject(doc, end).map(|p| Cue { verb: end, text: String::new(), speaker: Some(p) })
+    subject_in(doc, end, lang).map(|p| Cue { verb: end, text: String::new(), speaker: Some(p) })
 }
 
 /// Whether the word before the opening mark introduces a quotation ("called it “…”").
@@ -280,11 +303,31 @@ fn title_like(doc: &Doc, r: &Region, embedded: bool) -> bool {
         && !inner.iter().any(|t| matches!(t.kind, Kind::Punct(c) if is_quote_char(c)))
 }
 
+/// A French title inside a sentence ("la comédie « Les bâtisseurs de la gloire »"): it opens
+/// with a capital, holds no sentence punctuation and is short.
+fn french_title(doc: &Doc, r: &Region) -> bool {
+    let inner = &doc.tokens[doc.tok_at(r.start)..doc.tok_at(r.end)];
+    let words = inner.iter().filter(|t| t.is_word()).count();
+    inner.first().is_some_and(|t| t.is_word() && t.cap)
+        && words <= 8
+        && !inner.iter().any(|t| matches!(t.kind, Kind::Punct('.' | '!' | '?' | ',' | ';' | ':')))
+}
+
 /// An attribute value left from markup (`author="x"`) or a bare identifier (`"1474387200"`).
 fn markup_or_code(doc: &Doc, r: &Region) -> bool {
     let inner = &doc.chars[r.start..r.end];
     (r.open > 0 && doc.chars[r.open - 1] == '=')
         || (!inner.iter().any(|c| c.is_whitespace()) && inner.iter().any(|c| c.is_ascii_digit() || *c == '/' || *c == '@'))
+}
+
+/// The subject of the clause holding token `i`: French grammar first, then [`subject`].
+fn subject_in(doc: &Doc, i: usize, lang: &str) -> Option<Phrase> {
+    if lang == "fr" {
+        if let Some(p) = speaker::french_clause_subject(doc, i) {
+            return Some(p);
+        }
+    }
+    subject(doc, i)
 }
 
 /// The subject of the sentence holding token `i`: its first phrase ("France, which … “a surge” …").

@@ -619,3 +619,116 @@ mod tests {
         assert_eq!(qs[0].speaker_canonical, None);
     }
 }
+
+/// Words that end a French subject noun phrase: the verb group begins.
+fn ends_french_np(w: &str) -> bool {
+    matches!(w, "a" | "ont" | "avait" | "avaient" | "aurait" | "auraient" | "aura" | "est" | "sont" | "était" | "étaient" | "fut" | "s'" | "se" | "ne" | "n'" | "y" | "lui" | "qui" | "que" | "qu'" | "dont")
+        || lexicon::is_cue(w)
+        || lexicon::is_boundary(w) && !matches!(w, "il" | "elle")
+}
+
+/// Where the subject of the French clause that runs from token `s` up to `i` starts, after
+/// quotations, a fronted adverbial or participial phrase ("Lors du procès, …", "Surpris par
+/// …, il", "Très ému, il", "Alors que …, X") and a coordinating conjunction.
+pub(crate) fn french_subject_start(doc: &Doc, mut s: usize, i: usize) -> Option<usize> {
+    let toks = &doc.tokens;
+    let mut hops = 0;
+    while s < i && hops < 8 {
+        if toks[s].is_punct(',') || toks[s].is_punct('-') || toks[s].is_punct('—') {
+            s += 1;
+        } else if toks[s].quoted {
+            let r = doc.regions.partition_point(|r| r.open <= toks[s].start).saturating_sub(1);
+            s = doc.tok_at(doc.regions[r].outer_end).max(s + 1).min(i);
+            hops += 1;
+        } else {
+            break;
+        }
+    }
+    for _ in 0..3 {
+        if s >= i {
+            return None;
+        }
+        let t = &toks[s];
+        let w = t.lower.as_str();
+        let participle = !lexicon::is_person_noun(w)
+            && ["ant", "é", "ée", "és", "ées", "is", "ise", "u", "ue"].iter().any(|e| w.ends_with(e) && w.chars().count() > 4);
+        let intro = !t.is_word()
+            || (lexicon::is_boundary(w) && !lexicon::is_subject_pronoun(w))
+            || lexicon::is_sentence_adverb(w)
+            || lexicon::is_not_name(w) && !lexicon::is_french_determiner(w) && !lexicon::is_subject_pronoun(w)
+            || participle
+            || matches!(w, "très" | "dès" | "lors" | "alors" | "malgré" | "outre" | "face" | "quant")
+            || w.chars().all(|c| c.is_ascii_digit());
+        if !intro {
+            break;
+        }
+        match (s..i.min(s + 30)).find(|&k| toks[k].is_punct(',') && !toks[k].quoted) {
+            Some(c) => s = c + 1,
+            None => return None,
+        }
+    }
+    while s < i && matches!(toks[s].lower.as_str(), "et" | "mais" | "puis" | "or" | "donc") {
+        s += 1;
+    }
+    (s < i).then_some(s)
+}
+
+/// The subject of the French clause holding token `i` (before it): a subject pronoun, or a
+/// noun phrase naming a person or a body, with a name in apposition after it ("Le président
+/// du directoire de PSA, Philippe Varin, a précisé"); else the last subject pronoun of the
+/// clause ("…, où il s'était pris au président : « … »").
+pub(crate) fn french_clause_subject(doc: &Doc, i: usize) -> Option<Phrase> {
+    let toks = &doc.tokens;
+    let s0 = doc.sentence_start(i);
+    // A semicolon starts a clause of its own.
+    let s0 = (s0..i).rev().take(60).find(|&k| toks[k].is_punct(';') && !toks[k].quoted).map_or(s0, |k| k + 1);
+    if let Some(a) = french_subject_start(doc, s0, i) {
+        if lexicon::is_subject_pronoun(&toks[a].lower) {
+            return Some(Phrase { a, b: a + 1 });
+        }
+        let mut b = a;
+        while b < i && b - a < 12 {
+            if toks[b].is_punct('(') && b > a {
+                match (b + 1..i.min(b + 8)).find(|&k| toks[k].is_punct(')')) {
+                    Some(k) => {
+                        b = k + 1;
+                        continue;
+                    }
+                    None => break,
+                }
+            }
+            if !toks[b].is_word() || toks[b].quoted || (b > a && ends_french_np(&toks[b].lower)) {
+                break;
+            }
+            b += 1;
+        }
+        // Drop a trailing parenthesis.
+        while b > a && toks[b - 1].is_punct(')') {
+            match (a..b - 1).rev().find(|&k| toks[k].is_punct('(')) {
+                Some(k) => b = k,
+                None => break,
+            }
+        }
+        if b > a {
+            let np = &toks[a..b];
+            let head = np.iter().find(|t| !lexicon::is_french_determiner(&t.lower) && !lexicon::is_role_stop(&t.lower));
+            let named = np.iter().any(|t| t.cap && !lexicon::is_not_name(&t.lower) && !lexicon::is_cue(&t.lower));
+            let describes = head.is_some_and(|h| lexicon::is_person_noun(&h.lower) || lexicon::is_body_noun(&h.lower));
+            if (named || describes) && !lexicon::is_cue(&toks[a].lower) {
+                let mut p = Phrase { a, b };
+                // ", Philippe Varin," after a description.
+                if b + 2 < i && toks[b].is_punct(',') && toks[b + 1].cap && !np[0].cap {
+                    let mut e = b + 1;
+                    while e < i && e - b <= 4 && toks[e].is_word() && toks[e].cap {
+                        e += 1;
+                    }
+                    if e < i && toks[e].is_punct(',') {
+                        p.b = e;
+                    }
+                }
+                return valid(doc, p.a, p.b);
+            }
+        }
+    }
+    (s0..i).rev().take(40).find(|&k| lexicon::is_subject_pronoun(&toks[k].lower) && !toks[k].quoted && !toks[k].cap || k == s0 && lexicon::is_subject_pronoun(&toks[k].lower)).map(|k| Phrase { a: k, b: k + 1 })
+}

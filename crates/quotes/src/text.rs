@@ -123,6 +123,16 @@ impl Doc {
             && (self.common.binary_search(&t.lower).is_ok() || lexicon::is_sentence_adverb(&t.lower))
     }
 
+    /// How many sentences the text has.
+    pub(crate) fn sentence_count(&self) -> usize {
+        self.bounds.len()
+    }
+
+    /// First token and one past the last token of sentence `s`.
+    pub(crate) fn sentence_bounds(&self, s: usize) -> (usize, usize) {
+        self.bounds[s]
+    }
+
     /// First token of the sentence holding token `i`.
     pub(crate) fn sentence_start(&self, i: usize) -> usize {
         self.bounds[self.sentence[i]].0
