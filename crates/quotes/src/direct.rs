@@ -323,9 +323,7 @@ fn markup_or_code(doc: &Doc, r: &Region) -> bool {
 /// The subject of the clause holding token `i`: French grammar first, then [`subject`].
 fn subject_in(doc: &Doc, i: usize, lang: &str) -> Option<Phrase> {
     if lang == "fr" {
-        if let Some(p) = speaker::french_clause_subject(doc, i) {
-            return Some(p);
-        }
+        return speaker::french_clause_subject(doc, i);
     }
     subject(doc, i)
 }

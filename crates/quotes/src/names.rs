@@ -48,6 +48,9 @@ pub(crate) struct Mentions {
     roles: Vec<Vec<(String, usize)>>,
     /// Per name: its id.
     ids: HashMap<String, usize>,
+    /// Per sentence: the person its clauses are about so far — the mention (index) the subject
+    /// refers to, and the subject's token — carried over up to three sentences.
+    subjects: Vec<Option<(usize, usize)>>,
 }
 
 impl Deref for Mentions {
@@ -78,6 +81,12 @@ impl Mentions {
     pub(crate) fn inside(&self, start: usize, end: usize) -> impl Iterator<Item = &Mention> + '_ {
         let k = self.list.partition_point(|m| m.start < start);
         self.list[k..].iter().inspect(|_| work::step()).take_while(move |m| m.start < end).filter(move |m| m.end <= end)
+    }
+
+    /// The person sentence `s` continues (see [`Mentions::subjects`]) and the token of the
+    /// subject that names or refers to it.
+    pub(crate) fn subject_of(&self, s: usize) -> Option<(&Mention, usize)> {
+        self.subjects.get(s).copied().flatten().map(|(m, t)| (&self.list[m], t))
     }
 
     /// The gender the text gives the person called `canonical`, if known.
@@ -309,6 +318,7 @@ pub(crate) fn prepare(doc: &Doc, entities: &[EntityMention]) -> Mentions {
         roles.extend(words_before(doc, first));
         let last = doc.tok_at(m.end);
         roles.extend(appositive_after(doc, last));
+        roles.extend(appositive_before(doc, first));
         let mut gender = None;
         if first > 0 {
             if let Some(g) = lexicon::title(&doc.tokens[first - 1].lower) {
@@ -344,7 +354,75 @@ pub(crate) fn prepare(doc: &Doc, entities: &[EntityMention]) -> Mentions {
     }
     infer_genders(doc, &mut out, role_index.len());
     let ids = ids.into_iter().map(|(k, (id, _))| (k.to_string(), id)).collect();
-    Mentions { list: out, roles: role_index, ids }
+    let subjects = sentence_subjects(doc, &out);
+    Mentions { list: out, roles: role_index, ids, subjects }
+}
+
+/// The subject chain of [`Mentions::subjects`]: a sentence whose subject is a person named at
+/// its start (after a fronted phrase), or named right after a cue in an incise ("…, a déclaré
+/// X"), is about that person; one whose subject is "il"/"elle" continues the person of the
+/// sentences before when the gender agrees, else the last person of that gender named.
+fn sentence_subjects(doc: &Doc, mentions: &[Mention]) -> Vec<Option<(usize, usize)>> {
+    let toks = &doc.tokens;
+    let mut out = Vec::with_capacity(doc.sentence_count());
+    let mut chain: Option<(usize, usize, usize)> = None; // (mention, subject token, sentence)
+    let mut mi = 0;
+    for s in 0..doc.sentence_count() {
+        let (s0, s1) = doc.sentence_bounds(s);
+        while mi < mentions.len() && doc.tok_at(mentions[mi].start) < s0 {
+            mi += 1;
+        }
+        let in_sentence = || mentions[mi..].iter().take_while(|m| doc.tok_at(m.start) < s1).enumerate().map(|(k, m)| (mi + k, m));
+        let person = |m: &Mention| m.kind == EntityType::Person && !m.quoted;
+        let mut found: Option<(usize, usize)> = None;
+        if let Some(pos) = crate::speaker::french_subject_start(doc, s0, s1) {
+            let w = toks[pos].lower.as_str();
+            if lexicon::is_subject_pronoun(w) && !toks[pos].quoted {
+                let gender = lexicon::pronoun(w).flatten();
+                let agrees = |m: &Mention| gender.is_none() || m.gender.is_none() || m.gender == gender;
+                let recent = (mi.saturating_sub(LOOK_AROUND)..mi).rev().find(|&k| person(&mentions[k]) && agrees(&mentions[k]));
+                // The person of the sentence before, or of older ones when nobody of that
+                // gender was named since.
+                let continued = chain
+                    .filter(|&(m, t, cs)| cs + 3 >= s && agrees(&mentions[m]) && (cs + 1 >= s || recent.is_none_or(|k| doc.tok_at(mentions[k].start) <= t)))
+                    .map(|(m, _, _)| m);
+                let recent = || recent;
+                found = continued.or_else(recent).map(|m| (m, pos));
+            } else {
+                // The first name of the subject phrase that is not a complement ("Autre avocat
+                // d'Yvan Colonna, Gilles Simeoni a appris").
+                found = in_sentence()
+                    .find(|(_, m)| {
+                        let t = doc.tok_at(m.start);
+                        t >= pos
+                            && t < pos + 12
+                            && toks[pos..t].iter().filter(|x| x.is_punct(',')).count() <= 1
+                            && toks[pos..t].iter().all(|x| (x.is_word() || x.is_punct(',')) && !lexicon::is_boundary(&x.lower) && !lexicon::is_cue(&x.lower))
+                            && !(t > pos && matches!(toks[t - 1].lower.as_str(), "de" | "du" | "des" | "d'"))
+                    })
+                    .filter(|(_, m)| person(m))
+                    .map(|(k, m)| (k, doc.tok_at(m.start)));
+            }
+        }
+        if found.is_none() {
+            // "« … », a déclaré X": the person right after a cue.
+            found = in_sentence()
+                .filter(|(_, m)| person(m))
+                .find(|(_, m)| {
+                    let mut t = doc.tok_at(m.start);
+                    while t > s0 && toks[t - 1].is_word() && (lexicon::is_verb_filler(&toks[t - 1].lower) || lexicon::is_definite(&toks[t - 1].lower)) && !lexicon::is_cue(&toks[t - 1].lower) {
+                        t -= 1;
+                    }
+                    t > s0 && lexicon::is_cue(&toks[t - 1].lower) && !toks[t - 1].quoted
+                })
+                .map(|(k, m)| (k, doc.tok_at(m.start)));
+        }
+        if let Some((m, t)) = found {
+            chain = Some((m, t, s));
+        }
+        out.push(chain.filter(|&(_, _, cs)| cs + 3 >= s).map(|(m, t, _)| (m, t)));
+    }
+    out
 }
 
 /// Genders the text shows: a person who opens a sentence is usually the one the next
@@ -416,6 +494,25 @@ fn words_before(doc: &Doc, first: usize) -> Vec<String> {
         k -= 1;
     }
     out
+}
+
+/// "son complice de toujours, Jean-Michel Larqué": a description set before a name.
+fn appositive_before(doc: &Doc, first: usize) -> Vec<String> {
+    let toks = &doc.tokens;
+    if first < 3 || !toks[first - 1].is_punct(',') {
+        return Vec::new();
+    }
+    let close = first - 1;
+    let mut k = close;
+    while k > 0 && close - k < 8 && toks[k - 1].is_word() && !lexicon::is_boundary(&toks[k - 1].lower) {
+        k -= 1;
+        if lexicon::is_definite(&toks[k].lower) || lexicon::is_indefinite(&toks[k].lower) {
+            let words: Vec<String> = toks[k + 1..close].iter().flat_map(|t| content_words(&t.lower)).collect();
+            let opens = k == 0 || !toks[k - 1].is_word() || lexicon::is_boundary(&toks[k - 1].lower);
+            return if opens && !toks[k + 1..close].iter().any(|t| t.cap) { words } else { Vec::new() };
+        }
+    }
+    Vec::new()
 }
 
 fn appositive_after(doc: &Doc, last: usize) -> Vec<String> {

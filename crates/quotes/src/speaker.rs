@@ -432,7 +432,11 @@ fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mention
         inside.retain(|m| {
             let k = doc.tok_at(m.start);
             let in_parens = k > p.a && toks[p.a..k].iter().rev().take_while(|t| !t.is_punct(')')).any(|t| t.is_punct('('));
-            let complement = k > p.a && matches!(toks[k - 1].lower.as_str(), "de" | "du" | "des" | "d'") && !toks[p.a].cap;
+            let mut j = k;
+            while j > p.a + 1 && matches!(toks[j - 1].lower.as_str(), "la" | "le" | "les" | "l'") {
+                j -= 1;
+            }
+            let complement = j > p.a && matches!(toks[j - 1].lower.as_str(), "de" | "du" | "des" | "d'") && !toks[p.a].cap;
             !in_parens && !complement
         });
         if let Some(m) = inside.iter().find(|m| {
@@ -463,7 +467,8 @@ fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mention
         let found = described_person(mentions, start, &words).map(|m| m.canonical.clone());
         // "l'universitaire", "son avocate", "ce dernier": a person the text has just named.
         let head = lower.iter().find(|w| !lexicon::is_french_determiner(w) && !lexicon::is_role_stop(w));
-        if found.is_none() && french && head.is_some_and(|h| lexicon::is_person_noun(h)) {
+        let relational = matches!(lower[0], "son" | "sa" | "ses" | "leur" | "leurs");
+        if found.is_none() && french && !relational && head.is_some_and(|h| lexicon::is_person_noun(h)) {
             return french_antecedent(doc, mentions, p.a, start, None, previous);
         }
         return found;
@@ -488,29 +493,17 @@ fn french_antecedent(doc: &Doc, mentions: &Mentions, tok: usize, pos: usize, gen
         s <= sent && s + 1 >= sent
     };
     let agrees = |g: Option<lexicon::Gender>| gender.is_none() || g.is_none() || g == gender;
-    let mut recent: Option<&Mention> = None;
-    let mut subject: Option<&Mention> = None;
-    for m in mentions.persons_before(pos) {
-        if m.quoted || !agrees(m.gender) {
-            continue;
-        }
-        let t = doc.tok_at(m.start);
-        recent = recent.or(Some(m));
-        if !near(t) {
-            break;
-        }
-        if m.subject && subject.is_none() {
-            subject = Some(m);
-        }
-    }
+    let chain = mentions.subject_of(sent).filter(|(m, t)| *t <= tok && agrees(m.gender));
     let spoke = previous.filter(|s| {
         s.canonical.as_ref().is_some_and(|c| agrees(mentions.gender_of(c))) && s.end <= pos && near(doc.tok_at(s.start))
     });
-    match (subject, spoke) {
-        (Some(m), Some(s)) if s.start > m.start => s.canonical.clone(),
-        (Some(m), _) => Some(m.canonical.clone()),
+    match (chain, spoke) {
+        // The pronoun is its sentence's subject: the chain already continued it.
+        (Some((m, t)), _) if t == tok => Some(m.canonical.clone()),
+        (Some((m, t)), Some(s)) => Some(if doc.tok_at(s.start) > t { s.canonical.clone()? } else { m.canonical.clone() }),
+        (Some((m, _)), None) => Some(m.canonical.clone()),
         (None, Some(s)) => s.canonical.clone(),
-        (None, None) => recent.map(|m| m.canonical.clone()),
+        (None, None) => mentions.persons_before(pos).find(|m| !m.quoted && agrees(m.gender)).map(|m| m.canonical.clone()),
     }
 }
 
@@ -650,7 +643,9 @@ pub(crate) fn french_subject_start(doc: &Doc, mut s: usize, i: usize) -> Option<
         }
         let t = &toks[s];
         let w = t.lower.as_str();
+        // "Surpris par …", "Arrivé à …", "Estimant que …" (not "Denis Baupin").
         let participle = !lexicon::is_person_noun(w)
+            && toks.get(s + 1).is_some_and(|n| !n.cap)
             && ["ant", "é", "ée", "és", "ées", "is", "ise", "u", "ue"].iter().any(|e| w.ends_with(e) && w.chars().count() > 4);
         let intro = !t.is_word()
             || (lexicon::is_boundary(w) && !lexicon::is_subject_pronoun(w))
