@@ -60,6 +60,7 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
                 .flatten()
                 .filter(|p| lexicon::is_subject_pronoun(&doc.tokens[p.a].lower) || doc.tokens[p.a].cap)
         });
+        let phrase = phrase.filter(|&p| lang != "fr" || speaker::french_np_ok(doc, p));
         if !keep && phrase.is_none() {
             continue; // a scare quote nobody is said to have spoken
         }

@@ -291,7 +291,8 @@ pub(crate) fn phrase_after(doc: &Doc, cue: usize, hi: usize) -> Option<Phrase> {
     let mut a = cue + 1;
     loop {
         let w = |k: usize| if k < hi && toks[k].is_word() { toks[k].lower.as_str() } else { "" };
-        if matches!(w(a), "ensuite" | "alors" | "encore" | "aussi" | "également" | "notamment" | "enfin" | "hier" | "aujourd'hui" | "lundi" | "mardi" | "mercredi" | "jeudi" | "vendredi" | "samedi" | "dimanche") {
+        let adverb = w(a).ends_with("ment") && w(a).chars().count() > 6 && !toks[a].cap;
+        if adverb || matches!(w(a), "ensuite" | "alors" | "encore" | "aussi" | "également" | "notamment" | "enfin" | "tout" | "hier" | "aujourd'hui" | "lundi" | "mardi" | "mercredi" | "jeudi" | "vendredi" | "samedi" | "dimanche") {
             a += 1;
         } else if matches!((w(a), w(a + 1), w(a + 2)), ("de", "son" | "leur", "côté") | ("pour", "sa" | "leur", "part")) {
             a += 3;
@@ -625,6 +626,12 @@ fn ends_french_np(w: &str) -> bool {
 /// …, il", "Très ému, il", "Alors que …, X") and a coordinating conjunction.
 pub(crate) fn french_subject_start(doc: &Doc, mut s: usize, i: usize) -> Option<usize> {
     let toks = &doc.tokens;
+    // A dateline: "22 mai 2012. - ", "PARIS (AFP) - ".
+    if let Some(d) = (s..i.min(s + 8)).find(|&k| matches!(toks[k].kind, crate::text::Kind::Punct('-' | '—' | '–'))) {
+        if toks[s..d].iter().any(|t| t.lower.chars().any(|c| c.is_ascii_digit()) || t.is_punct('(')) {
+            s = d + 1;
+        }
+    }
     let mut hops = 0;
     while s < i && hops < 8 {
         if toks[s].is_punct(',') || toks[s].is_punct('-') || toks[s].is_punct('—') {
@@ -726,4 +733,27 @@ pub(crate) fn french_clause_subject(doc: &Doc, i: usize) -> Option<Phrase> {
         }
     }
     (s0..i).rev().take(40).find(|&k| lexicon::is_subject_pronoun(&toks[k].lower) && !toks[k].quoted && !toks[k].cap || k == s0 && lexicon::is_subject_pronoun(&toks[k].lower)).map(|k| Phrase { a: k, b: k + 1 })
+}
+
+/// Whether a French speaker phrase has the shape of a noun phrase: it opens with a
+/// determiner, a capital, a number or a pronoun, and holds no verb ("obtint la consécration",
+/// "D'autres thèmes seront aussi abordés" are not speakers).
+pub(crate) fn french_np_ok(doc: &Doc, p: Phrase) -> bool {
+    let toks = &doc.tokens[p.a..p.b];
+    let first = &toks[0];
+    let last = first.lower.rsplit('-').next().unwrap_or("");
+    let opens = first.cap
+        || lexicon::is_french_determiner(&first.lower)
+        || lexicon::is_definite(&first.lower)
+        || lexicon::is_subject_pronoun(&first.lower)
+        || matches!(last, "il" | "elle" | "ils" | "elles")
+        || first.lower.chars().next().is_some_and(|c| c.is_ascii_digit());
+    let verb = toks.iter().skip(1).any(|t| {
+        let w = t.lower.as_str();
+        t.is_word()
+            && !t.cap
+            && (matches!(w, "est" | "sont" | "sera" | "seront" | "serait" | "était" | "étaient" | "fut" | "a" | "ont" | "avait" | "avaient" | "aura" | "auront" | "aurait" | "peut" | "peuvent" | "doit" | "doivent" | "va" | "vont" | "font" | "se" | "s'" | "ne" | "n'")
+                || ["ront", "raient", "rait", "èrent"].iter().any(|e| w.ends_with(e)))
+    });
+    opens && !verb
 }
