@@ -562,58 +562,6 @@ fn described_person<'m>(mentions: &'m Mentions, pos: usize, words: &[String]) ->
         .map(|(_, m)| m)
 }
 
-#[cfg(test)]
-mod tests {
-    use polmon_model::{EntityMention, EntityType};
-
-    use crate::find_quotes;
-
-    fn person(text: &str, name: &str, canonical: &str, role: Option<&str>) -> EntityMention {
-        let byte = text.find(name).unwrap();
-        let start = text[..byte].chars().count();
-        EntityMention {
-            text: name.into(),
-            start,
-            end: start + name.chars().count(),
-            entity_type: EntityType::Person,
-            canonical: canonical.into(),
-            role: role.map(Into::into),
-        }
-    }
-
-    #[test]
-    fn pronoun_skips_a_person_of_the_other_gender() {
-        let text = "Mary Lane met John Ford. “We agreed,” she said.";
-        let qs = find_quotes(text, &[], "en");
-        assert_eq!(qs[0].speaker.as_deref(), Some("she"));
-        assert_eq!(qs[0].speaker_canonical.as_deref(), Some("Mary Lane"));
-    }
-
-    #[test]
-    fn description_resolves_through_an_ner_role() {
-        let text = "Defence minister Ana Ruiz and Tom Bell met. “We need more shells,” the minister said.";
-        let ents = [person(text, "Ana Ruiz", "Ana Ruiz", Some("Defence minister")), person(text, "Tom Bell", "Tom Bell", None)];
-        let qs = find_quotes(text, &ents, "en");
-        assert_eq!(qs[0].speaker_canonical.as_deref(), Some("Ana Ruiz"));
-    }
-
-    #[test]
-    fn indefinite_description_stays_unnamed() {
-        let text = "Tom Bell spoke first. “It was chaos,” a police officer said.";
-        let qs = find_quotes(text, &[], "en");
-        assert_eq!(qs[0].speaker.as_deref(), Some("a police officer"));
-        assert_eq!(qs[0].speaker_canonical, None);
-    }
-
-    #[test]
-    fn possessive_names_the_owner_not_the_speaker() {
-        let text = "Tom Bell arrived. “Talks go on,” said Tom Bell’s spokesman.";
-        let qs = find_quotes(text, &[], "en");
-        assert_eq!(qs[0].speaker.as_deref(), Some("Tom Bell’s spokesman"));
-        assert_eq!(qs[0].speaker_canonical, None);
-    }
-}
-
 /// Words that end a French subject noun phrase: the verb group begins.
 fn ends_french_np(w: &str) -> bool {
     matches!(w, "a" | "ont" | "avait" | "avaient" | "aurait" | "auraient" | "aura" | "est" | "sont" | "était" | "étaient" | "fut" | "s'" | "se" | "ne" | "n'" | "y" | "lui" | "qui" | "que" | "qu'" | "dont")
@@ -756,4 +704,56 @@ pub(crate) fn french_np_ok(doc: &Doc, p: Phrase) -> bool {
                 || ["ront", "raient", "rait", "èrent"].iter().any(|e| w.ends_with(e)))
     });
     opens && !verb
+}
+
+#[cfg(test)]
+mod tests {
+    use polmon_model::{EntityMention, EntityType};
+
+    use crate::find_quotes;
+
+    fn person(text: &str, name: &str, canonical: &str, role: Option<&str>) -> EntityMention {
+        let byte = text.find(name).unwrap();
+        let start = text[..byte].chars().count();
+        EntityMention {
+            text: name.into(),
+            start,
+            end: start + name.chars().count(),
+            entity_type: EntityType::Person,
+            canonical: canonical.into(),
+            role: role.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn pronoun_skips_a_person_of_the_other_gender() {
+        let text = "Mary Lane met John Ford. “We agreed,” she said.";
+        let qs = find_quotes(text, &[], "en");
+        assert_eq!(qs[0].speaker.as_deref(), Some("she"));
+        assert_eq!(qs[0].speaker_canonical.as_deref(), Some("Mary Lane"));
+    }
+
+    #[test]
+    fn description_resolves_through_an_ner_role() {
+        let text = "Defence minister Ana Ruiz and Tom Bell met. “We need more shells,” the minister said.";
+        let ents = [person(text, "Ana Ruiz", "Ana Ruiz", Some("Defence minister")), person(text, "Tom Bell", "Tom Bell", None)];
+        let qs = find_quotes(text, &ents, "en");
+        assert_eq!(qs[0].speaker_canonical.as_deref(), Some("Ana Ruiz"));
+    }
+
+    #[test]
+    fn indefinite_description_stays_unnamed() {
+        let text = "Tom Bell spoke first. “It was chaos,” a police officer said.";
+        let qs = find_quotes(text, &[], "en");
+        assert_eq!(qs[0].speaker.as_deref(), Some("a police officer"));
+        assert_eq!(qs[0].speaker_canonical, None);
+    }
+
+    #[test]
+    fn possessive_names_the_owner_not_the_speaker() {
+        let text = "Tom Bell arrived. “Talks go on,” said Tom Bell’s spokesman.";
+        let qs = find_quotes(text, &[], "en");
+        assert_eq!(qs[0].speaker.as_deref(), Some("Tom Bell’s spokesman"));
+        assert_eq!(qs[0].speaker_canonical, None);
+    }
 }
