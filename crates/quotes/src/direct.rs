@@ -221,8 +221,9 @@ fn cue_before(doc: &Doc, ri: usize, r: &Region, lang: &str) -> Option<Cue> {
         return None;
     }
     let mut lo = doc.sentence_start(open - 1);
-    // A quote that opens a sentence has no cue before it ("…. « … »").
-    if toks[open - 1].para != toks[open].para || matches!(toks[open - 1].kind, Kind::Punct('.' | '!' | '?')) {
+    // A French quote that opens a sentence has no cue before it ("…. « … »"): the sentence
+    // before speaks only through its subject (see `find`).
+    if toks[open - 1].para != toks[open].para || lang == "fr" && matches!(toks[open - 1].kind, Kind::Punct('.' | '!' | '?')) {
         return None;
     }
     if ri > 0 {

@@ -51,7 +51,7 @@ const CUES: &[&str] = &[
 const FRENCH_CUE_STEMS: &[&str] = &[
     "déclar", "affirm", "ajout", "estim", "indiqu", "soulign", "expliqu", "assur", "martel",
     "lanc", "précis", "confi", "insist", "annonc", "rappel", "répét", "avou", "dénonc", "regrett",
-    "plaid", "tweet", "observ", "relev", "comment", "fustig", "détaill", "confirm", "témoign",
+    "plaid", "tweet", "observ", "comment", "fustig", "détaill", "confirm", "témoign",
     "racont", "gliss", "résum", "tranch", "ironis", "lâch", "déplor", "salu", "protest", "réclam",
     "souhait", "espér", "considér", "rétorqu", "nuanc", "tempér", "exhort", "signal", "argu",
     "argument", "object", "répliqu", "révél", "qualifi", "soupir", "exclam", "accus", "critiqu",
@@ -72,7 +72,7 @@ const FRENCH_CUE_FORMS: &[&str] = &[
     "poursuivi", "poursuivait", "poursuivit", "poursuivant", "réagit", "réagi", "réagissait",
     "soutient", "soutenu", "soutenait", "soutint", "soutenant", "renchérit", "renchéri",
     "décrit", "décrivait", "décrivant", "confie", "confient", "révèle", "révèlent", "rappelle",
-    "rappellent", "répète", "répètent", "relève", "relèvent", "espère", "considère", "martèle",
+    "rappellent", "répète", "répètent", "relève", "relèvent", "relevé", "relevait", "espère", "considère", "martèle",
     "s'exclame", "maintient", "maintenu", "maintenait", "prédit", "interroge", "interrogé",
     "explique", "raconte", "commente", "souligne", "ajoute", "assure", "estime", "affirme",
     "déclare", "précise", "indique", "insiste", "tempête", "s'indigne", "s'inquiète",
@@ -310,7 +310,10 @@ fn is_french_cue(w: &str) -> bool {
     }
     const ENDINGS: &[&str] = &["èrent", "aient", "ait", "ent", "ant", "ées", "ée", "és", "é", "a", "e"];
     ENDINGS.iter().any(|e| {
-        w.strip_suffix(e).is_some_and(|stem| {
+        // "accuse", "critique", "argue" are English words too: those two endings only with an
+        // accented letter ("déclara", "révèle"); the common ones are listed.
+        let english_like = matches!(*e, "a" | "e") && w.is_ascii();
+        !english_like && w.strip_suffix(e).is_some_and(|stem| {
             stem.chars().count() >= 3
                 && (in_french_stems(stem)
                     || in_french_stems(&stem.replace('ç', "c"))

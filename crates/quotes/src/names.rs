@@ -496,7 +496,7 @@ fn words_before(doc: &Doc, first: usize) -> Vec<String> {
     out
 }
 
-/// "son complice de toujours, Jean-Michel Larqué": a description set before a name.
+/// "son complice de toujours, Jean-Michel Larqué": a (French) description set before a name.
 fn appositive_before(doc: &Doc, first: usize) -> Vec<String> {
     let toks = &doc.tokens;
     if first < 3 || !toks[first - 1].is_punct(',') {
@@ -506,7 +506,7 @@ fn appositive_before(doc: &Doc, first: usize) -> Vec<String> {
     let mut k = close;
     while k > 0 && close - k < 8 && toks[k - 1].is_word() && !lexicon::is_boundary(&toks[k - 1].lower) {
         k -= 1;
-        if lexicon::is_definite(&toks[k].lower) || lexicon::is_indefinite(&toks[k].lower) {
+        if lexicon::is_french_determiner(&toks[k].lower) {
             let words: Vec<String> = toks[k + 1..close].iter().flat_map(|t| content_words(&t.lower)).collect();
             let opens = k == 0 || !toks[k - 1].is_word() || lexicon::is_boundary(&toks[k - 1].lower);
             return if opens && !toks[k + 1..close].iter().any(|t| t.cap) { words } else { Vec::new() };

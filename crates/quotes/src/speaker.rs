@@ -72,7 +72,7 @@ pub(crate) fn cue_at(doc: &Doc, i: usize, lo: usize, hi: usize, lang: &str) -> O
     // "d'après X": the elision is its own token.
     if w == "après" {
         if i > lo && doc.tokens[i - 1].lower == "d'" {
-            return Some(Cue { verb: i, text: doc.tok_text(i - 1, i + 1), speaker: phrase_after(doc, i, hi) });
+            return Some(Cue { verb: i, text: doc.tok_text(i - 1, i + 1), speaker: phrase_after(doc, i, hi, lang) });
         }
         return None;
     }
@@ -94,11 +94,11 @@ pub(crate) fn cue_at(doc: &Doc, i: usize, lo: usize, hi: usize, lang: &str) -> O
     let last = if w == "according" { i + 2 } else { i + 1 };
     let text = doc.tok_text(first, last);
     let speaker = if lexicon::is_source_first(w) {
-        phrase_after(doc, last - 1, hi)
+        phrase_after(doc, last - 1, hi, lang)
     } else if french {
         french_subject(doc, first, i, lo, hi)
     } else {
-        phrase_before(doc, i, lo, lang).or_else(|| phrase_after(doc, i, hi))
+        phrase_before(doc, i, lo, lang).or_else(|| phrase_after(doc, i, hi, lang))
     };
     Some(Cue { verb: i, text, speaker })
 }
@@ -116,14 +116,14 @@ fn french_subject(doc: &Doc, first: usize, verb: usize, lo: usize, hi: usize) ->
         Some(t) => !t.is_word() && !t.is_punct(',') && !t.is_punct(')') || matches!(t.lower.as_str(), "comme" | "que" | "qu'" | "où" | "ainsi" | "tel" | "telle"),
     };
     if inverted {
-        return phrase_after(doc, verb, hi);
+        return phrase_after(doc, verb, hi, "fr");
     }
     let t = before?;
     // After a comma: an incise when a phrase follows the verb and ends the clause ("…,
     // commente Song Myung-Sup, analyste …"), else the end of an apposition ("X, PDG de Y, a
     // indiqué").
     if t.is_punct(',') {
-        if let Some(p) = phrase_after(doc, verb, hi) {
+        if let Some(p) = phrase_after(doc, verb, hi, "fr") {
             if p.b >= hi || !toks[p.b].is_word() {
                 return Some(p);
             }
@@ -135,7 +135,7 @@ fn french_subject(doc: &Doc, first: usize, verb: usize, lo: usize, hi: usize) ->
     if lexicon::is_subject_pronoun(&t.lower) {
         return Some(Phrase { a: first - 1, b: first });
     }
-    phrase_before(doc, first, lo, "fr").map(|p| with_apposed_name(doc, p, lo)).or_else(|| phrase_after(doc, verb, hi))
+    phrase_before(doc, first, lo, "fr").map(|p| with_apposed_name(doc, p, lo)).or_else(|| phrase_after(doc, verb, hi, "fr"))
 }
 
 /// "Pour X, …" (at a sentence or clause start): the phrase X when it is a pronoun, a name, or
@@ -286,10 +286,11 @@ pub(crate) fn phrase_forward(doc: &Doc, a: usize, hi: usize) -> Option<Phrase> {
 /// The phrase after the cue at token `cue` ("said Smith"), not reaching token `hi`. Adverbs
 /// and an addressee come first in French ("a expliqué à l'AFP Gilles-Éric Séralini"), and a
 /// parenthesis may stand inside the phrase ("le président de l'Ufip (…), Jean Louis …").
-pub(crate) fn phrase_after(doc: &Doc, cue: usize, hi: usize) -> Option<Phrase> {
+pub(crate) fn phrase_after(doc: &Doc, cue: usize, hi: usize, lang: &str) -> Option<Phrase> {
     let toks = &doc.tokens;
+    let french = lang == "fr";
     let mut a = cue + 1;
-    loop {
+    while french {
         let w = |k: usize| if k < hi && toks[k].is_word() { toks[k].lower.as_str() } else { "" };
         let adverb = w(a).ends_with("ment") && w(a).chars().count() > 6 && !toks[a].cap;
         if adverb || matches!(w(a), "ensuite" | "alors" | "encore" | "aussi" | "également" | "notamment" | "enfin" | "tout" | "hier" | "aujourd'hui" | "lundi" | "mardi" | "mercredi" | "jeudi" | "vendredi" | "samedi" | "dimanche") {
@@ -301,7 +302,7 @@ pub(crate) fn phrase_after(doc: &Doc, cue: usize, hi: usize) -> Option<Phrase> {
         }
     }
     // "à l'AFP", "au Figaro", "à la presse" before the speaker.
-    if a + 2 < hi && matches!(toks[a].lower.as_str(), "à" | "au" | "aux") {
+    if french && a + 2 < hi && matches!(toks[a].lower.as_str(), "à" | "au" | "aux") {
         let mut k = a + 1;
         if matches!(toks[k].lower.as_str(), "l'" | "la" | "le" | "les") {
             k += 1;
@@ -312,9 +313,9 @@ pub(crate) fn phrase_after(doc: &Doc, cue: usize, hi: usize) -> Option<Phrase> {
         }
     }
     let mut b = a;
-    while b < hi && b - a < 12 {
+    while b < hi && b - a < if french { 12 } else { 8 } {
         let t = &toks[b];
-        if t.is_punct('(') && b > a {
+        if french && t.is_punct('(') && b > a {
             match (b + 1..hi.min(b + 8)).find(|&k| toks[k].is_punct(')')) {
                 Some(k) => {
                     b = k + 1;
