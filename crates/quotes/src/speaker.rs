@@ -290,16 +290,20 @@ pub(crate) fn phrase_after(doc: &Doc, cue: usize, hi: usize, lang: &str) -> Opti
     let toks = &doc.tokens;
     let french = lang == "fr";
     let mut a = cue + 1;
-    while french {
-        let w = |k: usize| if k < hi && toks[k].is_word() { toks[k].lower.as_str() } else { "" };
+    // Adverbs and "de son côté", "pour sa part" before the speaker: how many tokens at `a`.
+    let w = |k: usize| if k < hi && toks[k].is_word() { toks[k].lower.as_str() } else { "" };
+    let skip = |a: usize| {
         let adverb = w(a).ends_with("ment") && w(a).chars().count() > 6 && !toks[a].cap;
         if adverb || matches!(w(a), "ensuite" | "alors" | "encore" | "aussi" | "également" | "notamment" | "enfin" | "tout" | "hier" | "aujourd'hui" | "lundi" | "mardi" | "mercredi" | "jeudi" | "vendredi" | "samedi" | "dimanche") {
-            a += 1;
+            1
         } else if matches!((w(a), w(a + 1), w(a + 2)), ("de", "son" | "leur", "côté") | ("pour", "sa" | "leur", "part")) {
-            a += 3;
+            3
         } else {
-            break;
+            0
         }
+    };
+    while french && skip(a) > 0 {
+        a += skip(a);
     }
     // "à l'AFP", "au Figaro", "à la presse" before the speaker.
     if french && a + 2 < hi && matches!(toks[a].lower.as_str(), "à" | "au" | "aux") {
