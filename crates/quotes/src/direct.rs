@@ -13,7 +13,7 @@
 
 use crate::lexicon;
 use crate::marks::{is_quote_char, Region};
-use crate::names::Mention;
+use crate::names::Mentions;
 use crate::speaker::{self, Cue, Phrase, Speaker};
 use crate::text::{Doc, Kind};
 use crate::{Attributed, Options};
@@ -27,7 +27,7 @@ struct Found {
     phrase: Option<Phrase>,
 }
 
-pub(crate) fn find(doc: &Doc, mentions: &[Mention], lang: &str, opts: &Options, used_cues: &mut Vec<usize>) -> Vec<Attributed> {
+pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, used_cues: &mut Vec<usize>) -> Vec<Attributed> {
     let mut found: Vec<Found> = Vec::new();
     for (ri, r) in doc.regions.iter().enumerate() {
         let words = doc.tokens[doc.tok_at(r.start)..doc.tok_at(r.end)].iter().filter(|t| t.is_word()).count();
@@ -45,7 +45,22 @@ pub(crate) fn find(doc: &Doc, mentions: &[Mention], lang: &str, opts: &Options, 
             continue;
         }
         let cue = after.or_else(|| cue_before(doc, ri, r, lang)).or_else(|| cue_from_colon(doc, r, lang));
-        let phrase = cue.as_ref().and_then(|c| c.speaker).or_else(|| if embedded { subject(doc, open_tok) } else { None });
+        // French: a term in quotation marks (« changement », « Les bâtisseurs de la gloire »)
+        // is no quote: a few words, or a title, inside the writer's sentence with no cue.
+        if lang == "fr" && embedded && cue.is_none() && (words <= 3 || french_title(doc, r)) {
+            continue;
+        }
+        let phrase = cue.as_ref().and_then(|c| c.speaker).or_else(|| if embedded { subject_in(doc, open_tok, lang) } else { None });
+        // French: a quote opening a sentence with no cue is spoken by the subject of the
+        // sentence before, when that is a person ("Il a souhaité …. « On ne peut pas … »").
+        let phrase = phrase.or_else(|| {
+            (lang == "fr" && cue.is_none() && open_tok > 0 && doc.tokens[open_tok - 1].para == doc.tokens[open_tok].para
+                && matches!(doc.tokens[open_tok - 1].kind, Kind::Punct('.' | '!' | '?')) && !doc.tokens[open_tok - 1].quoted)
+                .then(|| speaker::french_clause_subject(doc, open_tok - 1))
+                .flatten()
+                .filter(|p| lexicon::is_subject_pronoun(&doc.tokens[p.a].lower) || doc.tokens[p.a].cap)
+        });
+        let phrase = phrase.filter(|&p| lang != "fr" || speaker::french_np_ok(doc, p));
         if !keep && phrase.is_none() {
             continue; // a scare quote nobody is said to have spoken
         }
@@ -56,22 +71,33 @@ pub(crate) fn find(doc: &Doc, mentions: &[Mention], lang: &str, opts: &Options, 
     let mut previous: Option<Speaker> = None;
     let mut speakers: Vec<Option<Speaker>> = Vec::with_capacity(found.len());
     for f in &found {
-        let s = f.phrase.map(|p| speaker::resolve(doc, p, mentions, previous.as_ref()));
+        let s = f.phrase.map(|p| speaker::resolve(doc, p, mentions, previous.as_ref(), lang));
         if s.is_some() {
             previous = s.clone();
         }
         speakers.push(s);
     }
     // Regions without a cue: the neighbour in the paragraph, else the quote before.
-    for i in 0..found.len() {
-        if speakers[i].is_some() {
-            continue;
+    let mut next_cued: Vec<Option<usize>> = vec![None; found.len()];
+    let mut next = None;
+    for i in (0..found.len()).rev() {
+        next_cued[i] = next;
+        if speakers[i].is_some() && found[i].cue.is_some() {
+            next = Some(i);
         }
-        let para = para_of(doc, &doc.regions[found[i].region]);
-        let next = (i + 1..found.len()).find(|&j| speakers[j].is_some() && found[j].cue.is_some()).filter(|&j| para_of(doc, &doc.regions[found[j].region]) == para && no_words_between(doc, &doc.regions[found[i].region], &doc.regions[found[j].region]));
-        let prev = (0..i).rev().find(|&j| speakers[j].is_some()).filter(|&j| para - para_of(doc, &doc.regions[found[j].region]) <= opts.carry_paragraphs);
-        if let Some(j) = next.or(prev) {
-            speakers[i] = speakers[j].clone();
+    }
+    let mut last_spoken: Option<usize> = None;
+    for i in 0..found.len() {
+        if speakers[i].is_none() {
+            let para = para_of(doc, &doc.regions[found[i].region]);
+            let next = next_cued[i].filter(|&j| para_of(doc, &doc.regions[found[j].region]) == para && no_words_between(doc, &doc.regions[found[i].region], &doc.regions[found[j].region]));
+            let prev = last_spoken.filter(|&j| para - para_of(doc, &doc.regions[found[j].region]) <= opts.carry_paragraphs);
+            if let Some(j) = next.or(prev) {
+                speakers[i] = speakers[j].clone();
+            }
+        }
+        if speakers[i].is_some() {
+            last_spoken = Some(i);
         }
     }
     for (f, s) in found.iter().zip(speakers) {
@@ -89,7 +115,7 @@ fn para_of(doc: &Doc, r: &Region) -> usize {
 }
 
 fn no_words_between(doc: &Doc, a: &Region, b: &Region) -> bool {
-    doc.tokens[doc.tok_at(a.outer_end)..doc.tok_at(b.open)].iter().all(|t| !t.is_word())
+    doc.word_counts(doc.tok_at(a.outer_end), doc.tok_at(b.open)).0 == 0
 }
 
 /// A cue after the closing mark, in the same sentence: "“…,” he said", "“…,” said X",
@@ -122,14 +148,15 @@ fn cue_after(doc: &Doc, ri: usize, r: &Region, lang: &str) -> Option<Cue> {
         if let Some(mut cue) = speaker::cue_at(doc, i, first, sentence_end, lang) {
             cue.speaker?;
             // The phrase right after the quote: "“…,” Scott Pruitt, the attorney general, said".
-            if i > first {
+            if i > first && !(lang == "fr" && toks[first..i].iter().all(|t| t.is_word() && lexicon::is_verb_filler(&t.lower))) {
                 if let Some(p) = speaker::phrase_forward(doc, first, sentence_end) {
                     cue.speaker = Some(p);
                 }
             }
             let p = cue.speaker?;
             // A cue far from the quote must end the sentence: "…, the source told AFP."
-            let rest = sentence_end - cue.verb;
+            // A French incise may end with an apposition ("…, commente X, analyste à Y.").
+            let rest = if lang == "fr" && p.a > cue.verb && p.b < sentence_end && toks[p.b].is_punct(',') { 0 } else { sentence_end - cue.verb };
             let far = p.a.min(cue.verb) - first > 3;
             if (far || new_sentence) && rest > 5 {
                 return None;
@@ -194,7 +221,9 @@ fn cue_before(doc: &Doc, ri: usize, r: &Region, lang: &str) -> Option<Cue> {
         return None;
     }
     let mut lo = doc.sentence_start(open - 1);
-    if toks[open - 1].para != toks[open].para {
+    // A French quote that opens a sentence has no cue before it ("…. « … »"): the sentence
+    // before speaks only through its subject (see `find`).
+    if toks[open - 1].para != toks[open].para || lang == "fr" && matches!(toks[open - 1].kind, Kind::Punct('.' | '!' | '?')) {
         return None;
     }
     if ri > 0 {
@@ -207,19 +236,27 @@ fn cue_before(doc: &Doc, ri: usize, r: &Region, lang: &str) -> Option<Cue> {
     let cue = (lo..open).rev().find_map(|i| speaker::cue_at(doc, i, lo, open, lang));
     match cue {
         // "He then defended the remark, saying, “…”": the clause's subject speaks.
-        Some(mut c) if doc.tokens[c.verb].lower.ends_with("ing") => {
-            c.speaker = subject(doc, c.verb).or(c.speaker);
+        // "Estimant que « … », il vota": a participial clause opening the sentence; the
+        // subject follows the quotation.
+        Some(mut c) if lang == "fr" && doc.tokens[c.verb].lower.ends_with("ant") && doc.sentence_start(c.verb) == c.verb => {
+            let after = doc.tok_at(r.outer_end);
+            let end = doc.sentence_end(open);
+            c.speaker = (after < end).then(|| speaker::french_clause_subject(doc, end - 1)).flatten().filter(|p| p.a >= after);
+            c.speaker.is_some().then_some(c)
+        }
+        Some(mut c) if doc.tokens[c.verb].lower.ends_with("ing") || lang == "fr" && doc.tokens[c.verb].lower.ends_with("ant") => {
+            c.speaker = subject_in(doc, c.verb, lang).or(c.speaker);
             c.speaker.is_some().then_some(c)
         }
         Some(c) if c.speaker.is_some() => Some(c),
         // "he laughed and said, “…”": the clause's subject speaks.
         Some(mut c) => {
-            c.speaker = subject(doc, c.verb);
+            c.speaker = subject_in(doc, c.verb, lang);
             c.speaker.is_some().then_some(c)
         }
         // "Clinton: “…”", "Hoff’s letter makes the case: “…”".
         None if toks[open - 1].is_punct(':') => {
-            subject(doc, open - 1).map(|p| Cue { verb: open - 1, text: String::new(), speaker: Some(p) })
+            subject_in(doc, open - 1, lang).map(|p| Cue { verb: open - 1, text: String::new(), speaker: Some(p) })
         }
         None => None,
     }
@@ -246,7 +283,7 @@ fn cue_from_colon(doc: &Doc, r: &Region, lang: &str) -> Option<Cue> {
     if !colon {
         return None;
     }
-    subject(doc, end).map(|p| Cue { verb: end, text: String::new(), speaker: Some(p) })
+    subject_in(doc, end, lang).map(|p| Cue { verb: end, text: String::new(), speaker: Some(p) })
 }
 
 /// Whether the word before the opening mark introduces a quotation ("called it “…”").
@@ -268,6 +305,16 @@ fn title_like(doc: &Doc, r: &Region, embedded: bool) -> bool {
         && !inner.iter().any(|t| matches!(t.kind, Kind::Punct(c) if is_quote_char(c)))
 }
 
+/// A French title inside a sentence ("la comédie « Les bâtisseurs de la gloire »"): it opens
+/// with a capital, holds no sentence punctuation and is short.
+fn french_title(doc: &Doc, r: &Region) -> bool {
+    let inner = &doc.tokens[doc.tok_at(r.start)..doc.tok_at(r.end)];
+    let words = inner.iter().filter(|t| t.is_word()).count();
+    inner.first().is_some_and(|t| t.is_word() && t.cap)
+        && words <= 8
+        && !inner.iter().any(|t| matches!(t.kind, Kind::Punct('.' | '!' | '?' | ',' | ';' | ':')))
+}
+
 /// An attribute value left from markup (`author="x"`) or a bare identifier (`"1474387200"`).
 fn markup_or_code(doc: &Doc, r: &Region) -> bool {
     let inner = &doc.chars[r.start..r.end];
@@ -275,13 +322,31 @@ fn markup_or_code(doc: &Doc, r: &Region) -> bool {
         || (!inner.iter().any(|c| c.is_whitespace()) && inner.iter().any(|c| c.is_ascii_digit() || *c == '/' || *c == '@'))
 }
 
+/// The subject of the clause holding token `i`: French grammar first, then [`subject`].
+fn subject_in(doc: &Doc, i: usize, lang: &str) -> Option<Phrase> {
+    if lang == "fr" {
+        return speaker::french_clause_subject(doc, i);
+    }
+    subject(doc, i)
+}
+
 /// The subject of the sentence holding token `i`: its first phrase ("France, which … “a surge” …").
 fn subject(doc: &Doc, i: usize) -> Option<Phrase> {
     let toks = &doc.tokens;
     let mut s = doc.sentence_start(i);
-    // "“…,” Braynard is quoted as saying": the subject follows the quotation.
-    while s < i && (toks[s].quoted || toks[s].is_punct(',')) {
-        s += 1;
+    // "“…,” Braynard is quoted as saying": the subject follows the quotation. Each quotation
+    // is skipped at once, and only the first few: the look-back stays short in long sentences.
+    let mut hops = 0;
+    while s < i && hops < 8 {
+        if toks[s].is_punct(',') {
+            s += 1;
+        } else if toks[s].quoted {
+            let r = doc.regions.partition_point(|r| r.open <= toks[s].start).saturating_sub(1);
+            s = doc.tok_at(doc.regions[r].outer_end).max(s + 1).min(i);
+            hops += 1;
+        } else {
+            break;
+        }
     }
     let mut a = s;
     // Skip a leading adverbial: "In Washington, …", "But …".

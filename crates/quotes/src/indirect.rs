@@ -3,7 +3,7 @@
 //! inside it (a quoted fragment) do not make it direct unless most of it is quoted, in which
 //! case the direct quote already covers it and no indirect one is given.
 
-use crate::names::Mention;
+use crate::names::Mentions;
 use crate::speaker::{self, Speaker};
 use crate::text::{Doc, Kind};
 use crate::Attributed;
@@ -13,7 +13,7 @@ fn reports_speech(w: &str) -> bool {
     !matches!(w, "called" | "calls" | "calling" | "asked" | "asks" | "posted" | "chanted" | "charged" | "reports" | "reported" | "continued" | "continues" | "agreed" | "lance" | "lancé" | "note" | "interrogé" | "poursuit" | "juge" | "say" | "read" | "reads" | "sings" | "sang" | "asking" | "described" | "describes" | "branded" | "dubbed" | "labeled" | "labelled" | "termed")
 }
 
-pub(crate) fn find(doc: &Doc, mentions: &[Mention], lang: &str, used_cues: &[usize], direct: &[Attributed]) -> Vec<Attributed> {
+pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, used_cues: &[usize], direct: &[Attributed]) -> Vec<Attributed> {
     let toks = &doc.tokens;
     let mut out = Vec::new();
     let mut previous: Option<Speaker> = None;
@@ -21,18 +21,19 @@ pub(crate) fn find(doc: &Doc, mentions: &[Mention], lang: &str, used_cues: &[usi
     while i < toks.len() {
         let s0 = doc.sentence_start(i);
         let s1 = doc.sentence_end(i);
+        let last = trim_end(doc, s0, s1);
         for k in s0..s1 {
-            if used_cues.contains(&k) || toks[k].quoted || !reports_speech(&toks[k].lower) {
+            if used_cues.binary_search(&k).is_ok() || toks[k].quoted || !reports_speech(&toks[k].lower) {
                 continue;
             }
             let Some(cue) = speaker::cue_at(doc, k, s0, s1, lang) else { continue };
-            let Some(phrase) = cue.speaker else { continue };
-            let Some((a, b)) = content(doc, k, phrase, s0, s1) else { continue };
+            let Some(phrase) = cue.speaker.filter(|&p| lang != "fr" || speaker::french_np_ok(doc, p)) else { continue };
+            let Some((a, b)) = content(doc, k, phrase, s0, last) else { continue };
             let (start, end) = (toks[a].start, toks[b - 1].end);
             if start >= end || words(doc, a, b) < 3 || mostly_quoted(doc, a, b) || overlaps(direct, start, end) {
                 continue;
             }
-            let sp = speaker::resolve(doc, phrase, mentions, previous.as_ref());
+            let sp = speaker::resolve(doc, phrase, mentions, previous.as_ref(), lang);
             previous = Some(sp.clone());
             out.push(Attributed::new(doc, start, end, Some(sp), Some(cue.text.clone()), false));
             break;
@@ -48,22 +49,29 @@ fn needs_that(w: &str) -> bool {
 }
 
 fn words(doc: &Doc, a: usize, b: usize) -> usize {
-    doc.tokens[a..b].iter().filter(|t| t.is_word()).count()
+    doc.word_counts(a, b).0
 }
 
 fn mostly_quoted(doc: &Doc, a: usize, b: usize) -> bool {
-    let ws: Vec<_> = doc.tokens[a..b].iter().filter(|t| t.is_word()).collect();
-    ws.iter().filter(|t| t.quoted).count() * 2 >= ws.len()
+    let (words, quoted) = doc.word_counts(a, b);
+    quoted * 2 >= words
 }
 
+/// Whether a direct quote covers more than half of `start..end`. `direct` is in text order and
+/// its quotes do not overlap, so only those just before `end` are looked at.
 fn overlaps(direct: &[Attributed], start: usize, end: usize) -> bool {
-    direct.iter().any(|d| d.quote.direct && d.quote.start < end && start < d.quote.end && d.quote.end - d.quote.start > (end - start) / 2)
+    let k = direct.partition_point(|d| d.quote.start < end);
+    direct[..k]
+        .iter()
+        .rev()
+        .take_while(|d| start < d.quote.end)
+        .any(|d| d.quote.direct && d.quote.end - d.quote.start > (end - start) / 2)
 }
 
 /// The reported clause around cue `k` with speaker `phrase`, as tokens `a..b`.
-fn content(doc: &Doc, k: usize, phrase: speaker::Phrase, s0: usize, s1: usize) -> Option<(usize, usize)> {
+/// `end` is the sentence's end, closing punctuation left out.
+fn content(doc: &Doc, k: usize, phrase: speaker::Phrase, s0: usize, end: usize) -> Option<(usize, usize)> {
     let toks = &doc.tokens;
-    let end = trim_end(doc, s0, s1);
     let source_first = crate::lexicon::is_source_first(&toks[k].lower);
     let speaker_after = phrase.a > k;
     let last = phrase.b.max(k + 1);

@@ -2,6 +2,9 @@
 //!
 //! All entries are lower case with straight apostrophes, as [`crate::text::Token::lower`].
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 /// English and French verbs (all common forms) that attribute speech or writing.
 const CUES: &[&str] = &[
     // English
@@ -42,8 +45,42 @@ const CUES: &[&str] = &[
     "soutient", "argué", "argumenté", "objecté", "répliqué", "réplique", "écrit", "publié",
 ];
 
+/// Stems of French first-group verbs of saying; [`is_cue`] reads them with the third-person
+/// endings of the present, imperfect, simple past, past participle and present participle
+/// ("déclare", "déclarent", "déclarait", "déclara", "déclarèrent", "déclaré", "déclarant").
+const FRENCH_CUE_STEMS: &[&str] = &[
+    "déclar", "affirm", "ajout", "estim", "indiqu", "soulign", "expliqu", "assur", "martel",
+    "lanc", "précis", "confi", "insist", "annonc", "rappel", "répét", "avou", "dénonc", "regrett",
+    "plaid", "tweet", "observ", "comment", "fustig", "détaill", "confirm", "témoign",
+    "racont", "gliss", "résum", "tranch", "ironis", "lâch", "déplor", "salu", "protest", "réclam",
+    "souhait", "espér", "considér", "rétorqu", "nuanc", "tempér", "exhort", "signal", "argu",
+    "argument", "object", "répliqu", "révél", "qualifi", "soupir", "exclam", "accus", "critiqu",
+    "rassur", "prédi", "assén", "concéd", "dément", "clam", "proclam", "réitér",
+    "recommand", "jug", "not", "félicit", "inquiét", "indign", "réjou",
+    "résum", "interpell", "contest", "développ",
+    "insinu", "murmur", "cri", "hurl", "lanç", "racont", "évoqu", "parl", "résum", "conclu",
+];
+
+/// French verbs of saying outside the first group, in the same forms.
+const FRENCH_CUE_FORMS: &[&str] = &[
+    "dit", "disent", "disait", "disaient", "dirent", "disant", "écrit", "écrivent", "écrivait",
+    "écrivaient", "écrivit", "écrivant", "répond", "répondent", "répondu", "répondait",
+    "répondit", "répondant", "reconnaît", "reconnait", "reconnu", "reconnaissait", "reconnut",
+    "reconnaissant", "admet", "admis", "admettait", "admit", "admettant", "promet", "promis",
+    "promettait", "promit", "conclut", "conclu", "concluait", "concluant", "avertit", "averti",
+    "avertissait", "avertissant", "prévient", "prévenu", "prévenait", "prévint", "poursuit",
+    "poursuivi", "poursuivait", "poursuivit", "poursuivant", "réagit", "réagi", "réagissait",
+    "soutient", "soutenu", "soutenait", "soutint", "soutenant", "renchérit", "renchéri",
+    "décrit", "décrivait", "décrivant", "confie", "confient", "révèle", "révèlent", "rappelle",
+    "rappellent", "répète", "répètent", "relève", "relèvent", "relevé", "relevait", "espère", "considère", "martèle",
+    "s'exclame", "maintient", "maintenu", "maintenait", "prédit", "interroge", "interrogé",
+    "explique", "raconte", "commente", "souligne", "ajoute", "assure", "estime", "affirme",
+    "déclare", "précise", "indique", "insiste", "tempête", "s'indigne", "s'inquiète",
+    "se félicite", "parlant", "évoquant", "qualifiant",
+];
+
 /// Cues that introduce their source after them and the content around them.
-const SOURCE_FIRST: &[&str] = &["according", "selon", "d'après", "après"];
+const SOURCE_FIRST: &[&str] = &["according", "selon", "d'après", "après", "pour"];
 
 /// Auxiliaries and adverbs that may stand between a speaker and a cue ("has also said").
 const SKIPPABLE: &[&str] = &[
@@ -239,8 +276,66 @@ fn has(list: &[&str], w: &str) -> bool {
     list.contains(&w)
 }
 
+/// A word list looked up in constant time: the large lists are asked about every token.
+macro_rules! word_set {
+    ($name:ident, $($list:expr),+) => {
+        fn $name(w: &str) -> bool {
+            static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+            SET.get_or_init(|| [$($list),+].iter().flat_map(|l| l.iter().copied()).collect()).contains(w)
+        }
+    };
+}
+
+word_set!(in_cues, CUES, SOURCE_FIRST);
+word_set!(in_boundaries, BOUNDARIES);
+word_set!(in_role_words, ROLE_WORDS);
+word_set!(in_org_words, ORG_WORDS);
+word_set!(in_not_names, NOT_NAMES);
+word_set!(in_role_stop, ROLE_STOP);
+word_set!(in_skippable, SKIPPABLE);
+word_set!(in_male, FIRST_NAMES_MALE);
+word_set!(in_female, FIRST_NAMES_FEMALE);
+
 pub(crate) fn is_cue(w: &str) -> bool {
-    has(CUES, w) || has(SOURCE_FIRST, w)
+    in_cues(w) || is_french_cue(w)
+}
+
+word_set!(in_french_stems, FRENCH_CUE_STEMS);
+word_set!(in_french_forms, FRENCH_CUE_FORMS);
+
+/// A French verb of saying in a third-person or participle form (see [`FRENCH_CUE_STEMS`]).
+fn is_french_cue(w: &str) -> bool {
+    if in_french_forms(w) {
+        return true;
+    }
+    const ENDINGS: &[&str] = &["èrent", "aient", "ait", "ent", "ant", "ées", "ée", "és", "é", "a", "e"];
+    ENDINGS.iter().any(|e| {
+        // "accuse", "critique", "argue" are English words too: those two endings only with an
+        // accented letter ("déclara", "révèle"); the common ones are listed.
+        let english_like = matches!(*e, "a" | "e") && w.is_ascii();
+        !english_like && w.strip_suffix(e).is_some_and(|stem| {
+            stem.chars().count() >= 3
+                && (in_french_stems(stem)
+                    || in_french_stems(&stem.replace('ç', "c"))
+                    || in_french_stems(&stem.replace('è', "é")))
+        })
+    })
+}
+
+/// Words that stand between a French subject or an inverted cue and the verb without being
+/// part of a speaker phrase: auxiliaries, clitics, adverbs ("a ensuite précisé", "l'a
+/// nommé", "a de son côté dénoncé").
+pub(crate) fn is_verb_filler(w: &str) -> bool {
+    matches!(
+        w,
+        "a" | "ont" | "avait" | "avaient" | "aurait" | "auraient" | "aura" | "est" | "sont" | "était"
+            | "s'" | "se" | "l'" | "le" | "la" | "les" | "lui" | "leur" | "y" | "en" | "ne" | "n'" | "pas"
+            | "ensuite" | "alors" | "encore" | "aussi" | "également" | "notamment" | "enfin" | "déjà"
+            | "d'ailleurs" | "toutefois" | "cependant" | "pourtant" | "néanmoins" | "puis" | "donc"
+            | "de" | "son" | "sa" | "côté" | "pour" | "part" | "quant" | "même" | "bien"
+            | "tout" | "plus" | "tard" | "plutôt" | "elle-même" | "lui-même" | "m'" | "me" | "nous" | "vous"
+            | "t" | "tôt" | "ainsi" | "hier" | "aujourd'hui"
+    ) || (w.ends_with("ment") && w.chars().count() > 6)
 }
 
 pub(crate) fn is_source_first(w: &str) -> bool {
@@ -248,13 +343,13 @@ pub(crate) fn is_source_first(w: &str) -> bool {
 }
 
 pub(crate) fn is_skippable(w: &str, lang: &str) -> bool {
-    (has(SKIPPABLE, w) && (w != "a" || lang == "fr"))
+    (in_skippable(w) && (w != "a" || lang == "fr"))
         || (w.ends_with("ly") && w.len() > 4)
         || (lang == "fr" && w.ends_with("ment") && w.chars().count() > 6)
 }
 
 pub(crate) fn is_boundary(w: &str) -> bool {
-    has(BOUNDARIES, w)
+    in_boundaries(w)
 }
 
 pub(crate) fn is_not_alone(w: &str) -> bool {
@@ -274,7 +369,7 @@ pub(crate) fn is_definite(w: &str) -> bool {
 }
 
 pub(crate) fn is_role_stop(w: &str) -> bool {
-    has(ROLE_STOP, w)
+    in_role_stop(w)
 }
 
 pub(crate) fn title(w: &str) -> Option<Option<Gender>> {
@@ -282,15 +377,15 @@ pub(crate) fn title(w: &str) -> Option<Option<Gender>> {
 }
 
 pub(crate) fn is_role_word(w: &str) -> bool {
-    has(ROLE_WORDS, w)
+    in_role_words(w)
 }
 
 pub(crate) fn is_org_word(w: &str) -> bool {
-    has(ORG_WORDS, w)
+    in_org_words(w)
 }
 
 pub(crate) fn is_not_name(w: &str) -> bool {
-    has(NOT_NAMES, w)
+    in_not_names(w)
 }
 
 pub(crate) fn is_time_word(w: &str) -> bool {
@@ -309,9 +404,9 @@ pub(crate) fn is_abbreviation(word: &[char]) -> bool {
 /// The gender a first name suggests; `by_ending` also reads typical women's endings, for a
 /// word known to be a first name (the first of several).
 pub(crate) fn first_name_gender(w: &str, by_ending: bool) -> Option<Gender> {
-    if has(FIRST_NAMES_MALE, w) {
+    if in_male(w) {
         Some(Gender::Male)
-    } else if has(FIRST_NAMES_FEMALE, w) {
+    } else if in_female(w) {
         Some(Gender::Female)
     } else if by_ending && w.chars().count() > 3 && ["ine", "ette", "elle", "ienne", "a"].iter().any(|s| w.ends_with(s)) && !w.ends_with("ua") {
         // Most European first names with these endings are women's (Nadine, Paola, Ségolène's
@@ -327,7 +422,9 @@ pub(crate) fn is_sentence_adverb(w: &str) -> bool {
     matches!(w, "currently" | "recently" | "finally" | "additionally" | "separately" | "similarly" | "ultimately"
         | "initially" | "previously" | "specifically" | "notably" | "importantly" | "clearly" | "obviously"
         | "fortunately" | "unfortunately" | "apparently" | "reportedly" | "earlier" | "likewise" | "otherwise")
-        || matches!(w, "later" | "earlier" | "then" | "now" | "today" | "yesterday" | "tomorrow" | "meanwhile" | "still" | "finally" | "indeed" | "moreover" | "furthermore" | "instead" | "nonetheless" | "nevertheless" | "again" | "here" | "there" | "ensuite" | "puis" | "enfin" | "hier" | "aujourd'hui" | "demain" | "cependant" | "pourtant" | "ainsi")
+        || matches!(w, "later" | "earlier" | "then" | "now" | "today" | "yesterday" | "tomorrow" | "meanwhile" | "still" | "finally" | "indeed" | "moreover" | "furthermore" | "instead" | "nonetheless" | "nevertheless" | "again" | "here" | "there" | "ensuite" | "puis" | "enfin" | "hier" | "aujourd'hui" | "demain" | "cependant" | "pourtant" | "ainsi"
+            | "néanmoins" | "toutefois" | "alors" | "désormais" | "finalement" | "d'ailleurs" | "certes" | "également"
+            | "notamment" | "rappelons" | "surtout" | "aussi" | "or" | "bref" | "déjà" | "moins" | "plus" | "quelques")
 }
 
 /// Words that make a capitalised sequence a place or a thing, not a person.
@@ -362,4 +459,53 @@ pub(crate) fn is_place(w: &str) -> bool {
         "abu dhabi", "new delhi", "wall street", "capitol hill", "silicon valley", "white house",
     ];
     PLACES.contains(&w)
+}
+
+/// French nouns for people by what they do or are ("le graphiste", "la toxicologue", "son
+/// avocate", "l'universitaire"): a definite description with such a head names a person the
+/// text has already named. Listed words, then the usual endings of such nouns.
+pub(crate) fn is_person_noun(w: &str) -> bool {
+    matches!(
+        w,
+        "ministre" | "président" | "présidente" | "porte-parole" | "directeur" | "directrice" | "secrétaire"
+            | "député" | "députée" | "sénateur" | "sénatrice" | "maire" | "chef" | "responsable" | "dirigeant"
+            | "dirigeante" | "représentant" | "représentante" | "avocat" | "avocate" | "procureur" | "procureure"
+            | "juge" | "chercheur" | "chercheuse" | "scientifique" | "expert" | "experte" | "universitaire"
+            | "professeur" | "professeure" | "médecin" | "journaliste" | "commentateur" | "commentatrice"
+            | "skipper" | "joueur" | "joueuse" | "entraîneur" | "candidat" | "candidate" | "militant" | "militante"
+            | "patron" | "patronne" | "pdg" | "fondateur" | "fondatrice" | "auteur" | "autrice" | "écrivain"
+            | "rapporteur" | "rapporteure" | "conseiller" | "conseillère" | "ambassadeur" | "ambassadrice"
+            | "commissaire" | "gouverneur" | "chancelier" | "chancelière" | "roi" | "reine" | "pape" | "prince"
+            | "princesse" | "complice" | "témoin" | "habitant" | "habitante" | "élève" | "étudiant" | "étudiante"
+            | "enseignant" | "enseignante" | "mère" | "père" | "épouse" | "mari" | "veuve" | "veuf" | "ami" | "amie"
+            | "proche" | "collègue" | "intéressé" | "intéressée" | "homme" | "femme" | "garçon" | "fille"
+            | "dernier" | "dernière" | "producteur" | "productrice" | "analyste" | "élu" | "élue" | "leader"
+            | "président-directeur" | "vice-président" | "vice-présidente" | "coach" | "sélectionneur"
+            | "capitaine" | "général" | "colonel" | "commandant" | "officier" | "policier" | "policière"
+            | "gendarme" | "infirmier" | "infirmière" | "agriculteur" | "agricultrice" | "ouvrier" | "ouvrière"
+            | "salarié" | "salariée" | "opposant" | "opposante" | "survivant" | "survivante" | "victime"
+            | "ancien" | "ancienne" | "jeune" | "chiraquien" | "ténor" | "spécialiste" | "prêtre" | "évêque"
+    ) || ["iste", "logue", "ologue", "icien", "icienne", "ateur", "atrice", "aire"].iter().any(|e| w.ends_with(e) && w.len() > e.len() + 2)
+}
+
+/// French nouns for bodies that speak ("l'organisation", "le syndicat", "la fédération").
+pub(crate) fn is_body_noun(w: &str) -> bool {
+    matches!(
+        w,
+        "organisation" | "association" | "fédération" | "syndicat" | "ong" | "gouvernement" | "ministère"
+            | "agence" | "institut" | "parti" | "groupe" | "entreprise" | "société" | "direction" | "commission"
+            | "chaîne" | "quotidien" | "journal" | "hebdomadaire" | "site" | "communiqué" | "rapport" | "étude"
+            | "tribunal" | "cour" | "parquet" | "police" | "armée" | "mairie" | "préfecture" | "collectif"
+            | "comité" | "conseil" | "fondation" | "banque" | "compagnie" | "constructeur" | "fisc" | "texte"
+    )
+}
+
+/// French subject pronouns that can speak.
+pub(crate) fn is_subject_pronoun(w: &str) -> bool {
+    matches!(w, "il" | "elle" | "ils" | "elles")
+}
+
+/// French determiners that open a definite noun phrase.
+pub(crate) fn is_french_determiner(w: &str) -> bool {
+    matches!(w, "le" | "la" | "les" | "l'" | "son" | "sa" | "ses" | "leur" | "leurs" | "ce" | "cet" | "cette" | "un" | "une" | "des" | "plusieurs" | "certains" | "certaines" | "d'autres")
 }

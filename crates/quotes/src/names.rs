@@ -8,10 +8,14 @@
 //! linked to the full name met before. It is a fallback: it knows no list of names, so a
 //! single unknown capitalised word is only a person when it speaks ("Trump said").
 
+use std::collections::HashMap;
+use std::ops::Deref;
+
 use polmon_model::{EntityMention, EntityType};
 
 use crate::lexicon::{self, Gender};
 use crate::text::Doc;
+use crate::work;
 
 /// A mention prepared for speaker resolution.
 #[derive(Debug, Clone)]
@@ -20,11 +24,83 @@ pub(crate) struct Mention {
     pub(crate) end: usize,
     pub(crate) kind: EntityType,
     pub(crate) canonical: String,
+    /// The same number for every mention of one canonical name.
+    pub(crate) id: usize,
     pub(crate) gender: Option<Gender>,
-    /// Lower-case content words of the roles the text ties to this mention.
-    pub(crate) roles: Vec<String>,
     /// Whether the mention is a clause subject: it opens its sentence or a cue follows it.
     pub(crate) subject: bool,
+    /// Whether the mention is inside quotation marks (a name the speaker says).
+    pub(crate) quoted: bool,
+}
+
+/// How many mentions a speaker is looked for among, before a quote (pronouns, descriptions,
+/// "it") or after it (a headline's description): the look-back is bounded so that resolving a
+/// page's quotes stays linear in its length. Far more than a news article names.
+pub(crate) const LOOK_AROUND: usize = 400;
+
+/// Role words kept per name, the first ones the text gives it.
+const MAX_ROLE_WORDS: usize = 64;
+
+/// The prepared mentions, in text order, with the role words each name has been given.
+pub(crate) struct Mentions {
+    list: Vec<Mention>,
+    /// Per name id: each role word and the end of the first mention that gave it.
+    roles: Vec<Vec<(String, usize)>>,
+    /// Per name: its id.
+    ids: HashMap<String, usize>,
+    /// Per sentence: the person its clauses are about so far — the mention (index) the subject
+    /// refers to, and the subject's token — carried over up to three sentences.
+    subjects: Vec<Option<(usize, usize)>>,
+}
+
+impl Deref for Mentions {
+    type Target = [Mention];
+
+    fn deref(&self) -> &[Mention] {
+        &self.list
+    }
+}
+
+impl Mentions {
+    /// Index one past the last mention that starts before `pos`.
+    pub(crate) fn before(&self, pos: usize) -> usize {
+        self.list.partition_point(|m| m.start < pos)
+    }
+
+    /// The persons ending by `pos`, nearest first, at most [`LOOK_AROUND`] mentions back.
+    pub(crate) fn persons_before(&self, pos: usize) -> impl Iterator<Item = &Mention> + '_ {
+        let k = self.before(pos);
+        self.list[k.saturating_sub(LOOK_AROUND)..k]
+            .iter()
+            .rev()
+            .inspect(|_| work::step())
+            .filter(move |m| m.end <= pos && m.kind == EntityType::Person)
+    }
+
+    /// The mentions inside `start..end`.
+    pub(crate) fn inside(&self, start: usize, end: usize) -> impl Iterator<Item = &Mention> + '_ {
+        let k = self.list.partition_point(|m| m.start < start);
+        self.list[k..].iter().inspect(|_| work::step()).take_while(move |m| m.start < end).filter(move |m| m.end <= end)
+    }
+
+    /// The person sentence `s` continues (see [`Mentions::subjects`]) and the token of the
+    /// subject that names or refers to it.
+    pub(crate) fn subject_of(&self, s: usize) -> Option<(&Mention, usize)> {
+        self.subjects.get(s).copied().flatten().map(|(m, t)| (&self.list[m], t))
+    }
+
+    /// The gender the text gives the person called `canonical`, if known.
+    pub(crate) fn gender_of(&self, canonical: &str) -> Option<Gender> {
+        let id = *self.ids.get(canonical)?;
+        self.list.iter().rev().take(LOOK_AROUND).find(|m| m.id == id && m.gender.is_some()).and_then(|m| m.gender)
+    }
+
+    /// How many of `words` the roles given to name `id` (by mentions ending by `pos`, if
+    /// given) contain.
+    pub(crate) fn role_overlap(&self, id: usize, pos: Option<usize>, words: &[String]) -> usize {
+        let roles = &self.roles[id];
+        words.iter().filter(|w| roles.iter().any(|(r, e)| r == *w && pos.is_none_or(|p| *e <= p))).count()
+    }
 }
 
 /// Person and organisation spans proposed from capitalised word sequences (the no-NER fallback).
@@ -40,13 +116,31 @@ pub fn propose_entities(text: &str) -> Vec<EntityMention> {
     propose(&doc)
 }
 
+/// [`propose`] for a text in `lang`: French has no possessive `'s`, so a name ending in it
+/// keeps it ("Moody's").
+pub(crate) fn propose_in(doc: &Doc, lang: &str) -> Vec<EntityMention> {
+    let mut out = propose(doc);
+    if lang == "fr" {
+        for m in &mut out {
+            let next: String = doc.chars[m.end..(m.end + 2).min(doc.chars.len())].iter().collect();
+            if next == "'s" || next == "’s" {
+                let whole_canonical = m.canonical == m.text;
+                m.end += 2;
+                m.text = doc.slice(m.start, m.end);
+                if whole_canonical {
+                    m.canonical = m.text.clone();
+                }
+            }
+        }
+    }
+    out
+}
+
 pub(crate) fn propose(doc: &Doc) -> Vec<EntityMention> {
     let toks = &doc.tokens;
-    // Words the text also writes in lower case are common words when they open a sentence.
-    let mut common: Vec<&str> = toks.iter().filter(|t| t.is_word() && !t.cap).map(|t| t.lower.as_str()).collect();
-    common.sort_unstable();
-    common.dedup();
     let mut out: Vec<EntityMention> = Vec::new();
+    // The last word of each person's name, lower case, to the most recent such person's name.
+    let mut surnames: HashMap<String, String> = HashMap::new();
     let mut i = 0;
     while i < toks.len() {
         if !(toks[i].is_word() && toks[i].cap) {
@@ -70,7 +164,11 @@ pub(crate) fn propose(doc: &Doc) -> Vec<EntityMention> {
             }
             break;
         }
-        classify(doc, i, j, &common, &mut out);
+        let n = out.len();
+        classify(doc, i, j, &surnames, &mut out);
+        for m in out[n..].iter().filter(|m| m.entity_type == EntityType::Person) {
+            surnames.insert(surname(&m.canonical), m.canonical.clone());
+        }
         i = j;
     }
     out
@@ -84,14 +182,20 @@ fn ends_possessive(w: &str) -> bool {
     w.ends_with("'s") || w.ends_with('\'')
 }
 
-fn classify(doc: &Doc, mut a: usize, b: usize, common: &[&str], out: &mut Vec<EntityMention>) {
+fn surname(canonical: &str) -> String {
+    canonical.to_lowercase().rsplit(' ').next().unwrap_or_default().to_string()
+}
+
+/// Classifies the capitalised sequence `a..b`; a word the text also writes in lower case is a
+/// common word when it opens a sentence. `surnames` links a lone surname to the name met before.
+fn classify(doc: &Doc, mut a: usize, b: usize, surnames: &HashMap<String, String>, out: &mut Vec<EntityMention>) {
     let toks = &doc.tokens;
     // Words that only start a sentence ("The", "But", "He").
     while a < b && (lexicon::is_not_name(&toks[a].lower) && lexicon::title(&toks[a].lower).is_none() || is_connector(&toks[a].lower)) {
         a += 1;
     }
     let opens_sentence = a < b && (a == 0 || doc.sentence[a - 1] != doc.sentence[a]);
-    if opens_sentence && (common.binary_search(&toks[a].lower.as_str()).is_ok() || lexicon::is_sentence_adverb(&toks[a].lower)) {
+    if opens_sentence && (doc.common.binary_search(&toks[a].lower).is_ok() || lexicon::is_sentence_adverb(&toks[a].lower)) {
         a += 1;
     }
     if a >= b {
@@ -109,9 +213,8 @@ fn classify(doc: &Doc, mut a: usize, b: usize, common: &[&str], out: &mut Vec<En
         // "Mr. Okafor" after "Daniel Okafor": the same person.
         if b - a == 2 {
             let n = out.len() - 1;
-            let w = out[n].text.to_lowercase();
-            if let Some(full) = out[..n].iter().rev().find(|m| m.entity_type == EntityType::Person && m.canonical.to_lowercase().rsplit(' ').next() == Some(w.as_str())) {
-                out[n].canonical = full.canonical.clone();
+            if let Some(full) = surnames.get(&out[n].text.to_lowercase()) {
+                out[n].canonical = full.clone();
             }
         }
         return;
@@ -149,11 +252,7 @@ fn classify(doc: &Doc, mut a: usize, b: usize, common: &[&str], out: &mut Vec<En
     }
     // One word: a surname seen before, or a word that speaks.
     let w = strip_possessive(lower[0]);
-    let earlier = out.iter().rev().find(|m| {
-        m.entity_type == EntityType::Person && m.canonical.to_lowercase().rsplit(' ').next() == Some(w)
-    });
-    if let Some(m) = earlier {
-        let canonical = m.canonical.clone();
+    if let Some(canonical) = surnames.get(w).cloned() {
         let (s, e) = span(doc, a, b);
         out.push(EntityMention {
             text: doc.slice(s, e),
@@ -203,10 +302,13 @@ fn push(doc: &Doc, a: usize, b: usize, kind: EntityType, role: Option<String>, o
 /// Prepares mentions for resolution: genders, and role words from the entity's role, the
 /// words right before it ("his French counterpart Stéphane Séjourné") and an appositive
 /// after it ("Smith, the party's treasurer,").
-pub(crate) fn prepare(doc: &Doc, entities: &[EntityMention]) -> Vec<Mention> {
+pub(crate) fn prepare(doc: &Doc, entities: &[EntityMention]) -> Mentions {
     let mut out: Vec<Mention> = Vec::with_capacity(entities.len());
     let mut sorted: Vec<&EntityMention> = entities.iter().collect();
     sorted.sort_by_key(|m| m.start);
+    // Per name: its id, and the gender of its last mention.
+    let mut ids: HashMap<&str, (usize, Option<Gender>)> = HashMap::new();
+    let mut role_index: Vec<Vec<(String, usize)>> = Vec::new();
     for m in sorted {
         let mut roles = Vec::new();
         if let Some(r) = &m.role {
@@ -216,6 +318,7 @@ pub(crate) fn prepare(doc: &Doc, entities: &[EntityMention]) -> Vec<Mention> {
         roles.extend(words_before(doc, first));
         let last = doc.tok_at(m.end);
         roles.extend(appositive_after(doc, last));
+        roles.extend(appositive_before(doc, first));
         let mut gender = None;
         if first > 0 {
             if let Some(g) = lexicon::title(&doc.tokens[first - 1].lower) {
@@ -226,8 +329,20 @@ pub(crate) fn prepare(doc: &Doc, entities: &[EntityMention]) -> Vec<Mention> {
             let first_name = m.canonical.split_whitespace().next().unwrap_or("").to_lowercase();
             gender = lexicon::first_name_gender(&first_name, m.canonical.split_whitespace().count() >= 2);
         }
+        let known = ids.get(m.canonical.as_str()).copied();
         if gender.is_none() {
-            gender = out.iter().rev().find(|o| o.canonical == m.canonical).and_then(|o| o.gender);
+            gender = known.and_then(|(_, g)| g);
+        }
+        let id = known.map_or(role_index.len(), |(id, _)| id);
+        if id == role_index.len() {
+            role_index.push(Vec::new());
+        }
+        ids.insert(&m.canonical, (id, gender));
+        for r in &roles {
+            let known_roles = &mut role_index[id];
+            if known_roles.len() < MAX_ROLE_WORDS && !known_roles.iter().any(|(k, _)| k == r) {
+                known_roles.push((r.clone(), m.end));
+            }
         }
         let mut next = last;
         while next < doc.tokens.len() && doc.tokens[next].is_word() && lexicon::is_skippable(&doc.tokens[next].lower, "en") {
@@ -235,17 +350,86 @@ pub(crate) fn prepare(doc: &Doc, entities: &[EntityMention]) -> Vec<Mention> {
         }
         let subject = first < doc.tokens.len()
             && (first - doc.sentence_start(first) <= 2 || next < doc.tokens.len() && lexicon::is_cue(&doc.tokens[next].lower));
-        out.push(Mention { start: m.start, end: m.end, kind: m.entity_type, canonical: m.canonical.clone(), gender, roles, subject });
+        out.push(Mention { start: m.start, end: m.end, kind: m.entity_type, canonical: m.canonical.clone(), id, gender, subject, quoted: doc.tokens.get(first).is_some_and(|t| t.quoted) });
     }
-    infer_genders(doc, &mut out);
+    infer_genders(doc, &mut out, role_index.len());
+    let ids = ids.into_iter().map(|(k, (id, _))| (k.to_string(), id)).collect();
+    let subjects = sentence_subjects(doc, &out);
+    Mentions { list: out, roles: role_index, ids, subjects }
+}
+
+/// The subject chain of [`Mentions::subjects`]: a sentence whose subject is a person named at
+/// its start (after a fronted phrase), or named right after a cue in an incise ("…, a déclaré
+/// X"), is about that person; one whose subject is "il"/"elle" continues the person of the
+/// sentences before when the gender agrees, else the last person of that gender named.
+fn sentence_subjects(doc: &Doc, mentions: &[Mention]) -> Vec<Option<(usize, usize)>> {
+    let toks = &doc.tokens;
+    let mut out = Vec::with_capacity(doc.sentence_count());
+    let mut chain: Option<(usize, usize, usize)> = None; // (mention, subject token, sentence)
+    let mut mi = 0;
+    for s in 0..doc.sentence_count() {
+        let (s0, s1) = doc.sentence_bounds(s);
+        while mi < mentions.len() && doc.tok_at(mentions[mi].start) < s0 {
+            mi += 1;
+        }
+        let in_sentence = || mentions[mi..].iter().take_while(|m| doc.tok_at(m.start) < s1).enumerate().map(|(k, m)| (mi + k, m));
+        let person = |m: &Mention| m.kind == EntityType::Person && !m.quoted;
+        let mut found: Option<(usize, usize)> = None;
+        if let Some(pos) = crate::speaker::french_subject_start(doc, s0, s1) {
+            let w = toks[pos].lower.as_str();
+            if lexicon::is_subject_pronoun(w) && !toks[pos].quoted {
+                let gender = lexicon::pronoun(w).flatten();
+                let agrees = |m: &Mention| gender.is_none() || m.gender.is_none() || m.gender == gender;
+                let recent = (mi.saturating_sub(LOOK_AROUND)..mi).rev().find(|&k| person(&mentions[k]) && agrees(&mentions[k]));
+                // The person of the sentence before, or of older ones when nobody of that
+                // gender was named since.
+                let continued = chain
+                    .filter(|&(m, t, cs)| cs + 3 >= s && agrees(&mentions[m]) && (cs + 1 >= s || recent.is_none_or(|k| doc.tok_at(mentions[k].start) <= t)))
+                    .map(|(m, _, _)| m);
+                let recent = || recent;
+                found = continued.or_else(recent).map(|m| (m, pos));
+            } else {
+                // The first name of the subject phrase that is not a complement ("Autre avocat
+                // d'Yvan Colonna, Gilles Simeoni a appris").
+                found = in_sentence()
+                    .find(|(_, m)| {
+                        let t = doc.tok_at(m.start);
+                        t >= pos
+                            && t < pos + 12
+                            && toks[pos..t].iter().filter(|x| x.is_punct(',')).count() <= 1
+                            && toks[pos..t].iter().all(|x| (x.is_word() || x.is_punct(',')) && !lexicon::is_boundary(&x.lower) && !lexicon::is_cue(&x.lower))
+                            && !(t > pos && matches!(toks[t - 1].lower.as_str(), "de" | "du" | "des" | "d'"))
+                    })
+                    .filter(|(_, m)| person(m))
+                    .map(|(k, m)| (k, doc.tok_at(m.start)));
+            }
+        }
+        if found.is_none() {
+            // "« … », a déclaré X": the person right after a cue.
+            found = in_sentence()
+                .filter(|(_, m)| person(m))
+                .find(|(_, m)| {
+                    let mut t = doc.tok_at(m.start);
+                    while t > s0 && toks[t - 1].is_word() && (lexicon::is_verb_filler(&toks[t - 1].lower) || lexicon::is_definite(&toks[t - 1].lower)) && !lexicon::is_cue(&toks[t - 1].lower) {
+                        t -= 1;
+                    }
+                    t > s0 && lexicon::is_cue(&toks[t - 1].lower) && !toks[t - 1].quoted
+                })
+                .map(|(k, m)| (k, doc.tok_at(m.start)));
+        }
+        if let Some((m, t)) = found {
+            chain = Some((m, t, s));
+        }
+        out.push(chain.filter(|&(_, _, cs)| cs + 3 >= s).map(|(m, t, _)| (m, t)));
+    }
     out
 }
 
 /// Genders the text shows: a person who opens a sentence is usually the one the next
 /// "he"/"his" or "she"/"her" (outside quotes, in that sentence or the next) refers to.
-fn infer_genders(doc: &Doc, mentions: &mut [Mention]) {
+fn infer_genders(doc: &Doc, mentions: &mut [Mention], names: usize) {
     let toks = &doc.tokens;
-    let mut votes: Vec<(String, i32)> = Vec::new();
+    let mut votes: Vec<Option<i32>> = vec![None; names];
     for m in mentions.iter().filter(|m| m.kind == EntityType::Person && m.gender.is_none()) {
         let first = doc.tok_at(m.start);
         if first >= toks.len() || doc.sentence_start(first) != first {
@@ -259,14 +443,11 @@ fn infer_genders(doc: &Doc, mentions: &mut [Mention]) {
             _ => None,
         });
         if let Some(v) = vote {
-            match votes.iter_mut().find(|(c, _)| *c == m.canonical) {
-                Some((_, n)) => *n += v,
-                None => votes.push((m.canonical.clone(), v)),
-            }
+            *votes[m.id].get_or_insert(0) += v;
         }
     }
     for m in mentions.iter_mut().filter(|m| m.gender.is_none()) {
-        if let Some((_, n)) = votes.iter().find(|(c, _)| *c == m.canonical) {
+        if let Some(n) = votes[m.id] {
             m.gender = match n.signum() {
                 1 => Some(Gender::Male),
                 -1 => Some(Gender::Female),
@@ -313,6 +494,25 @@ fn words_before(doc: &Doc, first: usize) -> Vec<String> {
         k -= 1;
     }
     out
+}
+
+/// "son complice de toujours, Jean-Michel Larqué": a (French) description set before a name.
+fn appositive_before(doc: &Doc, first: usize) -> Vec<String> {
+    let toks = &doc.tokens;
+    if first < 3 || !toks[first - 1].is_punct(',') {
+        return Vec::new();
+    }
+    let close = first - 1;
+    let mut k = close;
+    while k > 0 && close - k < 8 && toks[k - 1].is_word() && !lexicon::is_boundary(&toks[k - 1].lower) {
+        k -= 1;
+        if lexicon::is_french_determiner(&toks[k].lower) {
+            let words: Vec<String> = toks[k + 1..close].iter().flat_map(|t| content_words(&t.lower)).collect();
+            let opens = k == 0 || !toks[k - 1].is_word() || lexicon::is_boundary(&toks[k - 1].lower);
+            return if opens && !toks[k + 1..close].iter().any(|t| t.cap) { words } else { Vec::new() };
+        }
+    }
+    Vec::new()
 }
 
 fn appositive_after(doc: &Doc, last: usize) -> Vec<String> {
@@ -375,7 +575,8 @@ mod tests {
         let doc = Doc::new(text);
         let ms = prepare(&doc, &propose(&doc));
         let s = ms.iter().find(|m| m.canonical == "Stéphane Séjourné").unwrap();
-        assert!(s.roles.contains(&"french".to_string()) && s.roles.contains(&"counterpart".to_string()));
+        let words = ["french".to_string(), "counterpart".to_string()];
+        assert_eq!(ms.role_overlap(s.id, None, &words), 2);
         assert_eq!(s.gender, Some(Gender::Male));
     }
 }

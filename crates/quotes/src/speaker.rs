@@ -11,8 +11,9 @@
 use polmon_model::EntityType;
 
 use crate::lexicon;
-use crate::names::{self, Mention};
+use crate::names::{self, Mention, Mentions, LOOK_AROUND};
 use crate::text::Doc;
+use crate::work;
 
 /// A speaker phrase: tokens `a..b`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +43,7 @@ pub(crate) struct Speaker {
 
 /// The cue at token `i`, if it is one; French inverted pronouns ("dit-il") give the speaker.
 pub(crate) fn cue_at(doc: &Doc, i: usize, lo: usize, hi: usize, lang: &str) -> Option<Cue> {
+    work::step();
     let t = &doc.tokens[i];
     if !t.is_word() || t.quoted {
         return None;
@@ -63,32 +65,114 @@ pub(crate) fn cue_at(doc: &Doc, i: usize, lo: usize, hi: usize, lang: &str) -> O
     if w == "according" && !(i + 1 < hi && doc.tokens[i + 1].lower == "to") {
         return None;
     }
+    // "Pour X, …": a source only when a person, a body or a pronoun follows, then a comma.
+    if w == "pour" {
+        return pour_source(doc, i, hi, lang).map(|p| Cue { verb: i, text: doc.tok_text(i, i + 1), speaker: Some(p) });
+    }
     // "d'après X": the elision is its own token.
     if w == "après" {
         if i > lo && doc.tokens[i - 1].lower == "d'" {
-            return Some(Cue { verb: i, text: doc.tok_text(i - 1, i + 1), speaker: phrase_after(doc, i, hi) });
+            return Some(Cue { verb: i, text: doc.tok_text(i - 1, i + 1), speaker: phrase_after(doc, i, hi, lang) });
         }
         return None;
     }
+    let french = lang == "fr";
     let mut first = i;
-    while first > lo && doc.tokens[first - 1].is_word() && is_aux(&doc.tokens[first - 1].lower, lang) {
+    while first > lo
+        && doc.tokens[first - 1].is_word()
+        && (is_aux(&doc.tokens[first - 1].lower, lang) || french && lexicon::is_verb_filler(&doc.tokens[first - 1].lower))
+    {
         first -= 1;
     }
     // "a-t-il déclaré"
     if first > lo {
         let p = &doc.tokens[first - 1].lower;
-        if p.ends_with("-t-il") || p.ends_with("-t-elle") {
+        if p.ends_with("-t-il") || p.ends_with("-t-elle") || (lang == "fr" && (p.ends_with("-il") || p.ends_with("-elle"))) {
             return Some(Cue { verb: i, text: doc.tok_text(first - 1, i + 1), speaker: Some(Phrase { a: first - 1, b: first }) });
         }
     }
     let last = if w == "according" { i + 2 } else { i + 1 };
     let text = doc.tok_text(first, last);
     let speaker = if lexicon::is_source_first(w) {
-        phrase_after(doc, last - 1, hi)
+        phrase_after(doc, last - 1, hi, lang)
+    } else if french {
+        french_subject(doc, first, i, lo, hi)
     } else {
-        phrase_before(doc, i, lo, lang).or_else(|| phrase_after(doc, i, hi))
+        phrase_before(doc, i, lo, lang).or_else(|| phrase_after(doc, i, hi, lang))
     };
     Some(Cue { verb: i, text, speaker })
+}
+
+/// The speaker of a French cue whose verb group (auxiliaries, clitics, adverbs) spans
+/// `first..=verb`: after the verb when the group opens an incise ("« … », a ensuite précisé
+/// Febelfin", "comme le rappelle HRW"), else the subject before it ("Febelfin a rappelé",
+/// "il avait alors lâché"); none after a coordination ("… et a déclaré"): the clause's
+/// subject speaks, which the caller looks for.
+fn french_subject(doc: &Doc, first: usize, verb: usize, lo: usize, hi: usize) -> Option<Phrase> {
+    let toks = &doc.tokens;
+    let before = (first > lo).then(|| &toks[first - 1]);
+    let inverted = match before {
+        None => true,
+        Some(t) => !t.is_word() && !t.is_punct(',') && !t.is_punct(')') || matches!(t.lower.as_str(), "comme" | "que" | "qu'" | "où" | "ainsi" | "tel" | "telle"),
+    };
+    if inverted {
+        return phrase_after(doc, verb, hi, "fr");
+    }
+    let t = before?;
+    // After a comma: an incise when a phrase follows the verb and ends the clause ("…,
+    // commente Song Myung-Sup, analyste …"), else the end of an apposition ("X, PDG de Y, a
+    // indiqué").
+    if t.is_punct(',') {
+        if let Some(p) = phrase_after(doc, verb, hi, "fr") {
+            if p.b >= hi || !toks[p.b].is_word() {
+                return Some(p);
+            }
+        }
+    }
+    if matches!(t.lower.as_str(), "et" | "mais" | "puis" | "ou") {
+        return None;
+    }
+    if lexicon::is_subject_pronoun(&t.lower) {
+        return Some(Phrase { a: first - 1, b: first });
+    }
+    phrase_before(doc, first, lo, "fr").map(|p| with_apposed_name(doc, p, lo)).or_else(|| phrase_after(doc, verb, hi, "fr"))
+}
+
+/// "Pour X, …" (at a sentence or clause start): the phrase X when it is a pronoun, a name, or
+/// a description of a person or a body, and a comma closes it.
+fn pour_source(doc: &Doc, i: usize, hi: usize, lang: &str) -> Option<Phrase> {
+    let toks = &doc.tokens;
+    if lang != "fr" || i + 1 >= hi || !(doc.sentence_start(i) == i || toks[i - 1].is_punct(',') || toks[i - 1].is_punct(';')) {
+        return None;
+    }
+    let comma = (i + 1..hi.min(i + 14)).find(|&k| toks[k].is_punct(',') || toks[k].is_punct(':'))?;
+    let next = &toks[i + 1];
+    if matches!(next.lower.as_str(), "elle" | "lui" | "eux" | "elles") && comma == i + 2 {
+        return Some(Phrase { a: i + 1, b: i + 2 });
+    }
+    let words = &toks[i + 1..comma];
+    if !words.iter().all(|t| t.is_word() || t.is_punct('(') || t.is_punct(')')) {
+        return None;
+    }
+    let head = words.iter().find(|t| !lexicon::is_french_determiner(&t.lower) && !lexicon::is_role_stop(&t.lower))?;
+    let describes = lexicon::is_french_determiner(&next.lower) && (lexicon::is_person_noun(&head.lower) || lexicon::is_body_noun(&head.lower));
+    (next.cap && !lexicon::is_not_name(&next.lower) || describes).then_some(Phrase { a: i + 1, b: comma })
+}
+
+/// A description in apposition to a name before it ("Bernard Bonnet, le successeur de …"):
+/// the phrase takes the name in, and the name is its head.
+fn with_apposed_name(doc: &Doc, p: Phrase, lo: usize) -> Phrase {
+    let toks = &doc.tokens;
+    if p.a >= lo + 2 && toks[p.a - 1].is_punct(',') && lexicon::is_definite(&toks[p.a].lower) {
+        let mut a = p.a - 1;
+        while a > lo && a + 5 > p.a && toks[a - 1].is_word() && toks[a - 1].cap && !lexicon::is_not_name(&toks[a - 1].lower) {
+            a -= 1;
+        }
+        if a < p.a - 1 && (a == lo || !toks[a - 1].is_word() || lexicon::is_boundary(&toks[a - 1].lower)) {
+            return Phrase { a, b: p.b };
+        }
+    }
+    p
 }
 
 fn is_aux(w: &str, lang: &str) -> bool {
@@ -199,13 +283,51 @@ pub(crate) fn phrase_forward(doc: &Doc, a: usize, hi: usize) -> Option<Phrase> {
     valid(doc, a, b)
 }
 
-/// The phrase after the cue at token `cue` ("said Smith"), not reaching token `hi`.
-pub(crate) fn phrase_after(doc: &Doc, cue: usize, hi: usize) -> Option<Phrase> {
+/// The phrase after the cue at token `cue` ("said Smith"), not reaching token `hi`. Adverbs
+/// and an addressee come first in French ("a expliqué à l'AFP Gilles-Éric Séralini"), and a
+/// parenthesis may stand inside the phrase ("le président de l'Ufip (…), Jean Louis …").
+pub(crate) fn phrase_after(doc: &Doc, cue: usize, hi: usize, lang: &str) -> Option<Phrase> {
     let toks = &doc.tokens;
-    let a = cue + 1;
+    let french = lang == "fr";
+    let mut a = cue + 1;
+    // Adverbs and "de son côté", "pour sa part" before the speaker: how many tokens at `a`.
+    let w = |k: usize| if k < hi && toks[k].is_word() { toks[k].lower.as_str() } else { "" };
+    let skip = |a: usize| {
+        let adverb = w(a).ends_with("ment") && w(a).chars().count() > 6 && !toks[a].cap;
+        if adverb || matches!(w(a), "ensuite" | "alors" | "encore" | "aussi" | "également" | "notamment" | "enfin" | "tout" | "hier" | "aujourd'hui" | "lundi" | "mardi" | "mercredi" | "jeudi" | "vendredi" | "samedi" | "dimanche") {
+            1
+        } else if matches!((w(a), w(a + 1), w(a + 2)), ("de", "son" | "leur", "côté") | ("pour", "sa" | "leur", "part")) {
+            3
+        } else {
+            0
+        }
+    };
+    while french && skip(a) > 0 {
+        a += skip(a);
+    }
+    // "à l'AFP", "au Figaro", "à la presse" before the speaker.
+    if french && a + 2 < hi && matches!(toks[a].lower.as_str(), "à" | "au" | "aux") {
+        let mut k = a + 1;
+        if matches!(toks[k].lower.as_str(), "l'" | "la" | "le" | "les") {
+            k += 1;
+        }
+        k += 1;
+        if k < hi && toks[k - 1].is_word() && toks[k].is_word() && (toks[k].cap || lexicon::is_definite(&toks[k].lower)) {
+            a = k;
+        }
+    }
     let mut b = a;
-    while b < hi && b - a < 8 {
+    while b < hi && b - a < if french { 12 } else { 8 } {
         let t = &toks[b];
+        if french && t.is_punct('(') && b > a {
+            match (b + 1..hi.min(b + 8)).find(|&k| toks[k].is_punct(')')) {
+                Some(k) => {
+                    b = k + 1;
+                    continue;
+                }
+                None => break,
+            }
+        }
         if !t.is_word() || t.quoted || lexicon::is_cue(&t.lower) {
             break;
         }
@@ -250,7 +372,7 @@ fn is_plain_source(w: &str) -> bool {
 }
 
 /// Resolves a phrase to a speaker; `previous` is the last resolved quote speaker.
-pub(crate) fn resolve(doc: &Doc, p: Phrase, mentions: &[Mention], previous: Option<&Speaker>) -> Speaker {
+pub(crate) fn resolve(doc: &Doc, p: Phrase, mentions: &Mentions, previous: Option<&Speaker>, lang: &str) -> Speaker {
     let toks = &doc.tokens;
     let mut start = toks[p.a].start;
     let end = toks[p.b - 1].end;
@@ -269,20 +391,31 @@ pub(crate) fn resolve(doc: &Doc, p: Phrase, mentions: &[Mention], previous: Opti
             return prev.clone();
         }
     }
-    let canonical = canonical(doc, p, start, end, &text, mentions, previous);
+    let canonical = canonical(doc, p, start, end, &text, mentions, previous, lang);
     Speaker { text, start, end, canonical }
 }
 
-fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mentions: &[Mention], previous: Option<&Speaker>) -> Option<String> {
+#[allow(clippy::too_many_arguments)]
+fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mentions: &Mentions, previous: Option<&Speaker>, lang: &str) -> Option<String> {
+    let french = lang == "fr";
     let toks = &doc.tokens;
     let lower: Vec<&str> = toks[p.a..p.b].iter().map(|t| t.lower.as_str()).collect();
     let pron = text.to_lowercase();
     if pron == "it" {
         // "it said": the most recent organisation.
-        return mentions.iter().rev().find(|m| m.end <= start && m.kind == EntityType::Organization).map(|m| m.canonical.clone());
+        let k = mentions.before(start);
+        return mentions[k.saturating_sub(LOOK_AROUND)..k]
+            .iter()
+            .rev()
+            .inspect(|_| work::step())
+            .find(|m| m.end <= start && m.kind == EntityType::Organization)
+            .map(|m| m.canonical.clone());
     }
     if pron == "they" || pron == "ils" || pron == "elles" {
         return None;
+    }
+    if french && lexicon::is_subject_pronoun(&pron) {
+        return french_antecedent(doc, mentions, p.a, start, lexicon::pronoun(&pron).flatten(), previous);
     }
     if let Some(g) = lexicon::pronoun(&pron) {
         // A pronoun that opens its sentence or follows a quotation ("“…,” he said") continues
@@ -296,10 +429,29 @@ fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mention
         return previous.and_then(|s| s.canonical.clone());
     }
     // A name inside the phrase: the last one is its head ("campaign manager Kellyanne Conway").
-    let inside: Vec<&Mention> = mentions
-        .iter()
-        .filter(|m| m.start >= start && m.end <= end && matches!(m.kind, EntityType::Person | EntityType::Organization | EntityType::Location))
-        .collect();
+    let mut inside: Vec<&Mention> =
+        mentions.inside(start, end).filter(|m| matches!(m.kind, EntityType::Person | EntityType::Organization | EntityType::Location)).collect();
+    if french {
+        // Not the head: a name in parentheses ("Philippe Gosselin (UMP)") or a complement
+        // ("le successeur de Claude Erignac"); in an apposition the name opening a part is
+        // ("Gérald Karsenti, PDG de HP France").
+        inside.retain(|m| {
+            let k = doc.tok_at(m.start);
+            let in_parens = k > p.a && toks[p.a..k].iter().rev().take_while(|t| !t.is_punct(')')).any(|t| t.is_punct('('));
+            let mut j = k;
+            while j > p.a + 1 && matches!(toks[j - 1].lower.as_str(), "la" | "le" | "les" | "l'") {
+                j -= 1;
+            }
+            let complement = j > p.a && matches!(toks[j - 1].lower.as_str(), "de" | "du" | "des" | "d'") && !toks[p.a].cap;
+            !in_parens && !complement
+        });
+        if let Some(m) = inside.iter().find(|m| {
+            let k = doc.tok_at(m.start);
+            k == p.a || (k > p.a && toks[k - 1].is_punct(','))
+        }) {
+            return Some(m.canonical.clone());
+        }
+    }
     if let Some(m) = inside.last() {
         // "Séjourné’s entourage", "a UNESCO diplomat": the name only qualifies the head noun.
         let after = doc.tok_at(m.end);
@@ -318,7 +470,14 @@ fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mention
     }
     let words: Vec<String> = names::content_words(text);
     if lexicon::is_definite(lower[0]) && !words.is_empty() {
-        return described_person(mentions, start, &words).map(|m| m.canonical.clone());
+        let found = described_person(mentions, start, &words).map(|m| m.canonical.clone());
+        // "l'universitaire", "son avocate", "ce dernier": a person the text has just named.
+        let head = lower.iter().find(|w| !lexicon::is_french_determiner(w) && !lexicon::is_role_stop(w));
+        let relational = matches!(lower[0], "son" | "sa" | "ses" | "leur" | "leurs");
+        if found.is_none() && french && !relational && head.is_some_and(|h| lexicon::is_person_noun(h)) {
+            return french_antecedent(doc, mentions, p.a, start, None, previous);
+        }
+        return found;
     }
     // A capitalised phrase the mentions missed is a name in its own right.
     let caps = toks[p.a..p.b].iter().filter(|t| t.cap).count();
@@ -329,9 +488,34 @@ fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mention
     None
 }
 
+/// The person a French subject pronoun (or a description of a person) at token `tok` continues:
+/// the subject of its sentence or of the sentence before — a person named at the start of it, or
+/// the speaker of a quote there — else the last person named (outside quotations) whose gender
+/// agrees.
+fn french_antecedent(doc: &Doc, mentions: &Mentions, tok: usize, pos: usize, gender: Option<lexicon::Gender>, previous: Option<&Speaker>) -> Option<String> {
+    let sent = doc.sentence[tok];
+    let near = |t: usize| {
+        let s = doc.sentence[t.min(doc.tokens.len() - 1)];
+        s <= sent && s + 1 >= sent
+    };
+    let agrees = |g: Option<lexicon::Gender>| gender.is_none() || g.is_none() || g == gender;
+    let chain = mentions.subject_of(sent).filter(|(m, t)| *t <= tok && agrees(m.gender));
+    let spoke = previous.filter(|s| {
+        s.canonical.as_ref().is_some_and(|c| agrees(mentions.gender_of(c))) && s.end <= pos && near(doc.tok_at(s.start))
+    });
+    match (chain, spoke) {
+        // The pronoun is its sentence's subject: the chain already continued it.
+        (Some((m, t)), _) if t == tok => Some(m.canonical.clone()),
+        (Some((m, t)), Some(s)) => Some(if doc.tok_at(s.start) > t { s.canonical.clone()? } else { m.canonical.clone() }),
+        (Some((m, _)), None) => Some(m.canonical.clone()),
+        (None, Some(s)) => s.canonical.clone(),
+        (None, None) => mentions.persons_before(pos).find(|m| !m.quoted && agrees(m.gender)).map(|m| m.canonical.clone()),
+    }
+}
+
 /// The most recent person before `pos` whose gender agrees with the pronoun.
-pub(crate) fn pronoun_antecedent(mentions: &[Mention], pos: usize, gender: Option<lexicon::Gender>, prefer_subject: bool) -> Option<&Mention> {
-    let before = || mentions.iter().rev().filter(|m| m.end <= pos && m.kind == EntityType::Person);
+pub(crate) fn pronoun_antecedent(mentions: &Mentions, pos: usize, gender: Option<lexicon::Gender>, prefer_subject: bool) -> Option<&Mention> {
+    let before = || mentions.persons_before(pos);
     let agrees = |m: &&Mention| gender.is_none() || m.gender.is_none() || m.gender == gender;
     // Such a pronoun usually continues the last person who was a subject, if one is recent.
     if prefer_subject {
@@ -348,23 +532,15 @@ pub(crate) fn pronoun_antecedent(mentions: &[Mention], pos: usize, gender: Optio
     before().find(|m| gender.is_none() || m.gender.is_none() || m.gender == gender)
 }
 
-/// How many of `words` the roles of `canonical`'s mentions (before `pos`, if given) contain.
-fn role_overlap(mentions: &[Mention], canonical: &str, pos: Option<usize>, words: &[String]) -> usize {
-    let roles: Vec<&String> = mentions
-        .iter()
-        .filter(|m| m.canonical == canonical && pos.is_none_or(|p| m.end <= p))
-        .flat_map(|m| m.roles.iter())
-        .collect();
-    words.iter().filter(|w| roles.contains(w)).count()
-}
-
-/// The person a definite description points at (see the module doc).
-fn described_person<'m>(mentions: &'m [Mention], pos: usize, words: &[String]) -> Option<&'m Mention> {
+/// The person a definite description points at (see the module doc), among the persons of
+/// the last [`LOOK_AROUND`] mentions (a headline's: the next ones).
+fn described_person<'m>(mentions: &'m Mentions, pos: usize, words: &[String]) -> Option<&'m Mention> {
     // Each person once, most recently mentioned first, with the overlap of its roles.
+    let mut seen = std::collections::HashSet::new();
     let mut people: Vec<(usize, &Mention)> = Vec::new();
-    for m in mentions.iter().rev().filter(|m| m.kind == EntityType::Person && m.end <= pos) {
-        if !people.iter().any(|(_, p)| p.canonical == m.canonical) {
-            people.push((role_overlap(mentions, &m.canonical, Some(pos), words), m));
+    for m in mentions.persons_before(pos) {
+        if seen.insert(m.id) {
+            people.push((mentions.role_overlap(m.id, Some(pos), words), m));
         }
     }
     // The most recent person gets one point more; ties go to the more recent.
@@ -379,13 +555,160 @@ fn described_person<'m>(mentions: &'m [Mention], pos: usize, words: &[String]) -
     }
     // A headline speaks of someone the body names later.
     let need = words.len().clamp(1, 2);
-    mentions
+    let k = mentions.before(pos);
+    mentions[k..]
         .iter()
+        .take(LOOK_AROUND)
+        .inspect(|_| work::step())
         .filter(|m| m.kind == EntityType::Person && m.start >= pos)
-        .map(|m| (role_overlap(mentions, &m.canonical, None, words), m))
+        .map(|m| (mentions.role_overlap(m.id, None, words), m))
         .filter(|(s, _)| *s >= need)
         .max_by(|a, b| a.0.cmp(&b.0).then(b.1.start.cmp(&a.1.start)))
         .map(|(_, m)| m)
+}
+
+/// Words that end a French subject noun phrase: the verb group begins.
+fn ends_french_np(w: &str) -> bool {
+    matches!(w, "a" | "ont" | "avait" | "avaient" | "aurait" | "auraient" | "aura" | "est" | "sont" | "était" | "étaient" | "fut" | "s'" | "se" | "ne" | "n'" | "y" | "lui" | "qui" | "que" | "qu'" | "dont")
+        || lexicon::is_cue(w)
+        || lexicon::is_boundary(w) && !matches!(w, "il" | "elle")
+}
+
+/// Where the subject of the French clause that runs from token `s` up to `i` starts, after
+/// quotations, a fronted adverbial or participial phrase ("Lors du procès, …", "Surpris par
+/// …, il", "Très ému, il", "Alors que …, X") and a coordinating conjunction.
+pub(crate) fn french_subject_start(doc: &Doc, mut s: usize, i: usize) -> Option<usize> {
+    let toks = &doc.tokens;
+    // A dateline: "22 mai 2012. - ", "PARIS (AFP) - ".
+    if let Some(d) = (s..i.min(s + 8)).find(|&k| matches!(toks[k].kind, crate::text::Kind::Punct('-' | '—' | '–'))) {
+        if toks[s..d].iter().any(|t| t.lower.chars().any(|c| c.is_ascii_digit()) || t.is_punct('(')) {
+            s = d + 1;
+        }
+    }
+    let mut hops = 0;
+    while s < i && hops < 8 {
+        if toks[s].is_punct(',') || toks[s].is_punct('-') || toks[s].is_punct('—') {
+            s += 1;
+        } else if toks[s].quoted {
+            let r = doc.regions.partition_point(|r| r.open <= toks[s].start).saturating_sub(1);
+            s = doc.tok_at(doc.regions[r].outer_end).max(s + 1).min(i);
+            hops += 1;
+        } else {
+            break;
+        }
+    }
+    for _ in 0..3 {
+        if s >= i {
+            return None;
+        }
+        let t = &toks[s];
+        let w = t.lower.as_str();
+        // "Surpris par …", "Arrivé à …", "Estimant que …" (not "Denis Baupin").
+        let participle = !lexicon::is_person_noun(w)
+            && toks.get(s + 1).is_some_and(|n| !n.cap)
+            && ["ant", "é", "ée", "és", "ées", "is", "ise", "u", "ue"].iter().any(|e| w.ends_with(e) && w.chars().count() > 4);
+        let intro = !t.is_word()
+            || (lexicon::is_boundary(w) && !lexicon::is_subject_pronoun(w))
+            || lexicon::is_sentence_adverb(w)
+            || lexicon::is_not_name(w) && !lexicon::is_french_determiner(w) && !lexicon::is_subject_pronoun(w)
+            || participle
+            || matches!(w, "très" | "dès" | "lors" | "alors" | "malgré" | "outre" | "face" | "quant")
+            || w.chars().all(|c| c.is_ascii_digit());
+        if !intro {
+            break;
+        }
+        match (s..i.min(s + 30)).find(|&k| toks[k].is_punct(',') && !toks[k].quoted) {
+            Some(c) => s = c + 1,
+            None => return None,
+        }
+    }
+    while s < i && matches!(toks[s].lower.as_str(), "et" | "mais" | "puis" | "or" | "donc") {
+        s += 1;
+    }
+    (s < i).then_some(s)
+}
+
+/// The subject of the French clause holding token `i` (before it): a subject pronoun, or a
+/// noun phrase naming a person or a body, with a name in apposition after it ("Le président
+/// du directoire de PSA, Philippe Varin, a précisé"); else the last subject pronoun of the
+/// clause ("…, où il s'était pris au président : « … »").
+pub(crate) fn french_clause_subject(doc: &Doc, i: usize) -> Option<Phrase> {
+    let toks = &doc.tokens;
+    let s0 = doc.sentence_start(i);
+    // A semicolon starts a clause of its own.
+    let s0 = (s0..i).rev().take(60).find(|&k| toks[k].is_punct(';') && !toks[k].quoted).map_or(s0, |k| k + 1);
+    if let Some(a) = french_subject_start(doc, s0, i) {
+        if lexicon::is_subject_pronoun(&toks[a].lower) {
+            return Some(Phrase { a, b: a + 1 });
+        }
+        let mut b = a;
+        while b < i && b - a < 12 {
+            if toks[b].is_punct('(') && b > a {
+                match (b + 1..i.min(b + 8)).find(|&k| toks[k].is_punct(')')) {
+                    Some(k) => {
+                        b = k + 1;
+                        continue;
+                    }
+                    None => break,
+                }
+            }
+            if !toks[b].is_word() || toks[b].quoted || (b > a && ends_french_np(&toks[b].lower)) {
+                break;
+            }
+            b += 1;
+        }
+        // Drop a trailing parenthesis.
+        while b > a && toks[b - 1].is_punct(')') {
+            match (a..b - 1).rev().find(|&k| toks[k].is_punct('(')) {
+                Some(k) => b = k,
+                None => break,
+            }
+        }
+        if b > a {
+            let np = &toks[a..b];
+            let head = np.iter().find(|t| !lexicon::is_french_determiner(&t.lower) && !lexicon::is_role_stop(&t.lower));
+            let named = np.iter().any(|t| t.cap && !lexicon::is_not_name(&t.lower) && !lexicon::is_cue(&t.lower));
+            let describes = head.is_some_and(|h| lexicon::is_person_noun(&h.lower) || lexicon::is_body_noun(&h.lower));
+            if (named || describes) && !lexicon::is_cue(&toks[a].lower) {
+                let mut p = Phrase { a, b };
+                // ", Philippe Varin," after a description.
+                if b + 2 < i && toks[b].is_punct(',') && toks[b + 1].cap && !np[0].cap {
+                    let mut e = b + 1;
+                    while e < i && e - b <= 4 && toks[e].is_word() && toks[e].cap {
+                        e += 1;
+                    }
+                    if e < i && toks[e].is_punct(',') {
+                        p.b = e;
+                    }
+                }
+                return valid(doc, p.a, p.b);
+            }
+        }
+    }
+    (s0..i).rev().take(40).find(|&k| lexicon::is_subject_pronoun(&toks[k].lower) && !toks[k].quoted && !toks[k].cap || k == s0 && lexicon::is_subject_pronoun(&toks[k].lower)).map(|k| Phrase { a: k, b: k + 1 })
+}
+
+/// Whether a French speaker phrase has the shape of a noun phrase: it opens with a
+/// determiner, a capital, a number or a pronoun, and holds no verb ("obtint la consécration",
+/// "D'autres thèmes seront aussi abordés" are not speakers).
+pub(crate) fn french_np_ok(doc: &Doc, p: Phrase) -> bool {
+    let toks = &doc.tokens[p.a..p.b];
+    let first = &toks[0];
+    let last = first.lower.rsplit('-').next().unwrap_or("");
+    let opens = first.cap
+        || lexicon::is_french_determiner(&first.lower)
+        || lexicon::is_definite(&first.lower)
+        || lexicon::is_subject_pronoun(&first.lower)
+        || matches!(last, "il" | "elle" | "ils" | "elles")
+        || first.lower.chars().next().is_some_and(|c| c.is_ascii_digit());
+    let verb = toks.iter().skip(1).any(|t| {
+        let w = t.lower.as_str();
+        t.is_word()
+            && !t.cap
+            && (matches!(w, "est" | "sont" | "sera" | "seront" | "serait" | "était" | "étaient" | "fut" | "a" | "ont" | "avait" | "avaient" | "aura" | "auront" | "aurait" | "peut" | "peuvent" | "doit" | "doivent" | "va" | "vont" | "font" | "se" | "s'" | "ne" | "n'")
+                || ["ront", "raient", "rait", "èrent"].iter().any(|e| w.ends_with(e)))
+    });
+    opens && !verb
 }
 
 #[cfg(test)]

@@ -48,7 +48,11 @@ pub(crate) struct Doc {
     /// First token and one past the last token of each sentence.
     bounds: Vec<(usize, usize)>,
     /// Words the text also writes in lower case, sorted.
-    common: Vec<String>,
+    pub(crate) common: Vec<String>,
+    /// `words[i]`: how many word tokens come before token `i` (one entry more than tokens).
+    words: Vec<u32>,
+    /// `quoted_words[i]`: how many of those are inside quotation marks.
+    quoted_words: Vec<u32>,
 }
 
 impl Doc {
@@ -72,10 +76,21 @@ impl Doc {
                 bounds[s].1 = i + 1;
             }
         }
-        let mut common: Vec<String> = tokens.iter().filter(|t| t.is_word() && !t.cap).map(|t| t.lower.clone()).collect();
+        let mut common: Vec<&str> = tokens.iter().filter(|t| t.is_word() && !t.cap).map(|t| t.lower.as_str()).collect();
         common.sort_unstable();
         common.dedup();
-        Doc { chars, tokens, regions, sentence, bounds, common }
+        let common = common.into_iter().map(str::to_string).collect();
+        let (mut words, mut quoted_words) = (Vec::with_capacity(tokens.len() + 1), Vec::with_capacity(tokens.len() + 1));
+        let (mut w, mut q) = (0u32, 0u32);
+        for t in &tokens {
+            words.push(w);
+            quoted_words.push(q);
+            w += u32::from(t.is_word());
+            q += u32::from(t.is_word() && t.quoted);
+        }
+        words.push(w);
+        quoted_words.push(q);
+        Doc { chars, tokens, regions, sentence, bounds, common, words, quoted_words }
     }
 
     /// The text between two code-point offsets.
@@ -86,6 +101,11 @@ impl Doc {
     /// The text covered by tokens `a..b`.
     pub(crate) fn tok_text(&self, a: usize, b: usize) -> String {
         self.slice(self.tokens[a].start, self.tokens[b - 1].end)
+    }
+
+    /// How many word tokens `a..b` holds, and how many of them are quoted, in constant time.
+    pub(crate) fn word_counts(&self, a: usize, b: usize) -> (usize, usize) {
+        ((self.words[b] - self.words[a]) as usize, (self.quoted_words[b] - self.quoted_words[a]) as usize)
     }
 
     /// Index of the first token starting at or after `pos`.
@@ -101,6 +121,16 @@ impl Doc {
         t.cap
             && self.sentence_start(i) == i
             && (self.common.binary_search(&t.lower).is_ok() || lexicon::is_sentence_adverb(&t.lower))
+    }
+
+    /// How many sentences the text has.
+    pub(crate) fn sentence_count(&self) -> usize {
+        self.bounds.len()
+    }
+
+    /// First token and one past the last token of sentence `s`.
+    pub(crate) fn sentence_bounds(&self, s: usize) -> (usize, usize) {
+        self.bounds[s]
     }
 
     /// First token of the sentence holding token `i`.
@@ -143,8 +173,10 @@ fn tokenize(cs: &[char]) -> Vec<Token> {
         if is_word_char(c) {
             i += 1;
             loop {
-                // French elisions end their own token: "l'", "qu'", "d'".
-                if i + 1 < cs.len() && matches!(cs[i], '\'' | '’') && is_word_char(cs[i + 1]) {
+                // French elisions end their own token: "l'", "qu'", "d'" (none is longer than
+                // seven letters, so a long word is not re-read at each of its apostrophes).
+                if i - start <= 7
+                    && i + 1 < cs.len() && matches!(cs[i], '\'' | '’') && is_word_char(cs[i + 1]) {
                     let so_far: String = cs[start..i].iter().collect::<String>().to_lowercase();
                     if lexicon::is_elision(&so_far) {
                         i += 1;

@@ -6,17 +6,15 @@
 use polmon_model::{EntityMention, EntityType, Quote};
 use polmon_quotes::find_quotes;
 
-fn page() -> Option<String> {
+/// The page; a missing page fails the test (CI has it at `../shared/reference` beside the
+/// repository) rather than letting it pass without checking anything.
+fn page() -> String {
     let path = std::env::var("POLMON_REFERENCE").unwrap_or_else(|_| {
         concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/000_757d977514273310.txt").to_string()
     });
-    match std::fs::read_to_string(&path) {
-        Ok(t) => Some(t),
-        Err(e) => {
-            eprintln!("reference page not found at {path} ({e}); set POLMON_REFERENCE to run this test");
-            None
-        }
-    }
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("reference page not readable at {path} ({e}): put the shared folder beside the repository or set POLMON_REFERENCE to the page")
+    })
 }
 
 /// Entity mentions as the NER would give them: every occurrence of each surface form.
@@ -127,7 +125,7 @@ fn check(text: &str, quotes: &[Quote]) {
 
 #[test]
 fn reference_page_with_ner_entities() {
-    let Some(text) = page() else { return };
+    let text = page();
     let ents = entities(&text);
     assert!(ents.len() > 30);
     check(&text, &find_quotes(&text, &ents, "en"));
@@ -135,6 +133,6 @@ fn reference_page_with_ner_entities() {
 
 #[test]
 fn reference_page_with_fallback_entities() {
-    let Some(text) = page() else { return };
+    let text = page();
     check(&text, &find_quotes(&text, &[], "en"));
 }
