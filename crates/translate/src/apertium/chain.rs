@@ -104,6 +104,15 @@ impl Chain {
         // they hold and end their output with NULs: answers that look
         // complete but are not. Only a chain still whole vouches for them.
         self.check_alive()?;
+        // The same, when the dead stage is not reaped yet: a chain never answers text
+        // with nothing.
+        let hollow = chunks
+            .iter()
+            .zip(&out)
+            .any(|(q, a)| q.iter().any(|b| !b.is_ascii_whitespace() && *b != 0) && a.iter().all(u8::is_ascii_whitespace));
+        if hollow {
+            return Err(ChainError::Died("an empty answer to a non-empty chunk".into()));
+        }
         Ok(out)
     }
 
