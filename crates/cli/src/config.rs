@@ -81,6 +81,10 @@ pub(crate) struct ServeConfig {
     pub(crate) max_connections: usize,
     /// Requests handled at once before answering 503.
     pub(crate) max_in_flight: usize,
+    /// The site's public base URL (`https://news.example`), for the absolute links of
+    /// the Atom feeds, the sitemap and canonical links; empty: `http://{addr}` with the
+    /// address actually bound.
+    pub(crate) public_url: String,
 }
 
 impl Default for ServeConfig {
@@ -93,11 +97,26 @@ impl Default for ServeConfig {
             max_connection_age_secs: limits.max_connection_age.as_secs(),
             max_connections: 0,
             max_in_flight: limits.max_in_flight,
+            public_url: String::new(),
         }
     }
 }
 
 impl ServeConfig {
+    /// The public base URL without a trailing slash; empty when it is to be derived
+    /// from the bound address. Anything but an http(s) URL is refused.
+    pub(crate) fn public_url(&self) -> anyhow::Result<String> {
+        let url = self.public_url.trim().trim_end_matches('/');
+        if url.is_empty() {
+            return Ok(String::new());
+        }
+        let ok = url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+        if !ok {
+            bail!("serve.public_url must be an http(s) URL such as https://news.example, not {url:?}");
+        }
+        Ok(url.to_owned())
+    }
+
     pub(crate) fn limits(&self) -> polmon_web::Limits {
         polmon_web::Limits {
             header_timeout: Duration::from_secs(self.header_timeout_secs.max(1)),
@@ -297,6 +316,7 @@ mod tests {
         assert_eq!(c.fetch.per_host_delay, Duration::from_millis(2500));
         assert_eq!(c.serve.addr, "127.0.0.1:9000".parse().unwrap());
         assert_eq!(c.crawl.max_items_at_once, 2);
+        assert_eq!(c.serve.public_url().unwrap(), "");
         // The printed form reads back the same.
         let again: Config = toml::from_str(&c.to_toml()).unwrap();
         assert_eq!(again, c);
@@ -313,6 +333,14 @@ mod tests {
         assert!(e.contains("port"), "{e}");
         let e = Config::load_from(None, &env(&[("POLMON_SERVE_ADDR", "not an address")])).unwrap_err().to_string();
         assert!(e.contains("addr") || e.contains("address"), "{e}");
+    }
+
+    #[test]
+    fn public_url_from_the_environment() {
+        let c = Config::load_from(None, &env(&[("POLMON_SERVE_PUBLIC_URL", "https://news.example/")])).unwrap();
+        assert_eq!(c.serve.public_url().unwrap(), "https://news.example");
+        let c = Config::load_from(None, &env(&[("POLMON_SERVE_PUBLIC_URL", "news.example")])).unwrap();
+        assert!(c.serve.public_url().unwrap_err().to_string().contains("public_url"));
     }
 
     #[test]

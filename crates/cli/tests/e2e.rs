@@ -176,7 +176,7 @@ fn demo_corpus_is_ingested_served_and_reingest_is_idempotent() {
     let (status, ctype, feed) = server.get(&format!("/feeds/category/{category}"));
     assert_eq!(status, 200);
     assert!(ctype.contains("atom+xml"));
-    assert!(feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">") && feed.contains("<entry>"));
+    assert!(feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">") && feed.contains("<entry"));
 
     // Search with highlights, filters, and the JSON API.
     let (status, _, search) = server.get("/search?q=gouvernement&lang=fr");
@@ -407,4 +407,55 @@ fn extract_and_analyze_and_similarity_commands_speak_their_contracts() {
     let v: serde_json::Value = serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
     assert_eq!(v["id"], "d1");
     assert!(v["entities"].is_array() && v["quotes"].is_array() && v["categories"].is_array());
+}
+
+/// Sends `request` (a whole HTTP/1.1 request) to `addr`; returns (status, lower-cased
+/// head, body bytes).
+fn raw_request(addr: &str, request: &str) -> (u16, String, Vec<u8>) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
+    let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, head, raw[end + 4..].to_vec())
+}
+
+fn header_value(head: &str, name: &str) -> Option<String> {
+    head.lines().find_map(|l| l.strip_prefix(&format!("{name}:")).map(|v| v.trim().to_string()))
+}
+
+#[test]
+fn the_real_server_revalidates_compresses_and_answers_cors_preflights() {
+    let data = tempfile::tempdir().unwrap();
+    let out = run(polmon(data.path()).args(["demo", "--no-serve"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let server = Server::start(data.path());
+    let addr = server.addr.clone();
+    let req = |extra: &str, method: &str, path: &str| {
+        format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{extra}\r\n")
+    };
+
+    let (status, head, _) = raw_request(&addr, &req("", "GET", "/api/articles"));
+    assert_eq!(status, 200);
+    let tag = header_value(&head, "etag").expect("an etag");
+    let (status, _, body) = raw_request(&addr, &req(&format!("If-None-Match: {tag}\r\n"), "GET", "/api/articles"));
+    assert_eq!(status, 304);
+    assert!(body.is_empty());
+
+    let (status, head, body) = raw_request(&addr, &req("Accept-Encoding: gzip\r\n", "GET", "/"));
+    assert_eq!(status, 200);
+    assert_eq!(header_value(&head, "content-encoding").as_deref(), Some("gzip"), "{head}");
+    assert!(!body.is_empty());
+
+    let preflight = "Origin: https://elsewhere.example\r\nAccess-Control-Request-Method: GET\r\n";
+    let (status, head, _) = raw_request(&addr, &req(preflight, "OPTIONS", "/feeds/latest"));
+    assert!(status == 200 || status == 204, "{status}");
+    assert_eq!(header_value(&head, "access-control-allow-origin").as_deref(), Some("*"), "{head}");
+
+    let (status, head, body) = raw_request(&addr, &req("", "HEAD", "/"));
+    assert_eq!(status, 200);
+    assert!(body.is_empty() && header_value(&head, "etag").is_some(), "{head}");
 }

@@ -1,5 +1,6 @@
 //! The JSON API: `/api/articles`, `/api/articles/{id}`, `/api/search`, `/api/stories/{id}`,
-//! `/api/entities/{id}`. Field names are documented in the README.
+//! `/api/entities/{id}`. Field names are documented in the README. A query parameter an
+//! endpoint does not know is a 400 naming it.
 
 use axum::extract::{Path, Query, State};
 use axum::Json;
@@ -16,6 +17,7 @@ fn parse_id(id: &str, what: &str) -> Result<i64, ApiError> {
 }
 
 pub(crate) async fn articles(State(state): State<AppState>, Query(p): Query<Params>) -> Result<Json<Value>, ApiError> {
+    params::only(&p, &["page", "per_page", "category", "source", "lang"])?;
     let page = params::page(&p)?;
     let per_page = params::per_page(&p, 20)?;
     let q = ListQuery {
@@ -34,7 +36,10 @@ pub(crate) async fn articles(State(state): State<AppState>, Query(p): Query<Para
     Ok(Json(body))
 }
 
-pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String>,
+    Query(p): Query<Params>,
+) -> Result<Json<Value>, ApiError> {
+    params::only(&p, &[])?;
     let id = parse_id(&id, "article")?;
     let body = blocking(move || {
         let a = state
@@ -49,6 +54,7 @@ pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String
 }
 
 pub(crate) async fn search(State(state): State<AppState>, Query(p): Query<Params>) -> Result<Json<Value>, ApiError> {
+    params::only(&p, &["q", "page", "per_page", "lang", "source", "category", "from", "to"])?;
     let per_page = params::per_page(&p, 20)?;
     let (q, page) = crate::pages::search_query(&p, per_page)?;
     let body = blocking(move || {
@@ -73,7 +79,10 @@ pub(crate) async fn search(State(state): State<AppState>, Query(p): Query<Params
     Ok(Json(body))
 }
 
-pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>,
+    Query(p): Query<Params>,
+) -> Result<Json<Value>, ApiError> {
+    params::only(&p, &[])?;
     let id = parse_id(&id, "story")?;
     let body = blocking(move || {
         let (mut rows, total) = state.store.list(&ListQuery { story_id: Some(id), limit: 500, ..Default::default() })?;
@@ -87,7 +96,10 @@ pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>)
     Ok(Json(body))
 }
 
-pub(crate) async fn entity(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub(crate) async fn entity(State(state): State<AppState>, Path(id): Path<String>,
+    Query(p): Query<Params>,
+) -> Result<Json<Value>, ApiError> {
+    params::only(&p, &[])?;
     let id = parse_id(&id, "entity")?;
     let body = blocking(move || {
         let store = &state.store;

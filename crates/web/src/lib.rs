@@ -9,11 +9,36 @@
 //! ingest side. Article text is stored as plain blocks and rendered escaped; the HTML built
 //! from it also passes an allow-list sanitiser ([`sanitize`]), so markup from an ingested
 //! page never reaches a reader's browser.
+//!
+//! ## HTTP behaviour
+//!
+//! Every successful `GET` carries a strong `ETag` (a hash of the body) and answers
+//! `304 Not Modified` to a matching `If-None-Match`; the article page also carries
+//! `Last-Modified` (the article's ingestion time) and honours `If-Modified-Since`.
+//! `Cache-Control` is `public, max-age=60` for pages and the API, `max-age=300` for
+//! feeds, `robots.txt` and the sitemap, a day for `/static/*`. Bodies are compressed
+//! with gzip or brotli by `Accept-Encoding`. `HEAD` is answered on every route. `/api`
+//! and `/feeds` allow cross-origin `GET` from any origin (a preflight `OPTIONS` gets
+//! 200 with the CORS headers).
+//!
+//! ## API errors
+//!
+//! Every `/api` error (400, 404 including unknown paths, 405, 413, 414, 5xx) is JSON
+//! `{"error": "...", "status": N}` with `Content-Type: application/json`. A query
+//! parameter an endpoint does not know is a 400 naming it (a typo such as `?catgory=`
+//! is reported rather than silently ignored).
+//!
+//! ## Feeds
+//!
+//! Atom feeds at `/feeds/latest`, `/feeds/category/{slug}`, `/feeds/source/{name}` and
+//! `/feeds/search?q=…`, with absolute links built on [`AppState::public_url`].
 #![deny(missing_docs)]
 
 mod api;
 mod atom;
 mod error;
+mod http;
+mod menu;
 mod pages;
 mod params;
 pub mod sanitize;
@@ -29,6 +54,7 @@ use polmon_index::SearchIndex;
 use polmon_store::{SourceStatus, Store, StoreError};
 
 pub use error::WebError;
+pub use menu::CategoryMenu;
 pub use server::Limits;
 
 /// How the site lists the crawled sources with their state.
@@ -43,9 +69,30 @@ pub struct AppState {
     pub index: Arc<SearchIndex>,
     /// The crawled sources with their state.
     pub source_statuses: SourceStatuses,
+    /// The site's public base URL without a trailing slash (`https://news.example`),
+    /// for the absolute links of feeds and the sitemap.
+    pub public_url: String,
+    /// The header's categories menu, cached.
+    pub categories: CategoryMenu,
 }
 
 impl AppState {
+    /// A state over `store` and `index`; `public_url` loses any trailing slash.
+    pub fn new(store: Arc<Store>, index: Arc<SearchIndex>, source_statuses: SourceStatuses, public_url: &str) -> AppState {
+        AppState {
+            store,
+            index,
+            source_statuses,
+            public_url: public_url.trim_end_matches('/').to_string(),
+            categories: CategoryMenu::default(),
+        }
+    }
+
+    /// `path` (starting with `/`) as an absolute URL on the public base URL.
+    pub(crate) fn absolute(&self, path: &str) -> String {
+        format!("{}{path}", self.public_url.trim_end_matches('/'))
+    }
+
     /// The article page's related ids: the list the writer stored, else (an article
     /// stored by an older version, not yet backfilled) the newest of its story.
     pub(crate) fn related(&self, a: &polmon_model::Article) -> Result<Vec<i64>, StoreError> {
@@ -60,6 +107,17 @@ impl AppState {
 
 /// The routes of the site and API.
 pub fn router(state: AppState) -> Router {
+    let cross_origin = Router::new()
+        .route("/api/articles", get(api::articles))
+        .route("/api/articles/{id}", get(api::article))
+        .route("/api/search", get(api::search))
+        .route("/api/stories/{id}", get(api::story))
+        .route("/api/entities/{id}", get(api::entity))
+        .route("/feeds/latest", get(atom::latest))
+        .route("/feeds/category/{slug}", get(atom::category))
+        .route("/feeds/source/{name}", get(atom::source))
+        .route("/feeds/search", get(atom::search))
+        .layer(http::cors());
     Router::new()
         .route("/", get(pages::home))
         .route("/category/{slug}", get(pages::category))
@@ -71,15 +129,17 @@ pub fn router(state: AppState) -> Router {
         .route("/story/{id}", get(pages::story))
         .route("/entities", get(pages::entities))
         .route("/entity/{id}", get(pages::entity))
-        .route("/api/articles", get(api::articles))
-        .route("/api/articles/{id}", get(api::article))
-        .route("/api/search", get(api::search))
-        .route("/api/stories/{id}", get(api::story))
-        .route("/api/entities/{id}", get(api::entity))
-        .route("/feeds/category/{slug}", get(atom::category))
-        .route("/feeds/search", get(atom::search))
+        .route("/robots.txt", get(pages::robots))
+        .route("/sitemap.xml", get(pages::sitemap))
         .route("/static/style.css", get(pages::stylesheet))
+        .route("/static/favicon.svg", get(pages::favicon))
+        .route("/favicon.ico", get(pages::favicon))
+        .merge(cross_origin)
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), http::conditional))
+        .layer(axum::middleware::from_fn(http::errors))
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true).br(true))
+        .layer(axum::middleware::map_response(http::etag_per_encoding))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }
@@ -100,7 +160,8 @@ async fn security_headers(mut res: axum::response::Response) -> axum::response::
 }
 
 /// Serves the site on `addr` until Ctrl-C (or SIGTERM), within `limits`. Calls `ready`
-/// with the bound address once listening (port 0 picks a free port).
+/// with the bound address once listening (port 0 picks a free port). An empty
+/// [`AppState::public_url`] becomes `http://{bound address}`.
 pub async fn serve(
     state: AppState,
     addr: SocketAddr,
@@ -108,7 +169,12 @@ pub async fn serve(
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    ready(listener.local_addr()?);
+    let bound = listener.local_addr()?;
+    let mut state = state;
+    if state.public_url.is_empty() {
+        state.public_url = format!("http://{bound}");
+    }
+    ready(bound);
     serve_on(listener, state, limits, shutdown_signal()).await
 }
 

@@ -35,8 +35,51 @@ pub(crate) async fn not_found() -> WebError {
 }
 
 pub(crate) async fn stylesheet() -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../style.css"))
-        .into_response()
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../style.css")).into_response()
+}
+
+/// The site's icon, also served at `/favicon.ico` for clients that ask there.
+pub(crate) async fn favicon() -> Response {
+    ([(header::CONTENT_TYPE, "image/svg+xml")], include_str!("../favicon.svg")).into_response()
+}
+
+/// Everything may be crawled; the sitemap lists the articles.
+pub(crate) async fn robots(State(state): State<AppState>) -> Response {
+    let body = format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", state.absolute("/sitemap.xml"));
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+}
+
+/// Articles listed in the sitemap at most (the protocol's limit per file).
+const SITEMAP_MAX: usize = 50_000;
+
+/// The newest [`SITEMAP_MAX`] article pages with their publication date as `lastmod`.
+pub(crate) async fn sitemap(State(state): State<AppState>) -> Result<Response, WebError> {
+    blocking(move || {
+        let (rows, _) = state.store.list(&ListQuery { limit: SITEMAP_MAX, ..Default::default() })?;
+        let mut w = quick_xml::Writer::new(Vec::new());
+        let xml_err = |e: std::io::Error| WebError::Internal(format!("sitemap: {e}"));
+        w.write_event(quick_xml::events::Event::Decl(quick_xml::events::BytesDecl::new("1.0", Some("UTF-8"), None)))
+            .map_err(xml_err)?;
+        w.create_element("urlset")
+            .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
+            .write_inner_content(|w| {
+                for r in &rows {
+                    w.create_element("url").write_inner_content(|w| {
+                        let loc = state.absolute(&format!("/article/{}", r.id));
+                        w.create_element("loc").write_text_content(quick_xml::events::BytesText::new(&loc))?;
+                        if let Some(d) = date_only(r.published.as_deref()).filter(|d| polmon_store::parse_timestamp(d).is_some()) {
+                            w.create_element("lastmod").write_text_content(quick_xml::events::BytesText::new(&d))?;
+                        }
+                        Ok(())
+                    })?;
+                }
+                Ok(())
+            })
+            .map_err(xml_err)?;
+        let body = w.into_inner();
+        Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], body).into_response())
+    })
+    .await
 }
 
 /// A story as a line on the home and stories pages.
@@ -122,12 +165,16 @@ pub(crate) async fn category(
         if total == 0 {
             return Err(WebError::NotFound(format!("There is no category {slug:?}.")));
         }
+        let pager = Pager::new(&format!("/category/{}?", params::encode_path(&slug)), page, PER_PAGE, total);
+        if page > pager.pages {
+            return Err(WebError::NotFound(format!("There is no page {page}: the last page is {}.", pager.pages)));
+        }
         Ok(ListingPage {
             heading: category_label(&slug),
             total,
             articles: rows.iter().map(|s| Card::from_summary(s, 200)).collect(),
-            pager: Pager::new(&format!("/category/{}?", params::encode(&slug)), page, PER_PAGE, total),
-            feed_url: Some(format!("/feeds/category/{}", params::encode(&slug))),
+            pager,
+            feed_url: Some(format!("/feeds/category/{}", params::encode_path(&slug))),
         })
     })
     .await?;
@@ -146,12 +193,16 @@ pub(crate) async fn source(
         if total == 0 {
             return Err(WebError::NotFound(format!("There is no source {name:?}.")));
         }
+        let pager = Pager::new(&format!("/source/{}?", params::encode_path(&name)), page, PER_PAGE, total);
+        if page > pager.pages {
+            return Err(WebError::NotFound(format!("There is no page {page}: the last page is {}.", pager.pages)));
+        }
         Ok(ListingPage {
             heading: name.clone(),
             total,
             articles: rows.iter().map(|s| Card::from_summary(s, 200)).collect(),
-            pager: Pager::new(&format!("/source/{}?", params::encode(&name)), page, PER_PAGE, total),
-            feed_url: None,
+            pager,
+            feed_url: Some(format!("/feeds/source/{}", params::encode_path(&name))),
         })
     })
     .await?;
@@ -226,6 +277,10 @@ struct ArticlePage {
     others: Vec<EntityLink>,
     quotes: Vec<QuoteRecord>,
     related: Vec<Card>,
+    /// The meta description: the start of the text.
+    description: String,
+    /// The page's absolute URL.
+    canonical: String,
 }
 
 /// The domain a credit line names: the credited original publisher if the page names
@@ -247,7 +302,8 @@ fn credit_for(a: &polmon_model::Article, original: Option<&polmon_model::Article
     Some(Credit { domain, url: a.url.clone().filter(|u| crate::sanitize::is_web_url(u)) })
 }
 
-pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String>) -> Result<Html<String>, WebError> {
+/// The article page, with `Last-Modified` set to the article's ingestion time.
+pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound(format!("There is no article {id:?}.")))?;
     let page = blocking(move || {
         let store = &state.store;
@@ -287,7 +343,12 @@ pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String
                 story = Some(StoryRef { id: story_id, title, articles: total });
             }
         }
-        Ok(ArticlePage {
+        let last_modified = polmon_store::parse_timestamp(&a.ingested_at)
+            .and_then(|t| u64::try_from(t).ok())
+            .map(|t| httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(t)));
+        let page = ArticlePage {
+            description: excerpt(&a.text, 160),
+            canonical: state.absolute(&format!("/article/{}", a.id)),
             body_html: crate::sanitize::blocks_to_html(&a.blocks),
             credit: credit_for(&a, original.as_ref()),
             a: ArticleView {
@@ -305,10 +366,16 @@ pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String
             others,
             quotes,
             related,
-        })
+        };
+        Ok((page, last_modified))
     })
     .await?;
-    render(&page)
+    let (page, last_modified) = page;
+    let mut res = render(&page)?.into_response();
+    if let Some(v) = last_modified.and_then(|v| axum::http::HeaderValue::from_str(&v).ok()) {
+        res.headers_mut().insert(header::LAST_MODIFIED, v);
+    }
+    Ok(res)
 }
 
 pub(crate) struct FacetOption {

@@ -7,6 +7,17 @@ use crate::WebError;
 /// The raw query string as a map (the last value of a repeated key wins).
 pub(crate) type Params = HashMap<String, String>;
 
+/// A 400 naming the first parameter (in name order) not in `known`.
+pub(crate) fn only(p: &Params, known: &[&str]) -> Result<(), WebError> {
+    let mut unknown: Vec<&String> = p.keys().filter(|k| !known.contains(&k.as_str())).collect();
+    unknown.sort();
+    match unknown.first() {
+        None => Ok(()),
+        Some(k) if known.is_empty() => Err(WebError::BadRequest(format!("unknown query parameter {k:?}: this endpoint takes none"))),
+        Some(k) => Err(WebError::BadRequest(format!("unknown query parameter {k:?}; known: {}", known.join(", ")))),
+    }
+}
+
 /// A non-empty, trimmed value.
 pub(crate) fn text(p: &Params, key: &str) -> Option<String> {
     p.get(key).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
@@ -58,6 +69,11 @@ pub(crate) fn language(p: &Params) -> Result<Option<String>, WebError> {
     }
 }
 
+/// Percent-encodes a path segment (a space is `%20`, as a path has no `+` for it).
+pub(crate) fn encode_path(v: &str) -> String {
+    encode(v).replace('+', "%20")
+}
+
 /// Percent-encodes a query value.
 pub(crate) fn encode(v: &str) -> String {
     let mut out = String::new();
@@ -87,5 +103,8 @@ mod tests {
         assert_eq!(date(&p(&[("to", "1970-01-01")]), "to", true).unwrap(), Some(86_400));
         assert!(language(&p(&[("lang", "french!")])).is_err());
         assert_eq!(encode("a b&c"), "a+b%26c");
+        assert_eq!(encode_path("Le Monde+"), "Le%20Monde%2B");
+        assert!(only(&p(&[("page", "1")]), &["page"]).is_ok());
+        assert!(only(&p(&[("catgory", "x")]), &["page", "category"]).unwrap_err().to_string().contains("\"catgory\""));
     }
 }

@@ -44,7 +44,7 @@ fn site() -> Site {
     }
     store.set_related(1, &[2, 3]).unwrap();
     index.commit().unwrap();
-    let state = polmon_web::AppState { store, index, source_statuses: |_| Ok(Vec::new()) };
+    let state = polmon_web::AppState::new(store, index, |_| Ok(Vec::new()), "https://polmon.example/");
     Site { _dir: dir, state }
 }
 
@@ -120,7 +120,7 @@ async fn regression_source_links_are_percent_encoded() {
         ..Default::default()
     };
     store.upsert_article(&key, &a).unwrap();
-    let state = polmon_web::AppState { store, index: Arc::new(SearchIndex::in_memory().unwrap()), source_statuses: |_| Ok(Vec::new()) };
+    let state = polmon_web::AppState::new(store, Arc::new(SearchIndex::in_memory().unwrap()), |_| Ok(Vec::new()), "https://polmon.example");
     let s = Site { _dir: dir, state };
     let (_, _, body) = get(&s, "/article/1").await;
     assert!(body.contains("/source/Le%20Monde%20%26%20Co%2F%22x%22%3Fa%3Db"), "{body}");
@@ -134,4 +134,238 @@ async fn api_article_has_the_stored_related_list() {
     assert!(h["content-type"].to_str().unwrap().starts_with("application/json"));
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["related"], serde_json::json!([2, 3]));
+}
+
+async fn send(site: &Site, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let res = polmon_web::router(site.state.clone()).oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    (status, headers, body.to_vec())
+}
+
+#[tokio::test]
+async fn etags_and_304s_on_pages_api_and_feeds() {
+    let s = site();
+    for (uri, cache) in [
+        ("/", "public, max-age=60"),
+        ("/api/articles", "public, max-age=60"),
+        ("/feeds/latest", "public, max-age=300"),
+        ("/static/style.css", "public, max-age=86400"),
+    ] {
+        let (status, h, _) = get(&s, uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert_eq!(h["cache-control"], cache, "{uri}");
+        let tag = h["etag"].to_str().unwrap().to_string();
+        assert!(tag.starts_with('"') && tag.ends_with('"'), "a strong tag: {tag}");
+        let req = Request::get(uri).header("if-none-match", &tag).body(Body::empty()).unwrap();
+        let (status, h2, body) = send(&s, req).await;
+        assert_eq!(status, StatusCode::NOT_MODIFIED, "{uri}");
+        assert_eq!(h2["etag"], tag.as_str());
+        assert!(body.is_empty());
+        let req = Request::get(uri).header("if-none-match", "\"other\"").body(Body::empty()).unwrap();
+        assert_eq!(send(&s, req).await.0, StatusCode::OK, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn article_pages_have_last_modified_and_honour_if_modified_since() {
+    let s = site();
+    let (_, h, _) = get(&s, "/article/1").await;
+    let lm = h["last-modified"].to_str().unwrap().to_string();
+    assert!(lm.ends_with(" GMT"), "{lm}");
+    let req = Request::get("/article/1").header("if-modified-since", &lm).body(Body::empty()).unwrap();
+    let (status, h2, _) = send(&s, req).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert_eq!(h2["last-modified"], lm.as_str());
+    let req = Request::get("/article/1").header("if-modified-since", "Mon, 01 Jan 2001 00:00:00 GMT").body(Body::empty()).unwrap();
+    assert_eq!(send(&s, req).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn head_is_answered_like_get_without_a_body() {
+    let s = site();
+    for uri in ["/", "/article/1", "/api/articles", "/feeds/latest", "/static/style.css", "/robots.txt"] {
+        let (_, get_h, get_body) = get(&s, uri).await;
+        let (status, h, body) = send(&s, Request::head(uri).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert!(body.is_empty(), "{uri}");
+        assert_eq!(h["etag"], get_h["etag"], "{uri}");
+        assert_eq!(h["content-length"].to_str().unwrap(), get_body.len().to_string(), "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn bodies_are_compressed_by_accept_encoding() {
+    use std::io::Read;
+    let s = site();
+    let (_, plain_h, plain) = get(&s, "/").await;
+    let req = Request::get("/").header("accept-encoding", "gzip").body(Body::empty()).unwrap();
+    let (status, h, body) = send(&s, req).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(h["content-encoding"], "gzip");
+    assert!(h["vary"].to_str().unwrap().to_ascii_lowercase().contains("accept-encoding"));
+    assert_ne!(h["etag"], plain_h["etag"], "a strong tag per representation");
+    let mut unzipped = String::new();
+    flate2::read::GzDecoder::new(&body[..]).read_to_string(&mut unzipped).unwrap();
+    assert_eq!(unzipped.as_bytes(), plain.as_bytes());
+    // The gzip tag revalidates too.
+    let req = Request::get("/").header("accept-encoding", "gzip").header("if-none-match", h["etag"].clone()).body(Body::empty()).unwrap();
+    let (status, h304, _) = send(&s, req).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert_eq!(h304["etag"], h["etag"]);
+    let req = Request::get("/api/articles").header("accept-encoding", "br").body(Body::empty()).unwrap();
+    assert_eq!(send(&s, req).await.1["content-encoding"], "br");
+}
+
+#[tokio::test]
+async fn cors_on_api_and_feeds_with_preflight() {
+    let s = site();
+    for uri in ["/api/articles", "/feeds/latest"] {
+        let req = Request::get(uri).header("origin", "https://elsewhere.example").body(Body::empty()).unwrap();
+        let (_, h, _) = send(&s, req).await;
+        assert_eq!(h["access-control-allow-origin"], "*", "{uri}");
+        let req = Request::options(uri)
+            .header("origin", "https://elsewhere.example")
+            .header("access-control-request-method", "GET")
+            .body(Body::empty())
+            .unwrap();
+        let (status, h, _) = send(&s, req).await;
+        assert!(status == StatusCode::OK || status == StatusCode::NO_CONTENT, "{uri}: {status}");
+        assert_eq!(h["access-control-allow-origin"], "*", "{uri}");
+        assert!(h["access-control-allow-methods"].to_str().unwrap().contains("GET"), "{uri}");
+    }
+    let req = Request::get("/").header("origin", "https://elsewhere.example").body(Body::empty()).unwrap();
+    assert!(!send(&s, req).await.1.contains_key("access-control-allow-origin"), "pages are not cross-origin");
+}
+
+/// Asserts the API error contract and returns the message.
+fn api_error(status: StatusCode, h: &axum::http::HeaderMap, body: &[u8], want: StatusCode) -> String {
+    assert_eq!(status, want);
+    assert!(h["content-type"].to_str().unwrap().starts_with("application/json"), "{:?}", h["content-type"]);
+    let v: serde_json::Value = serde_json::from_slice(body).unwrap();
+    assert_eq!(v["status"], want.as_u16());
+    v["error"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn api_errors_are_json() {
+    let s = site();
+    for uri in ["/api/nosuch", "/api/articles/87/", "/api/articles/999", "/api/articles/abc", "/api"] {
+        let (status, h, body) = send(&s, Request::get(uri).body(Body::empty()).unwrap()).await;
+        api_error(status, &h, &body, StatusCode::NOT_FOUND);
+    }
+    let (status, h, body) = send(&s, Request::get("/api/articles?per_page=1000").body(Body::empty()).unwrap()).await;
+    assert!(api_error(status, &h, &body, StatusCode::BAD_REQUEST).contains("per_page"));
+    let (status, h, body) = send(&s, Request::post("/api/articles").body(Body::empty()).unwrap()).await;
+    api_error(status, &h, &body, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(h.contains_key("allow"));
+    let req = Request::get("/api/articles").header("content-length", "1000000").body(Body::empty()).unwrap();
+    let (status, h, body) = send(&s, req).await;
+    api_error(status, &h, &body, StatusCode::PAYLOAD_TOO_LARGE);
+    let long = format!("/api/search?q={}", "a".repeat(5000));
+    let (status, h, body) = send(&s, Request::get(long).body(Body::empty()).unwrap()).await;
+    api_error(status, &h, &body, StatusCode::URI_TOO_LONG);
+    // A page's 405 is an HTML page.
+    let (status, h, _) = send(&s, Request::post("/").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(h["content-type"].to_str().unwrap().starts_with("text/html"));
+}
+
+#[tokio::test]
+async fn api_unknown_query_parameters_are_400_naming_them() {
+    let s = site();
+    for uri in ["/api/articles?catgory=politics", "/api/search?q=x&catgory=politics", "/api/articles/1?catgory=x", "/api/stories/1?catgory=x"] {
+        let (status, h, body) = send(&s, Request::get(uri).body(Body::empty()).unwrap()).await;
+        let msg = api_error(status, &h, &body, StatusCode::BAD_REQUEST);
+        assert!(msg.contains("catgory"), "{uri}: {msg}");
+    }
+    assert_eq!(get(&s, "/api/articles?category=politics&page=1&per_page=5&lang=en&source=news.example").await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn atom_feeds_have_absolute_links_and_languages() {
+    let s = site();
+    for uri in ["/feeds/latest", "/feeds/category/politics", "/feeds/source/news.example", "/feeds/search?q=budget"] {
+        let (status, h, body) = get(&s, uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert!(h["content-type"].to_str().unwrap().starts_with("application/atom+xml"));
+        assert!(body.contains("rel=\"self\" type=\"application/atom+xml\" href=\"https://polmon.example/feeds/"), "{uri}: {body}");
+        assert!(!body.contains("1970"), "{uri}");
+    }
+    let (_, _, body) = get(&s, "/feeds/latest").await;
+    assert!(body.contains("<entry xml:lang=\"fr\">"), "{body}");
+    assert!(body.contains("href=\"https://polmon.example/article/2\""), "{body}");
+    assert!(!body.contains("javascript:"), "{body}");
+    assert_eq!(get(&s, "/feeds/source/nobody").await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn undated_articles_are_dated_by_ingestion_in_feeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path()).unwrap());
+    let key = ArticleKey { dedup_key: "k".into(), content_hash: "h".into() };
+    let a = Article { title: "Undated".into(), text: "Body".into(), category: "politics".into(), ..Default::default() };
+    store.upsert_article(&key, &a).unwrap();
+    let state = polmon_web::AppState::new(store, Arc::new(SearchIndex::in_memory().unwrap()), |_| Ok(Vec::new()), "http://x.example");
+    let s = Site { _dir: dir, state };
+    let (_, _, body) = get(&s, "/feeds/latest").await;
+    assert!(!body.contains("1970"), "{body}");
+    let year = time::OffsetDateTime::now_utc().year();
+    assert!(body.contains(&format!("<updated>{year}-")), "{body}");
+}
+
+#[tokio::test]
+async fn every_page_has_the_menu_feed_link_icon_and_skip_link() {
+    let s = site();
+    for uri in ["/", "/category/politics", "/article/1", "/search?q=x", "/nowhere"] {
+        let (_, _, body) = get(&s, uri).await;
+        assert!(body.contains("<nav class=\"categories\""), "{uri}");
+        assert!(body.contains("<a href=\"/category/weather\">Weather</a>"), "{uri}");
+        assert!(body.contains("rel=\"alternate\" type=\"application/atom+xml\""), "{uri}");
+        assert!(body.contains("rel=\"icon\""), "{uri}");
+        assert!(body.contains("class=\"skip-link\" href=\"#main\""), "{uri}");
+        assert!(!body.contains("polmon:categories"), "{uri}");
+        assert!(!body.contains("<script") && !body.contains("style="), "{uri}: no inline script or style");
+    }
+    let (_, _, home) = get(&s, "/").await;
+    assert!(home.contains("<h1"), "the home page has a heading");
+    let (_, _, article) = get(&s, "/article/1").await;
+    assert!(article.contains("<meta name=\"description\" content=\"The parliament adopted"), "{article}");
+    assert!(article.contains("<link rel=\"canonical\" href=\"https://polmon.example/article/1\">"), "{article}");
+}
+
+#[tokio::test]
+async fn counts_are_pluralised() {
+    let s = site();
+    let (_, _, body) = get(&s, "/category/weather").await;
+    assert!(body.contains("1 article<") || body.contains("1 article ·"), "{body}");
+    let (_, _, body) = get(&s, "/category/politics").await;
+    assert!(body.contains("2 articles"), "{body}");
+}
+
+#[tokio::test]
+async fn listings_past_the_last_page_are_404() {
+    let s = site();
+    assert_eq!(get(&s, "/category/politics?page=1").await.0, StatusCode::OK);
+    assert_eq!(get(&s, "/category/politics?page=99").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get(&s, "/source/news.example?page=2").await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn robots_sitemap_and_favicon() {
+    let s = site();
+    let (status, _, robots) = get(&s, "/robots.txt").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(robots.contains("Allow: /") && robots.contains("Sitemap: https://polmon.example/sitemap.xml"), "{robots}");
+    let (status, h, map) = get(&s, "/sitemap.xml").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(h["content-type"].to_str().unwrap().contains("xml"));
+    assert!(map.contains("<loc>https://polmon.example/article/3</loc><lastmod>2024-04-03</lastmod>"), "{map}");
+    assert_eq!(map.matches("<url>").count(), 3);
+    for uri in ["/favicon.ico", "/static/favicon.svg"] {
+        let (status, h, _) = get(&s, uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert_eq!(h["content-type"], "image/svg+xml");
+    }
 }

@@ -12,7 +12,7 @@ fn start(limits: polmon_web::Limits) -> (std::net::SocketAddr, tempfile::TempDir
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(dir.path()).unwrap());
     let index = Arc::new(SearchIndex::in_memory().unwrap());
-    let state = polmon_web::AppState { store, index, source_statuses: |_| Ok(Vec::new()) };
+    let state = polmon_web::AppState::new(store, index, |_| Ok(Vec::new()), "");
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {

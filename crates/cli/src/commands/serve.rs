@@ -39,6 +39,7 @@ pub(crate) fn run(mut cfg: Config, args: Args) -> anyhow::Result<ExitCode> {
 /// (when there are any; sources added while serving are picked up within a minute).
 pub(crate) fn serve_with(pipeline: Arc<Pipeline>, cfg: &Config) -> anyhow::Result<()> {
     let addr = cfg.serve.addr;
+    let public_url = cfg.serve.public_url()?;
     let articles = pipeline.store().count()?;
     let has_sources = !pipeline.store().sources()?.is_empty();
     let crawler = if !cfg.serve.crawl {
@@ -61,11 +62,12 @@ pub(crate) fn serve_with(pipeline: Arc<Pipeline>, cfg: &Config) -> anyhow::Resul
     runtime.block_on(async move {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let task = crawler.map(|c| tokio::spawn(c.run(stop_rx)));
-        let state = polmon_web::AppState {
-            store: Arc::clone(pipeline.store()),
-            index: Arc::clone(pipeline.index()),
-            source_statuses: polmon_crawl::sources::statuses,
-        };
+        let state = polmon_web::AppState::new(
+            Arc::clone(pipeline.store()),
+            Arc::clone(pipeline.index()),
+            polmon_crawl::sources::statuses,
+            &public_url,
+        );
         // Whatever an earlier run left (unindexed articles, missing related lists) is
         // finished in the background; the site serves meanwhile.
         let recovering = Arc::clone(&pipeline);

@@ -1,0 +1,102 @@
+//! The categories menu in every page's header.
+//!
+//! `base.html` holds a placeholder ([`PLACEHOLDER`]); [`fill`] replaces it with the menu
+//! when the response passes the HTTP layer, so every HTML page (error pages too) has it
+//! without each template carrying the list. The menu comes from the store's category
+//! facet, cached in [`CategoryMenu`] and rebuilt at most every [`MAX_AGE`], so a page
+//! view does not scan the articles.
+
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use polmon_store::Facet;
+
+use crate::AppState;
+
+/// The comment in `base.html` the menu replaces.
+pub(crate) const PLACEHOLDER: &str = "<!--polmon:categories-->";
+/// How long a built menu is served before the facet is read again.
+pub(crate) const MAX_AGE: Duration = Duration::from_secs(60);
+/// Categories shown at most.
+const MAX_ITEMS: usize = 12;
+
+/// The cached menu HTML (shared by the clones of an [`AppState`]).
+#[derive(Clone, Default)]
+pub struct CategoryMenu(Arc<RwLock<Option<(Instant, Arc<str>)>>>);
+
+impl std::fmt::Debug for CategoryMenu {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CategoryMenu")
+    }
+}
+
+impl CategoryMenu {
+    fn fresh(&self) -> Option<Arc<str>> {
+        let guard = self.0.read().unwrap_or_else(|e| e.into_inner());
+        guard.as_ref().filter(|(at, _)| at.elapsed() < MAX_AGE).map(|(_, html)| Arc::clone(html))
+    }
+
+    fn set(&self, html: Arc<str>) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), html));
+    }
+}
+
+/// The menu's HTML for the given categories (slug, count), most used first.
+pub(crate) fn render(categories: &[(String, u64)]) -> String {
+    let mut html = String::from("<nav class=\"categories\" aria-label=\"Categories\">");
+    for (slug, _) in categories.iter().take(MAX_ITEMS) {
+        html.push_str(&format!(
+            "<a href=\"/category/{}\">{}</a>",
+            crate::params::encode(slug),
+            polmon_feeds::escape_html(&crate::views::category_label(slug))
+        ));
+    }
+    html.push_str("</nav>");
+    html
+}
+
+async fn current(state: &AppState) -> Arc<str> {
+    if let Some(html) = state.categories.fresh() {
+        return html;
+    }
+    let store = Arc::clone(&state.store);
+    let built = tokio::task::spawn_blocking(move || store.facet(Facet::Category)).await;
+    match built {
+        Ok(Ok(cats)) => {
+            let html: Arc<str> = render(&cats).into();
+            state.categories.set(Arc::clone(&html));
+            html
+        }
+        Ok(Err(e)) => {
+            tracing::warn!(target: "polmon::web", error = %e, "could not read the categories");
+            Arc::from("")
+        }
+        Err(e) => {
+            tracing::warn!(target: "polmon::web", error = %e, "could not read the categories");
+            Arc::from("")
+        }
+    }
+}
+
+/// `page` with the placeholder replaced by the menu.
+pub(crate) async fn fill(state: &AppState, page: Bytes) -> Bytes {
+    let Ok(text) = std::str::from_utf8(&page) else { return page };
+    let Some(at) = text.find(PLACEHOLDER) else { return page };
+    let menu = current(state).await;
+    let mut out = String::with_capacity(text.len() + menu.len());
+    out.push_str(&text[..at]);
+    out.push_str(&menu);
+    out.push_str(&text[at + PLACEHOLDER.len()..]);
+    Bytes::from(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn menu_links_are_encoded_and_labels_escaped() {
+        let html = super::render(&[("human-rights".into(), 3), ("a<b".into(), 1)]);
+        assert!(html.contains("<a href=\"/category/human-rights\">Human rights</a>"), "{html}");
+        assert!(html.contains("/category/a%3Cb\">A&lt;b</a>"), "{html}");
+    }
+}
