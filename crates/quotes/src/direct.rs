@@ -336,18 +336,7 @@ fn subject(doc: &Doc, i: usize) -> Option<Phrase> {
     let mut s = doc.sentence_start(i);
     // "“…,” Braynard is quoted as saying": the subject follows the quotation. Each quotation
     // is skipped at once, and only the first few: the look-back stays short in long sentences.
-    let mut hops = 0;
-    while s < i && hops < 8 {
-        if toks[s].is_punct(',') {
-            s += 1;
-        } else if toks[s].quoted {
-            let r = doc.regions.partition_point(|r| r.open <= toks[s].start).saturating_sub(1);
-            s = doc.tok_at(doc.regions[r].outer_end).max(s + 1).min(i);
-            hops += 1;
-        } else {
-            break;
-        }
-    }
+    s = speaker::skip_quotations(doc, s, i, &[',']);
     let mut a = s;
     // Skip a leading adverbial: "In Washington, …", "But …".
     // "Speaking to reporters, …", "Moreover, …", "Informed of the ruling, …".

@@ -574,6 +574,25 @@ fn ends_french_np(w: &str) -> bool {
         || lexicon::is_boundary(w) && !matches!(w, "il" | "elle")
 }
 
+/// From token `s` towards `i`, skips the given punctuation and whole quotations (each
+/// quotation in one step, at most 8 of them, so the look-back stays short).
+pub(crate) fn skip_quotations(doc: &Doc, mut s: usize, i: usize, punct: &[char]) -> usize {
+    let toks = &doc.tokens;
+    let mut hops = 0;
+    while s < i && hops < 8 {
+        if punct.iter().any(|&p| toks[s].is_punct(p)) {
+            s += 1;
+        } else if toks[s].quoted {
+            let r = doc.regions.partition_point(|r| r.open <= toks[s].start).saturating_sub(1);
+            s = doc.tok_at(doc.regions[r].outer_end).max(s + 1).min(i);
+            hops += 1;
+        } else {
+            break;
+        }
+    }
+    s
+}
+
 /// Where the subject of the French clause that runs from token `s` up to `i` starts, after
 /// quotations, a fronted adverbial or participial phrase ("Lors du procès, …", "Surpris par
 /// …, il", "Très ému, il", "Alors que …, X") and a coordinating conjunction.
@@ -585,18 +604,7 @@ pub(crate) fn french_subject_start(doc: &Doc, mut s: usize, i: usize) -> Option<
             s = d + 1;
         }
     }
-    let mut hops = 0;
-    while s < i && hops < 8 {
-        if toks[s].is_punct(',') || toks[s].is_punct('-') || toks[s].is_punct('—') {
-            s += 1;
-        } else if toks[s].quoted {
-            let r = doc.regions.partition_point(|r| r.open <= toks[s].start).saturating_sub(1);
-            s = doc.tok_at(doc.regions[r].outer_end).max(s + 1).min(i);
-            hops += 1;
-        } else {
-            break;
-        }
-    }
+    s = skip_quotations(doc, s, i, &[',', '-', '—']);
     for _ in 0..3 {
         if s >= i {
             return None;
