@@ -1,18 +1,26 @@
 #!/usr/bin/env python3
 """Builds Politics Monitor's bundled demo corpus (data/demo/*.jsonl) from freely licensed news.
 
-Sources (both CC BY 2.5, Wikinews):
+Sources (all CC BY 2.5, Wikinews):
   * 100 French Wikinews articles (WikinewsKeyphraseCorpus) as simple HTML:
     <h1> title, <h2> lead, <p> paragraphs, first paragraph starting with the date.
   * the English Wikinews news articles of the GUM corpus (dep_conllu/GUM_news_*.conllu):
     sentences with `# newpar` paragraph marks and metadata (title, sourceURL, dateCreated).
+  * the political articles of English Wikinews 2019-2020 (news/wikinews-en-2019-2020, CSV with
+    url, date, title, text): "political" is what polmon itself rates so — the script ingests
+    all 295 with the polmon binary given as third argument and keeps those whose exported
+    `political` relevance is at least POLITICAL_MIN. The dateline opening each text is dropped
+    (the CSV's date becomes `published`).
 
 Output: one JSON object per line in the format `polmon ingest` reads:
   {"id","url","title","text","published","language","source","author"}
 with paragraphs separated by blank lines and subheadings on a line of their own.
 
-Usage: python3 scripts/build_demo_corpus.py ../shared/data data/demo
+Usage: python3 scripts/build_demo_corpus.py ../shared/data data/demo target/release/polmon
 """
+import csv
+import subprocess
+import tempfile
 import html
 import json
 import re
@@ -100,10 +108,56 @@ def english(src: Path):
         }
 
 
+POLITICAL_MIN = 0.5
+DATELINE_RE = re.compile(r"^\s*\w+day, \w+ \d{1,2}, \d{4}[\s\u00a0]*")
+
+
+def english_2019_2020(src: Path, polmon: str):
+    csv.field_size_limit(1 << 30)
+    rows = []
+    for name in ("wikinews_2019.csv", "wikinews_2020.csv"):
+        with open(src / "news/wikinews-en-2019-2020" / name, encoding="utf-8", newline="") as f:
+            rows += list(csv.DictReader(f))
+    articles = []
+    for r in rows:
+        text = DATELINE_RE.sub("", r["text"])
+        paras = [re.sub(r"\s+", " ", p).strip() for p in re.split(r"\n\s*\n", text)]
+        url = r["url"].replace(".org//wiki/", ".org/wiki/")
+        if not any(paras):
+            continue  # a dateline without an article (a test page in the source)
+        articles.append({
+            "id": "wikinews-en-" + url.rsplit("/", 1)[-1][:120],
+            "url": url,
+            "title": r["title"].strip(),
+            "text": "\n\n".join(p for p in paras if p),
+            "published": f"{r['date']}T12:00:00Z",
+            "language": "en",
+            "source": "en.wikinews.org",
+            "author": "Wikinews",
+        })
+    # Keep what polmon rates political.
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "all.jsonl"
+        path.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles), encoding="utf-8")
+        data = Path(tmp) / "data"
+        run = subprocess.run([polmon, "--data", str(data), "ingest", str(path)], capture_output=True, text=True)
+        if run.returncode != 0:
+            sys.exit(f"{polmon} ingest failed:\n{run.stderr}")
+        out = subprocess.run([polmon, "--data", str(data), "export"], check=True, capture_output=True, text=True)
+        political = {json.loads(line)["external_id"]: json.loads(line)["political"] for line in out.stdout.splitlines()}
+    for a in articles:
+        if political.get(a["id"], 0.0) >= POLITICAL_MIN:
+            yield a
+
+
 def main():
-    src, out = Path(sys.argv[1]), Path(sys.argv[2])
+    src, out, polmon = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
     out.mkdir(parents=True, exist_ok=True)
-    for name, gen in (("wikinews-fr.jsonl", french), ("wikinews-en.jsonl", english)):
+    for name, gen in (
+        ("wikinews-fr.jsonl", french),
+        ("wikinews-en.jsonl", english),
+        ("wikinews-en-2019-2020.jsonl", lambda s: english_2019_2020(s, polmon)),
+    ):
         rows = list(gen(src))
         with open(out / name, "w", encoding="utf-8") as f:
             for r in rows:

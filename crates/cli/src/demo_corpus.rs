@@ -4,6 +4,7 @@
 pub(crate) const FILES: &[(&str, &str)] = &[
     ("wikinews-fr.jsonl", include_str!("../../../data/demo/wikinews-fr.jsonl")),
     ("wikinews-en.jsonl", include_str!("../../../data/demo/wikinews-en.jsonl")),
+    ("wikinews-en-2019-2020.jsonl", include_str!("../../../data/demo/wikinews-en-2019-2020.jsonl")),
 ];
 
 /// Writes the demo files into `dir` and returns their paths.

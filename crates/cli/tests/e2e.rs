@@ -40,7 +40,14 @@ fn summary(o: &Output) -> (usize, usize, usize, usize) {
 
 fn demo_corpus() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo");
-    vec![root.join("wikinews-fr.jsonl"), root.join("wikinews-en.jsonl")]
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3, "demo files: {files:?}");
+    files
 }
 
 fn demo_count() -> usize {

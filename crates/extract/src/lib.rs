@@ -40,6 +40,8 @@ mod meta;
 mod text;
 mod url;
 
+pub use meta::date::dateline_date;
+
 use polmon_model::{Block, BlockKind, ExtractedArticle};
 
 use content::blocks::Kind;

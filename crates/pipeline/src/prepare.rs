@@ -164,7 +164,13 @@ pub(crate) fn prepare(
         .or_else(|| analysis.categories.first().map(|c| c.name.clone()))
         .unwrap_or_else(|| "general".into());
     let source = ta.source.take().or_else(|| url.as_deref().and_then(polmon_feeds::host_of));
-    let published = ta.published.take().filter(|p| parse_timestamp(p).is_some());
+    // A date in the metadata, else the dateline the text opens with; an undated article
+    // sorts by when it was first seen (the store's `sort_ts`) and says so on its pages.
+    let published = ta
+        .published
+        .take()
+        .filter(|p| parse_timestamp(p).is_some())
+        .or_else(|| polmon_extract::dateline_date(&ta.text));
     Ok(Ok(Prepared {
         key: ArticleKey { dedup_key, content_hash: hash },
         article: Article {

@@ -509,6 +509,26 @@ mod tests {
     }
 
     #[test]
+    fn an_undated_text_takes_the_date_of_its_dateline() {
+        let data = tempfile::tempdir().unwrap();
+        let p = Pipeline::open(data.path()).unwrap();
+        let item = |url: &str, text: &str| {
+            InputItem::Text(TextArticle {
+                url: Some(url.into()),
+                title: Some("Budget".into()),
+                text: text.into(),
+                ..Default::default()
+            })
+        };
+        let dated = p.ingest_item(item("https://x.org/a", "Mardi 2 avril 2024\n\nLe gouvernement a présenté son budget.")).unwrap();
+        let a = p.store().article(dated.outcome.id()).unwrap().unwrap();
+        assert_eq!(a.published.as_deref(), Some("2024-04-02"));
+        // A date inside the body is an event, not the publication: left undated.
+        let undated = p.ingest_item(item("https://x.org/b", "Le traité du 12 mars 2019 a été dénoncé par le gouvernement.")).unwrap();
+        assert_eq!(p.store().article(undated.outcome.id()).unwrap().unwrap().published, None);
+    }
+
+    #[test]
     fn a_lost_index_is_rebuilt_from_the_store() {
         let data = tempfile::tempdir().unwrap();
         {

@@ -41,6 +41,8 @@ pub struct ArticleRecord<'a> {
     pub categories: &'a [polmon_model::CategoryMatch],
     /// Countries the article is about.
     pub countries: &'a [String],
+    /// Political relevance, 0 (sport, science, culture) to 1 (government, elections, war).
+    pub political: f32,
     /// Story id.
     pub story_id: Option<i64>,
     /// Id of the original this is a near-copy of.
@@ -72,6 +74,7 @@ impl<'a> ArticleRecord<'a> {
             quotes: &a.analysis.quotes,
             categories: &a.analysis.categories,
             countries: &a.analysis.countries,
+            political: a.analysis.political,
             story_id: a.links.story_id,
             duplicate_of: a.links.duplicate_of,
             related,

@@ -146,6 +146,60 @@ pub(crate) fn find_in_text(s: &str) -> Option<String> {
     None
 }
 
+/// The longest opening line read as a dateline on its own.
+const DATELINE_MAX_CHARS: usize = 80;
+/// The longest date prefix before a dash or full stop opening the first paragraph.
+const DATE_PREFIX_MAX_WORDS: usize = 6;
+
+/// The date a plain text opens with, as news agencies and wikis write it: a first line
+/// that is a short dateline ("Friday, January 4, 2019", "Mardi 2 avril 2024"), or a first
+/// paragraph opening with a date followed by a dash or a full stop ("12 janvier 2020. – Le
+/// gouvernement…"). A date further into the text is never taken: it is usually an event,
+/// not the publication. Returns `YYYY-MM-DD`.
+pub fn dateline_date(text: &str) -> Option<String> {
+    let text = text.trim_start();
+    let first_line = text.lines().next()?.trim();
+    if !opens_with_date_word(first_line) {
+        return None;
+    }
+    if first_line.chars().count() <= DATELINE_MAX_CHARS {
+        let words = first_line.split_whitespace().count();
+        if words <= DATE_PREFIX_MAX_WORDS + 2 {
+            if let Some(d) = find_in_text(first_line) {
+                return Some(d);
+            }
+        }
+    }
+    let cut = [" – ", " - ", " — ", ". ", " : "]
+        .iter()
+        .filter_map(|sep| first_line.find(sep))
+        .min()?;
+    let prefix = &first_line[..cut];
+    if prefix.split_whitespace().count() > DATE_PREFIX_MAX_WORDS {
+        return None;
+    }
+    find_in_text(prefix)
+}
+
+/// Weekday names in the languages of [`MONTHS`].
+const WEEKDAYS: &[&str] = &[
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
+    "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo",
+    "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica",
+    "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+];
+
+/// Whether `line` starts with a day number, a month or a weekday (a dateline's first word).
+fn opens_with_date_word(line: &str) -> bool {
+    let Some(first) = line.split_whitespace().next() else { return false };
+    let word = first.trim_end_matches([',', '.', ':']);
+    word.starts_with(|c: char| c.is_ascii_digit())
+        || month(word).is_some()
+        || WEEKDAYS.contains(&word.to_lowercase().as_str())
+}
+
 /// `dd.mm.yyyy`, `dd/mm/yyyy`, `yyyy-mm-dd`, `dd.mm.yy` in one token.
 fn numeric_date(tok: &str) -> Option<String> {
     let t = tok.trim_matches(|c: char| !c.is_ascii_digit());
@@ -229,6 +283,18 @@ mod tests {
         assert_eq!(find_in_text("Stand: 05.11.2019 | 12:00").as_deref(), Some("2019-11-05"));
         assert_eq!(find_in_text("12/25/2019").as_deref(), Some("2019-12-25"));
         assert_eq!(find_in_text("no date here 123"), None);
+    }
+
+    #[test]
+    fn datelines_open_the_text() {
+        assert_eq!(dateline_date("Friday, January 4, 2019\u{a0}\n\n\nAn apartment").as_deref(), Some("2019-01-04"));
+        assert_eq!(dateline_date("Mardi 2 avril 2024\nLe gouvernement a").as_deref(), Some("2024-04-02"));
+        assert_eq!(dateline_date("12 janvier 2020. – Le gouvernement a annoncé").as_deref(), Some("2020-01-12"));
+        assert_eq!(dateline_date("1er mai 2019 - Les syndicats défilent").as_deref(), Some("2019-05-01"));
+        // A date inside the body is an event, not the publication.
+        assert_eq!(dateline_date("The treaty signed on 12 March 2019 was denounced by the new government today."), None);
+        assert_eq!(dateline_date("Le traité du 12 mars 2019. Il a été dénoncé."), None);
+        assert_eq!(dateline_date(""), None);
     }
 
     #[test]
