@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 /// The kind of one block of an article body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum BlockKind {
     /// A paragraph.
     P,
@@ -34,6 +35,7 @@ impl BlockKind {
 
 /// One block of an article body: a paragraph, a subheading, a list item or a quotation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Block {
     /// What kind of block this is.
     pub kind: BlockKind,
@@ -92,6 +94,7 @@ pub struct LanguageGuess {
 /// The type of a named entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum EntityType {
     /// A person.
     Person,
@@ -117,6 +120,7 @@ impl EntityType {
 
 /// One mention of a named entity in a text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EntityMention {
     /// The mention as written.
     pub text: String,
@@ -135,6 +139,7 @@ pub struct EntityMention {
 
 /// A quotation, direct or reported.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Quote {
     /// The quoted words, without the quotation marks.
     pub text: String,
@@ -160,6 +165,7 @@ pub struct Quote {
 
 /// A topic category matched by the rule files.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CategoryMatch {
     /// The category's slug ("diplomacy").
     pub name: String,

@@ -36,6 +36,7 @@ impl Upsert {
 
 /// A line of a listing: enough for a headline, a source and an excerpt.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ArticleSummary {
     /// Store id.
     pub id: i64,

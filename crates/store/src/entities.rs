@@ -9,6 +9,7 @@ use crate::{Store, StoreError};
 
 /// A stored entity.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EntityRecord {
     /// Store id.
     pub id: i64,
@@ -22,6 +23,7 @@ pub struct EntityRecord {
 
 /// An article that mentions an entity, with the role the article gave it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EntityArticle {
     /// The article.
     pub article_id: i64,
@@ -39,6 +41,7 @@ pub struct EntityArticle {
 
 /// A role seen for an entity over time.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EntityRole {
     /// The role.
     pub role: String,
@@ -52,6 +55,7 @@ pub struct EntityRole {
 
 /// A stored quote.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuoteRecord {
     /// The article it is from.
     pub article_id: i64,

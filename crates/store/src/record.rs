@@ -6,6 +6,7 @@ use serde::Serialize;
 
 /// One article as exported: flat fields first, then enrichment and links.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ArticleRecord<'a> {
     /// Store id.
     pub id: i64,

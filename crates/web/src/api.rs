@@ -1,23 +1,187 @@
 //! The JSON API: `/api/articles`, `/api/articles/{id}`, `/api/search`, `/api/stories/{id}`,
-//! `/api/entities/{id}`. Field names are documented in the README. A query parameter an
-//! endpoint does not know is a 400 naming it.
+//! `/api/entities/{id}`, and its OpenAPI 3.1 description at `/api/openapi.json`, generated
+//! from the types below (see [`ApiDoc`]). A query parameter an endpoint does not know is a
+//! 400 naming it: each endpoint's known parameters are the fields of its `…Query` type, the
+//! same list the description publishes.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::Json;
-use polmon_store::ArticleRecord;
-use polmon_store::ListQuery;
-use serde_json::{json, Value};
+use polmon_store::{ArticleRecord, ArticleSummary, EntityArticle, EntityRecord, EntityRole, ListQuery, QuoteRecord};
+use serde::Serialize;
+use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::error::ApiError;
-use crate::params::{self, Params};
+use crate::params::{self, ApiQuery, Params};
 use crate::{blocking, AppState, WebError};
+
+/// Paging of `/api/articles`, filtered by category, source or language.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documents the parameters; the handler parses them by hand for named 400s
+pub(crate) struct ArticlesQuery {
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 100000)]
+    page: Option<u32>,
+    /// Articles per page (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    per_page: Option<u32>,
+    /// Only this category (its slug, e.g. `politics`).
+    category: Option<String>,
+    /// Only this source (e.g. `fr.wikinews.org`).
+    source: Option<String>,
+    /// Only this language (ISO 639 code, e.g. `fr`).
+    #[param(pattern = "^([A-Za-z]{2,3})?$")]
+    lang: Option<String>,
+}
+
+/// A full-text search with filters.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub(crate) struct SearchQuery {
+    /// The query: words, `"phrases"`, `-excluded`, `OR`, `title:word`. Empty lists the newest. An empty value of a text parameter is the same as leaving it out.
+    #[param(max_length = 500)]
+    q: Option<String>,
+    /// Page number, from 1 (at most 100: search serves the first 10,000 hits).
+    #[param(minimum = 1, maximum = 100)]
+    page: Option<u32>,
+    /// Hits per page (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    per_page: Option<u32>,
+    /// Only this language (ISO 639 code).
+    #[param(pattern = "^([A-Za-z]{2,3})?$")]
+    lang: Option<String>,
+    /// Only this source.
+    source: Option<String>,
+    /// Only this category.
+    category: Option<String>,
+    /// Published on or after this day (UTC), `YYYY-MM-DD`.
+    #[param(schema_with = optional_date)]
+    from: Option<String>,
+    /// Published on or before this day (UTC), `YYYY-MM-DD` (before `from`: no hits).
+    #[param(schema_with = optional_date)]
+    to: Option<String>,
+}
+
+/// A `YYYY-MM-DD` date, or empty for none.
+fn optional_date() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type};
+    OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))))
+        .item(ObjectBuilder::new().schema_type(Type::String).max_length(Some(0)))
+        .build()
+        .into()
+}
+
+/// The names of `P`'s query parameters, for [`params::only`].
+fn names<P: IntoParams>() -> Vec<String> {
+    P::into_params(|| None).into_iter().map(|p| p.name).collect()
+}
+
+fn only<P: IntoParams>(p: &Params) -> Result<(), WebError> {
+    let known = names::<P>();
+    params::only(p, &known.iter().map(String::as_str).collect::<Vec<_>>())
+}
 
 fn parse_id(id: &str, what: &str) -> Result<i64, ApiError> {
     id.parse().map_err(|_| ApiError(WebError::NotFound(format!("there is no {what} {id:?}"))))
 }
 
-pub(crate) async fn articles(State(state): State<AppState>, Query(p): Query<Params>) -> Result<Json<Value>, ApiError> {
-    params::only(&p, &["page", "per_page", "category", "source", "lang"])?;
+/// An error: every `/api` failure has this body.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ErrorBody {
+    /// What was wrong, for a person.
+    error: String,
+    /// The HTTP status code.
+    status: u16,
+}
+
+/// A page of articles, newest first.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ArticlesPage {
+    /// Articles matching the filters.
+    total: u64,
+    /// This page's number.
+    page: usize,
+    /// Page size.
+    per_page: usize,
+    /// The page.
+    articles: Vec<ArticleSummary>,
+}
+
+/// One search hit.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct SearchHit {
+    /// Store id.
+    id: i64,
+    /// Headline.
+    title: String,
+    /// Source.
+    source: Option<String>,
+    /// Publication date-time (ISO 8601), if known.
+    published: Option<String>,
+    /// Category slug.
+    category: String,
+    /// Language.
+    language: Option<String>,
+    /// Original URL.
+    url: Option<String>,
+    /// Story id.
+    story_id: Option<i64>,
+    /// Relevance (BM25).
+    score: f32,
+    /// A passage with the matched words in `<b>`; other markup escaped.
+    snippet_html: String,
+}
+
+/// A page of search hits, best first.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct SearchPage {
+    /// Hits in all.
+    total: usize,
+    /// This page's number.
+    page: usize,
+    /// Page size.
+    per_page: usize,
+    /// The query as run.
+    query: String,
+    /// The page.
+    hits: Vec<SearchHit>,
+}
+
+/// A story: the articles that cover one event, oldest first.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct StoryPage {
+    /// Story id (the id of its first article).
+    id: i64,
+    /// Articles in the story.
+    total: u64,
+    /// Up to 500 of them, oldest first.
+    articles: Vec<ArticleSummary>,
+}
+
+/// An entity with its roles, quotes and articles.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct EntityPage {
+    /// The entity.
+    entity: EntityRecord,
+    /// Roles the articles gave it.
+    roles: Vec<EntityRole>,
+    /// Its newest quotes (up to 100).
+    quotes: Vec<QuoteRecord>,
+    /// The newest articles that mention it (up to 100).
+    articles: Vec<EntityArticle>,
+}
+
+/// Lists stored articles, newest first.
+#[utoipa::path(get, path = "/api/articles", tag = "articles", params(ArticlesQuery),
+    responses(
+        (status = 200, description = "A page of articles", body = ArticlesPage),
+        (status = 400, description = "A malformed, repeated or unknown query parameter", body = ErrorBody),
+        (status = 414, description = "The request URI is over 4 KiB", body = ErrorBody),
+    ))]
+pub(crate) async fn articles(State(state): State<AppState>, ApiQuery(p): ApiQuery) -> Result<Json<ArticlesPage>, ApiError> {
+    only::<ArticlesQuery>(&p)?;
     let page = params::page(&p)?;
     let per_page = params::per_page(&p, 20)?;
     let q = ListQuery {
@@ -29,16 +193,25 @@ pub(crate) async fn articles(State(state): State<AppState>, Query(p): Query<Para
         offset: (page - 1) * per_page,
     };
     let body = blocking(move || {
-        let (rows, total) = state.store.list(&q)?;
-        Ok(json!({ "total": total, "page": page, "per_page": per_page, "articles": rows }))
+        let (articles, total) = state.store.list(&q)?;
+        Ok(ArticlesPage { total, page, per_page, articles })
     })
     .await?;
     Ok(Json(body))
 }
 
+/// One article with its text, entities, quotes, categories, story and related articles.
+#[utoipa::path(get, path = "/api/articles/{id}", tag = "articles",
+    params(("id" = i64, Path, description = "Article id")),
+    responses(
+        (status = 200, description = "The article", body = ArticleRecord),
+        (status = 400, description = "A query parameter (this endpoint takes none)", body = ErrorBody),
+        (status = 414, description = "The request URI is over 4 KiB", body = ErrorBody),
+        (status = 404, description = "No such article", body = ErrorBody),
+    ))]
 pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String>,
-    Query(p): Query<Params>,
-) -> Result<Json<Value>, ApiError> {
+    ApiQuery(p): ApiQuery,
+) -> Result<Json<serde_json::Value>, ApiError> {
     params::only(&p, &[])?;
     let id = parse_id(&id, "article")?;
     let body = blocking(move || {
@@ -53,64 +226,149 @@ pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String
     Ok(Json(body))
 }
 
-pub(crate) async fn search(State(state): State<AppState>, Query(p): Query<Params>) -> Result<Json<Value>, ApiError> {
-    params::only(&p, &["q", "page", "per_page", "lang", "source", "category", "from", "to"])?;
+/// Full-text search over titles and bodies (accents and case folded).
+#[utoipa::path(get, path = "/api/search", tag = "search", params(SearchQuery),
+    responses(
+        (status = 200, description = "A page of hits", body = SearchPage),
+        (status = 400, description = "A malformed, repeated or unknown query parameter", body = ErrorBody),
+        (status = 414, description = "The request URI is over 4 KiB", body = ErrorBody),
+    ))]
+pub(crate) async fn search(State(state): State<AppState>, ApiQuery(p): ApiQuery) -> Result<Json<SearchPage>, ApiError> {
+    only::<SearchQuery>(&p)?;
     let per_page = params::per_page(&p, 20)?;
     let (q, page) = crate::pages::search_query(&p, per_page)?;
     let body = blocking(move || {
         let results = state.index.search(&q)?;
         let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
         let summaries = state.store.summaries(&ids)?;
-        let hits: Vec<Value> = results
+        let hits = results
             .hits
             .iter()
             .filter_map(|h| {
-                let s = summaries.iter().find(|s| s.id == h.id)?;
-                Some(json!({
-                    "id": s.id, "title": s.title, "source": s.source, "published": s.published,
-                    "category": s.category, "language": s.language, "url": s.url, "story_id": s.story_id,
-                    "score": h.score, "snippet_html": crate::sanitize::clean_html(&h.snippet_html),
-                }))
+                let s = summaries.iter().find(|s| s.id == h.id)?.clone();
+                Some(SearchHit {
+                    id: s.id,
+                    title: s.title,
+                    source: s.source,
+                    published: s.published,
+                    category: s.category,
+                    language: s.language,
+                    url: s.url,
+                    story_id: s.story_id,
+                    score: h.score,
+                    snippet_html: crate::sanitize::clean_html(&h.snippet_html),
+                })
             })
             .collect();
-        Ok(json!({ "total": results.total, "page": page, "per_page": per_page, "query": q.text, "hits": hits }))
+        Ok(SearchPage { total: results.total, page, per_page, query: q.text, hits })
     })
     .await?;
     Ok(Json(body))
 }
 
+/// The articles of one story, oldest first.
+#[utoipa::path(get, path = "/api/stories/{id}", tag = "stories",
+    params(("id" = i64, Path, description = "Story id")),
+    responses(
+        (status = 200, description = "The story", body = StoryPage),
+        (status = 400, description = "A query parameter (this endpoint takes none)", body = ErrorBody),
+        (status = 414, description = "The request URI is over 4 KiB", body = ErrorBody),
+        (status = 404, description = "No such story", body = ErrorBody),
+    ))]
 pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>,
-    Query(p): Query<Params>,
-) -> Result<Json<Value>, ApiError> {
+    ApiQuery(p): ApiQuery,
+) -> Result<Json<StoryPage>, ApiError> {
     params::only(&p, &[])?;
     let id = parse_id(&id, "story")?;
     let body = blocking(move || {
-        let (mut rows, total) = state.store.list(&ListQuery { story_id: Some(id), limit: 500, ..Default::default() })?;
+        let (mut articles, total) = state.store.list(&ListQuery { story_id: Some(id), limit: 500, ..Default::default() })?;
         if total == 0 {
             return Err(WebError::NotFound(format!("there is no story {id}")));
         }
-        rows.reverse();
-        Ok(json!({ "id": id, "total": total, "articles": rows }))
+        articles.reverse();
+        Ok(StoryPage { id, total, articles })
     })
     .await?;
     Ok(Json(body))
 }
 
+/// A person, organisation or place: its roles, quotes and articles.
+#[utoipa::path(get, path = "/api/entities/{id}", tag = "entities",
+    params(("id" = i64, Path, description = "Entity id")),
+    responses(
+        (status = 200, description = "The entity", body = EntityPage),
+        (status = 400, description = "A query parameter (this endpoint takes none)", body = ErrorBody),
+        (status = 414, description = "The request URI is over 4 KiB", body = ErrorBody),
+        (status = 404, description = "No such entity", body = ErrorBody),
+    ))]
 pub(crate) async fn entity(State(state): State<AppState>, Path(id): Path<String>,
-    Query(p): Query<Params>,
-) -> Result<Json<Value>, ApiError> {
+    ApiQuery(p): ApiQuery,
+) -> Result<Json<EntityPage>, ApiError> {
     params::only(&p, &[])?;
     let id = parse_id(&id, "entity")?;
     let body = blocking(move || {
         let store = &state.store;
-        let e = store.entity(id)?.ok_or_else(|| WebError::NotFound(format!("there is no entity {id}")))?;
-        Ok(json!({
-            "entity": e,
-            "roles": store.entity_roles(id)?,
-            "quotes": store.quotes(Some(id), None, 100)?,
-            "articles": store.entity_articles(id, 100)?,
-        }))
+        let entity = store.entity(id)?.ok_or_else(|| WebError::NotFound(format!("there is no entity {id}")))?;
+        Ok(EntityPage {
+            entity,
+            roles: store.entity_roles(id)?,
+            quotes: store.quotes(Some(id), None, 100)?,
+            articles: store.entity_articles(id, 100)?,
+        })
     })
     .await?;
     Ok(Json(body))
+}
+
+/// The API's description. Every path also answers `HEAD`, `OPTIONS` (CORS preflight) and,
+/// for other methods, `405` with an [`ErrorBody`].
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Politics Monitor API",
+        description = "Read-only JSON API of a Politics Monitor site: articles with their entities, quotes \
+            and categories, full-text search, stories and entities. Errors are `{\"error\", \"status\"}`; \
+            a query parameter an endpoint does not know is a 400 naming it.",
+        license(name = "MIT OR Apache-2.0"),
+    ),
+    paths(articles, article, search, story, entity),
+    components(schemas(ErrorBody)),
+    tags(
+        (name = "articles", description = "Stored articles"),
+        (name = "search", description = "Full-text search"),
+        (name = "stories", description = "Stories: coverage of one event across sources"),
+        (name = "entities", description = "People, organisations and places"),
+    )
+)]
+pub(crate) struct ApiDoc;
+
+/// `/api/openapi.json`.
+pub(crate) async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_description_covers_every_endpoint_with_its_parameters() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+        let paths = doc["paths"].as_object().unwrap();
+        for p in ["/api/articles", "/api/articles/{id}", "/api/search", "/api/stories/{id}", "/api/entities/{id}"] {
+            assert!(paths.contains_key(p), "{p} missing");
+        }
+        let search: Vec<&str> = doc["paths"]["/api/search"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(search, names::<SearchQuery>());
+        assert!(search.contains(&"from") && search.contains(&"q"));
+        for schema in ["ArticleRecord", "ArticleSummary", "EntityRecord", "ErrorBody", "Quote"] {
+            assert!(doc["components"]["schemas"].get(schema).is_some(), "{schema} missing");
+        }
+    }
 }

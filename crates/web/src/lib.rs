@@ -113,6 +113,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/search", get(api::search))
         .route("/api/stories/{id}", get(api::story))
         .route("/api/entities/{id}", get(api::entity))
+        .route("/api/openapi.json", get(api::openapi))
         .route("/feeds/latest", get(atom::latest))
         .route("/feeds/category/{slug}", get(atom::category))
         .route("/feeds/source/{name}", get(atom::source))

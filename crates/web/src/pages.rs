@@ -409,6 +409,12 @@ struct SearchPage {
 }
 
 /// The search request a query string describes, with its page number.
+/// How deep search pages go: collecting the top `page × per_page` hits costs memory and
+/// time in proportion, so deeper pages are refused (as search engines do).
+pub(crate) const MAX_SEARCH_DEPTH: usize = 10_000;
+/// The last search page served (100 pages of up to 100 hits).
+pub(crate) const MAX_SEARCH_PAGE: usize = 100;
+
 pub(crate) fn search_query(p: &Params, per_page: usize) -> Result<(polmon_index::SearchQuery, usize), WebError> {
     let page = params::page(p)?;
     let q = polmon_index::SearchQuery {
@@ -421,13 +427,13 @@ pub(crate) fn search_query(p: &Params, per_page: usize) -> Result<(polmon_index:
         limit: per_page,
         offset: (page - 1) * per_page,
     };
+    if page > MAX_SEARCH_PAGE || page * per_page > MAX_SEARCH_DEPTH {
+        return Err(WebError::BadRequest(format!(
+            "search results beyond the first {MAX_SEARCH_DEPTH} are not served (page × per_page); narrow the query"
+        )));
+    }
     if q.text.chars().count() > 500 {
         return Err(WebError::BadRequest("q must be at most 500 characters".into()));
-    }
-    if let (Some(f), Some(t)) = (q.from_ts, q.to_ts) {
-        if f >= t {
-            return Err(WebError::BadRequest("from must be on or before to".into()));
-        }
     }
     Ok((q, page))
 }

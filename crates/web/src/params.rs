@@ -4,8 +4,26 @@ use std::collections::HashMap;
 
 use crate::WebError;
 
-/// The raw query string as a map (the last value of a repeated key wins).
+/// The raw query string as a map (on pages, the last value of a repeated key wins).
 pub(crate) type Params = HashMap<String, String>;
+
+/// The query string of an API request: a key given twice is a 400 naming it, since
+/// which of the two values counts would be a guess.
+pub(crate) struct ApiQuery(pub(crate) Params);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ApiQuery {
+    type Rejection = crate::error::ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let mut params = Params::new();
+        for (k, v) in form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes()) {
+            if params.insert(k.to_string(), v.to_string()).is_some() {
+                return Err(WebError::BadRequest(format!("query parameter {k:?} is given more than once")).into());
+            }
+        }
+        Ok(ApiQuery(params))
+    }
+}
 
 /// A 400 naming the first parameter (in name order) not in `known`.
 pub(crate) fn only(p: &Params, known: &[&str]) -> Result<(), WebError> {
@@ -25,7 +43,7 @@ pub(crate) fn text(p: &Params, key: &str) -> Option<String> {
 
 /// A positive page number (default 1).
 pub(crate) fn page(p: &Params) -> Result<usize, WebError> {
-    match text(p, "page") {
+    match p.get("page") {
         None => Ok(1),
         Some(v) => match v.parse::<usize>() {
             Ok(n) if (1..=100_000).contains(&n) => Ok(n),
@@ -36,7 +54,7 @@ pub(crate) fn page(p: &Params) -> Result<usize, WebError> {
 
 /// A page size (default `default`, at most 100).
 pub(crate) fn per_page(p: &Params, default: usize) -> Result<usize, WebError> {
-    match text(p, "per_page") {
+    match p.get("per_page") {
         None => Ok(default),
         Some(v) => match v.parse::<usize>() {
             Ok(n) if (1..=100).contains(&n) => Ok(n),
@@ -47,9 +65,13 @@ pub(crate) fn per_page(p: &Params, default: usize) -> Result<usize, WebError> {
 
 /// A date `YYYY-MM-DD` as Unix seconds at 00:00 UTC; `end` gives the next midnight.
 pub(crate) fn date(p: &Params, key: &str, end: bool) -> Result<Option<i64>, WebError> {
-    let Some(v) = text(p, key) else { return Ok(None) };
+    let v = match p.get(key) {
+        None => return Ok(None),
+        Some(v) if v.is_empty() => return Ok(None),
+        Some(v) => v,
+    };
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    match time::Date::parse(&v, fmt) {
+    match time::Date::parse(v, fmt) {
         Ok(d) => {
             let ts = d.midnight().assume_utc().unix_timestamp();
             Ok(Some(if end { ts + 86_400 } else { ts }))
@@ -60,8 +82,8 @@ pub(crate) fn date(p: &Params, key: &str, end: bool) -> Result<Option<i64>, WebE
 
 /// A language code filter (2–3 letters).
 pub(crate) fn language(p: &Params) -> Result<Option<String>, WebError> {
-    match text(p, "lang") {
-        None => Ok(None),
+    match p.get("lang").map(String::as_str) {
+        None | Some("") => Ok(None),
         Some(v) if (2..=3).contains(&v.len()) && v.chars().all(|c| c.is_ascii_alphabetic()) => {
             Ok(Some(v.to_ascii_lowercase()))
         }
