@@ -466,3 +466,49 @@ fn the_real_server_revalidates_compresses_and_answers_cors_preflights() {
     assert_eq!(status, 200);
     assert!(body.is_empty() && header_value(&head, "etag").is_some(), "{head}");
 }
+
+/// The Python interpreter of the venv `.ci/run` prepares (schemathesis is installed there).
+fn test_venv_bin(tool: &str) -> PathBuf {
+    let venv = std::env::var_os("POLMON_TEST_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.ci/venv"));
+    let bin = venv.join("bin").join(tool);
+    assert!(bin.exists(), "{} is missing: run .ci/run (or pip install -r .ci/requirements.txt into .ci/venv)", bin.display());
+    bin
+}
+
+#[test]
+fn the_api_description_is_complete_and_schemathesis_finds_nothing() {
+    let data = tempfile::tempdir().unwrap();
+    let out = run(polmon(data.path()).args(["demo", "--no-serve"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let server = Server::start(data.path());
+
+    let (status, ctype, body) = server.get("/api/openapi.json");
+    assert_eq!(status, 200);
+    assert!(ctype.starts_with("application/json"), "{ctype}");
+    let doc: serde_json::Value = serde_json::from_str(&body).expect("the description is JSON");
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in ["/api/articles", "/api/articles/{id}", "/api/search", "/api/stories/{id}", "/api/entities/{id}"] {
+        let op = &doc["paths"][path]["get"];
+        assert!(op.is_object(), "{path} is not described");
+        assert!(op["responses"]["200"].is_object() && op["responses"]["400"].is_object(), "{path}: {op}");
+    }
+
+    // Dates: an undated article never shows as 1970.
+    for page in ["/", "/feeds/latest", "/api/articles?per_page=100"] {
+        let (_, _, body) = server.get(page);
+        assert!(!body.contains("1970"), "{page} shows 1970");
+    }
+
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/judges/schemathesis.toml");
+    let st = Command::new(test_venv_bin("schemathesis"))
+        .arg("--config-file")
+        .arg(&config)
+        .args(["run", &format!("http://{}/api/openapi.json", server.addr), "--max-examples", "40", "--seed", "7"])
+        .output()
+        .expect("schemathesis runs");
+    let report = String::from_utf8_lossy(&st.stdout);
+    assert!(st.status.success(), "schemathesis found failures:\n{report}\n{}", String::from_utf8_lossy(&st.stderr));
+    assert!(report.contains("passed"), "{report}");
+}
