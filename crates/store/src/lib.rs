@@ -229,6 +229,35 @@ mod tests {
     }
 
     #[test]
+    fn regression_a_full_disk_fails_the_write_and_keeps_what_was_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        // A database that may not grow past its present size plus a few pages: what a full
+        // disk looks like to SQLite (SQLITE_FULL).
+        let pages: i64 = store.write(|c| Ok(c.query_row("PRAGMA page_count", [], |r| r.get(0))?)).unwrap();
+        store.write(|c| Ok(c.pragma_update(None, "max_page_count", pages + 8)?)).unwrap();
+        let mut stored = 0;
+        let err = loop {
+            let (k, mut a) = sample(&format!("url:{stored}"), &format!("T{stored}"));
+            a.text = "Le gouvernement a présenté son budget. ".repeat(200);
+            match store.upsert_article(&k, &a) {
+                Ok(_) => stored += 1,
+                Err(e) => break e,
+            }
+            assert!(stored < 1000, "the page limit never took effect");
+        };
+        assert!(err.is_transient(), "a full disk is worth retrying later: {err}");
+        assert!(!err.is_corrupt());
+        assert_eq!(store.count().unwrap(), stored as u64, "the failed write left nothing half-done");
+        // Space again: the same write now succeeds, and everything is there after a reopen.
+        store.write(|c| Ok(c.pragma_update(None, "max_page_count", 1_000_000_000i64)?)).unwrap();
+        let (k, a) = sample(&format!("url:{stored}"), "after");
+        store.upsert_article(&k, &a).unwrap();
+        drop(store);
+        assert_eq!(Store::open(dir.path()).unwrap().count().unwrap(), stored as u64 + 1);
+    }
+
+    #[test]
     fn reopening_keeps_data() {
         let dir = tempfile::tempdir().unwrap();
         {
