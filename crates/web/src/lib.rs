@@ -42,6 +42,7 @@ mod menu;
 mod pages;
 mod params;
 pub mod sanitize;
+mod seo;
 mod server;
 mod views;
 

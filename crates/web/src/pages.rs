@@ -12,6 +12,15 @@ use crate::{blocking, AppState, WebError};
 
 const PER_PAGE: usize = 20;
 
+/// Template filters: `human_date` ("2024-04-02…" → "2 April 2024").
+#[allow(unreachable_pub)] // the filter macro makes a public type
+mod filters {
+    #[askama::filter_fn]
+    pub(super) fn human_date(iso: impl ToString, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(crate::views::human_date(&iso.to_string()))
+    }
+}
+
 fn render(t: &impl Template) -> Result<Html<String>, WebError> {
     t.render().map(Html).map_err(|e| WebError::Internal(format!("template: {e}")))
 }
@@ -281,6 +290,10 @@ struct ArticlePage {
     description: String,
     /// The page's absolute URL.
     canonical: String,
+    /// Open Graph and JSON-LD.
+    head: crate::seo::ArticleHead,
+    /// When an undated article was first seen (shown instead of a publication date).
+    first_seen: Option<String>,
 }
 
 /// The domain a credit line names: the credited original publisher if the page names
@@ -346,9 +359,13 @@ pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String
         let last_modified = polmon_store::parse_timestamp(&a.ingested_at)
             .and_then(|t| u64::try_from(t).ok())
             .map(|t| httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(t)));
+        let description = excerpt(&a.text, 160);
+        let canonical = state.absolute(&format!("/article/{}", a.id));
         let page = ArticlePage {
-            description: excerpt(&a.text, 160),
-            canonical: state.absolute(&format!("/article/{}", a.id)),
+            head: crate::seo::article_head(&a, &canonical, &description, &state.absolute("/")),
+            first_seen: a.published.is_none().then(|| date_only(Some(&a.ingested_at))).flatten(),
+            description,
+            canonical,
             body_html: crate::sanitize::blocks_to_html(&a.blocks),
             credit: credit_for(&a, original.as_ref()),
             a: ArticleView {

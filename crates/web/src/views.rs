@@ -30,6 +30,23 @@ pub(crate) fn excerpt(text: &str, max_chars: usize) -> String {
     format!("{}...", &cut[..end])
 }
 
+/// An ISO 8601 date or date-time as a reader writes it: "2 April 2024" (the interface is
+/// English). Anything unparsable is returned as it was.
+pub(crate) fn human_date(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+        "November", "December",
+    ];
+    let parts: Vec<&str> = iso.get(..10).unwrap_or("").split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] if y.len() == 4 => match (m.parse::<usize>(), d.parse::<u32>()) {
+            (Ok(m @ 1..=12), Ok(d @ 1..=31)) => format!("{d} {} {y}", MONTHS[m - 1]),
+            _ => iso.to_string(),
+        },
+        _ => iso.to_string(),
+    }
+}
+
 /// The date part of an ISO 8601 value ("2024-04-02").
 pub(crate) fn date_only(iso: Option<&str>) -> Option<String> {
     iso.and_then(|s| s.get(..10)).map(str::to_owned)

@@ -326,13 +326,20 @@ async fn every_page_has_the_menu_feed_link_icon_and_skip_link() {
         assert!(body.contains("rel=\"icon\""), "{uri}");
         assert!(body.contains("class=\"skip-link\" href=\"#main\""), "{uri}");
         assert!(!body.contains("polmon:categories"), "{uri}");
-        assert!(!body.contains("<script") && !body.contains("style="), "{uri}: no inline script or style");
+        let data_blocks = body.matches("<script type=\"application/ld+json\">").count();
+        assert_eq!(body.matches("<script").count(), data_blocks, "{uri}: no script but JSON-LD data");
+        assert!(!body.contains("style="), "{uri}: no inline style");
     }
     let (_, _, home) = get(&s, "/").await;
     assert!(home.contains("<h1"), "the home page has a heading");
     let (_, _, article) = get(&s, "/article/1").await;
     assert!(article.contains("<meta name=\"description\" content=\"The parliament adopted"), "{article}");
     assert!(article.contains("<link rel=\"canonical\" href=\"https://polmon.example/article/1\">"), "{article}");
+    assert!(article.contains("<meta property=\"og:url\" content=\"https://polmon.example/article/1\">"), "{article}");
+    let ld = article.split("<script type=\"application/ld+json\">").nth(1).and_then(|r| r.split("</script>").next()).expect("JSON-LD");
+    let ld: serde_json::Value = serde_json::from_str(ld).unwrap();
+    assert_eq!(ld["@type"], "NewsArticle");
+    assert_eq!(ld["mainEntityOfPage"], "https://polmon.example/article/1");
 }
 
 #[tokio::test]
