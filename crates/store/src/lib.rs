@@ -18,6 +18,7 @@ mod record;
 mod related;
 mod sources;
 mod time_util;
+mod translations;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -30,6 +31,7 @@ pub use entities::{EntityArticle, EntityRecord, EntityRole, QuoteRecord};
 pub use error::StoreError;
 pub use sources::{NewSource, SeenItem, SourceKind, SourceRecord, SourceStatus};
 pub use rusqlite;
+pub use translations::{translation_now, QueuedTranslation, StoredTranslation};
 pub use time_util::{format_unix, now_rfc3339, parse_timestamp, unix_now, unix_to_rfc3339};
 
 /// The file name of the database inside the data folder.

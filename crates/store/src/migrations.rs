@@ -110,6 +110,30 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (source_id, key)
     );
     "#,
+    // 4: machine translations of articles into the reader's language, and the queue of
+    // articles waiting for one (with their failed attempts).
+    r#"
+    CREATE TABLE translations (
+        article_id    INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        language      TEXT NOT NULL,
+        title         TEXT NOT NULL,
+        text          TEXT NOT NULL,
+        engine        TEXT NOT NULL,
+        route         TEXT NOT NULL,
+        source_hash   TEXT NOT NULL,
+        translated_at TEXT NOT NULL,
+        PRIMARY KEY (article_id, language)
+    );
+    CREATE TABLE translation_queue (
+        article_id    INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        language      TEXT NOT NULL,
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        next_attempt  INTEGER NOT NULL DEFAULT 0,
+        last_error    TEXT,
+        PRIMARY KEY (article_id, language)
+    );
+    CREATE INDEX translation_queue_due ON translation_queue(language, next_attempt);
+    "#,
 ];
 
 /// The schema version this build writes.
