@@ -108,6 +108,8 @@ struct Fields {
     id: Field,
     title: Field,
     body: Field,
+    /// The machine translation (headline and body) into the reader's language.
+    translated: Field,
     language: Field,
     source: Field,
     category: Field,
@@ -138,7 +140,8 @@ fn schema() -> (Schema, Fields) {
     let fields = Fields {
         id: b.add_i64_field("id", INDEXED | STORED | FAST),
         title: b.add_text_field("title", text.clone()),
-        body: b.add_text_field("body", text),
+        body: b.add_text_field("body", text.clone()),
+        translated: b.add_text_field("translated", text),
         language: b.add_text_field("language", STRING),
         source: b.add_text_field("source", STRING),
         category: b.add_text_field("category", STRING),
@@ -153,7 +156,17 @@ impl SearchIndex {
         std::fs::create_dir_all(dir).map_err(|source| IndexError::Io { path: dir.to_owned(), source })?;
         let (schema, fields) = schema();
         let damaged = |source| IndexError::Damaged { path: dir.to_owned(), source };
-        let index = Index::open_or_create(MmapDirectory::open(dir)?, schema).map_err(damaged)?;
+        let index = match Index::open_or_create(MmapDirectory::open(dir)?, schema.clone()) {
+            Err(tantivy::TantivyError::SchemaError(why)) => {
+                // An index written by an older version (another schema): it is only a copy
+                // of the database, so start it afresh; the pipeline refills it from the store.
+                tracing::warn!(target: "polmon::index", %why, path = %dir.display(), "search index schema changed: rebuilding");
+                std::fs::remove_dir_all(dir).map_err(|source| IndexError::Io { path: dir.to_owned(), source })?;
+                std::fs::create_dir_all(dir).map_err(|source| IndexError::Io { path: dir.to_owned(), source })?;
+                Index::open_or_create(MmapDirectory::open(dir)?, schema).map_err(damaged)?
+            }
+            other => other.map_err(damaged)?,
+        };
         Self::from_index(index, fields).map_err(|e| match e {
             IndexError::Tantivy(source) => damaged(source),
             other => other,
@@ -186,6 +199,12 @@ impl SearchIndex {
 
     /// Adds an article, replacing any earlier version with the same id. Visible after [`commit`](Self::commit).
     pub fn add(&self, a: &Article, published_ts: Option<i64>) -> Result<(), IndexError> {
+        self.add_translated(a, published_ts, None)
+    }
+
+    /// [`add`](Self::add), with the article's machine translation (headline and body, one
+    /// text) so that it is found by the words of its translation too.
+    pub fn add_translated(&self, a: &Article, published_ts: Option<i64>, translation: Option<&str>) -> Result<(), IndexError> {
         let f = self.fields;
         let mut guard = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         if guard.is_none() {
@@ -207,6 +226,9 @@ impl SearchIndex {
         }
         if let Some(ts) = published_ts {
             d.add_i64(f.published, ts);
+        }
+        if let Some(t) = translation {
+            d.add_text(f.translated, t);
         }
         writer.add_document(d)?;
         Ok(())
@@ -258,7 +280,7 @@ impl SearchIndex {
         let text_query: Option<Box<dyn Query>> = if q.text.trim().is_empty() {
             None
         } else {
-            let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.body]);
+            let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.body, f.translated]);
             parser.set_field_boost(f.title, 2.0);
             let (query, _errors) = parser.parse_query_lenient(&q.text);
             Some(query)
@@ -285,9 +307,11 @@ impl SearchIndex {
         let (top, total) = searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))?;
         let snippets = match &text_query {
             Some(t) => {
-                let mut g = SnippetGenerator::create(&searcher, t.as_ref(), f.body)?;
-                g.set_max_num_chars(240);
-                Some(g)
+                let mut body = SnippetGenerator::create(&searcher, t.as_ref(), f.body)?;
+                body.set_max_num_chars(240);
+                let mut translated = SnippetGenerator::create(&searcher, t.as_ref(), f.translated)?;
+                translated.set_max_num_chars(240);
+                Some((body, translated))
             }
             None => None,
         };
@@ -295,11 +319,19 @@ impl SearchIndex {
         for (score, addr) in top {
             let d: TantivyDocument = searcher.doc(addr)?;
             let id = d.get_first(f.id).and_then(|v| v.as_i64()).unwrap_or_default();
+            // The body's passage, else (the words matched only the translation) the translation's.
             let snippet_html = match &snippets {
-                Some(g) => {
-                    let s = g.snippet_from_doc(&d);
-                    if s.is_empty() {
-                        String::new()
+                Some((body, translated)) => {
+                    let s = body.snippet_from_doc(&d);
+                    if s.fragment().trim().is_empty() || s.highlighted().is_empty() {
+                        let t = translated.snippet_from_doc(&d);
+                        if !t.highlighted().is_empty() {
+                            t.to_html()
+                        } else if s.fragment().trim().is_empty() {
+                            String::new()
+                        } else {
+                            s.to_html()
+                        }
                     } else {
                         s.to_html()
                     }
@@ -315,6 +347,37 @@ impl SearchIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_article_is_found_by_the_words_of_its_translation() {
+        let idx = SearchIndex::in_memory().unwrap();
+        let a = article(1, "Chômage en hausse", "Le chômage augmente en France.", "fr");
+        idx.add_translated(&a, None, Some("Unemployment rising\nUnemployment increases in France.")).unwrap();
+        idx.add(&article(2, "Budget", "Le budget est voté.", "fr"), None).unwrap();
+        idx.commit().unwrap();
+        let r = idx.search(&SearchQuery { text: "unemployment".into(), limit: 10, ..Default::default() }).unwrap();
+        assert_eq!(r.hits.iter().map(|h| h.id).collect::<Vec<_>>(), [1]);
+        assert!(r.hits[0].snippet_html.contains("<b>Unemployment</b>"), "{}", r.hits[0].snippet_html);
+        // Still found by its own words, with the original's passage.
+        let r = idx.search(&SearchQuery { text: "chomage".into(), limit: 10, ..Default::default() }).unwrap();
+        assert_eq!(r.hits[0].id, 1);
+        assert!(r.hits[0].snippet_html.contains("<b>chômage</b>"), "{}", r.hits[0].snippet_html);
+    }
+
+    #[test]
+    fn an_index_of_another_schema_is_started_afresh() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut b = Schema::builder();
+            b.add_i64_field("id", INDEXED | STORED | FAST);
+            let index = Index::create_in_dir(dir.path(), b.build()).unwrap();
+            let mut w: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+            w.add_document(doc!(index.schema().get_field("id").unwrap() => 1i64)).unwrap();
+            w.commit().unwrap();
+        }
+        let idx = SearchIndex::open(dir.path()).unwrap();
+        assert_eq!(idx.num_docs(), 0, "rebuilt empty, for the pipeline to refill");
+    }
 
     fn article(id: i64, title: &str, text: &str, lang: &str) -> Article {
         Article {
