@@ -7,6 +7,7 @@ mod commands;
 mod config;
 mod demo_corpus;
 mod jsonl;
+mod translation;
 
 use std::path::PathBuf;
 

@@ -86,6 +86,9 @@ pub struct Pipeline {
     pending_index: Mutex<Vec<i64>>,
     /// New or updated since the related lists were last computed.
     pending_related: Mutex<Vec<i64>>,
+    /// The reader's language: articles in another are queued for machine translation,
+    /// and their translations are indexed with them.
+    translation_target: Option<String>,
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -121,7 +124,19 @@ impl Pipeline {
             connector: Mutex::new(None),
             pending_index: Mutex::new(Vec::new()),
             pending_related: Mutex::new(Vec::new()),
+            translation_target: None,
         })
+    }
+
+    /// Queues every article stored from now on whose language is not `language` for
+    /// machine translation into it, and indexes translations into it with their articles.
+    pub fn set_translation_target(&mut self, language: Option<&str>) {
+        self.translation_target = language.map(str::to_owned);
+    }
+
+    /// The language articles are translated into, if any.
+    pub fn translation_target(&self) -> Option<&str> {
+        self.translation_target.as_deref()
     }
 
     /// Finishes what a crash (or an older version) left: articles without links,
@@ -217,13 +232,18 @@ impl Pipeline {
             if batch.is_empty() {
                 break;
             }
+            let ids: Vec<i64> = batch.iter().map(|a| a.id).collect();
+            let translations = match &self.translation_target {
+                Some(target) => self.store.translated_texts(&ids, target)?,
+                None => Default::default(),
+            };
             retry_locked(|| {
                 for a in &batch {
-                    self.index.add(a, a.published.as_deref().and_then(parse_timestamp))?;
+                    let translated = translations.get(&a.id).map(|(title, text)| format!("{title}\n{text}"));
+                    self.index.add_translated(a, a.published.as_deref().and_then(parse_timestamp), translated.as_deref())?;
                 }
                 self.index.commit()
             })?;
-            let ids: Vec<i64> = batch.iter().map(|a| a.id).collect();
             self.store.mark_indexed(&ids)?;
             total += ids.len();
         }
@@ -320,6 +340,13 @@ impl Pipeline {
         tracing::debug!(target: "polmon::ingest", id = upsert.id(), ?upsert, "stored");
         if let Upsert::Unchanged(_) = upsert {
             return Ok(Ingested { outcome: upsert, truncated_from });
+        }
+        if let (Some(target), Some(lang)) = (&self.translation_target, &article.language) {
+            if lang != target {
+                // A separate write: a crash right here leaves the article untranslated until
+                // `polmon translate --backfill` queues it.
+                retry_transient(|| self.store.queue_translation(upsert.id(), target))?;
+            }
         }
         if let Upsert::Inserted(id) = upsert {
             let entities = unique_entities(&article.analysis);

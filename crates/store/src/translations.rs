@@ -44,6 +44,16 @@ pub struct QueuedTranslation {
 }
 
 impl Store {
+    /// The content hash of the stored text of `id` (what a translation is made from).
+    pub fn content_hash(&self, id: i64) -> Result<Option<String>, StoreError> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached("SELECT content_hash FROM articles WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?)
+        })
+    }
+
     /// Queues `id` for translation into `language` (nothing happens if it is queued already).
     pub fn queue_translation(&self, id: i64, language: &str) -> Result<(), StoreError> {
         self.write(|conn| {

@@ -9,6 +9,7 @@ use crate::{glossary::Glossary, polish, NameKind, TranslateError};
 ///
 /// ```toml
 /// engine = "apertium"          # auto | apertium | libretranslate | deepl | none
+/// target = "en"                # the reader's language: articles in others are translated
 /// timeout_secs = 30
 /// glossary = "my-glossary.tsv" # replaces the bundled one
 /// ```
@@ -17,6 +18,9 @@ use crate::{glossary::Glossary, polish, NameKind, TranslateError};
 pub struct Config {
     /// Which engine translates.
     pub engine: Engine,
+    /// The reader's language (ISO 639-1): articles in other languages are translated
+    /// into it as they are stored; empty switches translation at ingest off.
+    pub target: String,
     /// The LibreTranslate server (`http://localhost:5000`), or another DeepL
     /// endpoint than the one the key implies.
     pub url: Option<String>,
@@ -39,6 +43,7 @@ impl Default for Config {
     fn default() -> Config {
         Config {
             engine: Engine::Auto,
+            target: "en".into(),
             url: None,
             api_key: None,
             timeout_secs: 30,

@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use polmon_crawl::{Crawler, PollReport};
-use polmon_pipeline::Pipeline;
 
 /// `polmon crawl`
 #[derive(Debug, clap::Args)]
@@ -32,22 +31,25 @@ pub(crate) fn run(mut cfg: crate::config::Config, args: Args) -> anyhow::Result<
     cfg.require_contact()?;
     let config = cfg.crawl_config();
     let data = cfg.data.as_path();
-    let pipeline = Arc::new(Pipeline::open_with(data, cfg.enrich.category_rules.as_deref()).with_context(|| format!("opening the data folder {}", data.display()))?);
+    let pipeline = Arc::new(super::open_pipeline(&cfg, data)?);
     pipeline.recover().context("finishing what an earlier run left")?;
     let sources = pipeline.store().sources()?.len();
     if sources == 0 {
         eprintln!("no sources: add some with `polmon sources add URL` or `polmon sources import FILE.opml`");
         return Ok(ExitCode::from(1));
     }
-    let crawler = Arc::new(Crawler::new(pipeline, config)?);
+    let crawler = Arc::new(Crawler::new(Arc::clone(&pipeline), config)?);
     let rt = runtime()?;
     if args.once {
         let reports = rt.block_on(crawler.poll_all(false))?;
         print_reports(&reports);
+        super::ingest::translate_queued(Arc::clone(&pipeline), &cfg)?;
         let failed_sources = reports.iter().filter(|r| r.error.is_some()).count();
         return Ok(if failed_sources > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS });
     }
     println!("crawling {sources} sources; Ctrl-C to stop");
+    let stop_translating = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let translating = crate::translation::Worker::new(pipeline, &cfg.translate).map(|w| w.spawn(Arc::clone(&stop_translating)));
     rt.block_on(async move {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let task = tokio::spawn(crawler.run(stop_rx));
@@ -56,6 +58,10 @@ pub(crate) fn run(mut cfg: crate::config::Config, args: Args) -> anyhow::Result<
         task.abort();
         let _ = task.await;
     });
+    stop_translating.store(true, std::sync::atomic::Ordering::Relaxed);
+    if let Some(t) = translating {
+        let _ = t.join();
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -3,7 +3,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use polmon_pipeline::Pipeline;
 
 /// `polmon demo [--data DIR] [--addr ADDR]`
 #[derive(Debug, clap::Args)]
@@ -26,7 +25,7 @@ pub(crate) fn run(mut cfg: crate::config::Config, args: Args, data_given: bool) 
     };
     let inputs = tempfile::tempdir().context("creating a temporary folder for the demo corpus")?;
     let files = crate::demo_corpus::write_to(inputs.path()).context("writing the demo corpus")?;
-    let pipeline = Pipeline::open_with(&data, cfg.enrich.category_rules.as_deref()).with_context(|| format!("opening the data folder {}", data.display()))?;
+    let pipeline = super::open_pipeline(&cfg, &data)?;
     println!("Politics Monitor demo: ingesting the bundled corpus into {}", data.display());
     let started = std::time::Instant::now();
     let report = super::ingest::ingest_with_progress(&pipeline, &files)?;

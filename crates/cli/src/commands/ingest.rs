@@ -10,16 +10,42 @@ pub(crate) struct Args {
     /// Files or folders: .html, .html.gz, .warc, .warc.gz, .jsonl, .rss/.atom/.xml/.json feeds.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
+    /// Store only: leave the articles that need a translation queued (for `serve`,
+    /// `crawl` or `polmon translate --backfill`).
+    #[arg(long)]
+    no_translate: bool,
 }
 
 pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<ExitCode> {
     let data = cfg.data.as_path();
-    let pipeline = Pipeline::open_with(data, cfg.enrich.category_rules.as_deref()).with_context(|| format!("opening the data folder {}", data.display()))?;
+    let pipeline = super::open_pipeline(cfg, data)?;
     pipeline.recover().context("finishing what an earlier run left")?;
     let report = ingest_with_progress(&pipeline, &args.paths)?;
     print_report(&report);
+    if !args.no_translate {
+        // Everything is stored first: a failing or slow engine costs no article.
+        translate_queued(std::sync::Arc::new(pipeline), cfg)?;
+    }
     let clean = report.failed.is_empty() && report.unindexed.is_none();
     Ok(if clean { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Translates what the pipeline queued, and says so on stderr.
+pub(crate) fn translate_queued(pipeline: std::sync::Arc<Pipeline>, cfg: &crate::config::Config) -> anyhow::Result<()> {
+    let Some(worker) = crate::translation::Worker::new(pipeline, &cfg.translate) else { return Ok(()) };
+    let started = std::time::Instant::now();
+    let run = worker.drain(&std::sync::atomic::AtomicBool::new(false), None)?;
+    if run != crate::translation::Run::default() {
+        eprintln!(
+            "translate: {} translated ({}), {} without a route, {} failed (tried again later) in {:.1} s",
+            run.translated,
+            worker.engine(),
+            run.no_route,
+            run.failed,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
 }
 
 /// Ingests with a progress bar on a terminal (nothing is drawn otherwise).

@@ -15,6 +15,16 @@ use std::path::Path;
 
 use anyhow::{bail, Context};
 
+/// Opens the pipeline over `data` as configured: category rules, and the reader's
+/// language that articles in other languages are queued for translation into.
+pub(crate) fn open_pipeline(cfg: &crate::config::Config, data: &Path) -> anyhow::Result<polmon_pipeline::Pipeline> {
+    let mut p = polmon_pipeline::Pipeline::open_with(data, cfg.enrich.category_rules.as_deref())
+        .with_context(|| format!("opening the data folder {}", data.display()))?;
+    let target = polmon_translate::lang::normalize(&cfg.translate.target);
+    p.set_translation_target((!target.is_empty()).then_some(target.as_str()));
+    Ok(p)
+}
+
 /// Opens the store of a data folder that must exist already (reading commands: a typo
 /// in `--data` must not show an empty archive).
 pub(crate) fn open_existing_store(data: &Path) -> anyhow::Result<polmon_store::Store> {

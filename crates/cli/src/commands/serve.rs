@@ -30,7 +30,7 @@ pub(crate) fn run(mut cfg: Config, args: Args) -> anyhow::Result<ExitCode> {
     cfg.allow_private |= args.allow_private;
     let data = cfg.data.clone();
     super::open_existing_store(&data)?;
-    let pipeline = Pipeline::open_with(&data, cfg.enrich.category_rules.as_deref()).with_context(|| format!("opening the data folder {}", data.display()))?;
+    let pipeline = super::open_pipeline(&cfg, &data)?;
     serve_with(Arc::new(pipeline), &cfg)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -59,7 +59,11 @@ pub(crate) fn serve_with(pipeline: Arc<Pipeline>, cfg: &Config) -> anyhow::Resul
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    runtime.block_on(async move {
+    // Articles queued for translation are translated on a thread of their own.
+    let stop_translating = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let translating = crate::translation::Worker::new(Arc::clone(&pipeline), &cfg.translate)
+        .map(|w| w.spawn(Arc::clone(&stop_translating)));
+    let served = runtime.block_on(async move {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let task = crawler.map(|c| tokio::spawn(c.run(stop_rx)));
         let state = polmon_web::AppState::new(
@@ -86,5 +90,10 @@ pub(crate) fn serve_with(pipeline: Arc<Pipeline>, cfg: &Config) -> anyhow::Resul
             task.abort();
         }
         served
-    })
+    });
+    stop_translating.store(true, std::sync::atomic::Ordering::Relaxed);
+    if let Some(t) = translating {
+        let _ = t.join();
+    }
+    served
 }

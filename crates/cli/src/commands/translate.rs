@@ -13,9 +13,13 @@ pub(crate) struct Args {
     /// The source language (ISO 639-1); detected per input when not given.
     #[arg(long)]
     from: Option<String>,
-    /// The target language.
+    /// The target language (default: `translate.target` in the configuration, `en`).
     #[arg(long)]
-    to: String,
+    to: Option<String>,
+    /// Translate the stored articles instead: queue every article of the data folder that
+    /// lacks a translation into `translate.target` (or changed since), then translate them.
+    #[arg(long, conflicts_with_all = ["input", "routes", "raw", "from"])]
+    backfill: bool,
     /// auto (Apertium when installed), apertium, libretranslate, deepl or none
     /// (`translate.engine` in the configuration, default auto).
     #[arg(long)]
@@ -76,6 +80,32 @@ fn engine(base: &Config, args: &Args) -> anyhow::Result<Box<dyn Translator>> {
     polmon_translate::from_config(&config).context("starting the translation engine")
 }
 
+/// `polmon translate --backfill`: queue what lacks a translation, translate the queue.
+fn backfill(cfg: &crate::config::Config, args: &Args) -> anyhow::Result<ExitCode> {
+    let mut cfg = cfg.clone();
+    if let Some(to) = &args.to {
+        cfg.translate.target = to.clone();
+    }
+    if let Some(e) = &args.engine {
+        cfg.translate.engine = serde_json::from_value::<Engine>(json!(e))
+            .map_err(|_| anyhow::anyhow!("unknown engine {e:?}: use auto, apertium, libretranslate, deepl or none"))?;
+    }
+    super::open_existing_store(&cfg.data)?;
+    let pipeline = std::sync::Arc::new(super::open_pipeline(&cfg, &cfg.data)?);
+    let Some(target) = pipeline.translation_target().map(str::to_owned) else {
+        anyhow::bail!("no target language: set `translate.target` (or --to)");
+    };
+    let queued = pipeline.store().queue_untranslated(&target)?;
+    eprintln!("translate: {queued} articles queued for translation into {target}");
+    if crate::translation::Worker::new(std::sync::Arc::clone(&pipeline), &cfg.translate).is_none() {
+        anyhow::bail!("no translation engine: install Apertium (see README) or configure `translate.engine`");
+    }
+    super::ingest::translate_queued(std::sync::Arc::clone(&pipeline), &cfg)?;
+    let left = pipeline.store().queued_translations(&target)?;
+    println!("translate: {left} articles still queued");
+    Ok(if left == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
 /// The enricher's names in `text`, as spans to protect.
 fn names(analyzer: &polmon_enrich::Analyzer, text: &str, lang: &str) -> Vec<Protect> {
     let a = analyzer.analyze(&polmon_enrich::Document { title: None, text, lang_hint: Some(lang) });
@@ -102,6 +132,10 @@ fn detect(analyzer: &polmon_enrich::Analyzer, text: &str) -> anyhow::Result<Stri
 }
 
 pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<ExitCode> {
+    if args.backfill {
+        return backfill(cfg, &args);
+    }
+    let to = args.to.clone().unwrap_or_else(|| cfg.translate.target.clone());
     let translator = engine(&cfg.translate, &args)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -136,7 +170,7 @@ pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<Exi
             (None, None) => detect(&analyzer, &text)?,
         };
         let request = |t: &str| {
-            let req = Request::new(t, from.as_str(), args.to.as_str());
+            let req = Request::new(t, from.as_str(), to.as_str());
             if protect_names {
                 req.protect(names(&analyzer, t, &from))
             } else {
@@ -149,7 +183,7 @@ pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<Exi
             None => None,
         };
         article["translation"] = json!({
-            "language": polmon_translate::lang::normalize(&args.to),
+            "language": polmon_translate::lang::normalize(&to),
             "title": title,
             "text": body.text,
             "engine": body.engine,
@@ -180,7 +214,7 @@ pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<Exi
             }
         }
         words += text.split_whitespace().count();
-        let t = translator.translate(&Request::new(text, from.as_str(), args.to.as_str()).protect(protect)).context("translating")?;
+        let t = translator.translate(&Request::new(text, from.as_str(), to.as_str()).protect(protect)).context("translating")?;
         let mut got = t.text.split('\n');
         for _ in batch {
             writeln!(out, "{}", got.next().unwrap_or_default())?;

@@ -1,0 +1,185 @@
+//! The translation worker: takes the articles the pipeline queued for translation into
+//! the reader's language, translates their headline and body with the configured engine
+//! and stores the result, which sends them back to the search index.
+//!
+//! It runs after `polmon ingest` has stored everything, in the background of `serve`
+//! and `crawl`, and for `polmon translate --backfill`. Articles are stored before they
+//! are translated, so a failing or slow engine never blocks or loses ingestion: a failed
+//! attempt waits (1 minute, doubling, at most a day) and is tried again.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use polmon_model::{Article, EntityType};
+use polmon_pipeline::Pipeline;
+use polmon_translate::{NameKind, Protect, Request, Translator, Untranslated};
+
+/// Articles taken from the queue per round.
+const BATCH: usize = 16;
+/// The longest wait before a failed article is tried again.
+const MAX_BACKOFF_SECS: i64 = 86_400;
+
+/// What a round of translation did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Run {
+    /// Articles translated and stored.
+    pub(crate) translated: usize,
+    /// Articles the engine has no route for (taken off the queue, left in their language).
+    pub(crate) no_route: usize,
+    /// Failed attempts (left queued for later).
+    pub(crate) failed: usize,
+}
+
+/// The worker over one pipeline and one engine.
+pub(crate) struct Worker {
+    pipeline: Arc<Pipeline>,
+    translator: Box<dyn Translator>,
+    target: String,
+}
+
+impl Worker {
+    /// A worker translating into the pipeline's target language, or `None` when
+    /// translation is off (no target, or no engine: the queue waits for one).
+    pub(crate) fn new(pipeline: Arc<Pipeline>, config: &polmon_translate::Config) -> Option<Worker> {
+        let target = pipeline.translation_target()?.to_string();
+        let translator = match polmon_translate::from_config(config) {
+            Ok(t) => t,
+            Err(e) => {
+                tracing::warn!(target: "polmon::translate", error = %e, "no translation engine: articles stay untranslated (and queued)");
+                return None;
+            }
+        };
+        if translator.name() == "none" {
+            return None;
+        }
+        Some(Worker { pipeline, translator, target })
+    }
+
+    /// The engine's name.
+    pub(crate) fn engine(&self) -> &str {
+        self.translator.name()
+    }
+
+    /// Translates what is due until nothing is, `stop` is set or `deadline` passes;
+    /// then indexes the translations.
+    pub(crate) fn drain(&self, stop: &AtomicBool, deadline: Option<Instant>) -> anyhow::Result<Run> {
+        let store = self.pipeline.store();
+        let mut run = Run::default();
+        let mut tried = std::collections::HashSet::new();
+        'rounds: loop {
+            let due = store.due_translations(&self.target, polmon_store::unix_now(), BATCH)?;
+            let fresh: Vec<_> = due.into_iter().filter(|q| tried.insert(q.article_id)).collect();
+            if fresh.is_empty() {
+                break;
+            }
+            for q in fresh {
+                if stop.load(Ordering::Relaxed) || deadline.is_some_and(|d| Instant::now() >= d) {
+                    break 'rounds;
+                }
+                match self.translate_one(q.article_id) {
+                    Ok(Outcome::Translated) => run.translated += 1,
+                    Ok(Outcome::NoRoute) => run.no_route += 1,
+                    Err(e) => {
+                        run.failed += 1;
+                        let wait = (60i64 << q.attempts.min(20)).min(MAX_BACKOFF_SECS);
+                        tracing::warn!(target: "polmon::translate", article = q.article_id, error = %e, wait_secs = wait, "translation failed; will try again");
+                        store.translation_failed(q.article_id, &self.target, &e.to_string(), polmon_store::unix_now() + wait)?;
+                    }
+                }
+            }
+        }
+        if run.translated > 0 {
+            self.pipeline.sync_index()?;
+        }
+        Ok(run)
+    }
+
+    fn translate_one(&self, id: i64) -> anyhow::Result<Outcome> {
+        let store = self.pipeline.store();
+        let Some(a) = store.article(id)? else {
+            return Ok(Outcome::NoRoute);
+        };
+        let Some(hash) = store.content_hash(id)? else { return Ok(Outcome::NoRoute) };
+        let from = a.language.clone().unwrap_or_default();
+        let body = self.translator.translate(&Request::new(a.text.as_str(), from.as_str(), self.target.as_str()).protect(names(&a)))?;
+        if let Some(why) = body.untranslated {
+            if matches!(why, Untranslated::NoRoute | Untranslated::SameLanguage | Untranslated::Empty) {
+                store.unqueue_translation(id, &self.target)?;
+                return Ok(Outcome::NoRoute);
+            }
+            anyhow::bail!("the engine left the text untranslated: {why}");
+        }
+        let title = self.translator.translate(&Request::new(a.title.as_str(), from.as_str(), self.target.as_str()).protect(names_in(&a, &a.title)))?;
+        let stored = polmon_store::translation_now(&self.target, title.text, body.text, &body.engine, body.route);
+        store.put_translation(id, &hash, &stored)?;
+        Ok(Outcome::Translated)
+    }
+
+    /// Runs [`drain`](Self::drain) every few seconds on a thread of its own until `stop`.
+    pub(crate) fn spawn(self, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+        std::thread::spawn(move || {
+            tracing::info!(target: "polmon::translate", engine = self.engine(), to = %self.target, "translating in the background");
+            while !stop.load(Ordering::Relaxed) {
+                match self.drain(&stop, None) {
+                    Ok(run) if run != Run::default() => {
+                        tracing::info!(target: "polmon::translate", translated = run.translated, failed = run.failed, no_route = run.no_route, "translation round")
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(target: "polmon::translate", error = %e, "translation round failed"),
+                }
+                for _ in 0..50 {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            }
+        })
+    }
+}
+
+enum Outcome {
+    Translated,
+    NoRoute,
+}
+
+fn kind(t: EntityType) -> NameKind {
+    match t {
+        EntityType::Person => NameKind::Person,
+        EntityType::Organization => NameKind::Organization,
+        EntityType::Location => NameKind::Location,
+        EntityType::Other => NameKind::Other,
+    }
+}
+
+/// The enricher's names in the body, as spans to keep out of the engine's reach.
+fn names(a: &Article) -> Vec<Protect> {
+    a.analysis
+        .entities
+        .iter()
+        .map(|e| Protect { start: e.start, end: e.end, kind: kind(e.entity_type), canonical: Some(e.canonical.clone()) })
+        .collect()
+}
+
+/// The body's names where they occur in `text` (the headline), as spans.
+fn names_in(a: &Article, text: &str) -> Vec<Protect> {
+    let mut out = Vec::new();
+    for e in &a.analysis.entities {
+        if out.iter().any(|p: &Protect| p.canonical.as_deref() == Some(e.canonical.as_str())) {
+            continue;
+        }
+        if let Some(at) = text.find(e.text.as_str()) {
+            let start = text[..at].chars().count();
+            out.push(Protect {
+                start,
+                end: start + e.text.chars().count(),
+                kind: kind(e.entity_type),
+                canonical: Some(e.canonical.clone()),
+            });
+        }
+    }
+    out.sort_by_key(|p| p.start);
+    out.dedup_by(|b, a| b.start < a.end);
+    out
+}
