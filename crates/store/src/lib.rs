@@ -18,6 +18,7 @@ mod record;
 mod related;
 mod sources;
 mod time_util;
+pub mod trends;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -30,6 +31,7 @@ pub use entities::{EntityArticle, EntityRecord, EntityRole, QuoteRecord};
 pub use error::StoreError;
 pub use sources::{NewSource, SeenItem, SourceKind, SourceRecord, SourceStatus};
 pub use rusqlite;
+pub use trends::{DayCount, Period, QuoteShares, RoleShare, RoleSpan, SourceQuotes, SpeakerCount, TrendingEntity};
 pub use time_util::{format_unix, now_rfc3339, parse_timestamp, unix_now, unix_to_rfc3339};
 
 /// The file name of the database inside the data folder.
@@ -41,6 +43,8 @@ pub struct Store {
     writer: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
     next_reader: std::sync::atomic::AtomicUsize,
+    /// Whether each write keeps the trend counters (see [`Store::set_trend_maintenance`]).
+    trends_maintained: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Store {
@@ -61,6 +65,7 @@ impl Store {
         let path = data_dir.join(DB_FILE);
         let mut writer = open_connection(&path)?;
         migrations::migrate(&mut writer)?;
+        trends::backfill_if_empty(&mut writer)?;
         let readers = (0..4)
             .map(|_| open_connection(&path).map(Mutex::new))
             .collect::<Result<Vec<_>, _>>()?;
@@ -69,6 +74,7 @@ impl Store {
             writer: Mutex::new(writer),
             readers,
             next_reader: Default::default(),
+            trends_maintained: std::sync::atomic::AtomicBool::new(true),
         })
     }
 

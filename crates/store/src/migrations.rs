@@ -110,6 +110,37 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (source_id, key)
     );
     "#,
+    // 4: trend counters per entity, source, role and day (see trends.rs; filled at open).
+    r#"
+    CREATE TABLE trend_entity_days (
+        entity_id   INTEGER NOT NULL,
+        day         INTEGER NOT NULL,
+        articles    INTEGER NOT NULL,
+        mentions    INTEGER NOT NULL,
+        quotes      INTEGER NOT NULL,
+        PRIMARY KEY (entity_id, day)
+    ) WITHOUT ROWID;
+    CREATE INDEX trend_entity_days_by_day ON trend_entity_days(day, articles);
+    CREATE INDEX trend_entity_days_quoted ON trend_entity_days(day, entity_id, quotes) WHERE quotes > 0;
+    CREATE TABLE trend_source_days (
+        source      TEXT NOT NULL,
+        day         INTEGER NOT NULL,
+        entity_id   INTEGER NOT NULL,
+        role        TEXT NOT NULL,
+        articles    INTEGER NOT NULL,
+        mentions    INTEGER NOT NULL,
+        quotes      INTEGER NOT NULL,
+        PRIMARY KEY (source, day, entity_id, role)
+    ) WITHOUT ROWID;
+    CREATE INDEX trend_source_days_by_entity ON trend_source_days(entity_id, day);
+    CREATE TABLE trend_role_days (
+        entity_id   INTEGER NOT NULL,
+        role        TEXT NOT NULL,
+        day         INTEGER NOT NULL,
+        articles    INTEGER NOT NULL,
+        PRIMARY KEY (entity_id, role, day)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.
