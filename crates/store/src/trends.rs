@@ -522,6 +522,15 @@ impl Store {
         })
     }
 
+    /// Whether any stored article has `source` (one index look-up).
+    pub fn source_exists(&self, source: &str) -> Result<bool, StoreError> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM articles WHERE source = ?1)")?
+                .query_row([source], |r| r.get(0))?)
+        })
+    }
+
     /// The roles the articles gave an entity, each with its first and last day, in order of
     /// first appearance (at most `limit`). Reads one counter per (role, day) of the entity.
     pub fn role_history(&self, entity_id: i64, limit: usize) -> Result<Vec<RoleSpan>, StoreError> {

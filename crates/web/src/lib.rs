@@ -43,6 +43,8 @@ mod pages;
 mod params;
 pub mod sanitize;
 mod server;
+mod svg;
+mod trends;
 mod views;
 
 use std::net::SocketAddr;
@@ -113,6 +115,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/search", get(api::search))
         .route("/api/stories/{id}", get(api::story))
         .route("/api/entities/{id}", get(api::entity))
+        .route("/api/trends", get(trends::api))
+        .route("/api/trends/entities/{id}", get(trends::api_entity))
+        .route("/api/trends/sources/{name}", get(trends::api_source))
         .route("/feeds/latest", get(atom::latest))
         .route("/feeds/category/{slug}", get(atom::category))
         .route("/feeds/source/{name}", get(atom::source))
@@ -129,6 +134,7 @@ pub fn router(state: AppState) -> Router {
         .route("/story/{id}", get(pages::story))
         .route("/entities", get(pages::entities))
         .route("/entity/{id}", get(pages::entity))
+        .route("/trends", get(trends::page))
         .route("/robots.txt", get(pages::robots))
         .route("/sitemap.xml", get(pages::sitemap))
         .route("/static/style.css", get(pages::stylesheet))
