@@ -132,7 +132,7 @@ pub const MIGRATIONS: &[&str] = &[
         quotes      INTEGER NOT NULL,
         PRIMARY KEY (source, day, entity_id, role)
     ) WITHOUT ROWID;
-    CREATE INDEX trend_source_days_by_entity ON trend_source_days(entity_id, day);
+    CREATE INDEX trend_source_days_quoted ON trend_source_days(entity_id, day, source, quotes) WHERE quotes > 0;
     CREATE TABLE trend_role_days (
         entity_id   INTEGER NOT NULL,
         role        TEXT NOT NULL,

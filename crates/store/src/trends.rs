@@ -19,7 +19,6 @@
 //! Every query below is an index range over a bounded period (at most
 //! [`MAX_PERIOD_DAYS`]) with a `LIMIT`: none reads the articles.
 
-use polmon_model::Article;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::{format_unix, Store, StoreError};
@@ -301,8 +300,6 @@ pub struct SourceQuotes {
     pub source: String,
     /// Quotes of the entity there.
     pub quotes: u64,
-    /// Articles of the source mentioning the entity.
-    pub articles: u64,
 }
 
 /// A role an entity was given, with the first and last day it was.
@@ -502,20 +499,17 @@ impl Store {
     }
 
     /// The sources that quote an entity over a period, most quotes first (at most `limit`).
+    /// Reads the partial index of quoted rows only.
     pub fn quoting_sources(&self, entity_id: i64, period: Period, limit: usize) -> Result<Vec<SourceQuotes>, StoreError> {
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT source, sum(quotes), sum(articles) FROM trend_source_days
-                 WHERE entity_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY source HAVING sum(quotes) > 0
+                "SELECT source, sum(quotes) FROM trend_source_days
+                 WHERE entity_id = ?1 AND day BETWEEN ?2 AND ?3 AND quotes > 0 GROUP BY source
                  ORDER BY sum(quotes) DESC, source LIMIT ?4",
             )?;
             let rows = stmt
                 .query_map(params![entity_id, period.first_day, period.last_day, limit as i64], |r| {
-                    Ok(SourceQuotes {
-                        source: r.get(0)?,
-                        quotes: r.get::<_, i64>(1)? as u64,
-                        articles: r.get::<_, i64>(2)? as u64,
-                    })
+                    Ok(SourceQuotes { source: r.get(0)?, quotes: r.get::<_, i64>(1)? as u64 })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(rows)
@@ -554,21 +548,11 @@ impl Store {
     }
 }
 
-/// The day an article is counted on, as the store dates it (for callers recounting from
-/// exported articles): its publication time, else its ingestion time.
-pub fn article_day(a: &Article) -> Option<i64> {
-    a.published
-        .as_deref()
-        .and_then(crate::parse_timestamp)
-        .or_else(|| crate::parse_timestamp(&a.ingested_at))
-        .map(day_of)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::{ArticleKey, Upsert};
-    use polmon_model::{Analysis, EntityMention, EntityType, Quote};
+    use polmon_model::{Analysis, Article, EntityMention, EntityType, Quote};
 
     /// A mention: (canonical, type, role).
     type M<'a> = (&'a str, EntityType, Option<&'a str>);
@@ -840,7 +824,7 @@ mod tests {
         assert_eq!(roles, [(None, 2), (Some("president"), 2)]);
 
         let sources = store.quoting_sources(macron, period, 10).unwrap();
-        assert_eq!(sources, [SourceQuotes { source: "lemonde.fr".into(), quotes: 3, articles: 2 }]);
+        assert_eq!(sources, [SourceQuotes { source: "lemonde.fr".into(), quotes: 3 }]);
 
         let history = store.role_history(macron, 10).unwrap();
         assert_eq!(history.iter().map(|r| (r.role.as_str(), r.first_seen.as_str(), r.last_seen.as_str())).collect::<Vec<_>>(), [
