@@ -220,3 +220,18 @@ async fn source_pages_show_who_gets_to_speak() {
     let roles: Vec<(Value, u64)> = v["roles"].as_array().unwrap().iter().map(|r| (r["role"].clone(), r["quotes"].as_u64().unwrap())).collect();
     assert_eq!(roles, [(Value::Null, 4), (Value::from("minister"), 4)]);
 }
+
+#[tokio::test]
+async fn an_archive_without_counts_has_empty_trends_not_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path()).unwrap());
+    let index = Arc::new(SearchIndex::in_memory().unwrap());
+    let s = Site { state: polmon_web::AppState::new(store, index, |_| Ok(Vec::new()), ""), _dir: dir };
+    let (status, _, body) = get(&s, "/trends").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Nothing counted yet."));
+    let v = json(&s, "/api/trends").await;
+    assert!(v["day"].is_null() && v["in_the_news"].as_array().unwrap().is_empty());
+    let (_, _, csv) = get(&s, "/api/trends?format=csv").await;
+    assert_eq!(csv.lines().count(), 1, "the header alone");
+}
