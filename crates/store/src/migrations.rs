@@ -113,14 +113,14 @@ pub const MIGRATIONS: &[&str] = &[
     // 4: trend counters per entity, source, role and day (see trends.rs; filled at open).
     r#"
     CREATE TABLE trend_entity_days (
-        entity_id   INTEGER NOT NULL,
         day         INTEGER NOT NULL,
+        entity_id   INTEGER NOT NULL,
         articles    INTEGER NOT NULL,
         mentions    INTEGER NOT NULL,
         quotes      INTEGER NOT NULL,
-        PRIMARY KEY (entity_id, day)
+        PRIMARY KEY (day, entity_id)
     ) WITHOUT ROWID;
-    CREATE INDEX trend_entity_days_by_day ON trend_entity_days(day, articles);
+    CREATE INDEX trend_entity_days_by_entity ON trend_entity_days(entity_id, day);
     CREATE INDEX trend_entity_days_quoted ON trend_entity_days(day, entity_id, quotes) WHERE quotes > 0;
     CREATE TABLE trend_source_days (
         source      TEXT NOT NULL,

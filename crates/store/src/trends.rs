@@ -7,8 +7,8 @@
 //!
 //! | table | key | counts |
 //! | --- | --- | --- |
-//! | `trend_entity_days` | entity, day | articles mentioning it, mentions, quotes it is the speaker of |
-//! | `trend_source_days` | source, day, entity, role | the same per source and per role the article gave the entity; entity 0 holds a source's quotes whose speaker was not resolved to an entity |
+//! | `trend_entity_days` | day, entity (and an index by entity, day) | articles mentioning it, mentions, quotes it is the speaker of |
+//! | `trend_source_days` | source, day, entity, role (and an index of the quoted rows by entity) | the same per source and per role the article gave the entity; entity 0 holds a source's quotes whose speaker was not resolved to an entity |
 //! | `trend_role_days` | entity, role, day | articles giving the entity that role |
 //!
 //! A **day** is the UTC day of the article's time (`sort_ts`: its publication date, or
@@ -17,7 +17,10 @@
 //! entity ('' when none).
 //!
 //! Every query below is an index range over a bounded period (at most
-//! [`MAX_PERIOD_DAYS`]) with a `LIMIT`: none reads the articles.
+//! [`MAX_PERIOD_DAYS`]) with a `LIMIT`: none reads the articles. The keys are chosen so
+//! that counting an article mostly updates rows in place: a counter's key never changes,
+//! so an increment touches its row and no secondary index, and the rows of one day sit
+//! together (a live monitor writes today's).
 
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -97,7 +100,7 @@ fn apply_article(conn: &Connection, article_id: i64, sign: i64) -> Result<(), St
 
     let mut entity_day = conn.prepare_cached(
         "INSERT INTO trend_entity_days (entity_id, day, articles, mentions, quotes) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (entity_id, day) DO UPDATE SET articles = articles + excluded.articles,
+         ON CONFLICT (day, entity_id) DO UPDATE SET articles = articles + excluded.articles,
              mentions = mentions + excluded.mentions, quotes = quotes + excluded.quotes",
     )?;
     let mut source_day = conn.prepare_cached(
@@ -124,7 +127,7 @@ fn apply_article(conn: &Connection, article_id: i64, sign: i64) -> Result<(), St
     if sign < 0 {
         // A counter back at zero is removed, so the tables hold exactly what a recount gives.
         let mut empty_entity_day = conn.prepare_cached(
-            "DELETE FROM trend_entity_days WHERE entity_id = ?1 AND day = ?2 AND articles = 0 AND mentions = 0 AND quotes = 0",
+            "DELETE FROM trend_entity_days WHERE day = ?2 AND entity_id = ?1 AND articles = 0 AND mentions = 0 AND quotes = 0",
         )?;
         let mut empty_source_day = conn.prepare_cached(
             "DELETE FROM trend_source_days WHERE source = ?1 AND day = ?2 AND entity_id = ?3 AND role = ?4
