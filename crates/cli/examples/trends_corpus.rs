@@ -9,10 +9,10 @@
 //! the search index, story links and related lists, so `polmon serve --data DATA_DIR`
 //! starts with nothing to recover): 120 sources with long-tailed volumes, 8,000 entities
 //! with Zipf-distributed mentions (persons with roles, organisations, places), 0–4 quotes
-//! an article (a quarter with an unresolved speaker), dates spread over the 365 days
-//! ending today with bursts of a few names on a few days, stories of 1 to hundreds of
-//! articles. The enrichment is not run: the articles are as the pipeline would hand them
-//! to the store.
+//! an article (a quarter with an unresolved speaker), dates spread evenly over the 365
+//! days ending today in the order a monitor collects them, bursts of a few names on a few
+//! days, stories of 1 to hundreds of articles. The enrichment is not run: the articles are
+//! as the pipeline would hand them to the store.
 //!
 //! Then it prints:
 //! * the store's write rate with and without the trend counters, measured in the same
@@ -20,7 +20,9 @@
 //! * the write rate of the whole load (counters on);
 //! * how long a full recount of the counters takes (what the backfill at open costs).
 //!
-//! `trends_corpus ingest-cost [ROUNDS]` measures instead what the counters cost a real
+//! `trends_corpus write-cost [ARTICLES]` measures the store's write rate alone (the first
+//! tenth of an archive ten times larger, default 10,000 articles); `trends_corpus
+//! ingest-cost [ROUNDS]` measures instead what the counters cost a real
 //! ingest: the demo corpus through the whole pipeline, with and without them, in
 //! alternating rounds (default 3), wall clock and CPU time.
 
@@ -124,9 +126,13 @@ fn entities(n: usize, rng: &mut Rng) -> Vec<EntityDef> {
 }
 
 /// Article `n` of the archive (deterministic in `n` and the shared tables).
-fn article(n: u64, today: i64, defs: &[EntityDef], zipf: &Zipf, sources: &Zipf, bursts: &[(usize, i64)]) -> (ArticleKey, Article) {
+fn article(n: u64, g: &Generator) -> (ArticleKey, Article) {
+    let Generator { today, defs, zipf, sources, bursts, total } = g;
+    let (today, total) = (*today, *total);
     let mut rng = Rng(n.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-    let day = today - rng.below(365) as i64;
+    // In the order a monitor collects them: article n of `total` on day n * 365 / total
+    // of the year ending today.
+    let day = today - 364 + (n * 365 / total.max(1)) as i64;
     let ts = day * 86_400 + rng.below(86_400) as i64;
     let mut picked: Vec<usize> = Vec::new();
     for _ in 0..3 + rng.below(10) {
@@ -135,7 +141,7 @@ fn article(n: u64, today: i64, defs: &[EntityDef], zipf: &Zipf, sources: &Zipf, 
             picked.push(e);
         }
     }
-    for &(e, burst_day) in bursts {
+    for &(e, burst_day) in bursts.iter() {
         if burst_day == day && rng.chance(60) && !picked.contains(&e) {
             picked.push(e);
         }
@@ -206,19 +212,21 @@ struct Generator {
     zipf: Zipf,
     sources: Zipf,
     bursts: Vec<(usize, i64)>,
+    /// Articles in the whole archive (sets how many a day).
+    total: u64,
 }
 
 impl Generator {
-    fn new() -> Generator {
+    fn new(total: u64) -> Generator {
         let mut rng = Rng(42);
         let today = polmon_store::unix_now().div_euclid(86_400);
         let defs = entities(8_000, &mut rng);
         // Thirty mid-tail names each burst on one day of the year, two of them today.
         let bursts = (0..30).map(|i| (200 + 37 * i, if i < 2 { today } else { today - rng.below(365) as i64 })).collect();
-        Generator { today, defs, zipf: Zipf::new(8_000, 1.05), sources: Zipf::new(120, 1.2), bursts }
+        Generator { today, defs, zipf: Zipf::new(8_000, 1.05), sources: Zipf::new(120, 1.2), bursts, total }
     }
     fn article(&self, n: u64) -> (ArticleKey, Article) {
-        article(n, self.today, &self.defs, &self.zipf, &self.sources, &self.bursts)
+        article(n, self)
     }
 }
 
@@ -287,37 +295,19 @@ fn ingest_cost(rounds: usize) {
     );
 }
 
-fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let Some(data) = args.get(1) else {
-        eprintln!("usage: trends_corpus DATA_DIR [ARTICLES] | trends_corpus ingest-cost [ROUNDS]");
-        std::process::exit(2);
-    };
-    if data == "ingest-cost" {
-        ingest_cost(args.get(2).map_or(3, |v| v.parse().expect("ROUNDS is a number")));
-        return;
-    }
-    let total: u64 = args.get(2).map_or(100_000, |v| v.parse().expect("ARTICLES is a number"));
-    let data = Path::new(data);
-    if data.join(polmon_store::DB_FILE).exists() {
-        eprintln!("{} already holds a database; give a new folder", data.display());
-        std::process::exit(2);
-    }
-    let g = Generator::new();
-
-    // 1. The counters' write cost: the same 10,000 articles into two scratch stores,
-    //    alternating blocks of 1,000 so both see the same machine load.
+/// The counters' write cost: the same `sample` articles into two scratch stores, with and
+/// without the counters, alternating blocks of 1,000 so both see the same machine load.
+fn write_cost(g: &Generator, sample: u64) {
     let scratch = tempfile::tempdir().expect("temp dir");
     let with = Store::open(&scratch.path().join("with")).expect("store");
     let without = Store::open(&scratch.path().join("without")).expect("store");
     without.set_trend_maintenance(false);
     let (mut t_with, mut t_without) = (Spent::default(), Spent::default());
-    let sample = 10_000.min(total);
     for block in (0..sample).step_by(1_000) {
         let range = block..(block + 1_000).min(sample);
-        let s = write(&without, &g, range.clone());
+        let s = write(&without, g, range.clone());
         (t_without.wall, t_without.cpu) = (t_without.wall + s.wall, t_without.cpu + s.cpu);
-        let s = write(&with, &g, range);
+        let s = write(&with, g, range);
         (t_with.wall, t_with.cpu) = (t_with.wall + s.wall, t_with.cpu + s.cpu);
     }
     let per_ms = |secs: f64| secs * 1000.0 / sample as f64;
@@ -333,9 +323,34 @@ fn main() {
         per_ms(t_with.cpu - t_without.cpu),
         (t_with.cpu / t_without.cpu - 1.0) * 100.0
     );
-    drop((with, without, scratch));
+}
 
-    // 2. The archive itself.
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let Some(data) = args.get(1) else {
+        eprintln!("usage: trends_corpus DATA_DIR [ARTICLES] | trends_corpus write-cost [ARTICLES] | trends_corpus ingest-cost [ROUNDS]");
+        std::process::exit(2);
+    };
+    if data == "ingest-cost" {
+        ingest_cost(args.get(2).map_or(3, |v| v.parse().expect("ROUNDS is a number")));
+        return;
+    }
+    if data == "write-cost" {
+        let sample = args.get(2).map_or(10_000, |v| v.parse().expect("ARTICLES is a number"));
+        write_cost(&Generator::new(sample * 10), sample);
+        return;
+    }
+    let total: u64 = args.get(2).map_or(100_000, |v| v.parse().expect("ARTICLES is a number"));
+    let data = Path::new(data);
+    if data.join(polmon_store::DB_FILE).exists() {
+        eprintln!("{} already holds a database; give a new folder", data.display());
+        std::process::exit(2);
+    }
+    let g = Generator::new(total);
+
+    write_cost(&g, 10_000.min(total));
+
+    // The archive itself.
     let store = Store::open(data).expect("store");
     let index = SearchIndex::open(&data.join("index")).expect("index");
     let started = Instant::now();

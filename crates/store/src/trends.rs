@@ -69,14 +69,15 @@ pub(crate) fn subtract_article(store: &Store, conn: &Connection, article_id: i64
     Ok(())
 }
 
-/// One entity's part in one article.
-struct Part {
-    entity_id: i64,
-    role: String,
-    mentions: i64,
-    quotes: i64,
-}
+/// The quotes of mention `m`'s entity in its article (SQL over `mentions m`). The `+`
+/// keeps SQLite from reading them through `quotes_by_entity` (all the entity's quotes in
+/// the archive) rather than `quotes_by_article` (the article's few).
+const SQL_QUOTES_OF_MENTION: &str =
+    "(SELECT count(*) FROM quotes q WHERE q.article_id = m.article_id AND +q.entity_id = m.entity_id)";
 
+/// Adds `sign` times the article's part to the counters: one set-based statement per table
+/// (`?1` article, `?2` day, `?3` source, `?4` sign), so the cost per article is a handful
+/// of statements whatever its number of entities.
 fn apply_article(conn: &Connection, article_id: i64, sign: i64) -> Result<(), StoreError> {
     let row: Option<(i64, String)> = conn
         .prepare_cached("SELECT sort_ts, coalesce(source, '') FROM articles WHERE id = ?1")?
@@ -84,76 +85,63 @@ fn apply_article(conn: &Connection, article_id: i64, sign: i64) -> Result<(), St
         .optional()?;
     let Some((sort_ts, source)) = row else { return Ok(()) };
     let day = day_of(sort_ts);
-    let parts = conn
-        .prepare_cached(
-            "SELECT m.entity_id, coalesce(m.role, ''), m.count,
-                    (SELECT count(*) FROM quotes q WHERE q.article_id = m.article_id AND q.entity_id = m.entity_id)
-             FROM mentions m WHERE m.article_id = ?1",
-        )?
-        .query_map([article_id], |r| {
-            Ok(Part { entity_id: r.get(0)?, role: r.get(1)?, mentions: r.get(2)?, quotes: r.get(3)? })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    let unresolved: i64 = conn
-        .prepare_cached("SELECT count(*) FROM quotes WHERE article_id = ?1 AND entity_id IS NULL")?
-        .query_row([article_id], |r| r.get(0))?;
-
-    let mut entity_day = conn.prepare_cached(
-        "INSERT INTO trend_entity_days (entity_id, day, articles, mentions, quotes) VALUES (?1, ?2, ?3, ?4, ?5)
+    conn.prepare_cached(&format!(
+        "INSERT INTO trend_entity_days (day, entity_id, articles, mentions, quotes)
+         SELECT ?2, m.entity_id, ?3, ?3 * m.count, ?3 * {SQL_QUOTES_OF_MENTION} FROM mentions m WHERE m.article_id = ?1
          ON CONFLICT (day, entity_id) DO UPDATE SET articles = articles + excluded.articles,
-             mentions = mentions + excluded.mentions, quotes = quotes + excluded.quotes",
-    )?;
-    let mut source_day = conn.prepare_cached(
+             mentions = mentions + excluded.mentions, quotes = quotes + excluded.quotes"
+    ))?
+    .execute(params![article_id, day, sign])?;
+    conn.prepare_cached(&format!(
         "INSERT INTO trend_source_days (source, day, entity_id, role, articles, mentions, quotes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         SELECT ?3, ?2, m.entity_id, coalesce(m.role, ''), ?4, ?4 * m.count, ?4 * {SQL_QUOTES_OF_MENTION}
+         FROM mentions m WHERE m.article_id = ?1
          ON CONFLICT (source, day, entity_id, role) DO UPDATE SET articles = articles + excluded.articles,
-             mentions = mentions + excluded.mentions, quotes = quotes + excluded.quotes",
-    )?;
-    let mut role_day = conn.prepare_cached(
-        "INSERT INTO trend_role_days (entity_id, role, day, articles) VALUES (?1, ?2, ?3, ?4)
+             mentions = mentions + excluded.mentions, quotes = quotes + excluded.quotes"
+    ))?
+    .execute(params![article_id, day, source, sign])?;
+    // Quotes whose speaker is no entity: one line per source and day, entity 0.
+    conn.prepare_cached(
+        "INSERT INTO trend_source_days (source, day, entity_id, role, articles, mentions, quotes)
+         SELECT ?3, ?2, 0, '', 0, 0, ?4 * count(*) FROM quotes WHERE article_id = ?1 AND entity_id IS NULL
+         HAVING count(*) > 0
+         ON CONFLICT (source, day, entity_id, role) DO UPDATE SET quotes = quotes + excluded.quotes",
+    )?
+    .execute(params![article_id, day, source, sign])?;
+    conn.prepare_cached(
+        "INSERT INTO trend_role_days (entity_id, role, day, articles)
+         SELECT m.entity_id, m.role, ?2, ?3 FROM mentions m WHERE m.article_id = ?1 AND coalesce(m.role, '') <> ''
          ON CONFLICT (entity_id, role, day) DO UPDATE SET articles = articles + excluded.articles",
-    )?;
-    for p in &parts {
-        let (articles, mentions, quotes) = (sign, sign * p.mentions, sign * p.quotes);
-        entity_day.execute(params![p.entity_id, day, articles, mentions, quotes])?;
-        source_day.execute(params![source, day, p.entity_id, p.role, articles, mentions, quotes])?;
-        if !p.role.is_empty() {
-            role_day.execute(params![p.entity_id, p.role, day, articles])?;
-        }
-    }
-    if unresolved > 0 {
-        source_day.execute(params![source, day, 0, "", 0, 0, sign * unresolved])?;
-    }
+    )?
+    .execute(params![article_id, day, sign])?;
     if sign < 0 {
         // A counter back at zero is removed, so the tables hold exactly what a recount gives.
-        let mut empty_entity_day = conn.prepare_cached(
-            "DELETE FROM trend_entity_days WHERE day = ?2 AND entity_id = ?1 AND articles = 0 AND mentions = 0 AND quotes = 0",
-        )?;
-        let mut empty_source_day = conn.prepare_cached(
-            "DELETE FROM trend_source_days WHERE source = ?1 AND day = ?2 AND entity_id = ?3 AND role = ?4
-             AND articles = 0 AND mentions = 0 AND quotes = 0",
-        )?;
-        let mut empty_role_day = conn.prepare_cached(
-            "DELETE FROM trend_role_days WHERE entity_id = ?1 AND role = ?2 AND day = ?3 AND articles = 0",
-        )?;
-        for p in &parts {
-            empty_entity_day.execute(params![p.entity_id, day])?;
-            empty_source_day.execute(params![source, day, p.entity_id, p.role])?;
-            if !p.role.is_empty() {
-                empty_role_day.execute(params![p.entity_id, p.role, day])?;
-            }
-        }
-        if unresolved > 0 {
-            empty_source_day.execute(params![source, day, 0, ""])?;
-        }
+        conn.prepare_cached(
+            "DELETE FROM trend_entity_days WHERE day = ?2
+                AND entity_id IN (SELECT entity_id FROM mentions WHERE article_id = ?1)
+                AND articles = 0 AND mentions = 0 AND quotes = 0",
+        )?
+        .execute(params![article_id, day])?;
+        conn.prepare_cached(
+            "DELETE FROM trend_source_days WHERE source = ?3 AND day = ?2
+                AND entity_id IN (SELECT entity_id FROM mentions WHERE article_id = ?1 UNION ALL SELECT 0)
+                AND articles = 0 AND mentions = 0 AND quotes = 0",
+        )?
+        .execute(params![article_id, day, source])?;
+        conn.prepare_cached(
+            // Any zero row is one this subtraction made, so matching entity, role and day
+            // separately (three key look-ups) removes exactly those.
+            "DELETE FROM trend_role_days WHERE entity_id IN (SELECT entity_id FROM mentions WHERE article_id = ?1)
+                AND role IN (SELECT role FROM mentions WHERE article_id = ?1) AND day = ?2 AND articles = 0",
+        )?
+        .execute(params![article_id, day])?;
     }
     Ok(())
 }
 
 /// Empties the counters and recounts them from the stored articles, in one statement per table.
 fn recount(conn: &Connection) -> Result<(), StoreError> {
-    let quotes_of_mention =
-        "(SELECT count(*) FROM quotes q WHERE q.article_id = m.article_id AND q.entity_id = m.entity_id)";
+    let quotes_of_mention = SQL_QUOTES_OF_MENTION;
     conn.execute_batch(&format!(
         "DELETE FROM trend_entity_days;
          DELETE FROM trend_source_days;
