@@ -58,6 +58,7 @@ use polmon_store::{SourceStatus, Store, StoreError};
 pub use error::WebError;
 pub use menu::CategoryMenu;
 pub use server::Limits;
+pub use trends::TrendsCache;
 
 /// How the site lists the crawled sources with their state.
 pub type SourceStatuses = fn(&Store) -> Result<Vec<SourceStatus>, StoreError>;
@@ -76,6 +77,8 @@ pub struct AppState {
     pub public_url: String,
     /// The header's categories menu, cached.
     pub categories: CategoryMenu,
+    /// Computed trends, cached for a minute.
+    pub trends: TrendsCache,
 }
 
 impl AppState {
@@ -87,6 +90,7 @@ impl AppState {
             source_statuses,
             public_url: public_url.trim_end_matches('/').to_string(),
             categories: CategoryMenu::default(),
+            trends: TrendsCache::default(),
         }
     }
 

@@ -206,7 +206,7 @@ pub(crate) async fn source(
             articles: rows.iter().map(|s| Card::from_summary(s, 200)).collect(),
             pager,
             feed_url: Some(format!("/feeds/source/{}", params::encode_path(&name))),
-            speak: crate::trends::speak_view(&state.store, &name)?,
+            speak: crate::trends::speak_view(&state, &name)?,
         })
     })
     .await?;
@@ -595,7 +595,7 @@ pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>)
 #[template(path = "entity.html")]
 struct EntityPage {
     e: EntityRecord,
-    trends: crate::trends::EntityTrends,
+    trends: std::sync::Arc<crate::trends::EntityTrends>,
     quotes: Vec<QuoteRecord>,
     articles: Vec<polmon_store::EntityArticle>,
 }
@@ -610,7 +610,7 @@ pub(crate) async fn entity(
     let page = blocking(move || {
         let store = &state.store;
         let e = store.entity(id)?.ok_or_else(|| WebError::NotFound(format!("There is no entity {id}.")))?;
-        let trends = crate::trends::entity_trends(store, id, &e.canonical, days)?;
+        let trends = crate::trends::entity_trends(&state, id, &e.canonical, days)?;
         Ok(EntityPage { trends, quotes: store.quotes(Some(id), None, 100)?, articles: store.entity_articles(id, 100)?, e })
     })
     .await?;

@@ -7,6 +7,14 @@
 //! `days` = 7, 30 or 365 ending on the **trend day**: the newest day with counted
 //! articles, not after today. Each request costs a fixed number of index range reads
 //! bounded by the period and the list lengths below, never a scan of the articles.
+//! A 365-day period still reads a year of counters, so results are kept in a
+//! [`TrendsCache`] for [`MAX_AGE`] (as long as clients may cache the pages): the counters
+//! change only as articles arrive and the trends move by the day.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -33,6 +41,58 @@ const SPARKLINE_DAYS: i64 = 30;
 const LIST_LINES: usize = 10;
 /// Roles listed in a role history.
 const ROLES: usize = 50;
+
+/// How long computed trends are served before they are read again.
+pub(crate) const MAX_AGE: Duration = Duration::from_secs(60);
+/// Results kept per kind at most (older ones are dropped first; past it, all are).
+const CACHE_ENTRIES: usize = 512;
+
+/// Results of one kind of trends query, by key, each kept for [`MAX_AGE`].
+struct TtlCache<K, V>(Mutex<HashMap<K, (Instant, Arc<V>)>>);
+
+impl<K, V> Default for TtlCache<K, V> {
+    fn default() -> Self {
+        TtlCache(Mutex::new(HashMap::new()))
+    }
+}
+
+impl<K: Eq + Hash + Clone, V> TtlCache<K, V> {
+    /// The fresh result for `key`, else `compute`'s (stored for the next requests).
+    fn get_or(&self, key: K, compute: impl FnOnce() -> Result<V, WebError>) -> Result<Arc<V>, WebError> {
+        let lock = || self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((at, v)) = lock().get(&key) {
+            if at.elapsed() < MAX_AGE {
+                return Ok(Arc::clone(v));
+            }
+        }
+        let value = Arc::new(compute()?);
+        let mut map = lock();
+        if map.len() >= CACHE_ENTRIES {
+            map.retain(|_, (at, _)| at.elapsed() < MAX_AGE);
+            if map.len() >= CACHE_ENTRIES {
+                map.clear();
+            }
+        }
+        map.insert(key, (Instant::now(), Arc::clone(&value)));
+        Ok(value)
+    }
+}
+
+/// Computed trends, shared by the clones of an [`AppState`](crate::AppState): the
+/// overview by period, an entity's trends by (entity, period), a source's quote shares by
+/// (source, period).
+#[derive(Clone, Default)]
+pub struct TrendsCache {
+    overview: Arc<TtlCache<i64, Trends>>,
+    entities: Arc<TtlCache<(i64, i64), EntityTrends>>,
+    sources: Arc<TtlCache<(String, i64), (Option<Period>, Option<QuoteShares>)>>,
+}
+
+impl std::fmt::Debug for TrendsCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TrendsCache")
+    }
+}
 
 /// The period of `days` ending on the trend day, if anything is counted yet.
 fn period(store: &Store, days: i64) -> Result<Option<Period>, WebError> {
@@ -138,7 +198,7 @@ struct TrendsPage {
 pub(crate) async fn page(State(state): State<AppState>, Query(p): Query<Params>) -> Result<Html<String>, WebError> {
     let days = params::period_days(&p)?;
     let view = blocking(move || {
-        let t = trends(&state.store, days)?;
+        let t = state.trends.overview.get_or(days, || trends(&state.store, days))?;
         let now = t
             .now
             .iter()
@@ -234,7 +294,7 @@ pub(crate) async fn api(State(state): State<AppState>, Query(p): Query<Params>) 
     params::only(&p, &["days", "format"])?;
     let days = params::period_days(&p)?;
     let csv = wants_csv(&p)?;
-    let t = blocking(move || trends(&state.store, days)).await?;
+    let t = blocking(move || state.trends.overview.get_or(days, || trends(&state.store, days))).await?;
     if csv {
         let day = t.period.map_or_else(|| "none".to_string(), |p| day_label(p.last_day));
         return Ok(csv_response(&format!("trends-{day}-{days}d.csv"), trends_csv(&t)));
@@ -272,7 +332,12 @@ pub(crate) struct EntityTrends {
     pub(crate) sources: Vec<SourceQuotes>,
 }
 
-pub(crate) fn entity_trends(store: &Store, id: i64, name: &str, days: i64) -> Result<EntityTrends, WebError> {
+/// An entity's trends for `days`, from the cache when fresh.
+pub(crate) fn entity_trends(state: &AppState, id: i64, name: &str, days: i64) -> Result<Arc<EntityTrends>, WebError> {
+    state.trends.entities.get_or((id, days), || compute_entity_trends(&state.store, id, name, days))
+}
+
+fn compute_entity_trends(store: &Store, id: i64, name: &str, days: i64) -> Result<EntityTrends, WebError> {
     let periods = period_links(&format!("/entity/{id}?"), days);
     let Some(period) = period(store, days)? else {
         return Ok(EntityTrends { days, periods, series: Vec::new(), chart: None, roles: Vec::new(), sources: Vec::new() });
@@ -304,7 +369,7 @@ pub(crate) async fn api_entity(
     let (entity, t) = blocking(move || {
         let store = &state.store;
         let e = store.entity(id)?.ok_or_else(|| WebError::NotFound(format!("there is no entity {id}")))?;
-        let t = entity_trends(store, id, &e.canonical, days)?;
+        let t = entity_trends(&state, id, &e.canonical, days)?;
         Ok((e, t))
     })
     .await?;
@@ -331,14 +396,19 @@ pub(crate) struct SpeakView {
     pub(crate) roles: Vec<(String, u64, f64, String)>,
 }
 
-fn quote_shares(store: &Store, source: &str, period: Option<Period>) -> Result<Option<QuoteShares>, WebError> {
-    Ok(period.map(|p| store.quote_shares(source, p, LIST_LINES)).transpose()?)
+/// A source's quote shares over `days` with their period, from the cache when fresh.
+fn quote_shares(state: &AppState, source: &str, days: i64) -> Result<Arc<(Option<Period>, Option<QuoteShares>)>, WebError> {
+    state.trends.sources.get_or((source.to_string(), days), || {
+        let period = period(&state.store, days)?;
+        Ok((period, period.map(|p| state.store.quote_shares(source, p, LIST_LINES)).transpose()?))
+    })
 }
 
 /// The source page's "who gets to speak" over the last 30 days (`None` when it quoted nobody).
-pub(crate) fn speak_view(store: &Store, source: &str) -> Result<Option<SpeakView>, WebError> {
+pub(crate) fn speak_view(state: &AppState, source: &str) -> Result<Option<SpeakView>, WebError> {
     const DAYS: i64 = 30;
-    let Some(shares) = quote_shares(store, source, period(store, DAYS)?)?.filter(|s| s.total > 0) else { return Ok(None) };
+    let cached = quote_shares(state, source, DAYS)?;
+    let Some(shares) = cached.1.as_ref().filter(|s| s.total > 0) else { return Ok(None) };
     Ok(Some(SpeakView {
         days: DAYS,
         total: shares.total,
@@ -364,8 +434,8 @@ pub(crate) async fn api_source(
         if !store.source_exists(&name)? {
             return Err(WebError::NotFound(format!("there is no source {name:?}")));
         }
-        let period = period(store, days)?;
-        let shares = quote_shares(store, &name, period)?;
+        let cached = quote_shares(&state, &name, days)?;
+        let (period, shares) = (cached.0, &cached.1);
         let (total, speakers, roles) = match shares {
             Some(s) => (s.total, json!(s.speakers), json!(s.roles)),
             None => (0, json!([]), json!([])),
@@ -382,6 +452,25 @@ pub(crate) async fn api_source(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cache_computes_once_per_key_and_keeps_no_errors() {
+        let cache: TtlCache<i64, u32> = TtlCache::default();
+        let calls = std::cell::Cell::new(0);
+        let compute = || {
+            calls.set(calls.get() + 1);
+            Ok(calls.get())
+        };
+        assert_eq!(*cache.get_or(7, compute).unwrap(), 1);
+        assert_eq!(*cache.get_or(7, compute).unwrap(), 1, "served from the cache");
+        assert_eq!(*cache.get_or(30, compute).unwrap(), 2, "another key computes");
+        assert!(cache.get_or(365, || Err(WebError::BadRequest("no".into()))).is_err());
+        assert_eq!(*cache.get_or(365, compute).unwrap(), 3, "an error is not kept");
+        for key in 1000..1000 + CACHE_ENTRIES as i64 {
+            cache.get_or(key, || Ok(0)).unwrap();
+        }
+        assert!(cache.0.lock().unwrap().len() <= CACHE_ENTRIES, "bounded");
+    }
 
     #[test]
     fn csv_cells_are_quoted_and_defused() {
