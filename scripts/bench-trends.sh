@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks the trends pages (issue 13): /trends, /api/trends, an entity page and its
 # trends API, and a source page, on a data folder, each single-client (wrk -c1: average
-# and p99) and with 50 connections (wrk -c50: requests/s, p50, p99).
+# and p99) and with 50 connections (wrk -c50: requests/s, p50, p99). The first request of
+# each path is timed alone: it computes what the next ones get from the minute's cache.
 #   scripts/bench-trends.sh DATA_DIR [seconds]
 # DATA_DIR: e.g. from `cargo run -p polmon --example trends_corpus -- DIR 100000`, or the
 # demo (`polmon demo --no-serve --data DIR`). Uses $POLMON (default target/debug/polmon;
@@ -26,7 +27,7 @@ for path in "/trends" "/trends?days=365" "/api/trends" "/api/trends?days=365&for
             "/entity/$entity" "/entity/$top?days=365" "/api/trends/entities/$top?days=365" \
             "/source/$source" "/api/trends/sources/$source?days=365"; do
     echo "-- $path"
-    curl -s -o /dev/null -w "   status %{http_code}, %{size_download} bytes\n" "$url$path"
+    curl -s -o /dev/null -w "   status %{http_code}, %{size_download} bytes, first request (computed, not cached) %{time_total} s\n" "$url$path"
     echo -n "   1 client:  "
     wrk -t1 -c1 -d"${secs}s" --latency "$url$path" | awk '/Latency  /{printf "avg %s, ", $2} / 99%/{printf "p99 %s, ", $2} /Requests\/sec/{printf "%s req/s\n", $2}'
     echo -n "   50 conns:  "

@@ -133,6 +133,7 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (source, day, entity_id, role)
     ) WITHOUT ROWID;
     CREATE INDEX trend_source_days_quoted ON trend_source_days(entity_id, day, source, quotes) WHERE quotes > 0;
+    CREATE INDEX trend_source_days_quoted_by_source ON trend_source_days(source, day, entity_id, role, quotes) WHERE quotes > 0;
     CREATE TABLE trend_role_days (
         entity_id   INTEGER NOT NULL,
         role        TEXT NOT NULL,

@@ -8,7 +8,7 @@
 //! | table | key | counts |
 //! | --- | --- | --- |
 //! | `trend_entity_days` | day, entity (and an index by entity, day) | articles mentioning it, mentions, quotes it is the speaker of |
-//! | `trend_source_days` | source, day, entity, role (and an index of the quoted rows by entity) | the same per source and per role the article gave the entity; entity 0 holds a source's quotes whose speaker was not resolved to an entity |
+//! | `trend_source_days` | source, day, entity, role (and partial indexes of the quoted rows, by entity and by source) | the same per source and per role the article gave the entity; entity 0 holds a source's quotes whose speaker was not resolved to an entity |
 //! | `trend_role_days` | entity, role, day | articles giving the entity that role |
 //!
 //! A **day** is the UTC day of the article's time (`sort_ts`: its publication date, or
@@ -443,20 +443,22 @@ impl Store {
     }
 
     /// Who gets to speak in `source` over a period: its quotes by speaker (the `limit`
-    /// most quoted, unresolved speakers as one line) and by the speaker's role.
+    /// most quoted, unresolved speakers as one line) and by the speaker's role. Reads the
+    /// partial index of the source's quoted rows only.
     pub fn quote_shares(&self, source: &str, period: Period, limit: usize) -> Result<QuoteShares, StoreError> {
         self.read(|conn| {
             let range = params![source, period.first_day, period.last_day];
             let total: i64 = conn
                 .prepare_cached(
-                    "SELECT coalesce(sum(quotes), 0) FROM trend_source_days WHERE source = ?1 AND day BETWEEN ?2 AND ?3",
+                    "SELECT coalesce(sum(quotes), 0) FROM trend_source_days
+                     WHERE source = ?1 AND day BETWEEN ?2 AND ?3 AND quotes > 0",
                 )?
                 .query_row(range, |r| r.get(0))?;
             let total = total as u64;
             let mut stmt = conn.prepare_cached(
                 "SELECT t.entity_id, e.canonical, e.kind, t.quotes FROM
                     (SELECT entity_id, sum(quotes) AS quotes FROM trend_source_days
-                     WHERE source = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY entity_id HAVING sum(quotes) > 0
+                     WHERE source = ?1 AND day BETWEEN ?2 AND ?3 AND quotes > 0 GROUP BY entity_id
                      ORDER BY quotes DESC, entity_id LIMIT ?4) t
                  LEFT JOIN entities e ON e.id = t.entity_id ORDER BY t.quotes DESC, e.canonical",
             )?;
@@ -475,7 +477,7 @@ impl Store {
                 .collect::<Result<Vec<_>, _>>()?;
             let mut stmt = conn.prepare_cached(
                 "SELECT role, sum(quotes) FROM trend_source_days
-                 WHERE source = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY role HAVING sum(quotes) > 0
+                 WHERE source = ?1 AND day BETWEEN ?2 AND ?3 AND quotes > 0 GROUP BY role
                  ORDER BY sum(quotes) DESC, role LIMIT ?4",
             )?;
             let roles = stmt
