@@ -512,3 +512,145 @@ fn the_api_description_is_complete_and_schemathesis_finds_nothing() {
     assert!(st.status.success(), "schemathesis found failures:\n{report}\n{}", String::from_utf8_lossy(&st.stderr));
     assert!(report.contains("passed"), "{report}");
 }
+
+/// The day (days since 1970-01-01, UTC) an exported record is counted on: its
+/// publication date, else its ingestion date.
+fn record_day(r: &serde_json::Value) -> i64 {
+    let ts = r["published"].as_str().and_then(polmon_store::parse_timestamp);
+    let ts = ts.or_else(|| r["ingested_at"].as_str().and_then(polmon_store::parse_timestamp)).expect("a date");
+    ts.div_euclid(86_400)
+}
+
+/// Whether a record mentions the entity (canonical name and kind).
+fn mentions(r: &serde_json::Value, name: &str, kind: &str) -> bool {
+    r["entities"].as_array().unwrap().iter().any(|e| e["canonical"] == name && e["type"] == kind)
+}
+
+/// The kind of entity a quote by `speaker` in this record is attributed to, as the store
+/// resolves it: the person of that name, else the first kind by name.
+fn speaker_kind(r: &serde_json::Value, speaker: &str) -> Option<String> {
+    let mut kinds: Vec<String> = r["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["canonical"] == speaker)
+        .map(|e| e["type"].as_str().unwrap().to_string())
+        .collect();
+    kinds.sort();
+    if kinds.iter().any(|k| k == "person") {
+        return Some("person".into());
+    }
+    kinds.into_iter().next()
+}
+
+fn export_records(data: &Path) -> Vec<serde_json::Value> {
+    let out = run(polmon(data).args(["export", "--format", "jsonl"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+/// `/api/trends` and its entity and source views agree with counts computed from `polmon export`.
+fn assert_trends_agree_with_export(server: &Server, records: &[serde_json::Value]) {
+    let t = server.json("/api/trends?days=365");
+    let day = polmon_store::parse_timestamp(t["day"].as_str().expect("a trend day")).unwrap().div_euclid(86_400);
+    assert_eq!(day, records.iter().map(record_day).max().unwrap(), "the trend day is the newest day");
+    let first = polmon_store::parse_timestamp(t["period"]["from"].as_str().unwrap()).unwrap().div_euclid(86_400);
+    assert_eq!(day - first + 1, 365);
+    let in_period = |r: &&serde_json::Value| (first..=day).contains(&record_day(r));
+
+    let now = t["in_the_news"].as_array().unwrap();
+    assert!(!now.is_empty(), "someone is in the news on the last day: {t}");
+    for e in now {
+        let (name, kind) = (e["canonical"].as_str().unwrap(), e["kind"].as_str().unwrap());
+        let on = |d: i64| records.iter().filter(|r| record_day(r) == d && mentions(r, name, kind)).count() as f64;
+        assert_eq!(e["count"].as_f64().unwrap(), on(day), "{name}");
+        let baseline: f64 = (day - 30..day).map(on).sum::<f64>() / 30.0;
+        assert!((e["baseline_mean"].as_f64().unwrap() - baseline).abs() < 1e-9, "{name}");
+        let score = (on(day) - baseline) / (baseline + 1.0).sqrt();
+        assert!((e["score"].as_f64().unwrap() - score).abs() < 1e-9, "{name}");
+
+        let id = e["entity_id"].as_i64().unwrap();
+        let series = server.json(&format!("/api/trends/entities/{id}?days=365"));
+        let counted: u64 = series["series"].as_array().unwrap().iter().map(|d| d["articles"].as_u64().unwrap()).sum();
+        assert_eq!(counted as usize, records.iter().filter(in_period).filter(|r| mentions(r, name, kind)).count(), "{name}");
+    }
+
+    let quotes_by = |name: &str, kind: &str| -> u64 {
+        records
+            .iter()
+            .filter(in_period)
+            .map(|r| {
+                let resolved = speaker_kind(r, name).is_some_and(|k| k == kind);
+                let n = r["quotes"].as_array().unwrap().iter().filter(|q| q["speaker_canonical"] == name).count();
+                if resolved { n as u64 } else { 0 }
+            })
+            .sum()
+    };
+    let speakers = t["top_speakers"].as_array().unwrap();
+    assert!(!speakers.is_empty());
+    for s in speakers {
+        let (name, kind) = (s["canonical"].as_str().unwrap(), s["kind"].as_str().unwrap());
+        assert_eq!(s["quotes"].as_u64().unwrap(), quotes_by(name, kind), "quotes of {name}");
+    }
+
+    let mut sources: Vec<&str> = records.iter().filter_map(|r| r["source"].as_str()).collect();
+    sources.sort();
+    sources.dedup();
+    for source in sources {
+        let v = server.json(&format!("/api/trends/sources/{}?days=365", source.replace(' ', "%20")));
+        let expected: usize = records
+            .iter()
+            .filter(in_period)
+            .filter(|r| r["source"] == source)
+            .map(|r| r["quotes"].as_array().unwrap().len())
+            .sum();
+        assert_eq!(v["total_quotes"].as_u64().unwrap() as usize, expected, "quotes in {source}");
+    }
+}
+
+#[test]
+fn trends_counts_agree_with_the_export_after_ingests_and_updates() {
+    let data = tempfile::tempdir().unwrap();
+    let inputs = tempfile::tempdir().unwrap();
+    let article = |n: u32, day: &str, extra: &str| {
+        let text = format!(
+            "The Minister of Foreign Affairs Jean Dupuis travelled to Brussels on {day} to meet his counterparts.\n\n\
+             “We will not accept any delay on the sanctions,” Dupuis told reporters after meeting number {n}.\n\n\
+             The German Chancellor Anna Weber said that Berlin supported the proposal. {extra}"
+        );
+        serde_json::json!({"id": format!("t{n}"), "url": format!("https://news.example/sanctions-{n}"), "title": format!("Sanctions talks, round {n}"),
+            "text": text, "published": format!("{day}T10:00:00Z"), "language": "en", "source": if n % 2 == 0 { "RTL Info" } else { "Le Soir" }})
+    };
+    // Dated from today back, as the demo corpus's undated articles make today the trend day.
+    let date = |days_ago: i64| polmon_store::format_unix(polmon_store::unix_now() - days_ago * 86_400)[..10].to_string();
+    let today = date(0);
+    let lines: Vec<String> = [(1, date(19)), (2, date(10)), (3, date(0)), (4, date(0)), (5, date(0))]
+        .iter()
+        .map(|(n, d)| article(*n, d, "").to_string())
+        .collect();
+    std::fs::write(inputs.path().join("talks.jsonl"), lines.join("\n") + "\n").unwrap();
+    let out = run(polmon(data.path()).arg("ingest").args(demo_corpus()).arg(inputs.path().join("talks.jsonl")));
+    assert!(out.status.success(), "{}", stderr(&out));
+    {
+        let server = Server::start(data.path());
+        assert_trends_agree_with_export(&server, &export_records(data.path()));
+    }
+
+    // Updates: one talk moves to another day and drops the quote; one gains text. Re-ingests change nothing.
+    let moved = serde_json::json!({"id": "t5", "url": "https://news.example/sanctions-5", "title": "Sanctions talks, round 5",
+        "text": "The German Chancellor Anna Weber said that Berlin supported the proposal on sanctions.", "published": format!("{}T08:00:00Z", date(1)),
+        "language": "en", "source": "Le Soir"});
+    let grown = article(4, &today, "The Prime Minister Paul Martin agreed.");
+    std::fs::write(inputs.path().join("updates.jsonl"), format!("{moved}\n{grown}\n")).unwrap();
+    let out = run(polmon(data.path()).arg("ingest").arg(inputs.path().join("talks.jsonl")).arg(inputs.path().join("updates.jsonl")));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (new, updated, skipped, _) = summary(&out);
+    assert_eq!((new, updated, skipped), (0, 2, 5));
+    let server = Server::start(data.path());
+    let records = export_records(data.path());
+    assert_trends_agree_with_export(&server, &records);
+    let t = server.json("/api/trends?days=30");
+    assert_eq!(t["day"], today.as_str());
+    let dupuis = t["in_the_news"].as_array().unwrap().iter().find(|e| e["canonical"] == "Jean Dupuis").expect("Dupuis is in the news");
+    assert_eq!(dupuis["count"], 2, "two talks on the day after the update moved one");
+}

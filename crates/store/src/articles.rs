@@ -148,6 +148,7 @@ impl Store {
             let outcome = match existing {
                 Some((id, hash)) if hash == key.content_hash => Upsert::Unchanged(id),
                 Some((id, _)) => {
+                    crate::trends::subtract_article(self, &tx, id)?;
                     tx.execute(
                         "UPDATE articles SET external_id = COALESCE(?2, external_id), url = ?3,
                             canonical_url = ?4, title = ?5, author = ?6, published = ?7, sort_ts = ?8,
@@ -161,6 +162,7 @@ impl Store {
                         ],
                     )?;
                     crate::entities::replace_for_article(&tx, id, &a.analysis)?;
+                    crate::trends::add_article(self, &tx, id)?;
                     Upsert::Updated(id)
                 }
                 None => {
@@ -177,11 +179,24 @@ impl Store {
                     )?;
                     let id = tx.last_insert_rowid();
                     crate::entities::replace_for_article(&tx, id, &a.analysis)?;
+                    crate::trends::add_article(self, &tx, id)?;
                     Upsert::Inserted(id)
                 }
             };
             tx.commit()?;
             Ok(outcome)
+        })
+    }
+
+    /// Deletes an article (its mentions, quotes and related list go with it, and its
+    /// trend counts are subtracted). Returns whether it existed.
+    pub fn delete_article(&self, id: i64) -> Result<bool, StoreError> {
+        self.write(|conn| {
+            let tx = conn.transaction()?;
+            crate::trends::subtract_article(self, &tx, id)?;
+            let deleted = tx.execute("DELETE FROM articles WHERE id = ?1", [id])? > 0;
+            tx.commit()?;
+            Ok(deleted)
         })
     }
 

@@ -48,6 +48,12 @@ pub enum StoreError {
         /// The cause.
         source: serde_json::Error,
     },
+    /// A trends period outside what the store counts over.
+    #[error("a trends period must be 1 to {max} days, not {days}", max = crate::trends::MAX_PERIOD_DAYS)]
+    BadPeriod {
+        /// The days asked for.
+        days: i64,
+    },
     /// Any other SQLite error.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -65,7 +71,10 @@ impl StoreError {
                 source.sqlite_error_code(),
                 Some(C::DatabaseBusy | C::DatabaseLocked | C::DiskFull | C::SystemIoFailure | C::CannotOpen | C::OutOfMemory)
             ),
-            StoreError::NewerSchema { .. } | StoreError::Migration { .. } | StoreError::Corrupt { .. } => false,
+            StoreError::NewerSchema { .. }
+            | StoreError::Migration { .. }
+            | StoreError::Corrupt { .. }
+            | StoreError::BadPeriod { .. } => false,
         }
     }
 

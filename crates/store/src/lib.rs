@@ -19,6 +19,7 @@ mod related;
 mod sources;
 mod time_util;
 mod translations;
+pub mod trends;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -32,6 +33,7 @@ pub use error::StoreError;
 pub use sources::{NewSource, SeenItem, SourceKind, SourceRecord, SourceStatus};
 pub use rusqlite;
 pub use translations::{translation_now, QueuedTranslation, StoredTranslation};
+pub use trends::{DayCount, Period, QuoteShares, RoleShare, RoleSpan, SourceQuotes, SpeakerCount, TrendingEntity};
 pub use time_util::{format_unix, now_rfc3339, parse_timestamp, unix_now, unix_to_rfc3339};
 
 /// The file name of the database inside the data folder.
@@ -43,6 +45,8 @@ pub struct Store {
     writer: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
     next_reader: std::sync::atomic::AtomicUsize,
+    /// Whether each write keeps the trend counters (see [`Store::set_trend_maintenance`]).
+    trends_maintained: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Store {
@@ -63,6 +67,7 @@ impl Store {
         let path = data_dir.join(DB_FILE);
         let mut writer = open_connection(&path)?;
         migrations::migrate(&mut writer)?;
+        trends::backfill_if_empty(&mut writer)?;
         let readers = (0..4)
             .map(|_| open_connection(&path).map(Mutex::new))
             .collect::<Result<Vec<_>, _>>()?;
@@ -71,6 +76,7 @@ impl Store {
             writer: Mutex::new(writer),
             readers,
             next_reader: Default::default(),
+            trends_maintained: std::sync::atomic::AtomicBool::new(true),
         })
     }
 
@@ -115,6 +121,9 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    // Room for every statement of a write path (an article upsert with its trend
+    // counters uses about 20): rusqlite's default of 16 re-prepared them on each article.
+    conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
 }
 

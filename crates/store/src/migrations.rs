@@ -134,6 +134,38 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX translation_queue_due ON translation_queue(language, next_attempt);
     "#,
+    // 5: trend counters per entity, source, role and day (see trends.rs; filled at open).
+    r#"
+    CREATE TABLE trend_entity_days (
+        day         INTEGER NOT NULL,
+        entity_id   INTEGER NOT NULL,
+        articles    INTEGER NOT NULL,
+        mentions    INTEGER NOT NULL,
+        quotes      INTEGER NOT NULL,
+        PRIMARY KEY (day, entity_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX trend_entity_days_by_entity ON trend_entity_days(entity_id, day);
+    CREATE INDEX trend_entity_days_quoted ON trend_entity_days(day, entity_id, quotes) WHERE quotes > 0;
+    CREATE TABLE trend_source_days (
+        source      TEXT NOT NULL,
+        day         INTEGER NOT NULL,
+        entity_id   INTEGER NOT NULL,
+        role        TEXT NOT NULL,
+        articles    INTEGER NOT NULL,
+        mentions    INTEGER NOT NULL,
+        quotes      INTEGER NOT NULL,
+        PRIMARY KEY (source, day, entity_id, role)
+    ) WITHOUT ROWID;
+    CREATE INDEX trend_source_days_quoted ON trend_source_days(entity_id, day, source, quotes) WHERE quotes > 0;
+    CREATE INDEX trend_source_days_quoted_by_source ON trend_source_days(source, day, entity_id, role, quotes) WHERE quotes > 0;
+    CREATE TABLE trend_role_days (
+        entity_id   INTEGER NOT NULL,
+        role        TEXT NOT NULL,
+        day         INTEGER NOT NULL,
+        articles    INTEGER NOT NULL,
+        PRIMARY KEY (entity_id, role, day)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.

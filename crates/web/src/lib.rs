@@ -44,6 +44,8 @@ mod params;
 pub mod sanitize;
 mod seo;
 mod server;
+mod svg;
+mod trends;
 mod views;
 
 use std::net::SocketAddr;
@@ -57,6 +59,7 @@ use polmon_store::{SourceStatus, Store, StoreError};
 pub use error::WebError;
 pub use menu::CategoryMenu;
 pub use server::Limits;
+pub use trends::TrendsCache;
 
 /// How the site lists the crawled sources with their state.
 pub type SourceStatuses = fn(&Store) -> Result<Vec<SourceStatus>, StoreError>;
@@ -75,6 +78,8 @@ pub struct AppState {
     pub public_url: String,
     /// The header's categories menu, cached.
     pub categories: CategoryMenu,
+    /// Computed trends, cached for a minute.
+    pub trends: TrendsCache,
 }
 
 impl AppState {
@@ -86,6 +91,7 @@ impl AppState {
             source_statuses,
             public_url: public_url.trim_end_matches('/').to_string(),
             categories: CategoryMenu::default(),
+            trends: TrendsCache::default(),
         }
     }
 
@@ -115,6 +121,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/stories/{id}", get(api::story))
         .route("/api/entities/{id}", get(api::entity))
         .route("/api/openapi.json", get(api::openapi))
+        .route("/api/trends", get(trends::api))
+        .route("/api/trends/entities/{id}", get(trends::api_entity))
+        .route("/api/trends/sources/{name}", get(trends::api_source))
         .route("/feeds/latest", get(atom::latest))
         .route("/feeds/category/{slug}", get(atom::category))
         .route("/feeds/source/{name}", get(atom::source))
@@ -131,6 +140,7 @@ pub fn router(state: AppState) -> Router {
         .route("/story/{id}", get(pages::story))
         .route("/entities", get(pages::entities))
         .route("/entity/{id}", get(pages::entity))
+        .route("/trends", get(trends::page))
         .route("/robots.txt", get(pages::robots))
         .route("/sitemap.xml", get(pages::sitemap))
         .route("/static/style.css", get(pages::stylesheet))

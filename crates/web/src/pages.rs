@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use polmon_store::{EntityRecord, EntityRole, Facet, ListQuery, QuoteRecord, StoryStat};
+use polmon_store::{EntityRecord, Facet, ListQuery, QuoteRecord, StoryStat};
 
 use crate::params::{self, Params};
 use crate::views::{category_label, date_only, excerpt, Card, Pager};
@@ -160,6 +160,8 @@ struct ListingPage {
     articles: Vec<Card>,
     pager: Pager,
     feed_url: Option<String>,
+    /// A source's "who gets to speak" (source pages only).
+    speak: Option<crate::trends::SpeakView>,
 }
 
 pub(crate) async fn category(
@@ -184,6 +186,7 @@ pub(crate) async fn category(
             articles: rows.iter().map(|s| Card::from_summary(s, 200)).collect(),
             pager,
             feed_url: Some(format!("/feeds/category/{}", params::encode_path(&slug))),
+            speak: None,
         })
     })
     .await?;
@@ -212,6 +215,7 @@ pub(crate) async fn source(
             articles: rows.iter().map(|s| Card::from_summary(s, 200)).collect(),
             pager,
             feed_url: Some(format!("/feeds/source/{}", params::encode_path(&name))),
+            speak: crate::trends::speak_view(&state, &name)?,
         })
     })
     .await?;
@@ -614,17 +618,23 @@ pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>)
 #[template(path = "entity.html")]
 struct EntityPage {
     e: EntityRecord,
-    roles: Vec<EntityRole>,
+    trends: std::sync::Arc<crate::trends::EntityTrends>,
     quotes: Vec<QuoteRecord>,
     articles: Vec<polmon_store::EntityArticle>,
 }
 
-pub(crate) async fn entity(State(state): State<AppState>, Path(id): Path<String>) -> Result<Html<String>, WebError> {
+pub(crate) async fn entity(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(p): Query<Params>,
+) -> Result<Html<String>, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound(format!("There is no entity {id:?}.")))?;
+    let days = params::period_days(&p)?;
     let page = blocking(move || {
         let store = &state.store;
         let e = store.entity(id)?.ok_or_else(|| WebError::NotFound(format!("There is no entity {id}.")))?;
-        Ok(EntityPage { roles: store.entity_roles(id)?, quotes: store.quotes(Some(id), None, 100)?, articles: store.entity_articles(id, 100)?, e })
+        let trends = crate::trends::entity_trends(&state, id, &e.canonical, days)?;
+        Ok(EntityPage { trends, quotes: store.quotes(Some(id), None, 100)?, articles: store.entity_articles(id, 100)?, e })
     })
     .await?;
     render(&page)

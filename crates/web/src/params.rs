@@ -80,6 +80,20 @@ pub(crate) fn date(p: &Params, key: &str, end: bool) -> Result<Option<i64>, WebE
     }
 }
 
+/// The periods, in days, trends can be asked for.
+pub(crate) const PERIOD_DAYS: [i64; 3] = [7, 30, 365];
+
+/// A trends period `days` (one of [`PERIOD_DAYS`], default 30).
+pub(crate) fn period_days(p: &Params) -> Result<i64, WebError> {
+    match text(p, "days") {
+        None => Ok(30),
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) if PERIOD_DAYS.contains(&n) => Ok(n),
+            _ => Err(WebError::BadRequest(format!("days must be 7, 30 or 365, not {v:?}"))),
+        },
+    }
+}
+
 /// A language code filter (2–3 letters).
 pub(crate) fn language(p: &Params) -> Result<Option<String>, WebError> {
     match p.get("lang").map(String::as_str) {
@@ -124,6 +138,9 @@ mod tests {
         assert!(date(&p(&[("from", "yesterday")]), "from", false).unwrap_err().to_string().contains("from"));
         assert_eq!(date(&p(&[("to", "1970-01-01")]), "to", true).unwrap(), Some(86_400));
         assert!(language(&p(&[("lang", "french!")])).is_err());
+        assert_eq!(period_days(&p(&[])).unwrap(), 30);
+        assert_eq!(period_days(&p(&[("days", "365")])).unwrap(), 365);
+        assert!(period_days(&p(&[("days", "31")])).unwrap_err().to_string().contains("days must be 7, 30 or 365"));
         assert_eq!(encode("a b&c"), "a+b%26c");
         assert_eq!(encode_path("Le Monde+"), "Le%20Monde%2B");
         assert!(only(&p(&[("page", "1")]), &["page"]).is_ok());

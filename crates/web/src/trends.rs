@@ -1,0 +1,484 @@
+//! Trends: the `/trends` page, `/api/trends` (JSON, or CSV with `format=csv`),
+//! `/api/trends/entities/{id}` and `/api/trends/sources/{name}`, and the trend parts of
+//! the entity page (mentions per day, role history, sources quoting them) and of the
+//! source page (who gets to speak).
+//!
+//! Everything reads the store's per-day counters (`polmon_store::trends`) over a period of
+//! `days` = 7, 30 or 365 ending on the **trend day**: the newest day with counted
+//! articles, not after today. Each request costs a fixed number of index range reads
+//! bounded by the period and the list lengths below, never a scan of the articles.
+//! A 365-day period still reads a year of counters, so results are kept in a
+//! [`TrendsCache`] for [`MAX_AGE`] (as long as clients may cache the pages): the counters
+//! change only as articles arrive and the trends move by the day.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use polmon_store::trends::{day_label, day_of, SCORE_FORMULA};
+use polmon_store::{DayCount, Period, QuoteShares, RoleSpan, SourceQuotes, SpeakerCount, Store, TrendingEntity};
+use serde_json::{json, Value};
+
+use crate::error::ApiError;
+use crate::params::{self, Params, PERIOD_DAYS};
+use crate::{blocking, svg, AppState, WebError};
+
+/// Entities shown "in the news now".
+const IN_THE_NEWS: usize = 20;
+/// The fewest articles on the day for an entity to be "in the news now".
+const MIN_COUNT: u64 = 2;
+/// Speakers listed.
+const TOP_SPEAKERS: usize = 20;
+/// Days in a sparkline (ending on the trend day).
+const SPARKLINE_DAYS: i64 = 30;
+/// Lines of the source and entity pages' lists.
+const LIST_LINES: usize = 10;
+/// Roles listed in a role history.
+const ROLES: usize = 50;
+
+/// How long computed trends are served before they are read again.
+pub(crate) const MAX_AGE: Duration = Duration::from_secs(60);
+/// Results kept per kind at most (older ones are dropped first; past it, all are).
+const CACHE_ENTRIES: usize = 512;
+
+/// Results of one kind of trends query, by key, each kept for [`MAX_AGE`].
+struct TtlCache<K, V>(Mutex<HashMap<K, (Instant, Arc<V>)>>);
+
+impl<K, V> Default for TtlCache<K, V> {
+    fn default() -> Self {
+        TtlCache(Mutex::new(HashMap::new()))
+    }
+}
+
+impl<K: Eq + Hash + Clone, V> TtlCache<K, V> {
+    /// The fresh result for `key`, else `compute`'s (stored for the next requests).
+    fn get_or(&self, key: K, compute: impl FnOnce() -> Result<V, WebError>) -> Result<Arc<V>, WebError> {
+        let lock = || self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((at, v)) = lock().get(&key) {
+            if at.elapsed() < MAX_AGE {
+                return Ok(Arc::clone(v));
+            }
+        }
+        let value = Arc::new(compute()?);
+        let mut map = lock();
+        if map.len() >= CACHE_ENTRIES {
+            map.retain(|_, (at, _)| at.elapsed() < MAX_AGE);
+            if map.len() >= CACHE_ENTRIES {
+                map.clear();
+            }
+        }
+        map.insert(key, (Instant::now(), Arc::clone(&value)));
+        Ok(value)
+    }
+}
+
+/// Computed trends, shared by the clones of an [`AppState`](crate::AppState): the
+/// overview by period, an entity's trends by (entity, period), a source's quote shares by
+/// (source, period).
+#[derive(Clone, Default)]
+pub struct TrendsCache {
+    overview: Arc<TtlCache<i64, Trends>>,
+    entities: Arc<TtlCache<(i64, i64), EntityTrends>>,
+    sources: Arc<TtlCache<(String, i64), (Option<Period>, Option<QuoteShares>)>>,
+}
+
+impl std::fmt::Debug for TrendsCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TrendsCache")
+    }
+}
+
+/// The period of `days` ending on the trend day, if anything is counted yet.
+fn period(store: &Store, days: i64) -> Result<Option<Period>, WebError> {
+    let today = day_of(polmon_store::unix_now());
+    match store.trend_day(today)? {
+        Some(day) => Ok(Some(Period::ending(day, days)?)),
+        None => Ok(None),
+    }
+}
+
+/// What `/trends` and `/api/trends` show.
+struct Trends {
+    days: i64,
+    period: Option<Period>,
+    /// In the news now, each with its last [`SPARKLINE_DAYS`] days.
+    now: Vec<(TrendingEntity, Vec<DayCount>)>,
+    speakers: Vec<SpeakerCount>,
+}
+
+fn trends(store: &Store, days: i64) -> Result<Trends, WebError> {
+    let Some(period) = period(store, days)? else {
+        return Ok(Trends { days, period: None, now: Vec::new(), speakers: Vec::new() });
+    };
+    let recent = Period::ending(period.last_day, SPARKLINE_DAYS)?;
+    let mut now = Vec::new();
+    for t in store.in_the_news(period.last_day, MIN_COUNT, IN_THE_NEWS)? {
+        let series = store.entity_series(t.entity_id, recent)?;
+        now.push((t, series));
+    }
+    Ok(Trends { days, period: Some(period), now, speakers: store.top_speakers(period, TOP_SPEAKERS)? })
+}
+
+fn period_json(p: Option<Period>) -> Value {
+    match p {
+        Some(p) => json!({ "from": day_label(p.first_day), "to": day_label(p.last_day) }),
+        None => Value::Null,
+    }
+}
+
+/// A share as a whole percentage ("42%").
+fn percent(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
+struct TrendLine {
+    id: i64,
+    name: String,
+    kind: String,
+    count: u64,
+    mean: String,
+    score: String,
+    sparkline: String,
+}
+
+pub(crate) struct SpeakerLine {
+    pub(crate) id: Option<i64>,
+    pub(crate) name: String,
+    pub(crate) quotes: u64,
+    pub(crate) share: f64,
+    pub(crate) percent: String,
+}
+
+fn speaker_lines(speakers: &[SpeakerCount]) -> Vec<SpeakerLine> {
+    speakers
+        .iter()
+        .map(|s| SpeakerLine {
+            id: s.entity_id,
+            name: s.canonical.clone().unwrap_or_else(|| "unidentified speakers".into()),
+            quotes: s.quotes,
+            share: s.share,
+            percent: percent(s.share),
+        })
+        .collect()
+}
+
+/// The period links of a page.
+pub(crate) struct PeriodLink {
+    pub(crate) days: i64,
+    pub(crate) href: String,
+    pub(crate) current: bool,
+}
+
+fn period_links(base: &str, days: i64) -> Vec<PeriodLink> {
+    PERIOD_DAYS
+        .iter()
+        .map(|&d| PeriodLink { days: d, href: format!("{base}days={d}"), current: d == days })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "trends.html")]
+struct TrendsPage {
+    day: Option<String>,
+    days: i64,
+    from: Option<String>,
+    periods: Vec<PeriodLink>,
+    formula: &'static str,
+    min_count: u64,
+    now: Vec<TrendLine>,
+    speakers: Vec<SpeakerLine>,
+}
+
+pub(crate) async fn page(State(state): State<AppState>, Query(p): Query<Params>) -> Result<Html<String>, WebError> {
+    let days = params::period_days(&p)?;
+    let view = blocking(move || {
+        let t = state.trends.overview.get_or(days, || trends(&state.store, days))?;
+        let now = t
+            .now
+            .iter()
+            .map(|(e, series)| {
+                let values: Vec<u64> = series.iter().map(|d| d.articles).collect();
+                TrendLine {
+                    id: e.entity_id,
+                    name: e.canonical.clone(),
+                    kind: e.kind.clone(),
+                    count: e.count,
+                    mean: format!("{:.1}", e.baseline_mean),
+                    score: format!("{:.2}", e.score),
+                    sparkline: svg::sparkline(&values, &format!("{}: articles per day over the last {SPARKLINE_DAYS} days", e.canonical)),
+                }
+            })
+            .collect();
+        Ok(TrendsPage {
+            day: t.period.map(|p| day_label(p.last_day)),
+            from: t.period.map(|p| day_label(p.first_day)),
+            days: t.days,
+            periods: period_links("/trends?", t.days),
+            formula: SCORE_FORMULA,
+            min_count: MIN_COUNT,
+            now,
+            speakers: speaker_lines(&t.speakers),
+        })
+    })
+    .await?;
+    view.render().map(Html).map_err(|e| WebError::Internal(format!("template: {e}")))
+}
+
+/// A text cell of CSV: quoted when it holds a separator, a quote or a line break, and
+/// prefixed with `'` when it starts like a spreadsheet formula (`=`, `+`, `-`, `@`).
+fn csv_text(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+fn trends_csv(t: &Trends) -> String {
+    let mut out = String::from("list,rank,entity_id,name,kind,count,baseline_mean,score,share\n");
+    for (rank, (e, _)) in t.now.iter().enumerate() {
+        out.push_str(&format!(
+            "in_the_news,{},{},{},{},{},{:.4},{:.4},\n",
+            rank + 1,
+            e.entity_id,
+            csv_text(&e.canonical),
+            csv_text(&e.kind),
+            e.count,
+            e.baseline_mean,
+            e.score
+        ));
+    }
+    for (rank, s) in t.speakers.iter().enumerate() {
+        out.push_str(&format!(
+            "top_speakers,{},{},{},{},{},,,{:.4}\n",
+            rank + 1,
+            s.entity_id.unwrap_or(0),
+            csv_text(s.canonical.as_deref().unwrap_or("")),
+            csv_text(s.kind.as_deref().unwrap_or("")),
+            s.quotes,
+            s.share
+        ));
+    }
+    out
+}
+
+fn csv_response(filename: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Whether `format` asks for CSV (`csv`) or JSON (`json`, the default).
+fn wants_csv(p: &Params) -> Result<bool, WebError> {
+    match params::text(p, "format").as_deref() {
+        None | Some("json") => Ok(false),
+        Some("csv") => Ok(true),
+        Some(v) => Err(WebError::BadRequest(format!("format must be json or csv, not {v:?}"))),
+    }
+}
+
+/// `GET /api/trends?days=7|30|365&format=json|csv`.
+pub(crate) async fn api(State(state): State<AppState>, Query(p): Query<Params>) -> Result<Response, ApiError> {
+    params::only(&p, &["days", "format"])?;
+    let days = params::period_days(&p)?;
+    let csv = wants_csv(&p)?;
+    let t = blocking(move || state.trends.overview.get_or(days, || trends(&state.store, days))).await?;
+    if csv {
+        let day = t.period.map_or_else(|| "none".to_string(), |p| day_label(p.last_day));
+        return Ok(csv_response(&format!("trends-{day}-{days}d.csv"), trends_csv(&t)));
+    }
+    let now: Vec<Value> = t
+        .now
+        .iter()
+        .map(|(e, series)| {
+            json!({
+                "entity_id": e.entity_id, "canonical": e.canonical, "kind": e.kind, "count": e.count,
+                "baseline_mean": e.baseline_mean, "score": e.score, "series": series,
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "day": t.period.map(|p| day_label(p.last_day)),
+        "days": t.days,
+        "period": period_json(t.period),
+        "score_formula": SCORE_FORMULA,
+        "min_count": MIN_COUNT,
+        "in_the_news": now,
+        "top_speakers": t.speakers,
+    }))
+    .into_response())
+}
+
+/// The trend parts of an entity's page and API answer.
+pub(crate) struct EntityTrends {
+    pub(crate) days: i64,
+    pub(crate) periods: Vec<PeriodLink>,
+    pub(crate) series: Vec<DayCount>,
+    /// The mentions-per-day chart (SVG), when anything is counted.
+    pub(crate) chart: Option<String>,
+    pub(crate) roles: Vec<RoleSpan>,
+    pub(crate) sources: Vec<SourceQuotes>,
+}
+
+/// An entity's trends for `days`, from the cache when fresh.
+pub(crate) fn entity_trends(state: &AppState, id: i64, name: &str, days: i64) -> Result<Arc<EntityTrends>, WebError> {
+    state.trends.entities.get_or((id, days), || compute_entity_trends(&state.store, id, name, days))
+}
+
+fn compute_entity_trends(store: &Store, id: i64, name: &str, days: i64) -> Result<EntityTrends, WebError> {
+    let periods = period_links(&format!("/entity/{id}?"), days);
+    let Some(period) = period(store, days)? else {
+        return Ok(EntityTrends { days, periods, series: Vec::new(), chart: None, roles: Vec::new(), sources: Vec::new() });
+    };
+    let series = store.entity_series(id, period)?;
+    let bars: Vec<(String, u64)> = series.iter().map(|d| (d.day.clone(), d.articles)).collect();
+    let chart = svg::daily_bars(&bars, &format!("Articles mentioning {name} per day, last {days} days"), "articles");
+    Ok(EntityTrends {
+        days,
+        periods,
+        series,
+        chart: Some(chart),
+        roles: store.role_history(id, ROLES)?,
+        sources: store.quoting_sources(id, period, LIST_LINES)?,
+    })
+}
+
+/// `GET /api/trends/entities/{id}?days=&format=`: the daily series (CSV: the series
+/// alone), the role history and the sources quoting the entity.
+pub(crate) async fn api_entity(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(p): Query<Params>,
+) -> Result<Response, ApiError> {
+    params::only(&p, &["days", "format"])?;
+    let days = params::period_days(&p)?;
+    let csv = wants_csv(&p)?;
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound(format!("there is no entity {id:?}")))?;
+    let (entity, t) = blocking(move || {
+        let store = &state.store;
+        let e = store.entity(id)?.ok_or_else(|| WebError::NotFound(format!("there is no entity {id}")))?;
+        let t = entity_trends(&state, id, &e.canonical, days)?;
+        Ok((e, t))
+    })
+    .await?;
+    if csv {
+        let mut body = String::from("day,articles,mentions,quotes\n");
+        for d in &t.series {
+            body.push_str(&format!("{},{},{},{}\n", d.day, d.articles, d.mentions, d.quotes));
+        }
+        return Ok(csv_response(&format!("entity-{id}-{days}d.csv"), body));
+    }
+    let period = t.series.first().zip(t.series.last()).map(|(f, l)| json!({ "from": f.day, "to": l.day }));
+    Ok(Json(json!({
+        "entity": entity, "days": days, "period": period, "series": t.series,
+        "roles": t.roles, "quoting_sources": t.sources,
+    }))
+    .into_response())
+}
+
+/// Who gets to speak in a source, for its page.
+pub(crate) struct SpeakView {
+    pub(crate) days: i64,
+    pub(crate) total: u64,
+    pub(crate) speakers: Vec<SpeakerLine>,
+    pub(crate) roles: Vec<(String, u64, f64, String)>,
+}
+
+/// A source's quote shares over `days` with their period, from the cache when fresh.
+fn quote_shares(state: &AppState, source: &str, days: i64) -> Result<Arc<(Option<Period>, Option<QuoteShares>)>, WebError> {
+    state.trends.sources.get_or((source.to_string(), days), || {
+        let period = period(&state.store, days)?;
+        Ok((period, period.map(|p| state.store.quote_shares(source, p, LIST_LINES)).transpose()?))
+    })
+}
+
+/// The source page's "who gets to speak" over the last 30 days (`None` when it quoted nobody).
+pub(crate) fn speak_view(state: &AppState, source: &str) -> Result<Option<SpeakView>, WebError> {
+    const DAYS: i64 = 30;
+    let cached = quote_shares(state, source, DAYS)?;
+    let Some(shares) = cached.1.as_ref().filter(|s| s.total > 0) else { return Ok(None) };
+    Ok(Some(SpeakView {
+        days: DAYS,
+        total: shares.total,
+        speakers: speaker_lines(&shares.speakers),
+        roles: shares
+            .roles
+            .iter()
+            .map(|r| (r.role.clone().unwrap_or_else(|| "no role given".into()), r.quotes, r.share, percent(r.share)))
+            .collect(),
+    }))
+}
+
+/// `GET /api/trends/sources/{name}?days=`: the source's quotes by speaker and by role.
+pub(crate) async fn api_source(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(p): Query<Params>,
+) -> Result<Json<Value>, ApiError> {
+    params::only(&p, &["days"])?;
+    let days = params::period_days(&p)?;
+    let body = blocking(move || {
+        let store = &state.store;
+        if !store.source_exists(&name)? {
+            return Err(WebError::NotFound(format!("there is no source {name:?}")));
+        }
+        let cached = quote_shares(&state, &name, days)?;
+        let (period, shares) = (cached.0, &cached.1);
+        let (total, speakers, roles) = match shares {
+            Some(s) => (s.total, json!(s.speakers), json!(s.roles)),
+            None => (0, json!([]), json!([])),
+        };
+        Ok(json!({
+            "source": name, "days": days, "period": period_json(period),
+            "total_quotes": total, "speakers": speakers, "roles": roles,
+        }))
+    })
+    .await?;
+    Ok(Json(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cache_computes_once_per_key_and_keeps_no_errors() {
+        let cache: TtlCache<i64, u32> = TtlCache::default();
+        let calls = std::cell::Cell::new(0);
+        let compute = || {
+            calls.set(calls.get() + 1);
+            Ok(calls.get())
+        };
+        assert_eq!(*cache.get_or(7, compute).unwrap(), 1);
+        assert_eq!(*cache.get_or(7, compute).unwrap(), 1, "served from the cache");
+        assert_eq!(*cache.get_or(30, compute).unwrap(), 2, "another key computes");
+        assert!(cache.get_or(365, || Err(WebError::BadRequest("no".into()))).is_err());
+        assert_eq!(*cache.get_or(365, compute).unwrap(), 3, "an error is not kept");
+        for key in 1000..1000 + CACHE_ENTRIES as i64 {
+            cache.get_or(key, || Ok(0)).unwrap();
+        }
+        assert!(cache.0.lock().unwrap().len() <= CACHE_ENTRIES, "bounded");
+    }
+
+    #[test]
+    fn csv_cells_are_quoted_and_defused() {
+        assert_eq!(csv_text("Macron"), "Macron");
+        assert_eq!(csv_text("Smith, John"), "\"Smith, John\"");
+        assert_eq!(csv_text("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_text("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_text("-1"), "'-1");
+        assert_eq!(percent(0.4249), "42%");
+    }
+}
