@@ -44,6 +44,7 @@ mod params;
 pub mod sanitize;
 mod seo;
 mod server;
+mod translated;
 mod svg;
 mod trends;
 mod views;
@@ -78,6 +79,9 @@ pub struct AppState {
     pub public_url: String,
     /// The header's categories menu, cached.
     pub categories: CategoryMenu,
+    /// The reader's language: articles in others are shown in their stored machine
+    /// translation (with a line saying so and a switch to the original).
+    pub reader_language: Option<String>,
     /// Computed trends, cached for a minute.
     pub trends: TrendsCache,
 }
@@ -91,8 +95,15 @@ impl AppState {
             source_statuses,
             public_url: public_url.trim_end_matches('/').to_string(),
             categories: CategoryMenu::default(),
+            reader_language: None,
             trends: TrendsCache::default(),
         }
+    }
+
+    /// The same state, showing articles in `language` where a translation exists.
+    pub fn with_reader_language(mut self, language: Option<&str>) -> AppState {
+        self.reader_language = language.filter(|l| !l.is_empty()).map(str::to_owned);
+        self
     }
 
     /// `path` (starting with `/`) as an absolute URL on the public base URL.

@@ -298,6 +298,8 @@ struct ArticlePage {
     head: crate::seo::ArticleHead,
     /// When an undated article was first seen (shown instead of a publication date).
     first_seen: Option<String>,
+    /// Whether the page shows a machine translation (or, on request, the original).
+    translation: Option<crate::translated::TranslationNote>,
 }
 
 /// The domain a credit line names: the credited original publisher if the page names
@@ -320,11 +322,17 @@ fn credit_for(a: &polmon_model::Article, original: Option<&polmon_model::Article
 }
 
 /// The article page, with `Last-Modified` set to the article's ingestion time.
-pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
+pub(crate) async fn article(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(p): Query<Params>,
+) -> Result<Response, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound(format!("There is no article {id:?}.")))?;
+    let want_original = p.get("lang").is_some_and(|l| l == "original");
     let page = blocking(move || {
         let store = &state.store;
-        let a = store.article(id)?.ok_or_else(|| WebError::NotFound(format!("There is no article {id}.")))?;
+        let mut a = store.article(id)?.ok_or_else(|| WebError::NotFound(format!("There is no article {id}.")))?;
+        let translation = crate::translated::apply(&state, &mut a, want_original)?;
         let related_ids = state.related(&a)?;
         let related = store.summaries(&related_ids)?.iter().map(|s| Card::from_summary(s, 90)).collect();
         let mut people = Vec::new();
@@ -370,6 +378,7 @@ pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String
             first_seen: a.published.is_none().then(|| date_only(Some(&a.ingested_at))).flatten(),
             description,
             canonical,
+            translation,
             body_html: crate::sanitize::blocks_to_html(&a.blocks),
             credit: credit_for(&a, original.as_ref()),
             a: ArticleView {

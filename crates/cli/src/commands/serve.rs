@@ -71,7 +71,8 @@ pub(crate) fn serve_with(pipeline: Arc<Pipeline>, cfg: &Config) -> anyhow::Resul
             Arc::clone(pipeline.index()),
             polmon_crawl::sources::statuses,
             &public_url,
-        );
+        )
+        .with_reader_language(pipeline.translation_target());
         // Whatever an earlier run left (unindexed articles, missing related lists) is
         // finished in the background; the site serves meanwhile.
         let recovering = Arc::clone(&pipeline);
