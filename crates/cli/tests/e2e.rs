@@ -654,3 +654,94 @@ fn trends_counts_agree_with_the_export_after_ingests_and_updates() {
     let dupuis = t["in_the_news"].as_array().unwrap().iter().find(|e| e["canonical"] == "Jean Dupuis").expect("Dupuis is in the news");
     assert_eq!(dupuis["count"], 2, "two talks on the day after the update moved one");
 }
+
+/// The ids of the children of process `pid` (from /proc).
+fn children_of(pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) else { continue };
+        // pid (comm) state ppid ...: comm may hold spaces, so read after the last ')'.
+        let ppid = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)).and_then(|p| p.parse::<u32>().ok());
+        if ppid == Some(pid) {
+            out.push(child);
+        }
+    }
+    out
+}
+
+#[test]
+fn foreign_articles_are_translated_at_ingest_found_in_english_and_survive_a_killed_engine() {
+    let data = tempfile::tempdir().unwrap();
+    let inputs = tempfile::tempdir().unwrap();
+    let lines = [
+        r#"{"id":"fr1","url":"https://presse.example/chomage","title":"Le chômage augmente en France","text":"Le chômage a fortement augmenté en France, a annoncé mardi le ministre du Travail.\n\nLe gouvernement prépare un plan pour l'emploi.","language":"fr","published":"2024-04-02T10:00:00Z"}"#,
+        r#"{"id":"es1","url":"https://prensa.example/huelga","title":"Los sindicatos convocan una huelga","text":"Los sindicatos convocan una huelga general en España, según el Gobierno.","language":"es","published":"2024-04-03T10:00:00Z"}"#,
+        r#"{"id":"en1","url":"https://news.example/budget","title":"Parliament adopts the budget","text":"The parliament adopted the budget on Tuesday.","language":"en","published":"2024-04-04T10:00:00Z"}"#,
+    ];
+    let file = inputs.path().join("a.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+
+    // Stored first; the engine runs after, and says what it did.
+    let out = run(polmon(data.path()).arg("ingest").arg(&file));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(summary(&out), (3, 0, 0, 0));
+    assert!(stderr(&out).contains("translate: 2 translated (apertium)"), "{}", stderr(&out));
+
+    let server = Server::start(data.path());
+    let hits = server.json("/api/search?q=unemployment");
+    assert_eq!(hits["total"], 1, "an English word finds the French article: {hits}");
+    let id = hits["hits"][0]["id"].as_i64().unwrap();
+    let (_, _, page) = server.get(&format!("/article/{id}"));
+    assert!(page.contains("<article class=\"article\" lang=\"en\">"), "{page}");
+    assert!(page.contains("unemployment"), "the English text is shown: {page}");
+    assert!(page.contains("Machine-translated from French (Apertium, via Spanish)"), "{page}");
+    assert!(page.contains("This article is originally published on"), "the credit line stays");
+    assert!(page.contains("href=\"?lang=original\""), "a link to the original");
+    let (_, _, original) = server.get(&format!("/article/{id}?lang=original"));
+    assert!(original.contains("<h1>Le chômage augmente en France</h1>"), "{original}");
+    let (_, _, english) = server.get("/article/3");
+    assert!(!english.contains("Machine-translated"), "an English article is not translated");
+    drop(server);
+
+    // A killed engine: the serving process translates in the background; its Apertium
+    // processes are killed while it works, and every article still ends up translated.
+    let more: Vec<String> = (0..12)
+        .map(|i| format!(r#"{{"id":"fr-{i}","url":"https://presse.example/g{i}","title":"Le gouvernement et le budget {i}","text":"Le gouvernement a présenté le budget numéro {i} au Parlement, a déclaré le ministre des Finances.\n\nLes syndicats dénoncent des économies sur la santé et l'éducation.","language":"fr"}}"#))
+        .collect();
+    let file2 = inputs.path().join("b.jsonl");
+    std::fs::write(&file2, more.join("\n")).unwrap();
+    let out = run(polmon(data.path()).args(["ingest", "--no-translate"]).arg(&file2));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let server = Server::start(data.path());
+    let started = Instant::now();
+    let mut killed = 0;
+    while killed == 0 && started.elapsed() < Duration::from_secs(30) {
+        for child in children_of(server.child.id()) {
+            killed += 1;
+            let _ = Command::new("kill").arg("-9").arg(child.to_string()).status();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(killed > 0, "the serving process started no engine");
+    let deadline = Instant::now() + Duration::from_secs(240);
+    loop {
+        let n = server.json("/api/search?q=health&per_page=100")["total"].as_u64().unwrap();
+        if n >= 12 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "only {n} of 12 translated after the engine was killed");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    drop(server);
+
+    // No engine: everything is stored and shown untranslated, and stays queued.
+    let plain = tempfile::tempdir().unwrap();
+    let out = run(polmon(plain.path()).env("POLMON_TRANSLATE_ENGINE", "none").arg("ingest").arg(&file));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(summary(&out), (3, 0, 0, 0));
+    let server = Server::start(plain.path());
+    let (_, _, page) = server.get("/article/1");
+    assert!(page.contains("<h1>Le chômage augmente en France</h1>") && !page.contains("Machine-translated"), "{page}");
+    assert_eq!(server.json("/api/search?q=unemployment")["total"], 0);
+}
