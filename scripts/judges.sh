@@ -41,7 +41,7 @@ fi
 
 # 2. Nu HTML checker on every page kind
 pages=("/" "/category/$category" "/source/$source" "/sources" "/article/$article" "/search?q=gouvernement"
-       "/search?q=" "/stories" "/story/$story" "/entities" "/entity/$entity" "/no/such/page")
+       "/search?q=" "/stories" "/story/$story" "/entities" "/entity/$entity" "/trends" "/no/such/page")
 mkdir -p "$work/html"
 i=0
 for p in "${pages[@]}"; do

@@ -489,7 +489,10 @@ fn the_api_description_is_complete_and_schemathesis_finds_nothing() {
     assert!(ctype.starts_with("application/json"), "{ctype}");
     let doc: serde_json::Value = serde_json::from_str(&body).expect("the description is JSON");
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
-    for path in ["/api/articles", "/api/articles/{id}", "/api/search", "/api/stories/{id}", "/api/entities/{id}"] {
+    for path in [
+        "/api/articles", "/api/articles/{id}", "/api/search", "/api/stories/{id}", "/api/entities/{id}",
+        "/api/trends", "/api/trends/entities/{id}", "/api/trends/sources/{name}",
+    ] {
         let op = &doc["paths"][path]["get"];
         assert!(op.is_object(), "{path} is not described");
         assert!(op["responses"]["200"].is_object() && op["responses"]["400"].is_object(), "{path}: {op}");

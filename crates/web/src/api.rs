@@ -331,13 +331,14 @@ pub(crate) async fn entity(State(state): State<AppState>, Path(id): Path<String>
             a query parameter an endpoint does not know is a 400 naming it.",
         license(name = "MIT OR Apache-2.0"),
     ),
-    paths(articles, article, search, story, entity),
+    paths(articles, article, search, story, entity, crate::trends::api, crate::trends::api_entity, crate::trends::api_source),
     components(schemas(ErrorBody)),
     tags(
         (name = "articles", description = "Stored articles"),
         (name = "search", description = "Full-text search"),
         (name = "stories", description = "Stories: coverage of one event across sources"),
         (name = "entities", description = "People, organisations and places"),
+        (name = "trends", description = "Who is in the news, and who gets to speak"),
     )
 )]
 pub(crate) struct ApiDoc;

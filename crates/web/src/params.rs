@@ -85,7 +85,7 @@ pub(crate) const PERIOD_DAYS: [i64; 3] = [7, 30, 365];
 
 /// A trends period `days` (one of [`PERIOD_DAYS`], default 30).
 pub(crate) fn period_days(p: &Params) -> Result<i64, WebError> {
-    match text(p, "days") {
+    match p.get("days") {
         None => Ok(30),
         Some(v) => match v.parse::<i64>() {
             Ok(n) if PERIOD_DAYS.contains(&n) => Ok(n),

@@ -26,7 +26,7 @@ use polmon_store::{DayCount, Period, QuoteShares, RoleSpan, SourceQuotes, Speake
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
-use crate::params::{self, Params, PERIOD_DAYS};
+use crate::params::{self, ApiQuery, Params, PERIOD_DAYS};
 use crate::{blocking, svg, AppState, WebError};
 
 /// Entities shown "in the news now".
@@ -280,17 +280,53 @@ fn csv_response(filename: &str, body: String) -> Response {
         .into_response()
 }
 
+/// 7, 30 or 365.
+fn period_days_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new().schema_type(Type::Integer).enum_values(Some(PERIOD_DAYS.iter().copied())).build().into()
+}
+
+/// The trends' period and format.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documents the parameters; the handlers parse them by hand
+pub(crate) struct TrendsQuery {
+    /// The period in days (default 30).
+    #[param(schema_with = period_days_schema)]
+    days: Option<String>,
+    /// `json` (the default) or `csv`.
+    #[param(pattern = "^(json|csv)$")]
+    format: Option<String>,
+}
+
+/// The trends' period.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub(crate) struct PeriodQuery {
+    /// The period in days (default 30).
+    #[param(schema_with = period_days_schema)]
+    days: Option<String>,
+}
+
 /// Whether `format` asks for CSV (`csv`) or JSON (`json`, the default).
 fn wants_csv(p: &Params) -> Result<bool, WebError> {
-    match params::text(p, "format").as_deref() {
+    match p.get("format").map(String::as_str) {
         None | Some("json") => Ok(false),
         Some("csv") => Ok(true),
         Some(v) => Err(WebError::BadRequest(format!("format must be json or csv, not {v:?}"))),
     }
 }
 
-/// `GET /api/trends?days=7|30|365&format=json|csv`.
-pub(crate) async fn api(State(state): State<AppState>, Query(p): Query<Params>) -> Result<Response, ApiError> {
+/// Who is in the news now (entities rising above their own 30-day baseline, with the
+/// score formula) and the top speakers over the period; JSON, or CSV with `format=csv`.
+#[utoipa::path(get, path = "/api/trends", tag = "trends", params(TrendsQuery),
+    responses(
+        (status = 200, description = "The trends", content((serde_json::Value = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "A malformed, repeated or unknown query parameter", body = crate::api::ErrorBody),
+        (status = 414, description = "The request URI is over 4 KiB", body = crate::api::ErrorBody),
+    ))]
+pub(crate) async fn api(State(state): State<AppState>, ApiQuery(p): ApiQuery) -> Result<Response, ApiError> {
     params::only(&p, &["days", "format"])?;
     let days = params::period_days(&p)?;
     let csv = wants_csv(&p)?;
@@ -357,10 +393,18 @@ fn compute_entity_trends(store: &Store, id: i64, name: &str, days: i64) -> Resul
 
 /// `GET /api/trends/entities/{id}?days=&format=`: the daily series (CSV: the series
 /// alone), the role history and the sources quoting the entity.
+#[utoipa::path(get, path = "/api/trends/entities/{id}", tag = "trends",
+    params(("id" = i64, Path, description = "Entity id"), TrendsQuery),
+    responses(
+        (status = 200, description = "The entity's daily series, role history and quoting sources", content((serde_json::Value = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "A malformed, repeated or unknown query parameter", body = crate::api::ErrorBody),
+        (status = 404, description = "No such entity", body = crate::api::ErrorBody),
+        (status = 414, description = "The request URI is over 4 KiB", body = crate::api::ErrorBody),
+    ))]
 pub(crate) async fn api_entity(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(p): Query<Params>,
+    ApiQuery(p): ApiQuery,
 ) -> Result<Response, ApiError> {
     params::only(&p, &["days", "format"])?;
     let days = params::period_days(&p)?;
@@ -422,10 +466,18 @@ pub(crate) fn speak_view(state: &AppState, source: &str) -> Result<Option<SpeakV
 }
 
 /// `GET /api/trends/sources/{name}?days=`: the source's quotes by speaker and by role.
+#[utoipa::path(get, path = "/api/trends/sources/{name}", tag = "trends",
+    params(("name" = String, Path, description = "Source name (e.g. `fr.wikinews.org`)"), PeriodQuery),
+    responses(
+        (status = 200, description = "Who gets to speak in the source: quotes by speaker and by role", body = serde_json::Value),
+        (status = 400, description = "A malformed, repeated or unknown query parameter", body = crate::api::ErrorBody),
+        (status = 404, description = "No such source", body = crate::api::ErrorBody),
+        (status = 414, description = "The request URI is over 4 KiB", body = crate::api::ErrorBody),
+    ))]
 pub(crate) async fn api_source(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    Query(p): Query<Params>,
+    ApiQuery(p): ApiQuery,
 ) -> Result<Json<Value>, ApiError> {
     params::only(&p, &["days"])?;
     let days = params::period_days(&p)?;
