@@ -6,7 +6,7 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use polmon_store::{ArticleRecord, ArticleSummary, EntityArticle, EntityRecord, EntityRole, ListQuery, QuoteRecord};
+use polmon_store::{ArticleRecord, ArticleSummary, StoredTranslation, EntityArticle, EntityRecord, EntityRole, ListQuery, QuoteRecord};
 use serde::Serialize;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
@@ -204,7 +204,7 @@ pub(crate) async fn articles(State(state): State<AppState>, ApiQuery(p): ApiQuer
 #[utoipa::path(get, path = "/api/articles/{id}", tag = "articles",
     params(("id" = i64, Path, description = "Article id")),
     responses(
-        (status = 200, description = "The article", body = ArticleRecord),
+        (status = 200, description = "The article", body = ArticleResponse),
         (status = 400, description = "A query parameter (this endpoint takes none)", body = ErrorBody),
         (status = 414, description = "The request URI is over 4 KiB", body = ErrorBody),
         (status = 404, description = "No such article", body = ErrorBody),
@@ -220,10 +220,25 @@ pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String
             .article(id)?
             .ok_or_else(|| WebError::NotFound(format!("there is no article {id}")))?;
         let related = state.related(&a)?;
-        serde_json::to_value(ArticleRecord::new(&a, related)).map_err(|e| WebError::Internal(e.to_string()))
+        let translation = match state.reader_language.as_deref() {
+            Some(target) if a.language.as_deref() != Some(target) => state.store.translation(a.id, target)?,
+            _ => None,
+        };
+        let response = ArticleResponse { record: ArticleRecord::new(&a, related), translation };
+        serde_json::to_value(response).map_err(|e| WebError::Internal(e.to_string()))
     })
     .await?;
     Ok(Json(body))
+}
+
+/// An article record with its machine translation into the site's reader language.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ArticleResponse<'a> {
+    #[serde(flatten)]
+    record: ArticleRecord<'a>,
+    /// The machine translation (headline and body) into the site's reader language, when
+    /// the article is in another and has been translated.
+    translation: Option<StoredTranslation>,
 }
 
 /// Full-text search over titles and bodies (accents and case folded).
