@@ -48,6 +48,12 @@ pub enum StoreError {
         /// The cause.
         source: serde_json::Error,
     },
+    /// A watch's digest schedule could not be read.
+    #[error("digest {0:?}: expected \"hourly\" or \"daily@HH:MM\" (UTC, e.g. daily@07:30)")]
+    BadDigest(String),
+    /// The operating system gave no random bytes (for a watch's secret).
+    #[error("no random numbers from the operating system: {0}")]
+    Random(String),
     /// Any other SQLite error.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -65,7 +71,11 @@ impl StoreError {
                 source.sqlite_error_code(),
                 Some(C::DatabaseBusy | C::DatabaseLocked | C::DiskFull | C::SystemIoFailure | C::CannotOpen | C::OutOfMemory)
             ),
-            StoreError::NewerSchema { .. } | StoreError::Migration { .. } | StoreError::Corrupt { .. } => false,
+            StoreError::NewerSchema { .. }
+            | StoreError::Migration { .. }
+            | StoreError::Corrupt { .. }
+            | StoreError::BadDigest(_)
+            | StoreError::Random(_) => false,
         }
     }
 
