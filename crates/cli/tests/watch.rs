@@ -290,6 +290,35 @@ fn each_match_is_delivered_once_by_webhook_and_email() {
     let list = ok(polmon(&data).args(["watch", "list", "--json"]));
     let quiet_line = list.lines().find(|l| l.contains(&format!("\"id\":{quiet}"))).unwrap();
     assert!(quiet_line.contains("\"matches\":2"), "{quiet_line}");
+
+    // The watch's Atom feed and JSON list, opened by its token only.
+    let mut serve = polmon(&data).args(["serve", "--addr", "127.0.0.1:0", "--no-crawl"]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(serve.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line.split("http://").nth(1).and_then(|s| s.trim().strip_suffix('/')).unwrap().to_owned();
+    let (status, feed) = get(&addr, &format!("/feeds/watch/{id}?token={token}"));
+    assert_eq!(status, 200);
+    assert_eq!(feed.matches("<entry").count(), 3, "{feed}");
+    assert!(feed.contains("Budget vote"));
+    let (status, api) = get(&addr, &format!("/api/watches/{id}/matches?token={token}"));
+    assert_eq!(status, 200);
+    assert_eq!(api.matches("\"matched\"").count(), 3, "{api}");
+    assert_eq!(get(&addr, &format!("/feeds/watch/{id}?token=wrong")).0, 404);
+    assert_eq!(get(&addr, &format!("/api/watches/{id}/matches")).0, 404);
+    let _ = serve.kill();
+    let _ = serve.wait();
+}
+
+/// GET over HTTP/1.1 without compression; returns (status, body as text).
+fn get(addr: &str, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    let status = raw.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = raw.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    (status, body)
 }
 
 #[test]
