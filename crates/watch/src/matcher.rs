@@ -256,7 +256,13 @@ impl<'a> Facts<'a> {
         let an = &a.analysis;
         Facts {
             words: if with_words { Words::of(&[&a.title, &a.text]) } else { Words::default() },
-            entities: an.entities.iter().map(|e| (fold(&e.canonical), e.canonical.as_str())).collect(),
+            entities: {
+                // Mentions repeat their entity: fold each name once.
+                let mut names: Vec<&str> = an.entities.iter().map(|e| e.canonical.as_str()).collect();
+                names.sort_unstable();
+                names.dedup();
+                names.into_iter().map(|n| (fold(n), n)).collect()
+            },
             speakers: an
                 .quotes
                 .iter()
