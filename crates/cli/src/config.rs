@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 pub(crate) const DEFAULT_FILE: &str = "polmon.toml";
 
 /// Sections of the file; `POLMON_<SECTION>_<KEY>` sets `[section] key`.
-const SECTIONS: &[&str] = &["serve", "fetch", "crawl", "enrich", "translate"];
+const SECTIONS: &[&str] = &["serve", "fetch", "crawl", "enrich", "translate", "smtp", "watches", "deliver"];
 /// Top-level keys settable as `POLMON_<KEY>`; other `POLMON_*` variables outside the
 /// sections are not settings and are left alone.
 const TOP_LEVEL: &[&str] = &["data", "log", "allow_private"];
@@ -48,6 +48,12 @@ pub(crate) struct Config {
     pub(crate) enrich: EnrichConfig,
     /// Machine translation: engine, server, key, glossary.
     pub(crate) translate: polmon_translate::Config,
+    /// The SMTP server watches e-mail through.
+    pub(crate) smtp: SmtpSettings,
+    /// Watches: who may manage them through the API.
+    pub(crate) watches: WatchSettings,
+    /// The deliverer's timeouts and retries.
+    pub(crate) deliver: DeliverSettings,
 }
 
 impl Default for Config {
@@ -61,6 +67,63 @@ impl Default for Config {
             crawl: CrawlSettings::default(),
             enrich: EnrichConfig::default(),
             translate: polmon_translate::Config::default(),
+            smtp: SmtpSettings::default(),
+            watches: WatchSettings::default(),
+            deliver: DeliverSettings::default(),
+        }
+    }
+}
+
+/// `[smtp]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct SmtpSettings {
+    /// `smtp://[user:pass@]host[:port]` (STARTTLS when offered) or `smtps://…`; empty: no e-mail.
+    pub(crate) url: String,
+    /// The sender address of watch e-mails.
+    pub(crate) from: String,
+}
+
+impl Default for SmtpSettings {
+    fn default() -> Self {
+        SmtpSettings { url: String::new(), from: "Politics Monitor <polmon@localhost>".into() }
+    }
+}
+
+/// `[watches]`
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct WatchSettings {
+    /// The bearer token that lists, adds and removes watches through `/api/watches`;
+    /// empty: the API cannot manage watches.
+    pub(crate) admin_token: String,
+}
+
+/// `[deliver]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct DeliverSettings {
+    /// Seconds one webhook request or SMTP session may take.
+    pub(crate) timeout_secs: u64,
+    /// The first retry delay in seconds, doubled at each attempt (with jitter).
+    pub(crate) retry_base_secs: u64,
+    /// The longest retry delay in seconds.
+    pub(crate) retry_max_secs: u64,
+    /// Hours after which a failing delivery is given up (dead-lettered).
+    pub(crate) give_up_hours: u64,
+    /// Milliseconds between looks at the outbox for deliveries other processes queued.
+    pub(crate) poll_interval_ms: u64,
+}
+
+impl Default for DeliverSettings {
+    fn default() -> Self {
+        let d = polmon_deliver::DeliverConfig::default();
+        DeliverSettings {
+            timeout_secs: d.timeout.as_secs(),
+            retry_base_secs: d.retry_base.as_secs(),
+            retry_max_secs: d.retry_max.as_secs(),
+            give_up_hours: d.give_up_after.as_secs() / 3_600,
+            poll_interval_ms: d.poll_interval.as_millis() as u64,
         }
     }
 }
@@ -221,6 +284,32 @@ impl Config {
             max_child_sitemaps: self.crawl.max_child_sitemaps,
             ..polmon_crawl::CrawlConfig::default()
         }
+    }
+
+    /// The deliverer's configuration; `public_url` is the site's base URL for links.
+    pub(crate) fn deliver_config(&self, public_url: &str) -> anyhow::Result<polmon_deliver::DeliverConfig> {
+        let smtp = if self.smtp.url.trim().is_empty() {
+            None
+        } else {
+            Some(polmon_deliver::SmtpConfig::new(self.smtp.url.trim(), &self.smtp.from)?)
+        };
+        let d = &self.deliver;
+        Ok(polmon_deliver::DeliverConfig {
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            allow_private: self.allow_private,
+            smtp,
+            timeout: Duration::from_secs(d.timeout_secs.max(1)),
+            retry_base: Duration::from_secs(d.retry_base_secs.max(1)),
+            retry_max: Duration::from_secs(d.retry_max_secs.max(1)),
+            give_up_after: Duration::from_secs(d.give_up_hours.max(1) * 3_600),
+            poll_interval: Duration::from_millis(d.poll_interval_ms.max(50)),
+        })
+    }
+
+    /// The site's base URL for links in alerts: `serve.public_url`, else `http://{serve.addr}`.
+    pub(crate) fn site_url(&self) -> anyhow::Result<String> {
+        let url = self.serve.public_url()?;
+        Ok(if url.is_empty() { format!("http://{}", self.serve.addr) } else { url })
     }
 
     /// Refuses to fetch from the web anonymously: site owners must be able to reach the

@@ -54,6 +54,10 @@ enum Command {
     Crawl(commands::crawl::Args),
     /// Print the effective configuration (file, then environment, then flags) as TOML.
     Config,
+    /// Manage watches (saved questions matched against every article stored): add, list, remove, test.
+    Watch(commands::watch::Args),
+    /// Send the watches' webhooks and e-mails (--once: what is due now, then exit).
+    Deliver(commands::deliver::Args),
     /// Translate plain text (line by line) or an extracted-article JSON.
     Translate(commands::translate::Args),
 }
@@ -87,6 +91,8 @@ fn main() -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         Command::Translate(a) => commands::translate::run(&cfg, a),
+        Command::Watch(a) => commands::watch::run(&cfg, a),
+        Command::Deliver(a) => commands::deliver::run(cfg, a),
     };
     match result {
         Ok(code) => code,

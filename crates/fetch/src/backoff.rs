@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 /// A `Retry-After` value as a delay from `now`: delay-seconds (`120`) or an
 /// HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`, also the obsolete RFC 850 and
 /// asctime forms); a date already past is zero. `None` when unreadable.
-pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
@@ -19,7 +19,7 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
 
 /// The delay before retry number `retry` (0 = first retry): between half and
 /// all of `base * 2^retry`, capped at `max`.
-pub(crate) fn retry_delay(retry: u32, base: Duration, max: Duration, random: u64) -> Duration {
+pub fn retry_delay(retry: u32, base: Duration, max: Duration, random: u64) -> Duration {
     let full = base.saturating_mul(1u32 << retry.min(20)).min(max);
     let half = full / 2;
     let frac = (random >> 11) as f64 / (1u64 << 53) as f64;
@@ -28,17 +28,25 @@ pub(crate) fn retry_delay(retry: u32, base: Duration, max: Duration, random: u64
 
 /// A small, lock-free pseudo-random source (SplitMix64) for jitter.
 #[derive(Debug)]
-pub(crate) struct Jitter(AtomicU64);
+pub struct Jitter(AtomicU64);
+
+impl Default for Jitter {
+    fn default() -> Self {
+        Jitter::new()
+    }
+}
 
 impl Jitter {
-    pub(crate) fn new() -> Self {
+    /// A source seeded from the clock.
+    pub fn new() -> Self {
         let seed = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0x9e37_79b9, |d| d.as_nanos() as u64);
         Jitter(AtomicU64::new(seed))
     }
 
-    pub(crate) fn next(&self) -> u64 {
+    /// The next pseudo-random number.
+    pub fn next(&self) -> u64 {
         let mut z = self.0.fetch_add(0x9e37_79b9_7f4a_7c15, Ordering::Relaxed).wrapping_add(0x9e37_79b9_7f4a_7c15);
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);

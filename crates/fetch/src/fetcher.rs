@@ -25,7 +25,7 @@ use url::Url;
 use crate::backoff::{parse_retry_after, retry_delay, Jitter};
 use crate::config::FetchConfig;
 use crate::error::FetchError;
-use crate::guard::{classify, find_blocked, AddressPolicy, GuardedResolver};
+use crate::guard::{classify, find_blocked, guarded_client_builder, AddressPolicy};
 use crate::politeness::{HostSlot, Hosts, RobotsEntry};
 use crate::robots::Robots;
 
@@ -175,11 +175,8 @@ impl Fetcher {
             allow_private: config.allow_private,
             allowed_addresses: config.allowed_addresses.clone(),
         });
-        let client = reqwest::Client::builder()
+        let client = guarded_client_builder(policy.clone())
             .user_agent(config.user_agent())
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
-            .dns_resolver(Arc::new(GuardedResolver { policy: policy.clone() }))
             .connect_timeout(config.connect_timeout)
             .read_timeout(config.read_timeout)
             .timeout(config.request_timeout)

@@ -204,6 +204,21 @@ impl fmt::Display for BlockedAddress {
 
 impl std::error::Error for BlockedAddress {}
 
+/// An HTTP client builder whose connections go only to addresses `policy` permits (the
+/// resolver drops the others), following no redirects and using no proxy. The fetcher
+/// and the webhook deliverer both start from it.
+pub fn guarded_client_builder(policy: Arc<AddressPolicy>) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .dns_resolver(Arc::new(GuardedResolver { policy }))
+}
+
+/// If a request failed because the guard refused every address of its host, says which.
+pub fn refused_address(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    find_blocked(err).map(|b| b.to_string())
+}
+
 /// Finds a [`BlockedAddress`] in an error's source chain.
 pub(crate) fn find_blocked(err: &(dyn std::error::Error + 'static)) -> Option<BlockedAddress> {
     let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);

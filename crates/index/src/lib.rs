@@ -19,11 +19,37 @@ use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING,
 };
 use tantivy::snippet::SnippetGenerator;
-use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenStream};
 use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 /// The name of the tokenizer: words, lowercased, accents folded ("Séjourné" finds "sejourne").
 const TOKENIZER: &str = "polmon_folded";
+
+/// The analyzer of title and body: words (runs of letters and digits), words of 40 bytes
+/// or more dropped, lowercased, accents folded to ASCII.
+fn folding_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Calls `f` with each word of `text` as the index sees it (lowercased, accents folded:
+/// "Séjourné" gives "sejourne"), in order. Whoever matches text against what the index
+/// finds (the watches) uses this so that both agree on what a word is.
+pub fn for_each_folded_word(text: &str, mut f: impl FnMut(&str)) {
+    thread_local! {
+        static ANALYZER: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(folding_analyzer());
+    }
+    ANALYZER.with(|analyzer| {
+        let mut analyzer = analyzer.borrow_mut();
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            f(&stream.token().text);
+        }
+    })
+}
 
 /// Why an index operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -180,14 +206,7 @@ impl SearchIndex {
     }
 
     fn from_index(index: Index, fields: Fields) -> Result<SearchIndex, IndexError> {
-        index.tokenizers().register(
-            TOKENIZER,
-            TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(RemoveLongFilter::limit(40))
-                .filter(LowerCaser)
-                .filter(AsciiFoldingFilter)
-                .build(),
-        );
+        index.tokenizers().register(TOKENIZER, folding_analyzer());
         let reader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into()?;
         Ok(SearchIndex { index, reader, writer: Mutex::new(None), fields })
     }
@@ -398,6 +417,13 @@ mod tests {
         ix.add(&article(3, "Elections", "Voters go to the polls in Hong Kong.", "en"), Some(300)).unwrap();
         ix.commit().unwrap();
         ix
+    }
+
+    #[test]
+    fn folded_words_are_the_index_words() {
+        let mut words = Vec::new();
+        for_each_folded_word("Séjourné reçoit l'OTAN, Straße 2024!", |w| words.push(w.to_owned()));
+        assert_eq!(words, ["sejourne", "recoit", "l", "otan", "strasse", "2024"]);
     }
 
     #[test]

@@ -8,7 +8,8 @@ use polmon_connect::Connector;
 use polmon_enrich::Analyzer;
 use polmon_index::SearchIndex;
 use polmon_model::Article;
-use polmon_store::{parse_timestamp, Store, Upsert};
+use polmon_store::{parse_timestamp, NewMatch, Store, Upsert};
+use polmon_watch::{Matcher, WatchSpec};
 
 use crate::inputs::{self, InputFailure, InputItem};
 use crate::prepare::{prepare, Prepared};
@@ -89,6 +90,9 @@ pub struct Pipeline {
     /// The reader's language: articles in another are queued for machine translation,
     /// and their translations are indexed with them.
     translation_target: Option<String>,
+    /// The watches, as of the store's watch version (rebuilt when another process, or
+    /// this one, adds or removes a watch).
+    watches: Mutex<Option<(i64, Arc<Matcher>)>>,
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -125,6 +129,7 @@ impl Pipeline {
             pending_index: Mutex::new(Vec::new()),
             pending_related: Mutex::new(Vec::new()),
             translation_target: None,
+            watches: Mutex::new(None),
         })
     }
 
@@ -336,7 +341,23 @@ impl Pipeline {
             Ok(p) => p,
             Err(id) => return Ok(Ingested { outcome: Upsert::Unchanged(id), truncated_from: None }),
         };
-        let upsert = retry_transient(|| self.store.upsert_article(&key, &article))?;
+        let matcher = self.matcher()?;
+        let matches = |_id: i64| -> Vec<NewMatch> {
+            matcher
+                .matches(&article)
+                .into_iter()
+                .map(|m| NewMatch {
+                    watch_id: m.watch_id,
+                    matched_json: serde_json::to_string(&m.matched).expect("matches serialise"),
+                })
+                .collect()
+        };
+        // Matches and their deliveries are written in the article's transaction.
+        let upsert = if matcher.is_empty() {
+            retry_transient(|| self.store.upsert_article(&key, &article))?
+        } else {
+            retry_transient(|| self.store.upsert_article_with(&key, &article, &matches))?
+        };
         tracing::debug!(target: "polmon::ingest", id = upsert.id(), ?upsert, "stored");
         if let Upsert::Unchanged(_) = upsert {
             return Ok(Ingested { outcome: upsert, truncated_from });
@@ -362,6 +383,30 @@ impl Pipeline {
         lock(&self.pending_index).push(upsert.id());
         lock(&self.pending_related).push(upsert.id());
         Ok(Ingested { outcome: upsert, truncated_from })
+    }
+
+    /// The matcher of the stored watches, rebuilt when they changed (one small read per
+    /// call). A stored watch that no longer validates is left out with a warning.
+    pub fn matcher(&self) -> Result<Arc<Matcher>, IngestError> {
+        let version = retry_transient(|| self.store.watches_version())?;
+        let mut guard = lock(&self.watches);
+        if let Some((v, m)) = guard.as_ref() {
+            if *v == version {
+                return Ok(Arc::clone(m));
+            }
+        }
+        let watches = retry_transient(|| self.store.watches())?;
+        let specs = watches.into_iter().filter_map(|w| match WatchSpec::from_stored(w.id, &w.spec_json) {
+            Ok(spec) => Some((w.id, spec)),
+            Err(e) => {
+                tracing::warn!(target: "polmon::watch", watch = w.id, error = %e, "watch left out");
+                None
+            }
+        });
+        let matcher = Arc::new(Matcher::new(specs.collect::<Vec<_>>()).expect("specs were validated"));
+        tracing::debug!(target: "polmon::watch", watches = matcher.len(), version, "matcher built");
+        *guard = Some((version, Arc::clone(&matcher)));
+        Ok(matcher)
     }
 
     /// Up to `n` articles related to `a`: the connector's choice first, then search

@@ -77,8 +77,11 @@ pub struct ListQuery {
 
 const SUMMARY_COLUMNS: &str =
     "id, title, source, published, category, language, url, substr(text, 1, 400), story_id";
+/// [`SUMMARY_COLUMNS`] of a table aliased `a`, for joins.
+pub(crate) const SUMMARY_COLUMNS_A: &str =
+    "a.id, a.title, a.source, a.published, a.category, a.language, a.url, substr(a.text, 1, 400), a.story_id";
 
-fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
+pub(crate) fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
     Ok(ArticleSummary {
         id: r.get(0)?,
         title: r.get(1)?,
@@ -127,6 +130,17 @@ impl Store {
     ///
     /// `a.id`, `a.links` and `a.ingested_at` are ignored: the store assigns them.
     pub fn upsert_article(&self, key: &ArticleKey, a: &Article) -> Result<Upsert, StoreError> {
+        self.upsert_article_then(key, a, |_, _| Ok(()))
+    }
+
+    /// [`upsert_article`](Self::upsert_article), running `then` inside its transaction
+    /// once the outcome is known.
+    pub(crate) fn upsert_article_then(
+        &self,
+        key: &ArticleKey,
+        a: &Article,
+        then: impl FnOnce(&rusqlite::Transaction<'_>, Upsert) -> Result<(), StoreError>,
+    ) -> Result<Upsert, StoreError> {
         self.write(|conn| {
             let tx = conn.transaction()?;
             let existing: Option<(i64, String)> = tx
@@ -183,6 +197,7 @@ impl Store {
                     Upsert::Inserted(id)
                 }
             };
+            then(&tx, outcome)?;
             tx.commit()?;
             Ok(outcome)
         })

@@ -54,6 +54,12 @@ pub enum StoreError {
         /// The days asked for.
         days: i64,
     },
+    /// A watch's digest schedule could not be read.
+    #[error("digest {0:?}: expected \"hourly\" or \"daily@HH:MM\" (UTC, e.g. daily@07:30)")]
+    BadDigest(String),
+    /// The operating system gave no random bytes (for a watch's secret).
+    #[error("no random numbers from the operating system: {0}")]
+    Random(String),
     /// Any other SQLite error.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -74,7 +80,9 @@ impl StoreError {
             StoreError::NewerSchema { .. }
             | StoreError::Migration { .. }
             | StoreError::Corrupt { .. }
-            | StoreError::BadPeriod { .. } => false,
+            | StoreError::BadPeriod { .. }
+            | StoreError::BadDigest(_)
+            | StoreError::Random(_) => false,
         }
     }
 

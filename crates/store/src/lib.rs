@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 mod articles;
+mod digest;
 mod entities;
 mod error;
 pub mod migrations;
@@ -20,6 +21,7 @@ mod sources;
 mod time_util;
 mod translations;
 pub mod trends;
+mod watches;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -27,6 +29,7 @@ use std::sync::Mutex;
 use rusqlite::Connection;
 
 pub use articles::{ArticleKey, ArticleSummary, Facet, ListQuery, StoryStat, Upsert};
+pub use digest::Digest;
 pub use record::ArticleRecord;
 pub use entities::{EntityArticle, EntityRecord, EntityRole, QuoteRecord};
 pub use error::StoreError;
@@ -34,6 +37,9 @@ pub use sources::{NewSource, SeenItem, SourceKind, SourceRecord, SourceStatus};
 pub use rusqlite;
 pub use translations::{translation_now, QueuedTranslation, StoredTranslation};
 pub use trends::{DayCount, Period, QuoteShares, RoleShare, RoleSpan, SourceQuotes, SpeakerCount, TrendingEntity};
+pub use watches::{
+    Channel, DeadDelivery, Delivery, MatchRecord, NewMatch, NewWatch, Payload, WatchRecord,
+};
 pub use time_util::{format_unix, now_rfc3339, parse_timestamp, unix_now, unix_to_rfc3339};
 
 /// The file name of the database inside the data folder.

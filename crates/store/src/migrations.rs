@@ -166,6 +166,50 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (entity_id, role, day)
     ) WITHOUT ROWID;
     "#,
+    // 6: watches, their matches, the outbox of deliveries, and a change counter for watches.
+    r#"
+    CREATE TABLE watches (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        name        TEXT NOT NULL,
+        spec        TEXT NOT NULL,
+        secret      TEXT NOT NULL,
+        key_prefix  TEXT NOT NULL,
+        webhook     TEXT,
+        email       TEXT,
+        digest      TEXT,
+        burst_min   INTEGER,
+        burst_hours INTEGER,
+        created_at  TEXT NOT NULL
+    );
+    CREATE TABLE watch_matches (
+        watch_id    INTEGER NOT NULL REFERENCES watches(id) ON DELETE CASCADE,
+        article_id  INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        matched     TEXT NOT NULL,
+        at          INTEGER NOT NULL,
+        PRIMARY KEY (watch_id, article_id)
+    );
+    CREATE INDEX watch_matches_by_time ON watch_matches(watch_id, at);
+    CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY,
+        watch_id        INTEGER NOT NULL REFERENCES watches(id) ON DELETE CASCADE,
+        article_id      INTEGER REFERENCES articles(id) ON DELETE CASCADE,
+        digest_start    INTEGER,
+        digest_end      INTEGER,
+        channel         TEXT NOT NULL CHECK (channel IN ('webhook', 'email')),
+        idempotency_key TEXT NOT NULL UNIQUE,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt    INTEGER NOT NULL,
+        last_error      TEXT,
+        state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dead')),
+        created_at      INTEGER NOT NULL,
+        sent_at         INTEGER,
+        CHECK ((article_id IS NULL) <> (digest_end IS NULL))
+    );
+    CREATE INDEX outbox_due ON outbox(state, next_attempt);
+    CREATE INDEX outbox_by_watch ON outbox(watch_id, created_at);
+    CREATE TABLE watch_changes (version INTEGER NOT NULL);
+    INSERT INTO watch_changes VALUES (0);
+    "#,
 ];
 
 /// The schema version this build writes.

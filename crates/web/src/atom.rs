@@ -66,11 +66,11 @@ fn entries(state: &AppState, rows: Vec<ArticleSummary>) -> Result<Vec<Entry>, We
 /// What a feed says about itself.
 pub(crate) struct FeedMeta {
     /// The feed's title.
-    title: String,
+    pub(crate) title: String,
     /// The feed's own path and query (`/feeds/category/politics`).
-    self_path: String,
+    pub(crate) self_path: String,
     /// The HTML page it mirrors (`/category/politics`).
-    page_path: String,
+    pub(crate) page_path: String,
 }
 
 type XmlResult = std::io::Result<()>;
@@ -151,7 +151,7 @@ fn write_entry(w: &mut Writer<Vec<u8>>, base: &str, e: &Entry) -> XmlResult {
     Ok(())
 }
 
-fn atom_response(state: &AppState, meta: &FeedMeta, rows: Vec<ArticleSummary>) -> Result<Response, WebError> {
+pub(crate) fn atom_response(state: &AppState, meta: &FeedMeta, rows: Vec<ArticleSummary>) -> Result<Response, WebError> {
     let entries = entries(state, rows)?;
     let body = atom_xml(&state.public_url, meta, &entries);
     Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], body).into_response())

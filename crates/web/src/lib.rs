@@ -48,6 +48,7 @@ mod translated;
 mod svg;
 mod trends;
 mod views;
+mod watches;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -139,6 +140,8 @@ pub fn router(state: AppState) -> Router {
         .route("/feeds/category/{slug}", get(atom::category))
         .route("/feeds/source/{name}", get(atom::source))
         .route("/feeds/search", get(atom::search))
+        .route("/feeds/watch/{id}", get(watches::feed))
+        .route("/api/watches/{id}/matches", get(watches::matches))
         .layer(http::cors());
     Router::new()
         .route("/", get(pages::home))

@@ -38,12 +38,18 @@ pub(crate) fn run(mut cfg: crate::config::Config, args: Args) -> anyhow::Result<
         eprintln!("no sources: add some with `polmon sources add URL` or `polmon sources import FILE.opml`");
         return Ok(ExitCode::from(1));
     }
+    let deliverer = super::deliver::deliverer(Arc::clone(pipeline.store()), &cfg, &cfg.site_url()?)?;
     let crawler = Arc::new(Crawler::new(Arc::clone(&pipeline), config)?);
     let rt = runtime()?;
     if args.once {
         let reports = rt.block_on(crawler.poll_all(false))?;
         print_reports(&reports);
         super::ingest::translate_queued(Arc::clone(&pipeline), &cfg)?;
+        // What the round matched is delivered before exiting (what fails is retried by
+        // the next run, `polmon deliver` or `serve`).
+        if let Err(e) = rt.block_on(deliverer.drain()) {
+            eprintln!("warning: delivering the watches' alerts: {e}");
+        }
         let failed_sources = reports.iter().filter(|r| r.error.is_some()).count();
         return Ok(if failed_sources > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS });
     }
@@ -53,7 +59,9 @@ pub(crate) fn run(mut cfg: crate::config::Config, args: Args) -> anyhow::Result<
     rt.block_on(async move {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let task = tokio::spawn(crawler.run(stop_rx));
+        let delivering = tokio::spawn(async move { deliverer.run(std::future::pending()).await });
         let _ = tokio::signal::ctrl_c().await;
+        delivering.abort();
         let _ = stop_tx.send(true);
         task.abort();
         let _ = task.await;

@@ -2,6 +2,7 @@
 
 pub(crate) mod analyze;
 pub(crate) mod crawl;
+pub(crate) mod deliver;
 pub(crate) mod demo;
 pub(crate) mod export;
 pub(crate) mod extract;
@@ -10,6 +11,7 @@ pub(crate) mod serve;
 pub(crate) mod similarity;
 pub(crate) mod sources;
 pub(crate) mod translate;
+pub(crate) mod watch;
 
 use std::path::Path;
 

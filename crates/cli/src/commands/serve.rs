@@ -81,12 +81,24 @@ pub(crate) fn serve_with(pipeline: Arc<Pipeline>, cfg: &Config) -> anyhow::Resul
                 tracing::warn!(target: "polmon::serve", error = %e, "could not finish what an earlier run left");
             }
         });
+        let store = Arc::clone(pipeline.store());
+        let mut delivering = None;
         let served = polmon_web::serve(state, addr, cfg.serve.limits(), |bound| {
             println!("Politics Monitor: {articles} articles, serving on http://{bound}/");
+            // The deliverer sends what any process on the folder queued, with links to
+            // this site.
+            let site = if public_url.is_empty() { format!("http://{bound}") } else { public_url.clone() };
+            match super::deliver::deliverer(store, cfg, &site) {
+                Ok(d) => delivering = Some(tokio::spawn(async move { d.run(std::future::pending()).await })),
+                Err(e) => eprintln!("warning: not delivering the watches' alerts: {e:#}"),
+            }
         })
         .await
         .with_context(|| format!("serving on {addr}"));
         let _ = stop_tx.send(true);
+        if let Some(d) = delivering {
+            d.abort();
+        }
         if let Some(task) = task {
             task.abort();
         }
