@@ -55,6 +55,8 @@ enum Command {
     Config,
     /// Translate plain text (line by line) or an extracted-article JSON.
     Translate(commands::translate::Args),
+    /// Benchmark helpers: generate a synthetic archive, check the store's kept counts.
+    Bench(commands::bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -86,6 +88,7 @@ fn main() -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         Command::Translate(a) => commands::translate::run(&cfg, a),
+        Command::Bench(a) => commands::bench::run(&cfg, a),
     };
     match result {
         Ok(code) => code,

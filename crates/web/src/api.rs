@@ -1,4 +1,5 @@
-//! The JSON API: `/api/articles`, `/api/articles/{id}`, `/api/search`, `/api/stories/{id}`,
+//! The JSON API: `/api/articles` (newest first: `page=` up to 50, then the `before=`
+//! cursor each answer gives as `next_before`), `/api/articles/{id}`, `/api/search`, `/api/stories/{id}`,
 //! `/api/entities/{id}`. Field names are documented in the README. A query parameter an
 //! endpoint does not know is a 400 naming it.
 
@@ -10,6 +11,7 @@ use serde_json::{json, Value};
 
 use crate::error::ApiError;
 use crate::params::{self, Params};
+use crate::views::Listed;
 use crate::{blocking, AppState, WebError};
 
 fn parse_id(id: &str, what: &str) -> Result<i64, ApiError> {
@@ -17,20 +19,33 @@ fn parse_id(id: &str, what: &str) -> Result<i64, ApiError> {
 }
 
 pub(crate) async fn articles(State(state): State<AppState>, Query(p): Query<Params>) -> Result<Json<Value>, ApiError> {
-    params::only(&p, &["page", "per_page", "category", "source", "lang"])?;
-    let page = params::page(&p)?;
+    params::only(&p, &["page", "per_page", "before", "category", "source", "lang"])?;
+    let at = params::listed(&p)?;
     let per_page = params::per_page(&p, 20)?;
-    let q = ListQuery {
+    let mut q = ListQuery {
         category: params::text(&p, "category"),
         source: params::text(&p, "source"),
         language: params::language(&p)?,
-        story_id: None,
-        limit: per_page,
-        offset: (page - 1) * per_page,
+        limit: per_page + 1,
+        ..Default::default()
+    };
+    let page = match at {
+        Listed::Page(page) => {
+            q.offset = (page - 1) * per_page;
+            Some(page)
+        }
+        Listed::Before(c) => {
+            q.before = Some(c);
+            None
+        }
     };
     let body = blocking(move || {
-        let (rows, total) = state.store.list(&q)?;
-        Ok(json!({ "total": total, "page": page, "per_page": per_page, "articles": rows }))
+        let (mut rows, total) = state.store.list(&q)?;
+        let next_before = (rows.len() > per_page).then(|| rows[per_page - 1].cursor().to_string());
+        rows.truncate(per_page);
+        Ok(json!({
+            "total": total, "page": page, "per_page": per_page, "next_before": next_before, "articles": rows,
+        }))
     })
     .await?;
     Ok(Json(body))

@@ -131,6 +131,7 @@ pub fn router(state: AppState) -> Router {
         .route("/entity/{id}", get(pages::entity))
         .route("/robots.txt", get(pages::robots))
         .route("/sitemap.xml", get(pages::sitemap))
+        .route("/sitemaps/{file}", get(pages::sitemap_file))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/static/favicon.svg", get(pages::favicon))
         .route("/favicon.ico", get(pages::favicon))

@@ -61,7 +61,7 @@ async fn current(state: &AppState) -> Arc<str> {
         return html;
     }
     let store = Arc::clone(&state.store);
-    let built = tokio::task::spawn_blocking(move || store.facet(Facet::Category)).await;
+    let built = tokio::task::spawn_blocking(move || store.facet_top(Facet::Category, MAX_ITEMS)).await;
     match built {
         Ok(Ok(cats)) => {
             let html: Arc<str> = render(&cats).into();
