@@ -9,7 +9,7 @@ For each size N:
      BINARY`: the tables and columns of the kept-aggregates migration dropped,
      user_version set back) so the binary from before can serve the same articles;
   3. for each binary: `serve` start-up time (until the first page answers) and, for every
-     page kind, the mean of R single-client requests over one keep-alive connection, then
+     page kind, the mean (and median) of R single-client requests over one keep-alive connection, then
      wrk with 50 connections (requests/s, p50, p99), then serve's peak RSS (VmHWM);
   4. ingest rate: the full pipeline (`polmon ingest`, pinned to one core) on M new JSONL
      articles added to the archive.
@@ -150,12 +150,15 @@ def single_client(host, port, path, requests):
         r = c.getresponse()
         r.read()
         status = r.status
-    started = time.perf_counter()
+    times = []
     for _ in range(requests):
+        started = time.perf_counter()
         c.request("GET", path)
         r = c.getresponse()
         r.read()
-    return status, (time.perf_counter() - started) * 1000 / requests
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return status, sum(times) / len(times), times[len(times) // 2]
 
 
 def under_load(host, port, path, seconds):
@@ -180,10 +183,11 @@ def measure(polmon, data, t, requests, seconds):
     rows = []
     try:
         for label, path in pages(t):
-            status, mean = single_client(host, port, path, requests)
+            status, mean, median = single_client(host, port, path, requests)
             load = under_load(host, port, path, seconds) if seconds else {}
-            rows.append({"page": label, "path": path, "status": status, "mean_ms": round(mean, 2), **load})
-            log(f"  {label:40} {status} {mean:8.2f} ms  {load}")
+            rows.append({"page": label, "path": path, "status": status, "mean_ms": round(mean, 2),
+                         "median_ms": round(median, 2), **load})
+            log(f"  {label:40} {status} {mean:8.2f} ms (median {median:.2f})  {load}")
         rss = rss_mb(proc.pid, "VmHWM")
     finally:
         proc.send_signal(2)
@@ -224,14 +228,14 @@ def table(results):
     for size, r in results.items():
         builds = [b for b in ("before", "after") if b in r]
         lines.append(f"\n### {int(size):,} articles\n")
-        head = "| page | " + " | ".join(f"{b}: mean ms | {b}: p99 ms (50 conn) | {b}: req/s" for b in builds) + " |"
+        head = "| page | " + " | ".join(f"{b}: mean (median) ms | {b}: p99 ms (50 conn) | {b}: req/s" for b in builds) + " |"
         lines.append(head)
         lines.append("|---" * (1 + 3 * len(builds)) + "|")
         for i, p in enumerate(r[builds[0]]["pages"]):
             cells = []
             for b in builds:
                 q = r[b]["pages"][i]
-                cells += [f"{q['mean_ms']}", f"{q.get('p99')}", f"{q.get('rps')}"]
+                cells += [f"{q['mean_ms']} ({q.get('median_ms')})", f"{q.get('p99')}", f"{q.get('rps')}"]
             lines.append(f"| `{p['page']}` | " + " | ".join(cells) + " |")
         for b in builds:
             lines.append(f"\n{b}: start-up {r[b]['startup_s']} s, peak RSS {r[b]['rss_mb']} MB"
@@ -248,7 +252,7 @@ def main():
     ap.add_argument("--before", help="a polmon binary from before the kept aggregates, measured on a downgraded copy")
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--work", default="/tmp/polmon-scale")
-    ap.add_argument("--requests", type=int, default=20, help="single-client requests per page (after 3 warm-ups)")
+    ap.add_argument("--requests", type=int, default=30, help="single-client requests per page (after 3 warm-ups)")
     ap.add_argument("--seconds", type=int, default=5, help="wrk seconds per page (0: no load test)")
     ap.add_argument("--ingest", type=int, default=300, help="articles ingested through the full pipeline (0: skip)")
     args = ap.parse_args()

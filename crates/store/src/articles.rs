@@ -351,19 +351,38 @@ impl Store {
                     |r| r.get::<_, i64>(0),
                 )? as u64,
             };
-            if let Some(c) = q.before {
-                args.push(c.sort_ts.into());
-                args.push(c.id.into());
-                clauses.push(format!("(sort_ts, id) < (?{}, ?{})", args.len() - 1, args.len()));
-            }
-            let filter = if clauses.is_empty() {
-                String::new()
-            } else {
-                format!("WHERE {}", clauses.join(" AND "))
+            let filters_only = (clauses.clone(), args.clone());
+            let with_cursor = |before: Option<Cursor>| {
+                let (mut clauses, mut args) = filters_only.clone();
+                if let Some(c) = before {
+                    args.push(c.sort_ts.into());
+                    args.push(c.id.into());
+                    clauses.push(format!("(sort_ts, id) < (?{}, ?{})", args.len() - 1, args.len()));
+                }
+                let filter = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+                (filter, args)
             };
+            let mut before = q.before;
+            if q.offset > 0 {
+                // Skip through the index alone (no article row is read), then read the
+                // page after the row reached, as a cursor page.
+                let (filter, args) = with_cursor(before);
+                let reached = conn
+                    .prepare_cached(&format!(
+                        "SELECT sort_ts, id FROM articles {filter} ORDER BY sort_ts DESC, id DESC LIMIT 1 OFFSET {}",
+                        q.offset - 1
+                    ))?
+                    .query_row(rusqlite::params_from_iter(args.iter()), |r| Ok(Cursor { sort_ts: r.get(0)?, id: r.get(1)? }))
+                    .optional()?;
+                match reached {
+                    Some(c) => before = Some(c),
+                    None => return Ok((Vec::new(), total)),
+                }
+            }
+            let (filter, args) = with_cursor(before);
             let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {SUMMARY_COLUMNS} FROM articles {filter} ORDER BY sort_ts DESC, id DESC LIMIT {} OFFSET {}",
-                q.limit, q.offset
+                "SELECT {SUMMARY_COLUMNS} FROM articles {filter} ORDER BY sort_ts DESC, id DESC LIMIT {}",
+                q.limit
             ))?;
             let rows = stmt
                 .query_map(rusqlite::params_from_iter(args.iter()), summary_from_row)?
@@ -409,11 +428,12 @@ impl Store {
     }
 
     /// The near-copies of `original` in `story_id`, and `original` itself, newest first
-    /// (at most `limit`): two index look-ups, whatever the size of the story.
+    /// (at most `limit`): two index look-ups, whatever the size of the story (`+story_id`
+    /// keeps SQLite from walking the story's index instead).
     pub fn copies_of(&self, original: i64, story_id: i64, limit: usize) -> Result<Vec<ArticleSummary>, StoreError> {
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {SUMMARY_COLUMNS} FROM articles WHERE story_id = ?2 AND (id = ?1 OR duplicate_of = ?1)
+                "SELECT {SUMMARY_COLUMNS} FROM articles WHERE +story_id = ?2 AND (id = ?1 OR duplicate_of = ?1)
                  ORDER BY sort_ts DESC, id DESC LIMIT ?3"
             ))?;
             let rows = stmt.query_map(params![original, story_id, limit as i64], summary_from_row)?.collect::<Result<_, _>>()?;

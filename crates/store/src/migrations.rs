@@ -162,7 +162,7 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE mentions ADD COLUMN sort_ts INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE quotes ADD COLUMN sort_ts INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX mentions_by_entity_time ON mentions(entity_id, sort_ts DESC, article_id DESC);
-    CREATE INDEX mentions_by_entity_role ON mentions(entity_id, role, sort_ts) WHERE role IS NOT NULL;
+    CREATE INDEX mentions_by_entity_role ON mentions(entity_id, role, sort_ts, article_id) WHERE role IS NOT NULL;
     CREATE INDEX quotes_by_entity_time ON quotes(entity_id, sort_ts DESC, id);
     CREATE INDEX articles_by_language ON articles(language, sort_ts DESC);
     CREATE INDEX articles_by_original ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL;

@@ -94,13 +94,16 @@ pub(crate) async fn search(State(state): State<AppState>, Query(p): Query<Params
     Ok(Json(body))
 }
 
+/// Articles `/api/stories/{id}` lists at most: the newest, oldest first (`total` counts all).
+const STORY_ARTICLES: usize = 100;
+
 pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>,
     Query(p): Query<Params>,
 ) -> Result<Json<Value>, ApiError> {
     params::only(&p, &[])?;
     let id = parse_id(&id, "story")?;
     let body = blocking(move || {
-        let (mut rows, total) = state.store.list(&ListQuery { story_id: Some(id), limit: 500, ..Default::default() })?;
+        let (mut rows, total) = state.store.list(&ListQuery { story_id: Some(id), limit: STORY_ARTICLES, ..Default::default() })?;
         if total == 0 {
             return Err(WebError::NotFound(format!("there is no story {id}")));
         }

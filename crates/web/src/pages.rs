@@ -604,7 +604,7 @@ pub(crate) struct TimelineEntry {
 
 /// Articles a story page lists at most: the newest, oldest first. The people and
 /// quotes are those of these articles.
-const STORY_TIMELINE: usize = 200;
+const STORY_TIMELINE: usize = 50;
 
 #[derive(Template)]
 #[template(path = "story.html")]

@@ -238,7 +238,7 @@ fn generate(cfg: &Config, n: u64, seed: u64) -> anyhow::Result<ExitCode> {
             })
             .collect();
         let url = format!("https://{source}/gen/{seed}/{i}");
-        let article = Article {
+        let mut article = Article {
             url: Some(url.clone()),
             title: format!("{} ({})", a.title, i),
             blocks: polmon_pipeline::blocks_from_text(&text),
@@ -252,6 +252,7 @@ fn generate(cfg: &Config, n: u64, seed: u64) -> anyhow::Result<ExitCode> {
         };
         let key = ArticleKey { dedup_key: format!("url:{url}"), content_hash: format!("gen-{seed}-{i}") };
         let id = store.upsert_article(&key, &article)?.id();
+        article.id = id;
         // Join a story with probability 0.65, picked in proportion to its recent size.
         let joined = (!recent.is_empty() && rng.below(100) < 65).then(|| recent[rng.below(recent.len())]);
         let story = joined.unwrap_or(id);
@@ -278,7 +279,7 @@ fn generate(cfg: &Config, n: u64, seed: u64) -> anyhow::Result<ExitCode> {
             previous.pop_front();
         }
         previous.push_back(id);
-        index.add(&store.article(id)?.context("the article just stored")?, Some(ts))?;
+        index.add(&article, Some(ts))?;
         unindexed.push(id);
         if unindexed.len() == INDEX_BATCH || i + 1 == n {
             index.commit()?;
