@@ -36,6 +36,7 @@
 
 mod api;
 mod atom;
+mod cache;
 mod error;
 mod http;
 mod menu;
@@ -54,7 +55,9 @@ use polmon_index::SearchIndex;
 use polmon_store::{SourceStatus, Store, StoreError};
 
 pub use error::WebError;
+pub use cache::Cached;
 pub use menu::CategoryMenu;
+pub use pages::TopStories;
 pub use server::Limits;
 
 /// How the site lists the crawled sources with their state.
@@ -74,6 +77,8 @@ pub struct AppState {
     pub public_url: String,
     /// The header's categories menu, cached.
     pub categories: CategoryMenu,
+    /// The ranked top stories, cached until an article is added (at most 30 s).
+    pub top_stories: TopStories,
 }
 
 impl AppState {
@@ -85,6 +90,7 @@ impl AppState {
             source_statuses,
             public_url: public_url.trim_end_matches('/').to_string(),
             categories: CategoryMenu::default(),
+            top_stories: TopStories::default(),
         }
     }
 

@@ -118,7 +118,8 @@ pub(crate) async fn sitemap_file(State(state): State<AppState>, Path(file): Path
 }
 
 /// A story as a line on the home and stories pages.
-pub(crate) struct StoryLine {
+#[derive(Debug, Clone)]
+pub struct StoryLine {
     pub(crate) id: i64,
     pub(crate) title: String,
     pub(crate) articles: u64,
@@ -145,6 +146,28 @@ pub(crate) fn story_lines(state: &AppState, stats: Vec<StoryStat>) -> Result<Vec
         .collect())
 }
 
+/// The stories page's ranking ([`TOP_STORIES`] lines; the home page shows its first 6),
+/// cached: ranking reads the recently active stories, so it is done once per new
+/// article (and at most every [`TOP_STORIES_MAX_AGE`]), not once per request.
+pub type TopStories = crate::cache::Cached<Vec<StoryLine>>;
+
+/// Stories ranked on the stories page.
+const TOP_STORIES: usize = 100;
+/// How long a ranking is served at most (links can change without a new article).
+const TOP_STORIES_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The ranked stories (growth over two days, at least two articles), from the cache when
+/// no article was added since.
+fn top_story_lines(state: &AppState, articles: u64) -> Result<std::sync::Arc<Vec<StoryLine>>, WebError> {
+    if let Some(lines) = state.top_stories.fresh(articles, TOP_STORIES_MAX_AGE) {
+        return Ok(lines);
+    }
+    let stats = state.store.top_stories(2 * 86_400, 2, TOP_STORIES)?;
+    let lines = std::sync::Arc::new(story_lines(state, stats)?);
+    state.top_stories.set(articles, std::sync::Arc::clone(&lines));
+    Ok(lines)
+}
+
 struct CategoryGroup {
     slug: String,
     label: String,
@@ -163,8 +186,8 @@ pub(crate) async fn home(State(state): State<AppState>) -> Result<Html<String>, 
     let page = blocking(move || {
         let store = &state.store;
         let total = store.count()?;
-        let stats = store.top_stories(2 * 86_400, 2, 6)?;
-        let stories = story_lines(&state, stats)?;
+        let top = top_story_lines(&state, total)?;
+        let stories = top.iter().take(6).cloned().collect();
         let mut groups = Vec::new();
         for (slug, _) in store.facet_top(Facet::Category, 8)? {
             let (rows, _) = store.list(&ListQuery { category: Some(slug.clone()), limit: 4, ..Default::default() })?;
@@ -587,8 +610,8 @@ struct StoriesPage {
 
 pub(crate) async fn stories(State(state): State<AppState>) -> Result<Html<String>, WebError> {
     let page = blocking(move || {
-        let stats = state.store.top_stories(2 * 86_400, 2, 100)?;
-        Ok(StoriesPage { stories: story_lines(&state, stats)? })
+        let total = state.store.count()?;
+        Ok(StoriesPage { stories: top_story_lines(&state, total)?.to_vec() })
     })
     .await?;
     render(&page)

@@ -539,6 +539,15 @@ async fn story_entity_and_home_pages_show_the_story_from_the_kept_counts() {
     assert!(!home.contains(&format!("/story/{}\"", ids[3])), "a story of one is not a top story");
     let (_, _, stories) = get(&s, "/stories").await;
     assert!(stories.contains("Pension reform passes</a> <span class=\"meta\">3 articles · 3 sources · 2 languages"), "{stories}");
+    // The ranking is cached, but a new article in the story shows at once.
+    let key = ArticleKey { dedup_key: "url:https://d.example/9".into(), content_hash: "h9".into() };
+    let late = Article { title: "Pension reform: reactions".into(), text: "Reactions.".into(), category: "politics".into(),
+        source: Some("d.example".into()), published: Some("2024-04-04T11:00:00Z".into()), ..Default::default() };
+    let store = &s.state.store;
+    let id = store.upsert_article(&key, &late).unwrap().id();
+    store.set_links(id, Links { story_id: Some(ids[0]), duplicate_of: None }).unwrap();
+    let (_, _, home) = get(&s, "/").await;
+    assert!(home.contains("Pension reform passes</a> <span class=\"meta\">4 articles · 4 sources"), "{home}");
 
     let (_, _, entities) = get(&s, "/entities").await;
     assert!(entities.contains("Marie Dupont</a> <span class=\"meta\">3</span>"), "{entities}");
