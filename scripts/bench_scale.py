@@ -257,6 +257,7 @@ def main():
                     help="single-client requests per page after 3 warm-ups (fewer, at least 3, past 10 s)")
     ap.add_argument("--seconds", type=int, default=5, help="wrk seconds per page (0: no load test)")
     ap.add_argument("--ingest", type=int, default=300, help="articles ingested through the full pipeline (0: skip)")
+    ap.add_argument("--ingest-only", action="store_true", help="measure the ingest rate only (pages as last measured)")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
     results_path = os.path.join(args.work, "results.json")
@@ -270,17 +271,20 @@ def main():
         t = targets(after)
         r["targets"] = t
         runs = [("after", args.polmon, after)]
+        run_seed = int(time.time()) % 100_000  # the same new articles for every build of this run
         if args.before:
             before = os.path.join(args.work, str(size), "before")
             downgrade(after, before)
             runs.insert(0, ("before", args.before, before))
         for label, binary, data in runs:
             log(f"== {size} articles, {label}")
-            r[label] = measure(binary, data, t, args.requests, args.seconds)
+            if not args.ingest_only:
+                r[label] = measure(binary, data, t, args.requests, args.seconds)
             if args.ingest:
+                # New URLs on every run: stored ones would be skipped.
                 jsonl = os.path.join(args.work, f"slice-{size}-{label}.jsonl")
-                ingest_slice(jsonl, args.ingest, size % 97)
-                r[label]["ingest"] = ingest_rate(binary, data, jsonl, args.ingest)
+                ingest_slice(jsonl, args.ingest, run_seed)
+                r.setdefault(label, {})["ingest"] = ingest_rate(binary, data, jsonl, args.ingest)
                 log(f"  ingest: {r[label]['ingest']}")
             json.dump(results, open(results_path, "w"), indent=1)
     print(table({k: v for k, v in results.items() if k in [s for s in args.sizes.split(",")]}))
