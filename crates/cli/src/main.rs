@@ -60,6 +60,8 @@ enum Command {
     Deliver(commands::deliver::Args),
     /// Translate plain text (line by line) or an extracted-article JSON.
     Translate(commands::translate::Args),
+    /// Benchmark helpers: generate a synthetic archive, check the store's kept counts.
+    Bench(commands::bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -93,6 +95,7 @@ fn main() -> ExitCode {
         Command::Translate(a) => commands::translate::run(&cfg, a),
         Command::Watch(a) => commands::watch::run(&cfg, a),
         Command::Deliver(a) => commands::deliver::run(cfg, a),
+        Command::Bench(a) => commands::bench::run(&cfg, a),
     };
     match result {
         Ok(code) => code,

@@ -56,7 +56,51 @@ pub struct ArticleSummary {
     pub lead: String,
     /// Story id.
     pub story_id: Option<i64>,
+    /// The time listings sort by (Unix seconds): publication, else ingestion. With
+    /// `id`, the cursor of the next older page ([`ListQuery::before`]).
+    #[serde(skip)]
+    pub sort_ts: i64,
 }
+
+impl ArticleSummary {
+    /// The keyset cursor of the page after this row.
+    pub fn cursor(&self) -> Cursor {
+        Cursor { sort_ts: self.sort_ts, id: self.id }
+    }
+}
+
+/// A position in a newest-first listing: the rows after it are those older than
+/// `(sort_ts, id)`. Written `SORT_TS.ID` in URLs (`before=1712052000.123`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    /// The row's sort time.
+    pub sort_ts: i64,
+    /// The row's id (ties on the time).
+    pub id: i64,
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.sort_ts, self.id)
+    }
+}
+
+impl std::str::FromStr for Cursor {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Cursor, ()> {
+        let (ts, id) = s.split_once('.').ok_or(())?;
+        Ok(Cursor { sort_ts: ts.parse().map_err(|_| ())?, id: id.parse().map_err(|_| ())? })
+    }
+}
+
+/// With more than one filter, [`Store::list`] counts matches only up to this many (one
+/// filter, or none, is answered from the counts kept at write time).
+pub const TOTAL_CAP: u64 = 10_000;
+
+/// Stories [`Store::top_stories`] weighs at most among those with articles in its two
+/// windows, most recently active first (the others are ranked by their kept sizes).
+pub const ACTIVE_STORIES_CAP: usize = 1_000;
 
 /// Filters and paging for [`Store::list`].
 #[derive(Debug, Clone, Default)]
@@ -69,17 +113,19 @@ pub struct ListQuery {
     pub language: Option<String>,
     /// Only this story.
     pub story_id: Option<i64>,
+    /// Only rows older than this cursor (keyset paging: costs the same on any page).
+    pub before: Option<Cursor>,
     /// Page size.
     pub limit: usize,
-    /// Rows skipped.
+    /// Rows skipped (after `before`); callers cap it, since skipped rows are read.
     pub offset: usize,
 }
 
 const SUMMARY_COLUMNS: &str =
-    "id, title, source, published, category, language, url, substr(text, 1, 400), story_id";
+    "id, title, source, published, category, language, url, substr(text, 1, 400), story_id, sort_ts";
 /// [`SUMMARY_COLUMNS`] of a table aliased `a`, for joins.
 pub(crate) const SUMMARY_COLUMNS_A: &str =
-    "a.id, a.title, a.source, a.published, a.category, a.language, a.url, substr(a.text, 1, 400), a.story_id";
+    "a.id, a.title, a.source, a.published, a.category, a.language, a.url, substr(a.text, 1, 400), a.story_id, a.sort_ts";
 
 pub(crate) fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
     Ok(ArticleSummary {
@@ -92,6 +138,7 @@ pub(crate) fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<ArticleSummary> 
         url: r.get(6)?,
         lead: r.get(7)?,
         story_id: r.get(8)?,
+        sort_ts: r.get(9)?,
     })
 }
 
@@ -163,6 +210,7 @@ impl Store {
                 Some((id, hash)) if hash == key.content_hash => Upsert::Unchanged(id),
                 Some((id, _)) => {
                     crate::trends::subtract_article(self, &tx, id)?;
+                    let before = crate::aggregates::contribution(&tx, id)?;
                     tx.execute(
                         "UPDATE articles SET external_id = COALESCE(?2, external_id), url = ?3,
                             canonical_url = ?4, title = ?5, author = ?6, published = ?7, sort_ts = ?8,
@@ -175,8 +223,10 @@ impl Store {
                             blocks, analysis, key.content_hash
                         ],
                     )?;
-                    crate::entities::replace_for_article(&tx, id, &a.analysis)?;
+                    crate::entities::replace_for_article(&tx, id, &a.analysis, sort_ts, false)?;
                     crate::trends::add_article(self, &tx, id)?;
+                    let after = crate::aggregates::contribution(&tx, id)?;
+                    crate::aggregates::article_changed(&tx, before.as_ref(), after.as_ref())?;
                     Upsert::Updated(id)
                 }
                 None => {
@@ -192,8 +242,10 @@ impl Store {
                         ],
                     )?;
                     let id = tx.last_insert_rowid();
-                    crate::entities::replace_for_article(&tx, id, &a.analysis)?;
+                    crate::entities::replace_for_article(&tx, id, &a.analysis, sort_ts, true)?;
                     crate::trends::add_article(self, &tx, id)?;
+                    let after = crate::aggregates::contribution(&tx, id)?;
+                    crate::aggregates::article_changed(&tx, None, after.as_ref())?;
                     Upsert::Inserted(id)
                 }
             };
@@ -228,10 +280,15 @@ impl Store {
     /// Records an article's near-duplicate original and story.
     pub fn set_links(&self, id: i64, links: Links) -> Result<(), StoreError> {
         self.write(|conn| {
-            conn.execute(
+            let tx = conn.transaction()?;
+            let before = crate::aggregates::contribution(&tx, id)?;
+            tx.execute(
                 "UPDATE articles SET story_id = ?2, duplicate_of = ?3 WHERE id = ?1",
                 params![id, links.story_id, links.duplicate_of],
             )?;
+            let after = crate::aggregates::contribution(&tx, id)?;
+            crate::aggregates::article_changed(&tx, before.as_ref(), after.as_ref())?;
+            tx.commit()?;
             Ok(())
         })
     }
@@ -239,7 +296,10 @@ impl Store {
     /// Moves every article of story `from` into story `into` (two stories became one).
     pub fn merge_story(&self, from: i64, into: i64) -> Result<(), StoreError> {
         self.write(|conn| {
-            conn.execute("UPDATE articles SET story_id = ?2 WHERE story_id = ?1", params![from, into])?;
+            let tx = conn.transaction()?;
+            tx.execute("UPDATE articles SET story_id = ?2 WHERE story_id = ?1", params![from, into])?;
+            crate::aggregates::story_merged(&tx, from, into)?;
+            tx.commit()?;
             Ok(())
         })
     }
@@ -250,8 +310,11 @@ impl Store {
             let tx = conn.transaction()?;
             {
                 let mut stmt = tx.prepare_cached("UPDATE articles SET story_id = ?2 WHERE id = ?1")?;
-                for id in ids {
+                for &id in ids {
+                    let before = crate::aggregates::contribution(&tx, id)?;
                     stmt.execute(params![id, into])?;
+                    let after = crate::aggregates::contribution(&tx, id)?;
+                    crate::aggregates::article_changed(&tx, before.as_ref(), after.as_ref())?;
                 }
             }
             tx.commit()?;
@@ -289,7 +352,9 @@ impl Store {
         })
     }
 
-    /// Newest first, filtered and paged; also returns the total number of matches.
+    /// Newest first, filtered and paged (by [`ListQuery::before`], else by offset); also
+    /// returns the number of matches, all pages together: exact for one filter or none
+    /// (kept at write time), counted up to [`TOTAL_CAP`] with several.
     pub fn list(&self, q: &ListQuery) -> Result<(Vec<ArticleSummary>, u64), StoreError> {
         self.read(|conn| {
             let mut clauses = Vec::new();
@@ -304,24 +369,124 @@ impl Store {
                 args.push(story.into());
                 clauses.push(format!("story_id = ?{}", args.len()));
             }
-            let filter = if clauses.is_empty() {
-                String::new()
-            } else {
-                format!("WHERE {}", clauses.join(" AND "))
+            let filters = clauses.len();
+            let total = match (filters, &q.category, &q.source, &q.language, q.story_id) {
+                (0, ..) => kept_count(conn, "all", "")?,
+                (1, Some(v), ..) => kept_count(conn, "category", v)?,
+                (1, _, Some(v), ..) => kept_count(conn, "source", v)?,
+                (1, _, _, Some(v), _) => kept_count(conn, "language", v)?,
+                (1, .., Some(story)) => story_size(conn, story)?,
+                _ => conn.query_row(
+                    &format!("SELECT count(*) FROM (SELECT 1 FROM articles WHERE {} LIMIT {TOTAL_CAP})", clauses.join(" AND ")),
+                    rusqlite::params_from_iter(args.iter()),
+                    |r| r.get::<_, i64>(0),
+                )? as u64,
             };
-            let total: i64 = conn.query_row(
-                &format!("SELECT count(*) FROM articles {filter}"),
-                rusqlite::params_from_iter(args.iter()),
-                |r| r.get(0),
-            )?;
+            let filters_only = (clauses.clone(), args.clone());
+            let with_cursor = |before: Option<Cursor>| {
+                let (mut clauses, mut args) = filters_only.clone();
+                if let Some(c) = before {
+                    args.push(c.sort_ts.into());
+                    args.push(c.id.into());
+                    clauses.push(format!("(sort_ts, id) < (?{}, ?{})", args.len() - 1, args.len()));
+                }
+                let filter = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+                (filter, args)
+            };
+            let mut before = q.before;
+            if q.offset > 0 {
+                // Skip through the index alone (no article row is read), then read the
+                // page after the row reached, as a cursor page.
+                let (filter, args) = with_cursor(before);
+                let reached = conn
+                    .prepare_cached(&format!(
+                        "SELECT sort_ts, id FROM articles {filter} ORDER BY sort_ts DESC, id DESC LIMIT 1 OFFSET {}",
+                        q.offset - 1
+                    ))?
+                    .query_row(rusqlite::params_from_iter(args.iter()), |r| Ok(Cursor { sort_ts: r.get(0)?, id: r.get(1)? }))
+                    .optional()?;
+                match reached {
+                    Some(c) => before = Some(c),
+                    None => return Ok((Vec::new(), total)),
+                }
+            }
+            let (filter, args) = with_cursor(before);
             let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {SUMMARY_COLUMNS} FROM articles {filter} ORDER BY sort_ts DESC, id DESC LIMIT {} OFFSET {}",
-                q.limit, q.offset
+                "SELECT {SUMMARY_COLUMNS} FROM articles {filter} ORDER BY sort_ts DESC, id DESC LIMIT {}",
+                q.limit
             ))?;
             let rows = stmt
                 .query_map(rusqlite::params_from_iter(args.iter()), summary_from_row)?
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok((rows, total as u64))
+            Ok((rows, total))
+        })
+    }
+
+    /// The oldest article of each story (its headline is the story's title), in the order
+    /// given; one index look-up per story.
+    pub fn story_openers(&self, story_ids: &[i64]) -> Result<Vec<(i64, ArticleSummary)>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {SUMMARY_COLUMNS} FROM articles WHERE story_id = ?1 ORDER BY sort_ts, id LIMIT 1"
+            ))?;
+            let mut out = Vec::with_capacity(story_ids.len());
+            for &story in story_ids {
+                if let Some(first) = stmt.query_row([story], summary_from_row).optional()? {
+                    out.push((story, first));
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// The distinct sources and languages of a story, sorted (kept at write time).
+    pub fn story_values(&self, story_id: i64) -> Result<(Vec<String>, Vec<String>), StoreError> {
+        self.read(|conn| {
+            let mut stmt =
+                conn.prepare_cached("SELECT facet, value FROM story_values WHERE story_id = ?1 ORDER BY facet, value")?;
+            let (mut sources, mut languages) = (Vec::new(), Vec::new());
+            for row in stmt.query_map([story_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+                let (facet, value) = row?;
+                if facet == "source" { sources.push(value) } else { languages.push(value) }
+            }
+            Ok((sources, languages))
+        })
+    }
+
+    /// The number of articles in a story (kept at write time).
+    pub fn story_size(&self, story_id: i64) -> Result<u64, StoreError> {
+        self.read(|conn| story_size(conn, story_id))
+    }
+
+    /// The near-copies of `original` in `story_id`, and `original` itself, newest first
+    /// (at most `limit`): two index look-ups, whatever the size of the story (`+story_id`
+    /// keeps SQLite from walking the story's index instead).
+    pub fn copies_of(&self, original: i64, story_id: i64, limit: usize) -> Result<Vec<ArticleSummary>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {SUMMARY_COLUMNS} FROM articles WHERE +story_id = ?2 AND (id = ?1 OR duplicate_of = ?1)
+                 ORDER BY sort_ts DESC, id DESC LIMIT ?3"
+            ))?;
+            let rows = stmt.query_map(params![original, story_id, limit as i64], summary_from_row)?.collect::<Result<_, _>>()?;
+            Ok(rows)
+        })
+    }
+
+    /// The links of the given articles (one query; missing ids are left out).
+    pub fn links_of(&self, ids: &[i64]) -> Result<std::collections::HashMap<i64, Links>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        self.read(|conn| {
+            let placeholders = vec!["?"; ids.len()].join(",");
+            let mut stmt =
+                conn.prepare(&format!("SELECT id, story_id, duplicate_of FROM articles WHERE id IN ({placeholders})"))?;
+            let rows = stmt
+                .query_map(rusqlite::params_from_iter(ids.iter()), |r| {
+                    Ok((r.get(0)?, Links { story_id: r.get(1)?, duplicate_of: r.get(2)? }))
+                })?
+                .collect::<Result<_, _>>()?;
+            Ok(rows)
         })
     }
 
@@ -420,25 +585,47 @@ impl Store {
         })
     }
 
-    /// The number of stored articles.
+    /// The number of stored articles (kept at write time).
     pub fn count(&self) -> Result<u64, StoreError> {
-        self.read(|conn| Ok(conn.query_row("SELECT count(*) FROM articles", [], |r| r.get::<_, i64>(0))? as u64))
+        self.read(|conn| kept_count(conn, "all", ""))
     }
 
-    /// Values of a column with their article counts, most frequent first:
-    /// `"category"`, `"source"` or `"language"`.
+    /// Values of a column with their article counts, most frequent first (kept at write
+    /// time; costs the number of distinct values).
     pub fn facet(&self, column: Facet) -> Result<Vec<(String, u64)>, StoreError> {
-        let col = match column {
-            Facet::Category => "category",
-            Facet::Source => "source",
-            Facet::Language => "language",
-        };
+        self.facet_top(column, usize::MAX)
+    }
+
+    /// The number of articles with `value` in a column (kept at write time).
+    pub fn facet_count(&self, column: Facet, value: &str) -> Result<u64, StoreError> {
+        self.read(|conn| kept_count(conn, column.name(), value))
+    }
+
+    /// The highest article id, if any (an index look-up).
+    pub fn max_article_id(&self) -> Result<Option<i64>, StoreError> {
+        self.read(|conn| Ok(conn.query_row("SELECT max(id) FROM articles", [], |r| r.get(0))?))
+    }
+
+    /// The ids in `(after, upto]` with their publication dates, in id order (a range of
+    /// the primary key: the sitemap's files).
+    pub fn dated_ids(&self, after: i64, upto: i64) -> Result<Vec<(i64, Option<String>)>, StoreError> {
         self.read(|conn| {
-            let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {col}, count(*) FROM articles WHERE {col} IS NOT NULL GROUP BY {col} ORDER BY count(*) DESC, {col}"
-            ))?;
+            let mut stmt = conn.prepare_cached("SELECT id, published FROM articles WHERE id > ?1 AND id <= ?2 ORDER BY id")?;
+            let rows = stmt.query_map([after, upto], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+    }
+
+    /// The `limit` most frequent values of a column with their article counts.
+    pub fn facet_top(&self, column: Facet, limit: usize) -> Result<Vec<(String, u64)>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT value, articles FROM facet_counts WHERE facet = ?1 ORDER BY articles DESC, value LIMIT ?2",
+            )?;
             let rows = stmt
-                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?
+                .query_map(params![column.name(), i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+                })?
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(rows)
         })
@@ -447,36 +634,64 @@ impl Store {
     /// Stories with at least `min_size` articles, ranked by growth: articles in the
     /// newest `window` seconds (relative to the newest article) weighed against the
     /// window before it. Returns `(story_id, articles, recent)`.
+    ///
+    /// Reads the kept story sizes: the stories active in the two windows (at most
+    /// [`ACTIVE_STORIES_CAP`], most recently active first) have their window counts
+    /// read from the story index; the others score by size and breadth alone, and only
+    /// the best `limit` of those are read.
     pub fn top_stories(&self, window: i64, min_size: u64, limit: usize) -> Result<Vec<StoryStat>, StoreError> {
         self.read(|conn| {
             let newest: Option<i64> = conn.query_row("SELECT max(sort_ts) FROM articles", [], |r| r.get(0))?;
             let Some(newest) = newest else { return Ok(Vec::new()) };
             let mut stmt = conn.prepare_cached(
-                "SELECT story_id, count(*),
-                        sum(sort_ts > ?1 - ?2),
-                        sum(sort_ts > ?1 - 2 * ?2 AND sort_ts <= ?1 - ?2),
-                        count(DISTINCT source), count(DISTINCT language), max(sort_ts)
-                 FROM articles WHERE story_id IS NOT NULL
-                 GROUP BY story_id HAVING count(*) >= ?3",
+                "SELECT s.story_id, s.size,
+                        (SELECT count(*) FROM articles a WHERE a.story_id = s.story_id AND a.sort_ts > ?1 - ?2),
+                        (SELECT count(*) FROM articles a WHERE a.story_id = s.story_id
+                             AND a.sort_ts > ?1 - 2 * ?2 AND a.sort_ts <= ?1 - ?2),
+                        s.sources, s.languages, s.last_ts
+                 FROM (SELECT * FROM stories WHERE last_ts > ?1 - 2 * ?2 AND size >= ?3 ORDER BY last_ts DESC LIMIT ?4) s
+                 UNION
+                 SELECT story_id, size, 0, 0, sources, languages, last_ts
+                 FROM (SELECT * FROM stories WHERE last_ts <= ?1 - 2 * ?2 AND size >= ?3
+                       ORDER BY 5 * sources + size DESC, last_ts DESC LIMIT ?5)",
             )?;
             let mut rows = stmt
-                .query_map(params![newest, window, min_size as i64], |r| {
-                    Ok(StoryStat {
-                        story_id: r.get(0)?,
-                        articles: r.get::<_, i64>(1)? as u64,
-                        recent: r.get::<_, i64>(2)? as u64,
-                        previous: r.get::<_, i64>(3)? as u64,
-                        sources: r.get::<_, i64>(4)? as u64,
-                        languages: r.get::<_, i64>(5)? as u64,
-                        last_ts: r.get(6)?,
-                    })
-                })?
+                .query_map(
+                    params![newest, window, min_size as i64, ACTIVE_STORIES_CAP as i64, (2 * limit) as i64],
+                    |r| {
+                        Ok(StoryStat {
+                            story_id: r.get(0)?,
+                            articles: r.get::<_, i64>(1)? as u64,
+                            recent: r.get::<_, i64>(2)? as u64,
+                            previous: r.get::<_, i64>(3)? as u64,
+                            sources: r.get::<_, i64>(4)? as u64,
+                            languages: r.get::<_, i64>(5)? as u64,
+                            last_ts: r.get(6)?,
+                        })
+                    },
+                )?
                 .collect::<Result<Vec<_>, _>>()?;
             rows.sort_by(|a, b| b.growth().total_cmp(&a.growth()).then(b.last_ts.cmp(&a.last_ts)));
             rows.truncate(limit);
             Ok(rows)
         })
     }
+}
+
+fn kept_count(conn: &rusqlite::Connection, facet: &str, value: &str) -> Result<u64, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT articles FROM facet_counts WHERE facet = ?1 AND value = ?2")?
+        .query_row([facet, value], |r| r.get::<_, i64>(0))
+        .optional()?
+        .unwrap_or(0) as u64)
+}
+
+fn story_size(conn: &rusqlite::Connection, story_id: i64) -> Result<u64, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT size FROM stories WHERE story_id = ?1")?
+        .query_row([story_id], |r| r.get::<_, i64>(0))
+        .optional()?
+        .unwrap_or(0) as u64)
 }
 
 /// A column to count values of.
@@ -488,6 +703,17 @@ pub enum Facet {
     Source,
     /// Language.
     Language,
+}
+
+impl Facet {
+    /// Its name in the kept counts (and the column's).
+    fn name(self) -> &'static str {
+        match self {
+            Facet::Category => "category",
+            Facet::Source => "source",
+            Facet::Language => "language",
+        }
+    }
 }
 
 /// Counts for one story.

@@ -73,9 +73,20 @@ pub struct QuoteRecord {
     pub direct: bool,
 }
 
-pub(crate) fn replace_for_article(tx: &Transaction<'_>, article_id: i64, analysis: &Analysis) -> Result<(), StoreError> {
-    tx.execute("DELETE FROM mentions WHERE article_id = ?1", [article_id])?;
-    tx.execute("DELETE FROM quotes WHERE article_id = ?1", [article_id])?;
+/// Rewrites an article's mentions and quotes (`fresh`: a new article, which has none yet),
+/// keeping the entity counts.
+pub(crate) fn replace_for_article(
+    tx: &Transaction<'_>,
+    article_id: i64,
+    analysis: &Analysis,
+    sort_ts: i64,
+    fresh: bool,
+) -> Result<(), StoreError> {
+    if !fresh {
+        crate::aggregates::mentions_removed(tx, article_id)?;
+        tx.execute("DELETE FROM mentions WHERE article_id = ?1", [article_id])?;
+        tx.execute("DELETE FROM quotes WHERE article_id = ?1", [article_id])?;
+    }
     // (canonical, kind) -> (count, first role)
     let mut seen: BTreeMap<(&str, &str), (u64, Option<&str>)> = BTreeMap::new();
     for m in &analysis.entities {
@@ -91,17 +102,14 @@ pub(crate) fn replace_for_article(tx: &Transaction<'_>, article_id: i64, analysi
         if *kind == "person" || !ids.contains_key(canonical) {
             ids.insert(canonical, id);
         }
-        tx.execute(
-            "INSERT INTO mentions (article_id, entity_id, role, count) VALUES (?1, ?2, ?3, ?4)",
-            params![article_id, id, role, *count as i64],
-        )?;
+        tx.prepare_cached("INSERT INTO mentions (article_id, entity_id, role, count, sort_ts) VALUES (?1, ?2, ?3, ?4, ?5)")?
+            .execute(params![article_id, id, role, *count as i64, sort_ts])?;
+        crate::aggregates::mention_added(tx, id, kind, canonical, *role)?;
     }
     for q in &analysis.quotes {
         let entity = q.speaker_canonical.as_deref().and_then(|c| ids.get(c).copied());
-        tx.execute(
-            "INSERT INTO quotes (article_id, entity_id, speaker, text, direct) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![article_id, entity, q.speaker_canonical.as_deref().or(q.speaker.as_deref()), q.text, q.direct],
-        )?;
+        tx.prepare_cached("INSERT INTO quotes (article_id, entity_id, speaker, text, direct, sort_ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+            .execute(params![article_id, entity, q.speaker_canonical.as_deref().or(q.speaker.as_deref()), q.text, q.direct, sort_ts])?;
     }
     Ok(())
 }
@@ -121,14 +129,29 @@ fn entity_id(tx: &Transaction<'_>, canonical: &str, kind: &str) -> Result<i64, S
     Ok(tx.last_insert_rowid())
 }
 
+/// Roles listed per entity at most ([`Store::entity_roles`]): the most given.
+pub const MAX_ROLES: usize = 50;
+
+fn quote_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<QuoteRecord> {
+    Ok(QuoteRecord {
+        article_id: r.get(0)?,
+        article_title: r.get(1)?,
+        published: r.get(2)?,
+        entity_id: r.get(3)?,
+        speaker: r.get(4)?,
+        text: r.get(5)?,
+        direct: r.get(6)?,
+    })
+}
+
 impl Store {
     /// One entity.
     pub fn entity(&self, id: i64) -> Result<Option<EntityRecord>, StoreError> {
         self.read(|conn| {
             Ok(conn
                 .query_row(
-                    "SELECT e.id, e.canonical, e.kind, (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id)
-                     FROM entities e WHERE e.id = ?1",
+                    "SELECT e.id, e.canonical, e.kind, coalesce(t.articles, 0)
+                     FROM entities e LEFT JOIN entity_totals t ON t.entity_id = e.id WHERE e.id = ?1",
                     [id],
                     |r| {
                         Ok(EntityRecord {
@@ -174,7 +197,7 @@ impl Store {
             let mut stmt = conn.prepare_cached(
                 "SELECT a.id, a.title, a.published, a.source, m.role, m.count FROM mentions m
                  JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ?1
-                 ORDER BY a.sort_ts DESC, a.id DESC LIMIT ?2",
+                 ORDER BY m.sort_ts DESC, m.article_id DESC LIMIT ?2",
             )?;
             let rows = stmt
                 .query_map(params![entity_id, limit as i64], |r| {
@@ -192,62 +215,121 @@ impl Store {
         })
     }
 
-    /// The roles an entity was given, in order of first appearance.
+    /// The roles an entity was given (the [`MAX_ROLES`] most given), in order of first
+    /// appearance. Counts are kept at write time; first and last dates are two index
+    /// look-ups per role.
     pub fn entity_roles(&self, entity_id: i64) -> Result<Vec<EntityRole>, StoreError> {
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT m.role, min(a.published), max(a.published), count(*) FROM mentions m
-                 JOIN articles a ON a.id = m.article_id
-                 WHERE m.entity_id = ?1 AND m.role IS NOT NULL
-                 GROUP BY m.role ORDER BY min(a.sort_ts)",
+                "SELECT c.role, c.articles,
+                    (SELECT m.article_id FROM mentions m WHERE m.entity_id = c.entity_id AND m.role = c.role
+                     ORDER BY m.sort_ts, m.article_id LIMIT 1),
+                    (SELECT m.article_id FROM mentions m WHERE m.entity_id = c.entity_id AND m.role = c.role
+                     ORDER BY m.sort_ts DESC, m.article_id DESC LIMIT 1)
+                 FROM entity_role_counts c WHERE c.entity_id = ?1 ORDER BY c.articles DESC, c.role LIMIT ?2",
             )?;
-            let rows = stmt
-                .query_map([entity_id], |r| {
-                    Ok(EntityRole {
-                        role: r.get(0)?,
-                        first_seen: r.get(1)?,
-                        last_seen: r.get(2)?,
-                        articles: r.get::<_, i64>(3)? as u64,
-                    })
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(rows)
+            let mut published = conn.prepare_cached("SELECT published, sort_ts FROM articles WHERE id = ?1")?;
+            let mut dated = |id: i64| -> rusqlite::Result<(Option<String>, i64)> {
+                published.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            };
+            let mut roles = Vec::new();
+            for row in stmt.query_map(params![entity_id, MAX_ROLES as i64], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))
+            })? {
+                let (role, articles, first, last) = row?;
+                let (first_seen, first_ts) = dated(first)?;
+                let (last_seen, _) = dated(last)?;
+                roles.push((first_ts, EntityRole { role, first_seen, last_seen, articles: articles as u64 }));
+            }
+            roles.sort_by_key(|(first_ts, _)| *first_ts);
+            Ok(roles.into_iter().map(|(_, r)| r).collect())
         })
     }
 
     /// Quotes attributed to an entity (`Some`), or found in an article (`None` entity, `Some` article).
     pub fn quotes(&self, entity_id: Option<i64>, article_id: Option<i64>, limit: usize) -> Result<Vec<QuoteRecord>, StoreError> {
         self.read(|conn| {
-            let mut stmt = conn.prepare_cached(
+            let sql = match (entity_id, article_id) {
+                (Some(_), None) => "WHERE q.entity_id = ?1 ORDER BY q.sort_ts DESC, q.id LIMIT ?3",
+                (None, Some(_)) => "WHERE q.article_id = ?2 ORDER BY q.id LIMIT ?3",
+                _ => "WHERE (?1 IS NULL OR q.entity_id = ?1) AND (?2 IS NULL OR q.article_id = ?2)
+                      ORDER BY q.sort_ts DESC, q.id LIMIT ?3",
+            };
+            let mut stmt = conn.prepare_cached(&format!(
                 "SELECT q.article_id, a.title, a.published, q.entity_id, q.speaker, q.text, q.direct
-                 FROM quotes q JOIN articles a ON a.id = q.article_id
-                 WHERE (?1 IS NULL OR q.entity_id = ?1) AND (?2 IS NULL OR q.article_id = ?2)
-                 ORDER BY a.sort_ts DESC, q.id LIMIT ?3",
-            )?;
+                 FROM quotes q JOIN articles a ON a.id = q.article_id {sql}"
+            ))?;
             let rows = stmt
-                .query_map(params![entity_id, article_id, limit as i64], |r| {
-                    Ok(QuoteRecord {
-                        article_id: r.get(0)?,
-                        article_title: r.get(1)?,
-                        published: r.get(2)?,
-                        entity_id: r.get(3)?,
-                        speaker: r.get(4)?,
-                        text: r.get(5)?,
-                        direct: r.get(6)?,
-                    })
-                })?
+                .query_map(params![entity_id, article_id, limit as i64], quote_from_row)?
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(rows)
+        })
+    }
+
+    /// The quotes of each of the given articles (at most `per_article` each, in the order
+    /// they were found), in the order of `article_ids`; one query.
+    pub fn quotes_of_articles(&self, article_ids: &[i64], per_article: usize) -> Result<Vec<QuoteRecord>, StoreError> {
+        if article_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.read(|conn| {
+            let placeholders = vec!["?"; article_ids.len()].join(",");
+            let mut stmt = conn.prepare(&format!(
+                "SELECT q.article_id, a.title, a.published, q.entity_id, q.speaker, q.text, q.direct
+                 FROM quotes q JOIN articles a ON a.id = q.article_id WHERE q.article_id IN ({placeholders})
+                 ORDER BY q.id"
+            ))?;
+            let mut by_article: std::collections::HashMap<i64, Vec<QuoteRecord>> = Default::default();
+            for q in stmt.query_map(rusqlite::params_from_iter(article_ids.iter()), quote_from_row)? {
+                let q = q?;
+                let list = by_article.entry(q.article_id).or_default();
+                if list.len() < per_article {
+                    list.push(q);
+                }
+            }
+            Ok(article_ids.iter().flat_map(|id| by_article.remove(id).unwrap_or_default()).collect())
+        })
+    }
+
+    /// The entities each of the given articles mentions, as [`article_entities`](Self::article_entities)
+    /// lists them, article after article in the order of `article_ids`; one query.
+    pub fn entities_of_articles(
+        &self,
+        article_ids: &[i64],
+    ) -> Result<Vec<(i64, EntityRecord, Option<String>)>, StoreError> {
+        if article_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.read(|conn| {
+            let placeholders = vec!["?"; article_ids.len()].join(",");
+            let mut stmt = conn.prepare(&format!(
+                "SELECT m.article_id, e.id, e.canonical, e.kind, m.count, m.role FROM mentions m
+                 JOIN entities e ON e.id = m.entity_id WHERE m.article_id IN ({placeholders})
+                 ORDER BY m.count DESC, e.canonical"
+            ))?;
+            let mut by_article: std::collections::HashMap<i64, Vec<(i64, EntityRecord, Option<String>)>> = Default::default();
+            for row in stmt.query_map(rusqlite::params_from_iter(article_ids.iter()), |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    EntityRecord { id: r.get(1)?, canonical: r.get(2)?, kind: r.get(3)?, articles: r.get::<_, i64>(4)? as u64 },
+                    r.get(5)?,
+                ))
+            })? {
+                let row = row?;
+                by_article.entry(row.0).or_default().push(row);
+            }
+            Ok(article_ids.iter().flat_map(|id| by_article.remove(id).unwrap_or_default()).collect())
         })
     }
 
     /// The most mentioned entities of a kind (or of all kinds).
     pub fn top_entities(&self, kind: Option<&str>, limit: usize) -> Result<Vec<EntityRecord>, StoreError> {
         self.read(|conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT e.id, e.canonical, e.kind, count(*) FROM mentions m JOIN entities e ON e.id = m.entity_id
-                 WHERE (?1 IS NULL OR e.kind = ?1) GROUP BY e.id ORDER BY count(*) DESC, e.canonical LIMIT ?2",
-            )?;
+            let filter = if kind.is_some() { "WHERE kind = ?1" } else { "WHERE ?1 IS NULL" };
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT entity_id, canonical, kind, articles FROM entity_totals {filter}
+                 ORDER BY articles DESC, canonical LIMIT ?2"
+            ))?;
             let rows = stmt
                 .query_map(params![kind, limit as i64], |r| {
                     Ok(EntityRecord {

@@ -10,6 +10,7 @@
 //! reader connections, each behind a mutex.
 #![deny(missing_docs)]
 
+mod aggregates;
 mod articles;
 mod digest;
 mod entities;
@@ -28,10 +29,12 @@ use std::sync::Mutex;
 
 use rusqlite::Connection;
 
-pub use articles::{ArticleKey, ArticleSummary, Facet, ListQuery, StoryStat, Upsert};
+pub use articles::{
+    ArticleKey, ArticleSummary, Cursor, Facet, ListQuery, StoryStat, Upsert, ACTIVE_STORIES_CAP, TOTAL_CAP,
+};
 pub use digest::Digest;
 pub use record::ArticleRecord;
-pub use entities::{EntityArticle, EntityRecord, EntityRole, QuoteRecord};
+pub use entities::{EntityArticle, EntityRecord, EntityRole, QuoteRecord, MAX_ROLES};
 pub use error::StoreError;
 pub use sources::{NewSource, SeenItem, SourceKind, SourceRecord, SourceStatus};
 pub use rusqlite;
@@ -73,6 +76,7 @@ impl Store {
         let path = data_dir.join(DB_FILE);
         let mut writer = open_connection(&path)?;
         migrations::migrate(&mut writer)?;
+        aggregates::backfill(&mut writer)?;
         trends::backfill_if_empty(&mut writer)?;
         let readers = (0..4)
             .map(|_| open_connection(&path).map(Mutex::new))

@@ -210,6 +210,63 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE watch_changes (version INTEGER NOT NULL);
     INSERT INTO watch_changes VALUES (0);
     "#,
+    // 7: aggregates kept at write time (see `aggregates.rs`), so that no page counts or
+    // groups the whole archive; filled from the articles at the next open
+    // (`aggregates_backfilled` is empty until then). Mentions and quotes carry their
+    // article's time for newest-first listings per entity. `store_marks`: how far a scan
+    // got (articles below `related_complete_upto` all have related lists).
+    r#"
+    CREATE TABLE facet_counts (
+        facet       TEXT NOT NULL,
+        value       TEXT NOT NULL,
+        articles    INTEGER NOT NULL,
+        PRIMARY KEY (facet, value)
+    ) WITHOUT ROWID;
+    CREATE INDEX facet_counts_by_size ON facet_counts(facet, articles DESC, value);
+    CREATE TABLE stories (
+        story_id    INTEGER PRIMARY KEY,
+        size        INTEGER NOT NULL,
+        sources     INTEGER NOT NULL,
+        languages   INTEGER NOT NULL,
+        first_ts    INTEGER NOT NULL,
+        last_ts     INTEGER NOT NULL
+    );
+    CREATE INDEX stories_by_last ON stories(last_ts DESC);
+    CREATE INDEX stories_by_breadth ON stories(5 * sources + size DESC, last_ts DESC);
+    CREATE TABLE story_values (
+        story_id    INTEGER NOT NULL,
+        facet       TEXT NOT NULL,
+        value       TEXT NOT NULL,
+        articles    INTEGER NOT NULL,
+        PRIMARY KEY (story_id, facet, value)
+    ) WITHOUT ROWID;
+    CREATE TABLE entity_totals (
+        entity_id   INTEGER PRIMARY KEY REFERENCES entities(id),
+        kind        TEXT NOT NULL,
+        canonical   TEXT NOT NULL,
+        articles    INTEGER NOT NULL
+    );
+    CREATE INDEX entity_totals_by_kind ON entity_totals(kind, articles DESC, canonical);
+    CREATE INDEX entity_totals_by_size ON entity_totals(articles DESC, canonical);
+    CREATE TABLE entity_role_counts (
+        entity_id   INTEGER NOT NULL,
+        role        TEXT NOT NULL,
+        articles    INTEGER NOT NULL,
+        PRIMARY KEY (entity_id, role)
+    ) WITHOUT ROWID;
+    CREATE TABLE aggregates_backfilled (done INTEGER NOT NULL);
+    CREATE TABLE store_marks (
+        name        TEXT PRIMARY KEY,
+        value       INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    ALTER TABLE mentions ADD COLUMN sort_ts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE quotes ADD COLUMN sort_ts INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX mentions_by_entity_time ON mentions(entity_id, sort_ts DESC, article_id DESC);
+    CREATE INDEX mentions_by_entity_role ON mentions(entity_id, role, sort_ts, article_id) WHERE role IS NOT NULL;
+    CREATE INDEX quotes_by_entity_time ON quotes(entity_id, sort_ts DESC, id);
+    CREATE INDEX articles_by_language ON articles(language, sort_ts DESC);
+    CREATE INDEX articles_by_original ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL;
+    "#,
 ];
 
 /// The schema version this build writes.

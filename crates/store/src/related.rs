@@ -32,13 +32,36 @@ impl Store {
 
     /// Up to `limit` article ids (oldest first) that have no related list yet: what a
     /// crash (or a folder from before related lists were stored) left.
+    ///
+    /// Remembers the id below which every article has its list (lists are never
+    /// removed), so each call reads only the articles stored since: opening a large
+    /// archive does not scan it again.
     pub fn without_related(&self, limit: usize) -> Result<Vec<i64>, StoreError> {
-        self.read(|conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT a.id FROM articles a LEFT JOIN related r ON r.article_id = a.id
-                 WHERE r.article_id IS NULL ORDER BY a.id LIMIT ?1",
-            )?;
-            let ids = stmt.query_map([limit as i64], |r| r.get(0))?.collect::<Result<Vec<i64>, _>>()?;
+        self.write(|conn| {
+            let tx = conn.transaction()?;
+            let mark: i64 = tx
+                .query_row("SELECT value FROM store_marks WHERE name = 'related_complete_upto'", [], |r| r.get(0))
+                .optional()?
+                .unwrap_or(0);
+            let ids = tx
+                .prepare_cached(
+                    "SELECT a.id FROM articles a LEFT JOIN related r ON r.article_id = a.id
+                     WHERE a.id > ?1 AND r.article_id IS NULL ORDER BY a.id LIMIT ?2",
+                )?
+                .query_map(params![mark, limit as i64], |r| r.get(0))?
+                .collect::<Result<Vec<i64>, _>>()?;
+            let complete_upto = match ids.first() {
+                Some(first) => first - 1,
+                None => tx.query_row("SELECT coalesce(max(id), 0) FROM articles", [], |r| r.get(0))?,
+            };
+            if complete_upto > mark {
+                tx.execute(
+                    "INSERT INTO store_marks (name, value) VALUES ('related_complete_upto', ?1)
+                     ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                    [complete_upto],
+                )?;
+            }
+            tx.commit()?;
             Ok(ids)
         })
     }

@@ -379,7 +379,7 @@ impl Store {
 }
 
 fn match_from_row(r: &Row<'_>) -> rusqlite::Result<MatchRecord> {
-    Ok(MatchRecord { article: summary_from_row(r)?, matched_json: r.get(9)?, at: r.get(10)? })
+    Ok(MatchRecord { article: summary_from_row(r)?, matched_json: r.get(10)?, at: r.get(11)? })
 }
 
 struct WatchDelivery {

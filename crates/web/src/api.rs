@@ -1,8 +1,9 @@
-//! The JSON API: `/api/articles`, `/api/articles/{id}`, `/api/search`, `/api/stories/{id}`,
-//! `/api/entities/{id}`, and its OpenAPI 3.1 description at `/api/openapi.json`, generated
-//! from the types below (see [`ApiDoc`]). A query parameter an endpoint does not know is a
-//! 400 naming it: each endpoint's known parameters are the fields of its `…Query` type, the
-//! same list the description publishes.
+//! The JSON API: `/api/articles` (newest first: `page=` up to 50, then the `before=`
+//! cursor each answer gives as `next_before`), `/api/articles/{id}`, `/api/search`,
+//! `/api/stories/{id}`, `/api/entities/{id}`, the trends, and its OpenAPI 3.1 description at
+//! `/api/openapi.json`, generated from the types below (see [`ApiDoc`]). A query parameter
+//! an endpoint does not know is a 400 naming it: each endpoint's known parameters are the
+//! fields of its `…Query` type, the same list the description publishes.
 
 use axum::extract::{Path, State};
 use axum::Json;
@@ -12,6 +13,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::error::ApiError;
 use crate::params::{self, ApiQuery, Params};
+use crate::views::Listed;
 use crate::{blocking, AppState, WebError};
 
 /// Paging of `/api/articles`, filtered by category, source or language.
@@ -19,9 +21,13 @@ use crate::{blocking, AppState, WebError};
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // documents the parameters; the handler parses them by hand for named 400s
 pub(crate) struct ArticlesQuery {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 100000)]
+    /// Page number, from 1 to 50; older articles are paged with `before`.
+    #[param(minimum = 1, maximum = 50)]
     page: Option<u32>,
+    /// A cursor `SORT_TS.ID` (the `next_before` of the previous answer): the articles
+    /// older than it. When given, `page` is not used (but must still be valid).
+    #[param(pattern = "^(-?[0-9]{1,15}\\.[0-9]{1,15})?$")]
+    before: Option<String>,
     /// Articles per page (default 20).
     #[param(minimum = 1, maximum = 100)]
     per_page: Option<u32>,
@@ -42,8 +48,8 @@ pub(crate) struct SearchQuery {
     /// The query: words, `"phrases"`, `-excluded`, `OR`, `title:word`. Empty lists the newest. An empty value of a text parameter is the same as leaving it out.
     #[param(max_length = 500)]
     q: Option<String>,
-    /// Page number, from 1 (at most 100: search serves the first 10,000 hits).
-    #[param(minimum = 1, maximum = 100)]
+    /// Page number, from 1 to 50 (search serves the first 10,000 hits).
+    #[param(minimum = 1, maximum = 50)]
     page: Option<u32>,
     /// Hits per page (default 20).
     #[param(minimum = 1, maximum = 100)]
@@ -101,10 +107,12 @@ pub(crate) struct ErrorBody {
 pub(crate) struct ArticlesPage {
     /// Articles matching the filters.
     total: u64,
-    /// This page's number.
-    page: usize,
+    /// This page's number (null when the page was asked for with `before`).
+    page: Option<usize>,
     /// Page size.
     per_page: usize,
+    /// The cursor of the next (older) page, for `before=`; null on the last page.
+    next_before: Option<String>,
     /// The page.
     articles: Vec<ArticleSummary>,
 }
@@ -156,7 +164,7 @@ pub(crate) struct StoryPage {
     id: i64,
     /// Articles in the story.
     total: u64,
-    /// Up to 500 of them, oldest first.
+    /// The newest 100 of them, oldest first.
     articles: Vec<ArticleSummary>,
 }
 
@@ -182,19 +190,30 @@ pub(crate) struct EntityPage {
     ))]
 pub(crate) async fn articles(State(state): State<AppState>, ApiQuery(p): ApiQuery) -> Result<Json<ArticlesPage>, ApiError> {
     only::<ArticlesQuery>(&p)?;
-    let page = params::page(&p)?;
+    let at = params::listed(&p)?;
     let per_page = params::per_page(&p, 20)?;
-    let q = ListQuery {
+    let mut q = ListQuery {
         category: params::text(&p, "category"),
         source: params::text(&p, "source"),
         language: params::language(&p)?,
-        story_id: None,
-        limit: per_page,
-        offset: (page - 1) * per_page,
+        limit: per_page + 1,
+        ..Default::default()
+    };
+    let page = match at {
+        Listed::Page(page) => {
+            q.offset = (page - 1) * per_page;
+            Some(page)
+        }
+        Listed::Before(c) => {
+            q.before = Some(c);
+            None
+        }
     };
     let body = blocking(move || {
-        let (articles, total) = state.store.list(&q)?;
-        Ok(ArticlesPage { total, page, per_page, articles })
+        let (mut articles, total) = state.store.list(&q)?;
+        let next_before = (articles.len() > per_page).then(|| articles[per_page - 1].cursor().to_string());
+        articles.truncate(per_page);
+        Ok(ArticlesPage { total, page, per_page, next_before, articles })
     })
     .await?;
     Ok(Json(body))
@@ -281,6 +300,9 @@ pub(crate) async fn search(State(state): State<AppState>, ApiQuery(p): ApiQuery)
     Ok(Json(body))
 }
 
+/// Articles `/api/stories/{id}` lists at most: the newest, oldest first (`total` counts all).
+const STORY_ARTICLES: usize = 100;
+
 /// The articles of one story, oldest first.
 #[utoipa::path(get, path = "/api/stories/{id}", tag = "stories",
     params(("id" = i64, Path, description = "Story id")),
@@ -296,7 +318,7 @@ pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>,
     params::only(&p, &[])?;
     let id = parse_id(&id, "story")?;
     let body = blocking(move || {
-        let (mut articles, total) = state.store.list(&ListQuery { story_id: Some(id), limit: 500, ..Default::default() })?;
+        let (mut articles, total) = state.store.list(&ListQuery { story_id: Some(id), limit: STORY_ARTICLES, ..Default::default() })?;
         if total == 0 {
             return Err(WebError::NotFound(format!("there is no story {id}")));
         }

@@ -231,6 +231,7 @@ mod tests {
                 url: Some(url.into()),
                 lead: String::new(),
                 story_id: None,
+                sort_ts: 0,
             },
             updated: "2024-04-02T00:00:00Z".into(),
             published: None,

@@ -36,6 +36,7 @@
 
 mod api;
 mod atom;
+mod cache;
 mod error;
 mod http;
 mod menu;
@@ -59,7 +60,9 @@ use polmon_index::SearchIndex;
 use polmon_store::{SourceStatus, Store, StoreError};
 
 pub use error::WebError;
+pub use cache::Cached;
 pub use menu::CategoryMenu;
+pub use pages::TopStories;
 pub use server::Limits;
 pub use trends::TrendsCache;
 
@@ -85,6 +88,8 @@ pub struct AppState {
     pub reader_language: Option<String>,
     /// Computed trends, cached for a minute.
     pub trends: TrendsCache,
+    /// The ranked top stories, cached until an article is added (at most 30 s).
+    pub top_stories: TopStories,
 }
 
 impl AppState {
@@ -98,6 +103,7 @@ impl AppState {
             categories: CategoryMenu::default(),
             reader_language: None,
             trends: TrendsCache::default(),
+            top_stories: TopStories::default(),
         }
     }
 
@@ -157,6 +163,7 @@ pub fn router(state: AppState) -> Router {
         .route("/trends", get(trends::page))
         .route("/robots.txt", get(pages::robots))
         .route("/sitemap.xml", get(pages::sitemap))
+        .route("/sitemaps/{file}", get(pages::sitemap_file))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/static/favicon.svg", get(pages::favicon))
         .route("/favicon.ico", get(pages::favicon))

@@ -6,8 +6,8 @@
 //! facet, cached in [`CategoryMenu`] and rebuilt at most every [`MAX_AGE`], so a page
 //! view does not scan the articles.
 
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Bytes;
 use polmon_store::Facet;
@@ -22,25 +22,7 @@ pub(crate) const MAX_AGE: Duration = Duration::from_secs(60);
 const MAX_ITEMS: usize = 12;
 
 /// The cached menu HTML (shared by the clones of an [`AppState`]).
-#[derive(Clone, Default)]
-pub struct CategoryMenu(Arc<RwLock<Option<(Instant, Arc<str>)>>>);
-
-impl std::fmt::Debug for CategoryMenu {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("CategoryMenu")
-    }
-}
-
-impl CategoryMenu {
-    fn fresh(&self) -> Option<Arc<str>> {
-        let guard = self.0.read().unwrap_or_else(|e| e.into_inner());
-        guard.as_ref().filter(|(at, _)| at.elapsed() < MAX_AGE).map(|(_, html)| Arc::clone(html))
-    }
-
-    fn set(&self, html: Arc<str>) {
-        *self.0.write().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), html));
-    }
-}
+pub type CategoryMenu = crate::cache::Cached<str>;
 
 /// The menu's HTML for the given categories (slug, count), most used first.
 pub(crate) fn render(categories: &[(String, u64)]) -> String {
@@ -57,15 +39,15 @@ pub(crate) fn render(categories: &[(String, u64)]) -> String {
 }
 
 async fn current(state: &AppState) -> Arc<str> {
-    if let Some(html) = state.categories.fresh() {
+    if let Some(html) = state.categories.fresh(0, MAX_AGE) {
         return html;
     }
     let store = Arc::clone(&state.store);
-    let built = tokio::task::spawn_blocking(move || store.facet(Facet::Category)).await;
+    let built = tokio::task::spawn_blocking(move || store.facet_top(Facet::Category, MAX_ITEMS)).await;
     match built {
         Ok(Ok(cats)) => {
             let html: Arc<str> = render(&cats).into();
-            state.categories.set(Arc::clone(&html));
+            state.categories.set(0, Arc::clone(&html));
             html
         }
         Ok(Err(e)) => {

@@ -7,7 +7,7 @@ use axum::response::{Html, IntoResponse, Response};
 use polmon_store::{EntityRecord, Facet, ListQuery, QuoteRecord, StoryStat};
 
 use crate::params::{self, Params};
-use crate::views::{category_label, date_only, excerpt, Card, Pager};
+use crate::views::{category_label, date_only, excerpt, Card, Listed, Pager};
 use crate::{blocking, AppState, WebError};
 
 const PER_PAGE: usize = 20;
@@ -58,41 +58,77 @@ pub(crate) async fn robots(State(state): State<AppState>) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 }
 
-/// Articles listed in the sitemap at most (the protocol's limit per file).
-const SITEMAP_MAX: usize = 50_000;
+/// Article ids per sitemap file: `/sitemaps/{n}.xml` lists the articles with ids in
+/// `(n * SITEMAP_CHUNK, (n + 1) * SITEMAP_CHUNK]`, so every file costs the same.
+const SITEMAP_CHUNK: i64 = 5_000;
 
-/// The newest [`SITEMAP_MAX`] article pages with their publication date as `lastmod`.
+/// A sitemaps-protocol document: `root` (`urlset` or `sitemapindex`) holding what `inner` writes.
+fn sitemap_xml(
+    root: &str,
+    inner: impl FnOnce(&mut quick_xml::Writer<Vec<u8>>) -> std::io::Result<()>,
+) -> Result<Response, WebError> {
+    let mut w = quick_xml::Writer::new(Vec::new());
+    w.write_event(quick_xml::events::Event::Decl(quick_xml::events::BytesDecl::new("1.0", Some("UTF-8"), None)))
+        .and_then(|_| {
+            w.create_element(root)
+                .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
+                .write_inner_content(inner)?;
+            Ok(())
+        })
+        .map_err(|e| WebError::Internal(format!("sitemap: {e}")))?;
+    Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], w.into_inner()).into_response())
+}
+
+/// The sitemap index: one `/sitemaps/{n}.xml` per [`SITEMAP_CHUNK`] article ids.
 pub(crate) async fn sitemap(State(state): State<AppState>) -> Result<Response, WebError> {
     blocking(move || {
-        let (rows, _) = state.store.list(&ListQuery { limit: SITEMAP_MAX, ..Default::default() })?;
-        let mut w = quick_xml::Writer::new(Vec::new());
-        let xml_err = |e: std::io::Error| WebError::Internal(format!("sitemap: {e}"));
-        w.write_event(quick_xml::events::Event::Decl(quick_xml::events::BytesDecl::new("1.0", Some("UTF-8"), None)))
-            .map_err(xml_err)?;
-        w.create_element("urlset")
-            .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
-            .write_inner_content(|w| {
-                for r in &rows {
-                    w.create_element("url").write_inner_content(|w| {
-                        let loc = state.absolute(&format!("/article/{}", r.id));
-                        w.create_element("loc").write_text_content(quick_xml::events::BytesText::new(&loc))?;
-                        if let Some(d) = date_only(r.published.as_deref()).filter(|d| polmon_store::parse_timestamp(d).is_some()) {
-                            w.create_element("lastmod").write_text_content(quick_xml::events::BytesText::new(&d))?;
-                        }
-                        Ok(())
-                    })?;
-                }
-                Ok(())
-            })
-            .map_err(xml_err)?;
-        let body = w.into_inner();
-        Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], body).into_response())
+        let files = state.store.max_article_id()?.map_or(0, |max| (max - 1) / SITEMAP_CHUNK + 1);
+        sitemap_xml("sitemapindex", |w| {
+            for n in 0..files {
+                w.create_element("sitemap").write_inner_content(|w| {
+                    let loc = state.absolute(&format!("/sitemaps/{n}.xml"));
+                    w.create_element("loc").write_text_content(quick_xml::events::BytesText::new(&loc))?;
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// One sitemap file: the article pages of an id range with their publication date as `lastmod`.
+pub(crate) async fn sitemap_file(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, WebError> {
+    let n: i64 = file
+        .strip_suffix(".xml")
+        .and_then(|n| n.parse().ok())
+        .filter(|n| (0..i64::MAX / SITEMAP_CHUNK).contains(n))
+        .ok_or_else(|| WebError::NotFound(format!("There is no sitemap {file:?}.")))?;
+    blocking(move || {
+        let rows = state.store.dated_ids(n * SITEMAP_CHUNK, (n + 1) * SITEMAP_CHUNK)?;
+        if rows.is_empty() {
+            return Err(WebError::NotFound(format!("There is no sitemap {file:?}.")));
+        }
+        sitemap_xml("urlset", |w| {
+            for (id, published) in &rows {
+                w.create_element("url").write_inner_content(|w| {
+                    let loc = state.absolute(&format!("/article/{id}"));
+                    w.create_element("loc").write_text_content(quick_xml::events::BytesText::new(&loc))?;
+                    if let Some(d) = date_only(published.as_deref()).filter(|d| polmon_store::parse_timestamp(d).is_some()) {
+                        w.create_element("lastmod").write_text_content(quick_xml::events::BytesText::new(&d))?;
+                    }
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        })
     })
     .await
 }
 
 /// A story as a line on the home and stories pages.
-pub(crate) struct StoryLine {
+#[derive(Debug, Clone)]
+pub struct StoryLine {
     pub(crate) id: i64,
     pub(crate) title: String,
     pub(crate) articles: u64,
@@ -100,21 +136,45 @@ pub(crate) struct StoryLine {
     pub(crate) languages: u64,
 }
 
+/// The lines of the given stories, titled by their oldest article (one index look-up each).
 pub(crate) fn story_lines(state: &AppState, stats: Vec<StoryStat>) -> Result<Vec<StoryLine>, WebError> {
-    let store = &state.store;
-    let mut out = Vec::new();
-    for s in stats {
-        let (rows, _) = store.list(&ListQuery { story_id: Some(s.story_id), limit: 500, ..Default::default() })?;
-        let Some(first) = rows.last() else { continue };
-        out.push(StoryLine {
-            id: s.story_id,
-            title: first.title.clone(),
-            articles: s.articles,
-            sources: s.sources,
-            languages: s.languages,
-        });
+    let ids: Vec<i64> = stats.iter().map(|s| s.story_id).collect();
+    let mut openers: std::collections::HashMap<i64, String> =
+        state.store.story_openers(&ids)?.into_iter().map(|(story, first)| (story, first.title)).collect();
+    Ok(stats
+        .into_iter()
+        .filter_map(|s| {
+            Some(StoryLine {
+                id: s.story_id,
+                title: openers.remove(&s.story_id)?,
+                articles: s.articles,
+                sources: s.sources,
+                languages: s.languages,
+            })
+        })
+        .collect())
+}
+
+/// The stories page's ranking ([`TOP_STORIES`] lines; the home page shows its first 6),
+/// cached: ranking reads the recently active stories, so it is done once per new
+/// article (and at most every [`TOP_STORIES_MAX_AGE`]), not once per request.
+pub type TopStories = crate::cache::Cached<Vec<StoryLine>>;
+
+/// Stories ranked on the stories page.
+const TOP_STORIES: usize = 100;
+/// How long a ranking is served at most (links can change without a new article).
+const TOP_STORIES_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The ranked stories (growth over two days, at least two articles), from the cache when
+/// no article was added since.
+fn top_story_lines(state: &AppState, articles: u64) -> Result<std::sync::Arc<Vec<StoryLine>>, WebError> {
+    if let Some(lines) = state.top_stories.fresh(articles, TOP_STORIES_MAX_AGE) {
+        return Ok(lines);
     }
-    Ok(out)
+    let stats = state.store.top_stories(2 * 86_400, 2, TOP_STORIES)?;
+    let lines = std::sync::Arc::new(story_lines(state, stats)?);
+    state.top_stories.set(articles, std::sync::Arc::clone(&lines));
+    Ok(lines)
 }
 
 struct CategoryGroup {
@@ -135,10 +195,10 @@ pub(crate) async fn home(State(state): State<AppState>) -> Result<Html<String>, 
     let page = blocking(move || {
         let store = &state.store;
         let total = store.count()?;
-        let stats = store.top_stories(2 * 86_400, 2, 6)?;
-        let stories = story_lines(&state, stats)?;
+        let top = top_story_lines(&state, total)?;
+        let stories = top.iter().take(6).cloned().collect();
         let mut groups = Vec::new();
-        for (slug, _) in store.facet(Facet::Category)?.into_iter().take(8) {
+        for (slug, _) in store.facet_top(Facet::Category, 8)? {
             let (rows, _) = store.list(&ListQuery { category: Some(slug.clone()), limit: 4, ..Default::default() })?;
             groups.push(CategoryGroup {
                 label: category_label(&slug),
@@ -164,33 +224,60 @@ struct ListingPage {
     speak: Option<crate::trends::SpeakView>,
 }
 
+/// A newest-first listing page of the articles `q` selects (category or source),
+/// started by `page=` or `before=`.
+fn listing(
+    state: &AppState,
+    mut q: ListQuery,
+    at: Listed,
+    what: &str,
+    base: String,
+) -> Result<(Vec<Card>, u64, Pager), WebError> {
+    q.limit = PER_PAGE + 1;
+    match at {
+        Listed::Page(page) => q.offset = (page - 1) * PER_PAGE,
+        Listed::Before(c) => q.before = Some(c),
+    }
+    let (mut rows, total) = state.store.list(&q)?;
+    if total == 0 {
+        return Err(WebError::NotFound(format!("There is no {what}.")));
+    }
+    let older = (rows.len() > PER_PAGE).then(|| rows[PER_PAGE - 1].cursor());
+    rows.truncate(PER_PAGE);
+    let pager = Pager::keyset(&base, at, PER_PAGE, total, older);
+    match at {
+        Listed::Page(page) if page > pager.pages => {
+            return Err(WebError::NotFound(format!("There is no page {page}: the last page is {}.", pager.pages)))
+        }
+        Listed::Before(c) if rows.is_empty() => {
+            return Err(WebError::NotFound(format!("There are no articles older than {c} in {what}.")))
+        }
+        _ => {}
+    }
+    Ok((rows.iter().map(|s| Card::from_summary(s, 200)).collect(), total, pager))
+}
+
 pub(crate) async fn category(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(p): Query<Params>,
 ) -> Result<Html<String>, WebError> {
-    let page = params::page(&p)?;
-    let listing = blocking(move || {
-        let q = ListQuery { category: Some(slug.clone()), limit: PER_PAGE, offset: (page - 1) * PER_PAGE, ..Default::default() };
-        let (rows, total) = state.store.list(&q)?;
-        if total == 0 {
-            return Err(WebError::NotFound(format!("There is no category {slug:?}.")));
-        }
-        let pager = Pager::new(&format!("/category/{}?", params::encode_path(&slug)), page, PER_PAGE, total);
-        if page > pager.pages {
-            return Err(WebError::NotFound(format!("There is no page {page}: the last page is {}.", pager.pages)));
-        }
+    let at = params::listed(&p)?;
+    let page = blocking(move || {
+        let q = ListQuery { category: Some(slug.clone()), ..Default::default() };
+        let base = format!("/category/{}?", params::encode_path(&slug));
+        let (articles, total, pager) = listing(&state, q, at, &format!("category {slug:?}"), base)?;
         Ok(ListingPage {
             heading: category_label(&slug),
             total,
-            articles: rows.iter().map(|s| Card::from_summary(s, 200)).collect(),
+            articles,
             pager,
             feed_url: Some(format!("/feeds/category/{}", params::encode_path(&slug))),
             speak: None,
         })
     })
     .await?;
-    render(&listing)
+    render(&page)
 }
 
 pub(crate) async fn source(
@@ -198,28 +285,22 @@ pub(crate) async fn source(
     Path(name): Path<String>,
     Query(p): Query<Params>,
 ) -> Result<Html<String>, WebError> {
-    let page = params::page(&p)?;
-    let listing = blocking(move || {
-        let q = ListQuery { source: Some(name.clone()), limit: PER_PAGE, offset: (page - 1) * PER_PAGE, ..Default::default() };
-        let (rows, total) = state.store.list(&q)?;
-        if total == 0 {
-            return Err(WebError::NotFound(format!("There is no source {name:?}.")));
-        }
-        let pager = Pager::new(&format!("/source/{}?", params::encode_path(&name)), page, PER_PAGE, total);
-        if page > pager.pages {
-            return Err(WebError::NotFound(format!("There is no page {page}: the last page is {}.", pager.pages)));
-        }
+    let at = params::listed(&p)?;
+    let page = blocking(move || {
+        let q = ListQuery { source: Some(name.clone()), ..Default::default() };
+        let base = format!("/source/{}?", params::encode_path(&name));
+        let (articles, total, pager) = listing(&state, q, at, &format!("source {name:?}"), base)?;
         Ok(ListingPage {
             heading: name.clone(),
             total,
-            articles: rows.iter().map(|s| Card::from_summary(s, 200)).collect(),
+            articles,
             pager,
             feed_url: Some(format!("/feeds/source/{}", params::encode_path(&name))),
             speak: crate::trends::speak_view(&state, &name)?,
         })
     })
     .await?;
-    render(&listing)
+    render(&page)
 }
 
 #[derive(Template)]
@@ -321,6 +402,9 @@ fn credit_for(a: &polmon_model::Article, original: Option<&polmon_model::Article
     Some(Credit { domain, url: a.url.clone().filter(|u| crate::sanitize::is_web_url(u)) })
 }
 
+/// Near-copies an article page names at most ("Also published by").
+const MAX_COPIES: usize = 50;
+
 /// The article page, with `Last-Modified` set to the article's ingestion time.
 pub(crate) async fn article(
     State(state): State<AppState>,
@@ -352,19 +436,15 @@ pub(crate) async fn article(
         let mut also_published = Vec::new();
         let mut story = None;
         if let Some(story_id) = a.links.story_id {
-            let (members, total) = store.list(&ListQuery { story_id: Some(story_id), limit: 200, ..Default::default() })?;
             let original = a.links.duplicate_of.unwrap_or(a.id);
-            for m in &members {
-                if m.id == a.id {
-                    continue;
-                }
-                let copy = store.article(m.id)?.is_some_and(|o| o.links.duplicate_of == Some(original) || m.id == original);
-                if copy {
+            for m in store.copies_of(original, story_id, MAX_COPIES)? {
+                if m.id != a.id {
                     also_published.push(CopyLink { id: m.id, label: m.source.clone().unwrap_or_else(|| m.title.clone()) });
                 }
             }
+            let total = store.story_size(story_id)?;
             if total > 1 {
-                let title = members.last().map(|m| m.title.clone()).unwrap_or_default();
+                let title = store.story_openers(&[story_id])?.pop().map(|(_, first)| first.title).unwrap_or_default();
                 story = Some(StoryRef { id: story_id, title, articles: total });
             }
         }
@@ -408,6 +488,10 @@ pub(crate) async fn article(
     Ok(res)
 }
 
+/// Values offered per filter on the search page at most (the most frequent; the one
+/// selected is added if it is not among them).
+const FACET_OPTIONS: usize = 100;
+
 pub(crate) struct FacetOption {
     value: String,
     count: u64,
@@ -442,8 +526,8 @@ struct SearchPage {
 /// How deep search pages go: collecting the top `page × per_page` hits costs memory and
 /// time in proportion, so deeper pages are refused (as search engines do).
 pub(crate) const MAX_SEARCH_DEPTH: usize = 10_000;
-/// The last search page served (100 pages of up to 100 hits).
-pub(crate) const MAX_SEARCH_PAGE: usize = 100;
+/// The last search page served.
+pub(crate) const MAX_SEARCH_PAGE: usize = params::MAX_PAGE;
 
 pub(crate) fn search_query(p: &Params, per_page: usize) -> Result<(polmon_index::SearchQuery, usize), WebError> {
     let page = params::page(p)?;
@@ -506,11 +590,16 @@ pub(crate) async fn search(State(state): State<AppState>, Query(p): Query<Params
             })
             .collect();
         let options = |facet, current: &Option<String>| -> Result<Vec<FacetOption>, WebError> {
-            Ok(store
-                .facet(facet)?
+            let mut options: Vec<FacetOption> = store
+                .facet_top(facet, FACET_OPTIONS)?
                 .into_iter()
                 .map(|(value, count)| FacetOption { selected: current.as_deref() == Some(value.as_str()), value, count })
-                .collect())
+                .collect();
+            if let Some(value) = current.as_ref().filter(|v| !options.iter().any(|o| &o.value == *v)) {
+                let count = store.facet_count(facet, value)?;
+                options.push(FacetOption { value: value.clone(), count, selected: true });
+            }
+            Ok(options)
         };
         let base = search_base(&p);
         let fmt_date = |key: &str| params::text(&p, key).unwrap_or_default();
@@ -563,8 +652,8 @@ struct StoriesPage {
 
 pub(crate) async fn stories(State(state): State<AppState>) -> Result<Html<String>, WebError> {
     let page = blocking(move || {
-        let stats = state.store.top_stories(2 * 86_400, 2, 100)?;
-        Ok(StoriesPage { stories: story_lines(&state, stats)? })
+        let total = state.store.count()?;
+        Ok(StoriesPage { stories: top_story_lines(&state, total)?.to_vec() })
     })
     .await?;
     render(&page)
@@ -578,10 +667,16 @@ pub(crate) struct TimelineEntry {
     duplicate: bool,
 }
 
+/// Articles a story page lists at most: the newest, oldest first. The people and
+/// quotes are those of these articles.
+const STORY_TIMELINE: usize = 50;
+
 #[derive(Template)]
 #[template(path = "story.html")]
 struct StoryPage {
     title: String,
+    /// All its articles (the timeline shows the newest [`STORY_TIMELINE`]).
+    total: u64,
     timeline: Vec<TimelineEntry>,
     sources: Vec<String>,
     languages: Vec<String>,
@@ -593,31 +688,37 @@ pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>)
     let id: i64 = id.parse().map_err(|_| WebError::NotFound(format!("There is no story {id:?}.")))?;
     let page = blocking(move || {
         let store = &state.store;
-        let (mut rows, total) = store.list(&ListQuery { story_id: Some(id), limit: 500, ..Default::default() })?;
+        let (mut rows, total) = store.list(&ListQuery { story_id: Some(id), limit: STORY_TIMELINE, ..Default::default() })?;
         if total == 0 {
             return Err(WebError::NotFound(format!("There is no story {id}.")));
         }
         rows.reverse();
-        let mut sources: Vec<String> = rows.iter().filter_map(|r| r.source.clone()).collect();
-        sources.sort();
-        sources.dedup();
-        let mut languages: Vec<String> = rows.iter().filter_map(|r| r.language.clone()).collect();
-        languages.sort();
-        languages.dedup();
+        let (sources, languages) = store.story_values(id)?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let links = store.links_of(&ids)?;
+        let timeline: Vec<TimelineEntry> = rows
+            .iter()
+            .map(|r| TimelineEntry {
+                id: r.id,
+                title: r.title.clone(),
+                source: r.source.clone(),
+                date: date_only(r.published.as_deref()),
+                duplicate: links.get(&r.id).is_some_and(|l| l.duplicate_of.is_some()),
+            })
+            .collect();
         let mut people: Vec<PersonLine> = Vec::new();
-        let mut quotes = Vec::new();
-        let mut timeline = Vec::new();
-        for r in &rows {
-            let dup = store.article(r.id)?.and_then(|a| a.links.duplicate_of).is_some();
-            timeline.push(TimelineEntry { id: r.id, title: r.title.clone(), source: r.source.clone(), date: date_only(r.published.as_deref()), duplicate: dup });
-            for (e, role) in store.article_entities(r.id)? {
-                if e.kind == "person" && !people.iter().any(|p| p.id == e.id) {
-                    people.push(PersonLine { id: e.id, name: e.canonical, role });
-                }
+        for (_, e, role) in store.entities_of_articles(&ids)? {
+            if e.kind == "person" && !people.iter().any(|p| p.id == e.id) {
+                people.push(PersonLine { id: e.id, name: e.canonical, role });
             }
-            quotes.extend(store.quotes(None, Some(r.id), 20)?.into_iter().filter(|q| q.direct));
         }
-        Ok(StoryPage { title: timeline[0].title.clone(), timeline, sources, languages, people, quotes })
+        let quotes: Vec<QuoteRecord> = store.quotes_of_articles(&ids, 20)?.into_iter().filter(|q| q.direct).collect();
+        let title = if total as usize > rows.len() {
+            store.story_openers(&[id])?.pop().map(|(_, first)| first.title).unwrap_or_default()
+        } else {
+            timeline[0].title.clone()
+        };
+        Ok(StoryPage { title, total, timeline, sources, languages, people, quotes })
     })
     .await?;
     render(&page)

@@ -2,6 +2,9 @@
 
 use std::collections::HashMap;
 
+use polmon_store::Cursor;
+
+use crate::views::Listed;
 use crate::WebError;
 
 /// The raw query string as a map (on pages, the last value of a repeated key wins).
@@ -41,14 +44,32 @@ pub(crate) fn text(p: &Params, key: &str) -> Option<String> {
     p.get(key).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
 }
 
-/// A positive page number (default 1).
+/// The highest page number accepted: numbered pages skip rows, so they stop here;
+/// listings go further with `before=` cursors, which cost the same on any page.
+pub(crate) const MAX_PAGE: usize = 50;
+
+/// A positive page number (default 1), at most [`MAX_PAGE`].
 pub(crate) fn page(p: &Params) -> Result<usize, WebError> {
     match p.get("page") {
         None => Ok(1),
         Some(v) => match v.parse::<usize>() {
-            Ok(n) if (1..=100_000).contains(&n) => Ok(n),
-            _ => Err(WebError::BadRequest(format!("page must be a whole number from 1 to 100000, not {v:?}"))),
+            Ok(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
+            _ => Err(WebError::BadRequest(format!(
+                "page must be a whole number from 1 to {MAX_PAGE}, not {v:?} (older articles: follow the \"Older\" link, which uses before=)"
+            ))),
         },
+    }
+}
+
+/// Where a listing starts: `before=SORT_TS.ID` (a cursor from an "Older" link), else
+/// `page=N` (checked, but not used, when `before` is given).
+pub(crate) fn listed(p: &Params) -> Result<Listed, WebError> {
+    let page = page(p)?;
+    match p.get("before").filter(|v| !v.is_empty()) {
+        None => Ok(Listed::Page(page)),
+        Some(v) => v.parse::<Cursor>().map(Listed::Before).map_err(|_| {
+            WebError::BadRequest(format!("before must be a cursor like 1712052000.123 (from an \"Older\" link), not {v:?}"))
+        }),
     }
 }
 
@@ -145,5 +166,9 @@ mod tests {
         assert_eq!(encode_path("Le Monde+"), "Le%20Monde%2B");
         assert!(only(&p(&[("page", "1")]), &["page"]).is_ok());
         assert!(only(&p(&[("catgory", "x")]), &["page", "category"]).unwrap_err().to_string().contains("\"catgory\""));
+        assert!(page(&p(&[("page", "51")])).unwrap_err().to_string().contains("from 1 to 50"));
+        assert_eq!(listed(&p(&[("before", "1712052000.12")])).unwrap(), Listed::Before(Cursor { sort_ts: 1_712_052_000, id: 12 }));
+        assert!(listed(&p(&[("before", "yesterday")])).unwrap_err().to_string().contains("before"));
+        assert!(matches!(listed(&p(&[("before", "1.2"), ("page", "2")])).unwrap(), Listed::Before(_)), "before wins");
     }
 }

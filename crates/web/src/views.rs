@@ -1,6 +1,8 @@
 //! What templates and the API show: article cards, excerpts, labels, dates.
 
-use polmon_store::ArticleSummary;
+use polmon_store::{ArticleSummary, Cursor};
+
+use crate::params::MAX_PAGE;
 use serde::Serialize;
 
 /// "diplomacy" → "Diplomacy", "human-rights" → "Human rights".
@@ -81,7 +83,8 @@ impl Card {
 /// Page links for a listing.
 #[derive(Debug, Clone)]
 pub(crate) struct Pager {
-    pub(crate) page: usize,
+    /// The page number; `None` on a page reached by a cursor (`before=`).
+    pub(crate) page: Option<usize>,
     pub(crate) pages: usize,
     pub(crate) prev: Option<String>,
     pub(crate) next: Option<String>,
@@ -92,12 +95,48 @@ impl Pager {
     pub(crate) fn new(base: &str, page: usize, per_page: usize, total: u64) -> Pager {
         let pages = (total as usize).div_ceil(per_page).max(1);
         Pager {
-            page,
+            page: Some(page),
             pages,
             prev: (page > 1).then(|| format!("{base}page={}", page - 1)),
             next: (page < pages).then(|| format!("{base}page={}", page + 1)),
         }
     }
+
+    /// Links for a newest-first listing: numbered pages up to [`MAX_PAGE`], then (and
+    /// from any page reached by a cursor) "Older" links carrying the last row's cursor.
+    /// `older` is that cursor when there are older rows.
+    pub(crate) fn keyset(base: &str, at: Listed, per_page: usize, total: u64, older: Option<Cursor>) -> Pager {
+        let pages = (total as usize).div_ceil(per_page).max(1);
+        match at {
+            Listed::Page(page) => Pager {
+                page: Some(page),
+                pages,
+                prev: (page > 1).then(|| format!("{base}page={}", page - 1)),
+                next: older.map(|c| {
+                    if page < MAX_PAGE {
+                        format!("{base}page={}", page + 1)
+                    } else {
+                        format!("{base}before={c}")
+                    }
+                }),
+            },
+            Listed::Before(_) => Pager {
+                page: None,
+                pages,
+                prev: Some(base.trim_end_matches(['?', '&']).to_string()),
+                next: older.map(|c| format!("{base}before={c}")),
+            },
+        }
+    }
+}
+
+/// Where a listing starts: a numbered page (at most [`MAX_PAGE`]) or after a cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Listed {
+    /// `page=N`.
+    Page(usize),
+    /// `before=SORT_TS.ID`.
+    Before(Cursor),
 }
 
 #[cfg(test)]
@@ -121,5 +160,16 @@ mod tests {
         assert_eq!(p.pages, 3);
         assert_eq!(p.prev.as_deref(), Some("/category/x?page=1"));
         assert_eq!(p.next.as_deref(), Some("/category/x?page=3"));
+    }
+
+    #[test]
+    fn keyset_pages_number_up_to_the_cap_then_follow_cursors() {
+        let c = Cursor { sort_ts: 1_712_052_000, id: 7 };
+        let p = Pager::keyset("/category/x?", Listed::Page(2), 20, 10_000, Some(c));
+        assert_eq!((p.page, p.prev.as_deref(), p.next.as_deref()), (Some(2), Some("/category/x?page=1"), Some("/category/x?page=3")));
+        let p = Pager::keyset("/category/x?", Listed::Page(MAX_PAGE), 20, 10_000, Some(c));
+        assert_eq!(p.next.as_deref(), Some("/category/x?before=1712052000.7"));
+        let p = Pager::keyset("/category/x?", Listed::Before(c), 20, 10_000, None);
+        assert_eq!((p.page, p.prev.as_deref(), p.next), (None, Some("/category/x"), None));
     }
 }

@@ -355,8 +355,84 @@ async fn counts_are_pluralised() {
 async fn listings_past_the_last_page_are_404() {
     let s = site();
     assert_eq!(get(&s, "/category/politics?page=1").await.0, StatusCode::OK);
-    assert_eq!(get(&s, "/category/politics?page=99").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get(&s, "/category/politics?page=9").await.0, StatusCode::NOT_FOUND);
     assert_eq!(get(&s, "/source/news.example?page=2").await.0, StatusCode::NOT_FOUND);
+    // Numbered pages stop at 50 (they skip rows); cursors go further.
+    let (status, _, body) = get(&s, "/category/politics?page=99").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("from 1 to 50"), "{body}");
+}
+
+#[tokio::test]
+async fn listings_page_by_cursor_with_the_same_articles() {
+    let s = many_site(45);
+    let (_, _, first) = get(&s, "/category/politics").await;
+    assert!(first.contains("45 articles") && first.contains("Page 1 of 3"), "{first}");
+    // Page by page with numbers, then the same walk by cursors from the first page.
+    let mut numbered = Vec::new();
+    for page in 1..=3 {
+        numbered.extend(titles(&get(&s, &format!("/category/politics?page={page}")).await.2));
+    }
+    let mut by_cursor = titles(&first);
+    let mut cursor = first_cursor(&s).await;
+    while let Some(c) = cursor {
+        let (status, _, body) = get(&s, &format!("/category/politics?before={c}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("Older articles") && body.contains("href=\"/category/politics\""), "{body}");
+        by_cursor.extend(titles(&body));
+        cursor = older_link(&body).map(|l| l.split("before=").nth(1).unwrap().to_string());
+    }
+    assert_eq!(numbered.len(), 45);
+    assert_eq!(numbered, by_cursor);
+    let mut sorted = numbered.clone();
+    sorted.sort_by_key(|t| std::cmp::Reverse(t.trim_start_matches("Item ").parse::<u32>().unwrap()));
+    assert_eq!(numbered, sorted, "newest first");
+    // The API pages the same way.
+    let api: serde_json::Value = serde_json::from_str(&get(&s, "/api/articles?per_page=40").await.2).unwrap();
+    assert_eq!(api["total"], 45);
+    let next = api["next_before"].as_str().unwrap().to_string();
+    let rest: serde_json::Value = serde_json::from_str(&get(&s, &format!("/api/articles?per_page=40&before={next}")).await.2).unwrap();
+    assert_eq!(rest["articles"].as_array().unwrap().len(), 5);
+    assert!(rest["next_before"].is_null());
+    assert_eq!(get(&s, "/category/politics?before=soon").await.0, StatusCode::BAD_REQUEST);
+}
+
+/// A site with `n` politics articles an hour apart ("Item 0" oldest).
+fn many_site(n: usize) -> Site {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path()).unwrap());
+    for i in 0..n {
+        let key = ArticleKey { dedup_key: format!("url:https://news.example/{i}"), content_hash: format!("h{i}") };
+        let a = Article {
+            title: format!("Item {i}"),
+            text: "Text.".into(),
+            category: "politics".into(),
+            source: Some("news.example".into()),
+            // Pairs share a time, so ties are broken by id.
+            published: Some(format!("2024-04-{:02}T{:02}:00:00Z", 1 + i / 48, (i / 2) % 24)),
+            ..Default::default()
+        };
+        store.upsert_article(&key, &a).unwrap();
+    }
+    let index = Arc::new(SearchIndex::in_memory().unwrap());
+    let state = polmon_web::AppState::new(store, index, |_| Ok(Vec::new()), "https://polmon.example/");
+    Site { _dir: dir, state }
+}
+
+fn titles(body: &str) -> Vec<String> {
+    body.split("<h3>").skip(1).filter_map(|c| c.split("</a>").next()?.rsplit('>').next().map(str::to_owned)).collect()
+}
+
+fn older_link(body: &str) -> Option<String> {
+    let at = body.find("rel=\"next\" href=\"")? + "rel=\"next\" href=\"".len();
+    Some(body[at..].split('"').next()?.replace("&amp;", "&"))
+}
+
+/// The cursor after the first page of 20 (the API gives it; the HTML pages give
+/// numbered links up to page 50).
+async fn first_cursor(s: &Site) -> Option<String> {
+    let api: serde_json::Value = serde_json::from_str(&get(s, "/api/articles?per_page=20&category=politics").await.2).unwrap();
+    api["next_before"].as_str().map(str::to_owned)
 }
 
 #[tokio::test]
@@ -365,14 +441,131 @@ async fn robots_sitemap_and_favicon() {
     let (status, _, robots) = get(&s, "/robots.txt").await;
     assert_eq!(status, StatusCode::OK);
     assert!(robots.contains("Allow: /") && robots.contains("Sitemap: https://polmon.example/sitemap.xml"), "{robots}");
-    let (status, h, map) = get(&s, "/sitemap.xml").await;
+    let (status, h, index) = get(&s, "/sitemap.xml").await;
     assert_eq!(status, StatusCode::OK);
     assert!(h["content-type"].to_str().unwrap().contains("xml"));
+    assert!(index.contains("<sitemapindex") && index.contains("<sitemap><loc>https://polmon.example/sitemaps/0.xml</loc></sitemap>"), "{index}");
+    assert_eq!(index.matches("<sitemap>").count(), 1);
+    let (status, _, map) = get(&s, "/sitemaps/0.xml").await;
+    assert_eq!(status, StatusCode::OK);
     assert!(map.contains("<loc>https://polmon.example/article/3</loc><lastmod>2024-04-03</lastmod>"), "{map}");
     assert_eq!(map.matches("<url>").count(), 3);
+    assert_eq!(get(&s, "/sitemaps/1.xml").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get(&s, "/sitemaps/x.xml").await.0, StatusCode::NOT_FOUND);
     for uri in ["/favicon.ico", "/static/favicon.svg"] {
         let (status, h, _) = get(&s, uri).await;
         assert_eq!(status, StatusCode::OK, "{uri}");
         assert_eq!(h["content-type"], "image/svg+xml");
     }
+}
+
+/// A story of three articles (the second a copy of the first, the third in French) with
+/// a minister quoted directly and indirectly, plus an unrelated article.
+fn story_site() -> (Site, [i64; 4]) {
+    use polmon_model::{EntityMention, EntityType, Quote};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path()).unwrap());
+    let minister = |role: Option<&str>| EntityMention {
+        text: "Dupont".into(),
+        start: 0,
+        end: 6,
+        entity_type: EntityType::Person,
+        canonical: "Marie Dupont".into(),
+        role: role.map(str::to_owned),
+    };
+    let senate = EntityMention {
+        text: "Senate".into(),
+        start: 10,
+        end: 16,
+        entity_type: EntityType::Organization,
+        canonical: "Senate".into(),
+        role: None,
+    };
+    let quote = |text: &str, direct: bool| Quote {
+        text: text.into(),
+        start: 0,
+        end: 3,
+        speaker: Some("Dupont".into()),
+        speaker_canonical: Some("Marie Dupont".into()),
+        cue: Some("said".into()),
+        direct,
+        speaker_start: None,
+        speaker_end: None,
+    };
+    let specs = [
+        ("Pension reform passes", "a.example", "en", 1, vec![minister(Some("Minister of Labour")), senate.clone()], vec![quote("We kept our word", true)]),
+        ("Pension reform passes (copy)", "b.example", "en", 2, vec![minister(Some("Minister of Labour"))], vec![quote("reform was needed", false)]),
+        ("La réforme des retraites adoptée", "c.example", "fr", 3, vec![minister(Some("Prime Minister")), senate], vec![]),
+        ("Storm on the coast", "a.example", "en", 4, vec![], vec![]),
+    ];
+    let mut ids = [0; 4];
+    for (i, (title, source, lang, day, entities, quotes)) in specs.into_iter().enumerate() {
+        let key = ArticleKey { dedup_key: format!("url:https://{source}/{i}"), content_hash: format!("h{i}") };
+        let a = Article {
+            title: title.into(),
+            text: format!("{title}. Body."),
+            language: Some(lang.into()),
+            category: "politics".into(),
+            source: Some(source.into()),
+            published: Some(format!("2024-04-0{day}T10:00:00Z")),
+            analysis: Analysis { entities, quotes, ..Default::default() },
+            ..Default::default()
+        };
+        ids[i] = store.upsert_article(&key, &a).unwrap().id();
+    }
+    store.set_links(ids[0], Links { story_id: Some(ids[0]), duplicate_of: None }).unwrap();
+    store.set_links(ids[1], Links { story_id: Some(ids[0]), duplicate_of: Some(ids[0]) }).unwrap();
+    store.set_links(ids[2], Links { story_id: Some(ids[0]), duplicate_of: None }).unwrap();
+    store.set_links(ids[3], Links { story_id: Some(ids[3]), duplicate_of: None }).unwrap();
+    let index = Arc::new(SearchIndex::in_memory().unwrap());
+    let state = polmon_web::AppState::new(store, index, |_| Ok(Vec::new()), "https://polmon.example/");
+    (Site { _dir: dir, state }, ids)
+}
+
+#[tokio::test]
+async fn story_entity_and_home_pages_show_the_story_from_the_kept_counts() {
+    let (s, ids) = story_site();
+    let (status, _, story) = get(&s, &format!("/story/{}", ids[0])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(story.contains("<h1>Pension reform passes</h1>"), "{story}");
+    assert!(story.contains("3 articles · sources: a.example, b.example, c.example · languages: en, fr"), "{story}");
+    let order: Vec<usize> = ["Pension reform passes<", "Pension reform passes (copy)", "La réforme"].iter().map(|t| story.find(t).unwrap()).collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "the timeline runs oldest first: {story}");
+    assert_eq!(story.matches("(copy)</span>").count(), 1, "{story}");
+    assert!(story.contains("Marie Dupont</a> — Minister of Labour"), "{story}");
+    assert!(story.contains("“We kept our word”") && !story.contains("reform was needed"), "direct quotes only: {story}");
+
+    let (_, _, article) = get(&s, &format!("/article/{}", ids[2])).await;
+    assert!(article.contains(&format!("Part of the story <a href=\"/story/{}\">Pension reform passes</a> (3 articles)", ids[0])), "{article}");
+    let (_, _, original) = get(&s, &format!("/article/{}", ids[0])).await;
+    assert!(original.contains(&format!("Also published by <a href=\"/article/{}\">b.example</a>", ids[1])), "{original}");
+
+    let (_, _, home) = get(&s, "/").await;
+    assert!(home.contains("4 articles"), "{home}");
+    assert!(home.contains(&format!("<a href=\"/story/{}\">Pension reform passes</a> <span class=\"meta\">3 articles · 3 sources · 2 languages", ids[0])), "{home}");
+    assert!(!home.contains(&format!("/story/{}\"", ids[3])), "a story of one is not a top story");
+    let (_, _, stories) = get(&s, "/stories").await;
+    assert!(stories.contains("Pension reform passes</a> <span class=\"meta\">3 articles · 3 sources · 2 languages"), "{stories}");
+    // The ranking is cached, but a new article in the story shows at once.
+    let key = ArticleKey { dedup_key: "url:https://d.example/9".into(), content_hash: "h9".into() };
+    let late = Article { title: "Pension reform: reactions".into(), text: "Reactions.".into(), category: "politics".into(),
+        source: Some("d.example".into()), published: Some("2024-04-04T11:00:00Z".into()), ..Default::default() };
+    let store = &s.state.store;
+    let id = store.upsert_article(&key, &late).unwrap().id();
+    store.set_links(id, Links { story_id: Some(ids[0]), duplicate_of: None }).unwrap();
+    let (_, _, home) = get(&s, "/").await;
+    assert!(home.contains("Pension reform passes</a> <span class=\"meta\">4 articles · 4 sources"), "{home}");
+
+    let (_, _, entities) = get(&s, "/entities").await;
+    assert!(entities.contains("Marie Dupont</a> <span class=\"meta\">3</span>"), "{entities}");
+    assert!(entities.contains("Senate</a> <span class=\"meta\">2</span>"), "{entities}");
+    let person = entities.split("/entity/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let (_, _, entity) = get(&s, &format!("/entity/{person}")).await;
+    assert!(entity.contains("person · 3 articles"), "{entity}");
+    let labour = entity.find("Minister of Labour <span class=\"meta\">(2 articles, first seen 2024-04-01, last seen 2024-04-02)").expect(&entity);
+    let prime = entity.find("Prime Minister <span class=\"meta\">(1 article, first seen 2024-04-03").expect(&entity);
+    assert!(labour < prime, "roles in order of first appearance");
+    let newest = entity.find("La réforme des retraites adoptée</a> — as Prime Minister").expect(&entity);
+    assert!(newest < entity.find("Pension reform passes</a> — as Minister of Labour").unwrap(), "articles newest first");
+    assert!(entity.contains("“We kept our word”") && entity.contains("reform was needed"), "{entity}");
 }

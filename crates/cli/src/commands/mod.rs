@@ -1,6 +1,7 @@
 //! One module per `polmon` command.
 
 pub(crate) mod analyze;
+pub(crate) mod bench;
 pub(crate) mod crawl;
 pub(crate) mod deliver;
 pub(crate) mod demo;
