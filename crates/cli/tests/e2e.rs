@@ -704,6 +704,9 @@ fn foreign_articles_are_translated_at_ingest_found_in_english_and_survive_a_kill
     assert!(page.contains("href=\"?lang=original\""), "a link to the original");
     let (_, _, original) = server.get(&format!("/article/{id}?lang=original"));
     assert!(original.contains("<h1>Le chômage augmente en France</h1>"), "{original}");
+    let (_, _, home) = server.get("/");
+    assert!(home.contains("FR → EN") && home.contains("ES → EN"), "listings show translated headlines with a badge: {home}");
+    assert!(!home.contains(">Le chômage augmente en France<"), "the listing shows the English headline");
     let (_, _, english) = server.get("/article/3");
     assert!(!english.contains("Machine-translated"), "an English article is not translated");
     drop(server);

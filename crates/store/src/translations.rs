@@ -187,37 +187,25 @@ impl Store {
         })
     }
 
-    /// The translated headlines of `ids` into `language` (those that have one), for listings.
-    pub fn translated_titles(&self, ids: &[i64], language: &str) -> Result<HashMap<i64, String>, StoreError> {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        self.read(|conn| {
-            let marks = vec!["?"; ids.len()].join(",");
-            let sql = format!(
-                "SELECT t.article_id, t.title FROM translations t
-                 JOIN articles a ON a.id = t.article_id AND a.content_hash = t.source_hash
-                 WHERE t.language = ? AND t.article_id IN ({marks})"
-            );
-            let mut stmt = conn.prepare(&sql)?;
-            let mut values: Vec<rusqlite::types::Value> = vec![language.to_string().into()];
-            values.extend(ids.iter().map(|&i| rusqlite::types::Value::Integer(i)));
-            let rows = stmt
-                .query_map(rusqlite::params_from_iter(values), |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<Result<HashMap<i64, String>, _>>()?;
-            Ok(rows)
-        })
+    /// The translated headline and the first 400 characters of the translated body of
+    /// each of `ids` into `language` (those that have one), for listings.
+    pub fn translated_leads(&self, ids: &[i64], language: &str) -> Result<HashMap<i64, (String, String)>, StoreError> {
+        self.translated_columns(ids, language, "substr(t.text, 1, 400)")
     }
 
     /// The translated title and text of each of `ids` into `language`, for the index.
     pub fn translated_texts(&self, ids: &[i64], language: &str) -> Result<HashMap<i64, (String, String)>, StoreError> {
+        self.translated_columns(ids, language, "t.text")
+    }
+
+    fn translated_columns(&self, ids: &[i64], language: &str, text: &str) -> Result<HashMap<i64, (String, String)>, StoreError> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
         self.read(|conn| {
             let marks = vec!["?"; ids.len()].join(",");
             let sql = format!(
-                "SELECT t.article_id, t.title, t.text FROM translations t
+                "SELECT t.article_id, t.title, {text} FROM translations t
                  JOIN articles a ON a.id = t.article_id AND a.content_hash = t.source_hash
                  WHERE t.language = ? AND t.article_id IN ({marks})"
             );
@@ -231,7 +219,6 @@ impl Store {
         })
     }
 }
-
 /// A translation made now.
 pub fn translation_now(language: &str, title: String, text: String, engine: &str, route: Vec<String>) -> StoredTranslation {
     StoredTranslation { language: language.to_string(), title, text, engine: engine.to_string(), route, translated_at: now_rfc3339() }
@@ -280,7 +267,7 @@ mod tests {
         let t = translation_now("en", "Title 2".into(), "The government".into(), "apertium", vec!["fr".into(), "es".into(), "en".into()]);
         assert!(store.put_translation(ids[2], "h2", &t).unwrap());
         assert_eq!(store.translation(ids[2], "en").unwrap().unwrap().route, ["fr", "es", "en"]);
-        assert_eq!(store.translated_titles(&ids, "en").unwrap().get(&ids[2]).map(String::as_str), Some("Title 2"));
+        assert_eq!(store.translated_leads(&ids, "en").unwrap().get(&ids[2]).map(|t| t.0.as_str()), Some("Title 2"));
         assert_eq!(store.unindexed(10).unwrap().iter().map(|a| a.id).collect::<Vec<_>>(), [ids[2]]);
         assert_eq!(store.queued_translations("en").unwrap(), 1);
         assert_eq!(store.queue_untranslated("en").unwrap(), 0, "a translated article is not queued again");

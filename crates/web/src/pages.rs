@@ -134,22 +134,42 @@ pub struct StoryLine {
     pub(crate) articles: u64,
     pub(crate) sources: u64,
     pub(crate) languages: u64,
+    /// The category of the story's first article.
+    pub(crate) category: String,
+    /// The language the title is shown in (the reader's, when translated).
+    pub(crate) title_language: Option<String>,
 }
 
-/// The lines of the given stories, titled by their oldest article (one index look-up each).
+/// The lines of the given stories, titled by their oldest article (one index look-up each),
+/// in the reader's language where a translation is stored.
 pub(crate) fn story_lines(state: &AppState, stats: Vec<StoryStat>) -> Result<Vec<StoryLine>, WebError> {
     let ids: Vec<i64> = stats.iter().map(|s| s.story_id).collect();
-    let mut openers: std::collections::HashMap<i64, String> =
-        state.store.story_openers(&ids)?.into_iter().map(|(story, first)| (story, first.title)).collect();
+    let mut openers: std::collections::HashMap<i64, polmon_store::ArticleSummary> =
+        state.store.story_openers(&ids)?.into_iter().collect();
+    let translated = match state.reader_language.as_deref() {
+        Some(target) => {
+            let foreign: Vec<i64> =
+                openers.values().filter(|o| o.language.as_deref() != Some(target)).map(|o| o.id).collect();
+            state.store.translated_leads(&foreign, target)?
+        }
+        None => Default::default(),
+    };
     Ok(stats
         .into_iter()
         .filter_map(|s| {
+            let first = openers.remove(&s.story_id)?;
+            let (title, title_language) = match translated.get(&first.id) {
+                Some((t, _)) => (t.clone(), state.reader_language.clone()),
+                None => (first.title, first.language),
+            };
             Some(StoryLine {
                 id: s.story_id,
-                title: openers.remove(&s.story_id)?,
+                title,
                 articles: s.articles,
                 sources: s.sources,
                 languages: s.languages,
+                category: first.category,
+                title_language,
             })
         })
         .collect())
@@ -196,13 +216,19 @@ pub(crate) async fn home(State(state): State<AppState>) -> Result<Html<String>, 
         let store = &state.store;
         let total = store.count()?;
         let top = top_story_lines(&state, total)?;
-        let stories = top.iter().take(6).cloned().collect();
+        // A politics monitor leads with politics: political stories first, in rank order.
+        let (political, other): (Vec<&StoryLine>, Vec<&StoryLine>) =
+            top.iter().partition(|s| crate::views::is_political_category(&s.category));
+        let stories = political.into_iter().chain(other).take(6).cloned().collect();
         let mut groups = Vec::new();
-        for (slug, _) in store.facet_top(Facet::Category, 8)? {
+        let mut categories = store.facet_top(Facet::Category, 12)?;
+        categories.sort_by_key(|(slug, n)| (!crate::views::is_political_category(slug), std::cmp::Reverse(*n)));
+        categories.truncate(8);
+        for (slug, _) in categories {
             let (rows, _) = store.list(&ListQuery { category: Some(slug.clone()), limit: 4, ..Default::default() })?;
             groups.push(CategoryGroup {
                 label: category_label(&slug),
-                articles: rows.iter().map(|s| Card::from_summary(s, 160)).collect(),
+                articles: Card::for_reader(&state, &rows, 160)?,
                 slug,
             });
         }
@@ -254,7 +280,7 @@ fn listing(
         }
         _ => {}
     }
-    Ok((rows.iter().map(|s| Card::from_summary(s, 200)).collect(), total, pager))
+    Ok((Card::for_reader(state, &rows, 200)?, total, pager))
 }
 
 pub(crate) async fn category(
@@ -418,7 +444,7 @@ pub(crate) async fn article(
         let mut a = store.article(id)?.ok_or_else(|| WebError::NotFound(format!("There is no article {id}.")))?;
         let translation = crate::translated::apply(&state, &mut a, want_original)?;
         let related_ids = state.related(&a)?;
-        let related = store.summaries(&related_ids)?.iter().map(|s| Card::from_summary(s, 90)).collect();
+        let related = Card::for_reader(&state, &store.summaries(&related_ids)?, 90)?;
         let mut people = Vec::new();
         let mut others = Vec::new();
         for (e, role) in store.article_entities(id)? {

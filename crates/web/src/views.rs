@@ -32,6 +32,17 @@ pub(crate) fn excerpt(text: &str, max_chars: usize) -> String {
     format!("{}...", &cut[..end])
 }
 
+/// The bundled categories a politics monitor leads with: those its topic rules rate
+/// political (`political` 0.7 or more in `crates/topics/rules`). Others follow them on
+/// the home page.
+pub(crate) const POLITICAL_CATEGORIES: &[&str] =
+    &["politics", "elections", "diplomacy", "defence", "migration", "justice", "economy", "climate"];
+
+/// Whether `slug` is one of [`POLITICAL_CATEGORIES`].
+pub(crate) fn is_political_category(slug: &str) -> bool {
+    POLITICAL_CATEGORIES.contains(&slug)
+}
+
 /// An ISO 8601 date or date-time as a reader writes it: "2 April 2024" (the interface is
 /// English). Anything unparsable is returned as it was.
 pub(crate) fn human_date(iso: &str) -> String {
@@ -64,6 +75,12 @@ pub(crate) struct Card {
     pub(crate) source: Option<String>,
     pub(crate) date: Option<String>,
     pub(crate) excerpt: String,
+    /// The article's own language (shown as a badge).
+    pub(crate) language: Option<String>,
+    /// The language the headline and excerpt are shown in (the reader's, when translated).
+    pub(crate) shown_language: Option<String>,
+    /// Whether the headline and excerpt are a machine translation.
+    pub(crate) translated: bool,
 }
 
 impl Card {
@@ -76,7 +93,32 @@ impl Card {
             source: s.source.clone(),
             date: date_only(s.published.as_deref()),
             excerpt: excerpt(&s.lead, excerpt_chars),
+            language: s.language.clone(),
+            shown_language: s.language.clone(),
+            translated: false,
         }
+    }
+
+    /// The cards of `rows`, headlines and excerpts in the reader's language where a
+    /// machine translation is stored (one query for the page).
+    pub(crate) fn for_reader(
+        state: &crate::AppState,
+        rows: &[ArticleSummary],
+        excerpt_chars: usize,
+    ) -> Result<Vec<Card>, polmon_store::StoreError> {
+        let mut cards: Vec<Card> = rows.iter().map(|s| Card::from_summary(s, excerpt_chars)).collect();
+        let Some(target) = state.reader_language.as_deref() else { return Ok(cards) };
+        let foreign: Vec<i64> = rows.iter().filter(|s| s.language.as_deref() != Some(target)).map(|s| s.id).collect();
+        let translated = state.store.translated_leads(&foreign, target)?;
+        for c in &mut cards {
+            if let Some((title, lead)) = translated.get(&c.id) {
+                c.title = title.clone();
+                c.excerpt = excerpt(lead, excerpt_chars);
+                c.shown_language = Some(target.to_string());
+                c.translated = true;
+            }
+        }
+        Ok(cards)
     }
 }
 
