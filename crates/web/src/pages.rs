@@ -72,6 +72,7 @@ fn sitemap_xml(
         .and_then(|_| {
             w.create_element(root)
                 .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
+                .with_attribute(("xmlns:news", "http://www.google.com/schemas/sitemap-news/0.9"))
                 .write_inner_content(inner)?;
             Ok(())
         })
@@ -84,6 +85,11 @@ pub(crate) async fn sitemap(State(state): State<AppState>) -> Result<Response, W
     blocking(move || {
         let files = state.store.max_article_id()?.map_or(0, |max| (max - 1) / SITEMAP_CHUNK + 1);
         sitemap_xml("sitemapindex", |w| {
+            w.create_element("sitemap").write_inner_content(|w| {
+                let loc = state.absolute("/sitemaps/news.xml");
+                w.create_element("loc").write_text_content(quick_xml::events::BytesText::new(&loc))?;
+                Ok(())
+            })?;
             for n in 0..files {
                 w.create_element("sitemap").write_inner_content(|w| {
                     let loc = state.absolute(&format!("/sitemaps/{n}.xml"));
@@ -99,6 +105,9 @@ pub(crate) async fn sitemap(State(state): State<AppState>) -> Result<Response, W
 
 /// One sitemap file: the article pages of an id range with their publication date as `lastmod`.
 pub(crate) async fn sitemap_file(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, WebError> {
+    if file == "news.xml" {
+        return news_sitemap(state).await;
+    }
     let n: i64 = file
         .strip_suffix(".xml")
         .and_then(|n| n.parse().ok())
@@ -117,6 +126,46 @@ pub(crate) async fn sitemap_file(State(state): State<AppState>, Path(file): Path
                     if let Some(d) = date_only(published.as_deref()).filter(|d| polmon_store::parse_timestamp(d).is_some()) {
                         w.create_element("lastmod").write_text_content(quick_xml::events::BytesText::new(&d))?;
                     }
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// Articles a Google News sitemap lists at most (the format's limit).
+const NEWS_SITEMAP_MAX: usize = 1_000;
+/// How far back a Google News sitemap reaches (the format's window).
+const NEWS_SITEMAP_WINDOW_SECS: i64 = 2 * 86_400;
+
+/// `/sitemaps/news.xml`: a Google News sitemap of the articles of the last two days
+/// (newest first, at most [`NEWS_SITEMAP_MAX`]), with their language, date and headline.
+async fn news_sitemap(state: AppState) -> Result<Response, WebError> {
+    blocking(move || {
+        let since = polmon_store::unix_now() - NEWS_SITEMAP_WINDOW_SECS;
+        let (rows, _) = state.store.list(&ListQuery { limit: NEWS_SITEMAP_MAX, ..Default::default() })?;
+        sitemap_xml("urlset", |w| {
+            for a in rows.iter().filter(|a| a.sort_ts >= since) {
+                let Some(published) = a.published.as_deref().filter(|p| polmon_store::parse_timestamp(p).is_some()) else {
+                    continue;
+                };
+                w.create_element("url").write_inner_content(|w| {
+                    use quick_xml::events::BytesText;
+                    let loc = state.absolute(&format!("/article/{}", a.id));
+                    w.create_element("loc").write_text_content(BytesText::new(&loc))?;
+                    w.create_element("news:news").write_inner_content(|w| {
+                        w.create_element("news:publication").write_inner_content(|w| {
+                            w.create_element("news:name").write_text_content(BytesText::new("Politics Monitor"))?;
+                            let lang = a.language.as_deref().unwrap_or("und");
+                            w.create_element("news:language").write_text_content(BytesText::new(lang))?;
+                            Ok(())
+                        })?;
+                        w.create_element("news:publication_date").write_text_content(BytesText::new(published))?;
+                        w.create_element("news:title").write_text_content(BytesText::new(&a.title))?;
+                        Ok(())
+                    })?;
                     Ok(())
                 })?;
             }

@@ -445,11 +445,31 @@ async fn robots_sitemap_and_favicon() {
     assert_eq!(status, StatusCode::OK);
     assert!(h["content-type"].to_str().unwrap().contains("xml"));
     assert!(index.contains("<sitemapindex") && index.contains("<sitemap><loc>https://polmon.example/sitemaps/0.xml</loc></sitemap>"), "{index}");
-    assert_eq!(index.matches("<sitemap>").count(), 1);
+    assert_eq!(index.matches("<sitemap>").count(), 2);
+    assert!(index.contains("<loc>https://polmon.example/sitemaps/news.xml</loc>"), "{index}");
+    // The Google News sitemap lists the last two days only: none of the 2024 articles...
+    let (status, _, news) = get(&s, "/sitemaps/news.xml").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(news.matches("<url>").count(), 0, "{news}");
+    // ...but an article published now, with its language, date and headline.
+    let key = ArticleKey { dedup_key: "url:https://news.example/now".into(), content_hash: "now".into() };
+    let fresh = Article {
+        title: "Minister resigns & apologises".into(),
+        text: "The minister resigned.".into(),
+        language: Some("en".into()),
+        category: "politics".into(),
+        published: Some(polmon_store::now_rfc3339()),
+        ..Default::default()
+    };
+    let id = s.state.store.upsert_article(&key, &fresh).unwrap().id();
+    let (_, _, news) = get(&s, "/sitemaps/news.xml").await;
+    assert_eq!(news.matches("<url>").count(), 1, "{news}");
+    assert!(news.contains(&format!("<loc>https://polmon.example/article/{id}</loc><news:news>")), "{news}");
+    assert!(news.contains("<news:language>en</news:language>") && news.contains("<news:title>Minister resigns &amp; apologises</news:title>"), "{news}");
     let (status, _, map) = get(&s, "/sitemaps/0.xml").await;
     assert_eq!(status, StatusCode::OK);
     assert!(map.contains("<loc>https://polmon.example/article/3</loc><lastmod>2024-04-03</lastmod>"), "{map}");
-    assert_eq!(map.matches("<url>").count(), 3);
+    assert_eq!(map.matches("<url>").count(), 4, "the three articles and the fresh one");
     assert_eq!(get(&s, "/sitemaps/1.xml").await.0, StatusCode::NOT_FOUND);
     assert_eq!(get(&s, "/sitemaps/x.xml").await.0, StatusCode::NOT_FOUND);
     for uri in ["/favicon.ico", "/static/favicon.svg"] {
