@@ -368,7 +368,9 @@ pub(crate) async fn entity(State(state): State<AppState>, Path(id): Path<String>
             a query parameter an endpoint does not know is a 400 naming it.",
         license(name = "MIT OR Apache-2.0"),
     ),
-    paths(articles, article, search, story, entity, crate::trends::api, crate::trends::api_entity, crate::trends::api_source),
+    paths(articles, article, search, story, entity, crate::trends::api, crate::trends::api_entity, crate::trends::api_source,
+        crate::watches::list, crate::watches::add, crate::watches::remove),
+    modifiers(&AdminToken),
     components(schemas(ErrorBody)),
     tags(
         (name = "articles", description = "Stored articles"),
@@ -376,9 +378,21 @@ pub(crate) async fn entity(State(state): State<AppState>, Path(id): Path<String>
         (name = "stories", description = "Stories: coverage of one event across sources"),
         (name = "entities", description = "People, organisations and places"),
         (name = "trends", description = "Who is in the news, and who gets to speak"),
+        (name = "watches", description = "Saved questions that alert by webhook and e-mail (admin token)"),
     )
 )]
 pub(crate) struct ApiDoc;
+
+/// The `admin` security scheme: `Authorization: Bearer` with `watches.admin_token`.
+struct AdminToken;
+
+impl utoipa::Modify for AdminToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("admin", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
 
 /// `/api/openapi.json`.
 pub(crate) async fn openapi() -> Json<utoipa::openapi::OpenApi> {

@@ -16,6 +16,12 @@ pub enum WebError {
     /// 503: the database file is damaged; nothing is served from it.
     #[error("{0}")]
     Damaged(String),
+    /// 401: the request needs a token it did not give (or gave a wrong one).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 403: what was asked is switched off on this site.
+    #[error("{0}")]
+    Forbidden(String),
 }
 
 impl From<polmon_store::StoreError> for WebError {
@@ -45,6 +51,8 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             WebError::Damaged(_) => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
         }
     }
 

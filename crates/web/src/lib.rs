@@ -83,6 +83,8 @@ pub struct AppState {
     pub public_url: String,
     /// The header's categories menu, cached.
     pub categories: CategoryMenu,
+    /// The token that manages watches (`/watches`, `/api/watches`); `None`: switched off.
+    pub admin_token: Option<String>,
     /// The reader's language: articles in others are shown in their stored machine
     /// translation (with a line saying so and a switch to the original).
     pub reader_language: Option<String>,
@@ -102,6 +104,7 @@ impl AppState {
             public_url: public_url.trim_end_matches('/').to_string(),
             categories: CategoryMenu::default(),
             reader_language: None,
+            admin_token: None,
             trends: TrendsCache::default(),
             top_stories: TopStories::default(),
         }
@@ -110,6 +113,12 @@ impl AppState {
     /// The same state, showing articles in `language` where a translation exists.
     pub fn with_reader_language(mut self, language: Option<&str>) -> AppState {
         self.reader_language = language.filter(|l| !l.is_empty()).map(str::to_owned);
+        self
+    }
+
+    /// The same state, managing watches with `token` (an empty one switches it off).
+    pub fn with_admin_token(mut self, token: &str) -> AppState {
+        self.admin_token = Some(token.trim().to_string()).filter(|t| !t.is_empty());
         self
     }
 
@@ -148,6 +157,8 @@ pub fn router(state: AppState) -> Router {
         .route("/feeds/search", get(atom::search))
         .route("/feeds/watch/{id}", get(watches::feed))
         .route("/api/watches/{id}/matches", get(watches::matches))
+        .route("/api/watches", get(watches::list).post(watches::add))
+        .route("/api/watches/{id}", axum::routing::delete(watches::remove))
         .layer(http::cors());
     Router::new()
         .route("/", get(pages::home))
@@ -161,6 +172,8 @@ pub fn router(state: AppState) -> Router {
         .route("/entities", get(pages::entities))
         .route("/entity/{id}", get(pages::entity))
         .route("/trends", get(trends::page))
+        .route("/watches", get(watches::page))
+        .route("/watch/{id}", get(watches::watch_page))
         .route("/robots.txt", get(pages::robots))
         .route("/sitemap.xml", get(pages::sitemap))
         .route("/sitemaps/{file}", get(pages::sitemap_file))

@@ -14,14 +14,14 @@ const PER_PAGE: usize = 20;
 
 /// Template filters: `human_date` ("2024-04-02…" → "2 April 2024").
 #[allow(unreachable_pub)] // the filter macro makes a public type
-mod filters {
+pub(crate) mod filters {
     #[askama::filter_fn]
-    pub(super) fn human_date(iso: impl ToString, _: &dyn askama::Values) -> askama::Result<String> {
+    pub(crate) fn human_date(iso: impl ToString, _: &dyn askama::Values) -> askama::Result<String> {
         Ok(crate::views::human_date(&iso.to_string()))
     }
 }
 
-fn render(t: &impl Template) -> Result<Html<String>, WebError> {
+pub(crate) fn render(t: &impl Template) -> Result<Html<String>, WebError> {
     t.render().map(Html).map_err(|e| WebError::Internal(format!("template: {e}")))
 }
 

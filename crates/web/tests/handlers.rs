@@ -589,3 +589,49 @@ async fn story_entity_and_home_pages_show_the_story_from_the_kept_counts() {
     assert!(newest < entity.find("Pension reform passes</a> — as Minister of Labour").unwrap(), "articles newest first");
     assert!(entity.contains("“We kept our word”") && entity.contains("reform was needed"), "{entity}");
 }
+
+#[tokio::test]
+async fn watches_are_managed_with_the_admin_token_and_opened_with_their_own() {
+    let mut s = site();
+    let post = |auth: Option<&str>, body: &str| {
+        let mut r = Request::post("/api/watches").header("content-type", "application/json");
+        if let Some(a) = auth {
+            r = r.header("authorization", format!("Bearer {a}"));
+        }
+        r.body(Body::from(body.to_string())).unwrap()
+    };
+    let body = r#"{"name":"Senate","spec":{"query":"sénat"},"webhook":"https://hooks.example/x"}"#;
+    // Switched off without an admin token in the configuration.
+    assert_eq!(send(&s, post(Some("x"), body)).await.0, StatusCode::FORBIDDEN);
+    s.state = s.state.clone().with_admin_token("s3cret");
+    assert_eq!(send(&s, post(None, body)).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(send(&s, post(Some("wrong"), body)).await.0, StatusCode::UNAUTHORIZED);
+    let (status, _, bad) = send(&s, post(Some("s3cret"), r#"{"name":"x","spec":{"query":""},"email":"not an address"}"#)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{}", String::from_utf8_lossy(&bad));
+    let (status, _, added) = send(&s, post(Some("s3cret"), body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&added));
+    let added: serde_json::Value = serde_json::from_slice(&added).unwrap();
+    let (id, token) = (added["id"].as_i64().unwrap(), added["token"].as_str().unwrap().to_string());
+
+    let list = Request::get("/api/watches").header("authorization", "Bearer s3cret").body(Body::empty()).unwrap();
+    let (status, _, list) = send(&s, list).await;
+    assert_eq!(status, StatusCode::OK);
+    let list: serde_json::Value = serde_json::from_slice(&list).unwrap();
+    assert_eq!(list[0]["name"], "Senate");
+    assert!(list[0].get("secret").is_none() && !list.to_string().contains(&token), "the secret is never listed");
+    let (status, _, page) = get(&s, "/watches?token=s3cret").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<td>Senate</td>") && page.contains("Dead-lettered deliveries"), "{page}");
+    assert_eq!(get(&s, "/watches?token=nope").await.0, StatusCode::UNAUTHORIZED);
+
+    // The watch's page opens with its own token only.
+    let (status, _, own) = get(&s, &format!("/watch/{id}?token={token}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(own.contains("<h1>Watch: Senate</h1>") && own.contains("/feeds/watch/"), "{own}");
+    assert_eq!(get(&s, &format!("/watch/{id}?token=s3cret")).await.0, StatusCode::NOT_FOUND);
+
+    let delete = |auth: &str| Request::delete(format!("/api/watches/{id}")).header("authorization", format!("Bearer {auth}")).body(Body::empty()).unwrap();
+    assert_eq!(send(&s, delete("wrong")).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(send(&s, delete("s3cret")).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(send(&s, delete("s3cret")).await.0, StatusCode::NOT_FOUND);
+}
