@@ -707,6 +707,11 @@ fn foreign_articles_are_translated_at_ingest_found_in_english_and_survive_a_kill
     let (_, _, home) = server.get("/");
     assert!(home.contains("FR → EN") && home.contains("ES → EN"), "listings show translated headlines with a badge: {home}");
     assert!(!home.contains(">Le chômage augmente en France<"), "the listing shows the English headline");
+    let (_, _, feed) = server.get("/feeds/latest");
+    assert!(!feed.contains("Le chômage augmente en France") && feed.contains("xml:lang=\"en\""), "feeds too: {feed}");
+    let story = server.json(&format!("/api/articles/{id}"))["story_id"].as_i64().unwrap();
+    let (_, _, story_page) = server.get(&format!("/story/{story}"));
+    assert!(!story_page.contains("Le chômage augmente en France"), "and story pages: {story_page}");
     let (_, _, english) = server.get("/article/3");
     assert!(!english.contains("Machine-translated"), "an English article is not translated");
     drop(server);

@@ -352,22 +352,15 @@ impl Pipeline {
                 })
                 .collect()
         };
-        // Matches and their deliveries are written in the article's transaction.
-        let upsert = if matcher.is_empty() {
-            retry_transient(|| self.store.upsert_article(&key, &article))?
-        } else {
-            retry_transient(|| self.store.upsert_article_with(&key, &article, &matches))?
-        };
+        // Matches, their deliveries and the translation queue entry are written in the
+        // article's transaction.
+        let no_matches = |_id: i64| Vec::new();
+        let matches: &dyn Fn(i64) -> Vec<NewMatch> = if matcher.is_empty() { &no_matches } else { &matches };
+        let translate_to = self.translation_target.as_deref();
+        let upsert = retry_transient(|| self.store.store_article(&key, &article, matches, translate_to))?;
         tracing::debug!(target: "polmon::ingest", id = upsert.id(), ?upsert, "stored");
         if let Upsert::Unchanged(_) = upsert {
             return Ok(Ingested { outcome: upsert, truncated_from });
-        }
-        if let (Some(target), Some(lang)) = (&self.translation_target, &article.language) {
-            if lang != target {
-                // A separate write: a crash right here leaves the article untranslated until
-                // `polmon translate --backfill` queues it.
-                retry_transient(|| self.store.queue_translation(upsert.id(), target))?;
-            }
         }
         if let Upsert::Inserted(id) = upsert {
             let entities = unique_entities(&article.analysis);

@@ -56,13 +56,30 @@ impl Store {
 
     /// Queues `id` for translation into `language` (nothing happens if it is queued already).
     pub fn queue_translation(&self, id: i64, language: &str) -> Result<(), StoreError> {
-        self.write(|conn| {
-            conn.prepare_cached(
-                "INSERT INTO translation_queue (article_id, language) VALUES (?1, ?2)
-                 ON CONFLICT (article_id, language) DO NOTHING",
-            )?
-            .execute(params![id, language])?;
-            Ok(())
+        self.write(|conn| queue_in(conn, id, language))
+    }
+
+    /// Stores an article with what goes with it in the same transaction: the watches'
+    /// matches of the stored version (and their deliveries, see
+    /// [`upsert_article_with`](Self::upsert_article_with)), and its place in the
+    /// translation queue when `translate_to` is another language than its own. A crash
+    /// can lose neither an alert nor a translation.
+    pub fn store_article(
+        &self,
+        key: &crate::ArticleKey,
+        a: &polmon_model::Article,
+        matches: &dyn Fn(i64) -> Vec<crate::NewMatch>,
+        translate_to: Option<&str>,
+    ) -> Result<crate::Upsert, StoreError> {
+        self.upsert_article_then(key, a, |tx, outcome| match outcome {
+            crate::Upsert::Inserted(id) | crate::Upsert::Updated(id) => {
+                crate::watches::record_matches(tx, id, &matches(id))?;
+                match (translate_to, a.language.as_deref()) {
+                    (Some(target), Some(lang)) if lang != target => queue_in(tx, id, target),
+                    _ => Ok(()),
+                }
+            }
+            crate::Upsert::Unchanged(_) => Ok(()),
         })
     }
 
@@ -219,6 +236,15 @@ impl Store {
         })
     }
 }
+fn queue_in(conn: &rusqlite::Connection, id: i64, language: &str) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO translation_queue (article_id, language) VALUES (?1, ?2)
+         ON CONFLICT (article_id, language) DO NOTHING",
+    )?
+    .execute(params![id, language])?;
+    Ok(())
+}
+
 /// A translation made now.
 pub fn translation_now(language: &str, title: String, text: String, engine: &str, route: Vec<String>) -> StoredTranslation {
     StoredTranslation { language: language.to_string(), title, text, engine: engine.to_string(), route, translated_at: now_rfc3339() }
@@ -246,6 +272,17 @@ mod tests {
             ids.push(store.upsert_article(&key, &a).unwrap().id());
         }
         (dir, store, ids)
+    }
+
+    #[test]
+    fn a_foreign_article_is_queued_in_its_own_transaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let article = |lang: &str| Article { title: "T".into(), text: "x".into(), language: Some(lang.into()), category: "politics".into(), ..Default::default() };
+        let fr = store.store_article(&ArticleKey { dedup_key: "a".into(), content_hash: "1".into() }, &article("fr"), &|_| Vec::new(), Some("en")).unwrap();
+        store.store_article(&ArticleKey { dedup_key: "b".into(), content_hash: "2".into() }, &article("en"), &|_| Vec::new(), Some("en")).unwrap();
+        let due = store.due_translations("en", 0, 10).unwrap();
+        assert_eq!(due.iter().map(|q| q.article_id).collect::<Vec<_>>(), [fr.id()]);
     }
 
     #[test]

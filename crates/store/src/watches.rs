@@ -280,10 +280,7 @@ impl Store {
         a: &Article,
         matches: &dyn Fn(i64) -> Vec<NewMatch>,
     ) -> Result<Upsert, StoreError> {
-        self.upsert_article_then(key, a, |tx, outcome| match outcome {
-            Upsert::Inserted(id) | Upsert::Updated(id) => record_matches(tx, id, &matches(id)),
-            Upsert::Unchanged(_) => Ok(()),
-        })
+        self.store_article(key, a, matches, None)
     }
 
     /// Claims up to `limit` due deliveries for `lease_secs` seconds: another deliverer will
@@ -391,7 +388,7 @@ struct WatchDelivery {
 }
 
 /// Writes the matches of article `article_id` and, for each new pair, its deliveries.
-fn record_matches(tx: &Transaction<'_>, article_id: i64, matches: &[NewMatch]) -> Result<(), StoreError> {
+pub(crate) fn record_matches(tx: &Transaction<'_>, article_id: i64, matches: &[NewMatch]) -> Result<(), StoreError> {
     let now = unix_now();
     for m in matches {
         let watch = tx

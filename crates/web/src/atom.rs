@@ -151,7 +151,9 @@ fn write_entry(w: &mut Writer<Vec<u8>>, base: &str, e: &Entry) -> XmlResult {
     Ok(())
 }
 
-pub(crate) fn atom_response(state: &AppState, meta: &FeedMeta, rows: Vec<ArticleSummary>) -> Result<Response, WebError> {
+pub(crate) fn atom_response(state: &AppState, meta: &FeedMeta, mut rows: Vec<ArticleSummary>) -> Result<Response, WebError> {
+    // Headlines and summaries in the reader's language where translated (`xml:lang` follows).
+    state.translate_summaries(&mut rows)?;
     let entries = entries(state, rows)?;
     let body = atom_xml(&state.public_url, meta, &entries);
     Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], body).into_response())

@@ -122,6 +122,28 @@ impl AppState {
         self
     }
 
+    /// Puts the summaries that have a stored machine translation into the reader's
+    /// language in it (headline, lead and language; one query for all); returns the ids
+    /// of those translated.
+    pub(crate) fn translate_summaries(
+        &self,
+        rows: &mut [polmon_store::ArticleSummary],
+    ) -> Result<std::collections::HashSet<i64>, StoreError> {
+        let Some(target) = self.reader_language.as_deref() else { return Ok(Default::default()) };
+        let foreign: Vec<i64> = rows.iter().filter(|s| s.language.as_deref() != Some(target)).map(|s| s.id).collect();
+        let mut translated = self.store.translated_leads(&foreign, target)?;
+        let mut done = std::collections::HashSet::new();
+        for s in rows.iter_mut() {
+            if let Some((title, lead)) = translated.remove(&s.id) {
+                s.title = title;
+                s.lead = lead;
+                s.language = Some(target.to_string());
+                done.insert(s.id);
+            }
+        }
+        Ok(done)
+    }
+
     /// `path` (starting with `/`) as an absolute URL on the public base URL.
     pub(crate) fn absolute(&self, path: &str) -> String {
         format!("{}{path}", self.public_url.trim_end_matches('/'))

@@ -768,6 +768,7 @@ pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>)
             return Err(WebError::NotFound(format!("There is no story {id}.")));
         }
         rows.reverse();
+        state.translate_summaries(&mut rows)?;
         let (sources, languages) = store.story_values(id)?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let links = store.links_of(&ids)?;

@@ -106,19 +106,17 @@ impl Card {
         rows: &[ArticleSummary],
         excerpt_chars: usize,
     ) -> Result<Vec<Card>, polmon_store::StoreError> {
-        let mut cards: Vec<Card> = rows.iter().map(|s| Card::from_summary(s, excerpt_chars)).collect();
-        let Some(target) = state.reader_language.as_deref() else { return Ok(cards) };
-        let foreign: Vec<i64> = rows.iter().filter(|s| s.language.as_deref() != Some(target)).map(|s| s.id).collect();
-        let translated = state.store.translated_leads(&foreign, target)?;
-        for c in &mut cards {
-            if let Some((title, lead)) = translated.get(&c.id) {
-                c.title = title.clone();
-                c.excerpt = excerpt(lead, excerpt_chars);
-                c.shown_language = Some(target.to_string());
-                c.translated = true;
-            }
-        }
-        Ok(cards)
+        let mut shown = rows.to_vec();
+        let translated = state.translate_summaries(&mut shown)?;
+        Ok(shown
+            .iter()
+            .zip(rows)
+            .map(|(s, original)| Card {
+                language: original.language.clone(),
+                translated: translated.contains(&s.id),
+                ..Card::from_summary(s, excerpt_chars)
+            })
+            .collect())
     }
 }
 
