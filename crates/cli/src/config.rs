@@ -148,6 +148,9 @@ pub(crate) struct ServeConfig {
     /// the Atom feeds, the sitemap and canonical links; empty: `http://{addr}` with the
     /// address actually bound.
     pub(crate) public_url: String,
+    /// The origins a browser app may read `/api` and `/feeds` from
+    /// (`["https://app.example"]`); empty: any origin.
+    pub(crate) cors_origins: Vec<String>,
 }
 
 impl Default for ServeConfig {
@@ -161,6 +164,7 @@ impl Default for ServeConfig {
             max_connections: 0,
             max_in_flight: limits.max_in_flight,
             public_url: String::new(),
+            cors_origins: Vec::new(),
         }
     }
 }

@@ -232,12 +232,17 @@ pub(crate) async fn errors(req: Request, next: Next) -> Response {
     out
 }
 
-/// CORS for `/api` and `/feeds`: any origin may read them with `GET` and `HEAD`; a
-/// preflight `OPTIONS` is answered 200 with the CORS headers.
-pub(crate) fn cors() -> tower_http::cors::CorsLayer {
-    use tower_http::cors::{Any, CorsLayer};
+/// CORS for `/api` and `/feeds`: the configured origins (any, by default) may read them
+/// with `GET` and `HEAD`; a preflight `OPTIONS` is answered 200 with the CORS headers.
+pub(crate) fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
+    use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+    let allow = if origins.is_empty() {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(origins.iter().filter_map(|o| axum::http::HeaderValue::from_str(o.trim_end_matches('/')).ok()))
+    };
     CorsLayer::new()
-        .allow_origin(Any)
+        .allow_origin(allow)
         .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
         .allow_headers(Any)
         .expose_headers([header::ETAG, header::LAST_MODIFIED])

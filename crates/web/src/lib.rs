@@ -85,6 +85,8 @@ pub struct AppState {
     pub categories: CategoryMenu,
     /// The token that manages watches (`/watches`, `/api/watches`); `None`: switched off.
     pub admin_token: Option<String>,
+    /// The origins allowed to read `/api` and `/feeds` cross-origin; empty: any.
+    pub cors_origins: Vec<String>,
     /// The reader's language: articles in others are shown in their stored machine
     /// translation (with a line saying so and a switch to the original).
     pub reader_language: Option<String>,
@@ -105,6 +107,7 @@ impl AppState {
             categories: CategoryMenu::default(),
             reader_language: None,
             admin_token: None,
+            cors_origins: Vec::new(),
             trends: TrendsCache::default(),
             top_stories: TopStories::default(),
         }
@@ -113,6 +116,13 @@ impl AppState {
     /// The same state, showing articles in `language` where a translation exists.
     pub fn with_reader_language(mut self, language: Option<&str>) -> AppState {
         self.reader_language = language.filter(|l| !l.is_empty()).map(str::to_owned);
+        self
+    }
+
+    /// The same state, allowing only `origins` (empty: any) to read `/api` and `/feeds`
+    /// cross-origin.
+    pub fn with_cors_origins(mut self, origins: &[String]) -> AppState {
+        self.cors_origins = origins.to_vec();
         self
     }
 
@@ -181,7 +191,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/watches/{id}/matches", get(watches::matches))
         .route("/api/watches", get(watches::list).post(watches::add))
         .route("/api/watches/{id}", axum::routing::delete(watches::remove))
-        .layer(http::cors());
+        .layer(http::cors(&state.cors_origins));
     Router::new()
         .route("/", get(pages::home))
         .route("/category/{slug}", get(pages::category))

@@ -237,6 +237,15 @@ async fn cors_on_api_and_feeds_with_preflight() {
     }
     let req = Request::get("/").header("origin", "https://elsewhere.example").body(Body::empty()).unwrap();
     assert!(!send(&s, req).await.1.contains_key("access-control-allow-origin"), "pages are not cross-origin");
+
+    // Configured origins: only those may read.
+    let mut s = s;
+    s.state = s.state.clone().with_cors_origins(&["https://app.example".to_string()]);
+    let from = |origin: &str| Request::get("/api/articles").header("origin", origin).body(Body::empty()).unwrap();
+    let (_, h, _) = send(&s, from("https://app.example")).await;
+    assert_eq!(h["access-control-allow-origin"], "https://app.example");
+    let (_, h, _) = send(&s, from("https://elsewhere.example")).await;
+    assert!(!h.contains_key("access-control-allow-origin"), "another origin is not allowed");
 }
 
 /// Asserts the API error contract and returns the message.

@@ -73,7 +73,8 @@ pub(crate) fn serve_with(pipeline: Arc<Pipeline>, cfg: &Config) -> anyhow::Resul
             &public_url,
         )
         .with_reader_language(pipeline.translation_target())
-        .with_admin_token(&cfg.watches.admin_token);
+        .with_admin_token(&cfg.watches.admin_token)
+        .with_cors_origins(&cfg.serve.cors_origins);
         // Whatever an earlier run left (unindexed articles, missing related lists) is
         // finished in the background; the site serves meanwhile.
         let recovering = Arc::clone(&pipeline);
