@@ -94,6 +94,9 @@ pub struct AppState {
     pub trends: TrendsCache,
     /// The ranked top stories, cached until an article is added (at most 30 s).
     pub top_stories: TopStories,
+    /// The rendered home page, cached like the top stories (until an article is added,
+    /// at most 30 s: translations made meanwhile show within that).
+    pub home: cache::Cached<str>,
 }
 
 impl AppState {
@@ -110,6 +113,7 @@ impl AppState {
             cors_origins: Vec::new(),
             trends: TrendsCache::default(),
             top_stories: TopStories::default(),
+            home: cache::Cached::default(),
         }
     }
 

@@ -261,30 +261,42 @@ struct HomePage {
 }
 
 pub(crate) async fn home(State(state): State<AppState>) -> Result<Html<String>, WebError> {
-    let page = blocking(move || {
-        let store = &state.store;
-        let total = store.count()?;
-        let top = top_story_lines(&state, total)?;
-        // A politics monitor leads with politics: political stories first, in rank order.
-        let (political, other): (Vec<&StoryLine>, Vec<&StoryLine>) =
-            top.iter().partition(|s| crate::views::is_political_category(&s.category));
-        let stories = political.into_iter().chain(other).take(6).cloned().collect();
-        let mut groups = Vec::new();
-        let mut categories = store.facet_top(Facet::Category, 12)?;
-        categories.sort_by_key(|(slug, n)| (!crate::views::is_political_category(slug), std::cmp::Reverse(*n)));
-        categories.truncate(8);
-        for (slug, _) in categories {
-            let (rows, _) = store.list(&ListQuery { category: Some(slug.clone()), limit: 4, ..Default::default() })?;
-            groups.push(CategoryGroup {
-                label: category_label(&slug),
-                articles: Card::for_reader(&state, &rows, 160)?,
-                slug,
-            });
+    blocking(move || {
+        // The page depends only on the stored articles: rendered once per new article.
+        let total = state.store.count()?;
+        if let Some(html) = state.home.fresh(total, TOP_STORIES_MAX_AGE) {
+            return Ok(Html(html.to_string()));
         }
-        Ok(HomePage { total, stories, groups })
+        let page = home_page(&state, total)?;
+        let Html(html) = render(&page)?;
+        state.home.set(total, std::sync::Arc::from(html.as_str()));
+        Ok(Html(html))
     })
-    .await?;
-    render(&page)
+    .await
+}
+
+/// The home page: the top stories (political first) and the newest articles of the
+/// categories, political ones first.
+fn home_page(state: &AppState, total: u64) -> Result<HomePage, WebError> {
+    let store = &state.store;
+    let top = top_story_lines(state, total)?;
+    // A politics monitor leads with politics: political stories first, in rank order.
+    let (political, other): (Vec<&StoryLine>, Vec<&StoryLine>) =
+        top.iter().partition(|s| crate::views::is_political_category(&s.category));
+    let stories = political.into_iter().chain(other).take(6).cloned().collect();
+    let mut groups = Vec::new();
+    let mut categories = store.facet_top(Facet::Category, 12)?;
+    categories.sort_by_key(|(slug, n)| (!crate::views::is_political_category(slug), std::cmp::Reverse(*n)));
+    categories.truncate(8);
+    for (slug, _) in categories {
+        let (rows, _) = store.list(&ListQuery { category: Some(slug.clone()), limit: 4, ..Default::default() })?;
+        groups.push(CategoryGroup {
+            label: category_label(&slug),
+            articles: Card::for_reader(state, &rows, 160)?,
+            slug,
+        });
+    }
+    Ok(HomePage { total, stories, groups })
 }
 
 #[derive(Template)]
