@@ -97,10 +97,12 @@ impl Worker {
 
     fn translate_one(&self, id: i64) -> anyhow::Result<Outcome> {
         let store = self.pipeline.store();
+        // The hash first: if the article changes after it is read, the translation made
+        // from the newer text is refused by `put_translation` and the article stays queued.
+        let Some(hash) = store.content_hash(id)? else { return Ok(Outcome::NoRoute) };
         let Some(a) = store.article(id)? else {
             return Ok(Outcome::NoRoute);
         };
-        let Some(hash) = store.content_hash(id)? else { return Ok(Outcome::NoRoute) };
         let from = a.language.clone().unwrap_or_default();
         let body = self.translator.translate(&Request::new(a.text.as_str(), from.as_str(), self.target.as_str()).protect(names(&a)))?;
         if let Some(why) = body.untranslated {

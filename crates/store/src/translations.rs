@@ -54,11 +54,6 @@ impl Store {
         })
     }
 
-    /// Queues `id` for translation into `language` (nothing happens if it is queued already).
-    pub fn queue_translation(&self, id: i64, language: &str) -> Result<(), StoreError> {
-        self.write(|conn| queue_in(conn, id, language))
-    }
-
     /// Stores an article with what goes with it in the same transaction: the watches'
     /// matches of the stored version (and their deliveries, see
     /// [`upsert_article_with`](Self::upsert_article_with)), and its place in the
