@@ -114,7 +114,9 @@ impl Worker {
         }
         let title = self.translator.translate(&Request::new(a.title.as_str(), from.as_str(), self.target.as_str()).protect(names_in(&a, &a.title)))?;
         let stored = polmon_store::translation_now(&self.target, title.text, body.text, &body.engine, body.route);
-        store.put_translation(id, &hash, &stored)?;
+        if store.put_translation(id, &hash, &stored)? {
+            self.pipeline.link_translation(&a, &stored.title, &stored.text)?;
+        }
         Ok(Outcome::Translated)
     }
 

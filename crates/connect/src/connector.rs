@@ -48,6 +48,10 @@ pub(crate) struct Entry {
     /// Top terms as a unit tf-idf vector sorted by term id (empty for copies);
     /// the weights are refreshed at IDF epochs while the story is open.
     pub(crate) terms: Box<[TermW]>,
+    /// Top terms of the article's translation into the reader's language, as a unit
+    /// vector like `terms` (empty until [`Connector::add_translation`]): how an article
+    /// meets coverage of its story in another language.
+    pub(crate) translated: Box<[TermW]>,
     pub(crate) sig: Box<Signature>,
 }
 
@@ -222,6 +226,75 @@ impl Connector {
         self.after_insert();
     }
 
+    /// Adds the translation of a known article (`doc`: its id, the translated headline and
+    /// text, the translation's language; its entities and source as at `assign`) and links
+    /// it across languages: an article still alone in its story moves to the story its
+    /// translation joins, as a new article would (the join threshold); a story with other
+    /// members is probed for a merge. Changes are reported by
+    /// [`take_story_changes`](Self::take_story_changes). Returns the article's links, or
+    /// `None` for an unknown id. Near-copies follow their original and are left alone.
+    ///
+    /// The translation's terms do not count in the document frequencies: each article
+    /// counts once, in its own language.
+    pub fn add_translation(&mut self, doc: &Document<'_>) -> Option<Links> {
+        let slot = self.set_translation(doc)?;
+        let e = &self.docs[slot as usize];
+        if e.original != NONE || e.translated.is_empty() {
+            return Some(self.links_of(slot));
+        }
+        let own = self.root(e.story);
+        let query = e.translated.to_vec();
+        let scored: Vec<Scored> = self.retrieve(&query, e.published).into_iter().filter(|&(d, _)| d != slot).collect();
+        let per_story: Vec<(u32, f32)> = self.story_scores(&scored).into_iter().filter(|&(s, _)| s != own).collect();
+        let alone = self.stories[own as usize].members.len() == 1;
+        if alone {
+            let best = per_story
+                .iter()
+                .copied()
+                .filter(|&(_, s)| s >= self.cfg.join_threshold as f32)
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+            if let Some((to, _)) = best {
+                self.move_article(slot, own, to);
+            }
+        } else if self.cfg.merge_stories {
+            let probe = self.cfg.join_threshold as f32 * 0.5;
+            let mut probes: Vec<(u32, f32)> = per_story.into_iter().filter(|&(_, s)| s >= probe).collect();
+            probes.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            for &(other, _) in probes.iter().take(MERGE_PROBES) {
+                self.maybe_merge(self.docs[slot as usize].story, other);
+            }
+        }
+        Some(self.links_of(slot))
+    }
+
+    /// Remembers the translation of a known article whose links were decided earlier
+    /// (start-up replay, like [`restore`](Self::restore)): no search, no move.
+    pub fn restore_translation(&mut self, doc: &Document<'_>) {
+        self.set_translation(doc);
+    }
+
+    /// Stores a translation's terms on an original and indexes them; its slot, or `None`
+    /// when the id is unknown.
+    fn set_translation(&mut self, doc: &Document<'_>) -> Option<u32> {
+        let slot = *self.by_id.get(&doc.id)?;
+        if self.docs[slot as usize].original != NONE {
+            return Some(slot);
+        }
+        let tokens = terms::article_tokens(doc.title, doc.text, doc.language);
+        let weights = terms::term_weights(&tokens, doc.entities, &self.cfg);
+        let top = terms::unit(&terms::top_terms(&weights, &self.df, self.cfg.top_terms), &self.df);
+        // Posting lists stay in slot order (retrieval reads their most recent part).
+        for t in terms::heaviest(&top, self.cfg.index_terms) {
+            let list = self.postings.entry(t).or_default();
+            let at = list.partition_point(|&d| d < slot);
+            if list.get(at) != Some(&slot) {
+                list.insert(at, slot);
+            }
+        }
+        self.docs[slot as usize].translated = top.into_boxed_slice();
+        Some(slot)
+    }
+
     /// The current links of an article (story merges applied).
     pub fn links(&self, id: i64) -> Option<Links> {
         self.by_id.get(&id).map(|&s| self.links_of(s))
@@ -373,7 +446,7 @@ impl Connector {
         } else {
             self.lsh.skip(slot);
         }
-        self.docs.push(Entry { id: doc.id, published, source, story, original, terms, sig: Box::new(sig) });
+        self.docs.push(Entry { id: doc.id, published, source, story, original, terms, translated: Box::new([]), sig: Box::new(sig) });
         self.by_id.insert(doc.id, slot);
         slot
     }
@@ -405,6 +478,7 @@ impl Connector {
             for i in 0..st.members.len() {
                 let m = self.stories[s].members[i] as usize;
                 terms::reweight(&mut self.docs[m].terms, &self.df);
+                terms::reweight(&mut self.docs[m].translated, &self.df);
             }
         }
     }
@@ -473,13 +547,28 @@ impl Connector {
     }
 
     /// Cosine of a query vector and a stored article.
+    ///
+    /// A translated article is as close as the nearer of its original and its translation.
     pub(crate) fn cosine_to(&self, q: &[TermW], d: u32) -> f32 {
-        terms::cosine(q, &self.docs[d as usize].terms)
+        let e = &self.docs[d as usize];
+        let own = terms::cosine(q, &e.terms);
+        if e.translated.is_empty() {
+            own
+        } else {
+            own.max(terms::cosine(q, &e.translated))
+        }
     }
 
-    /// Cosine of two stored articles.
+    /// Cosine of two stored articles: the best of their originals' and translations' pairs.
     pub(crate) fn cosine(&self, a: u32, b: u32) -> f32 {
-        terms::cosine(&self.docs[a as usize].terms, &self.docs[b as usize].terms)
+        let (a, b) = (&self.docs[a as usize], &self.docs[b as usize]);
+        let mut best = terms::cosine(&a.terms, &b.terms);
+        for (x, y) in [(&a.translated, &b.terms), (&a.terms, &b.translated), (&a.translated, &b.translated)] {
+            if !x.is_empty() && !y.is_empty() {
+                best = best.max(terms::cosine(x, y));
+            }
+        }
+        best
     }
 
     /// Link score of each open story among the candidates: the mean cosine

@@ -128,7 +128,7 @@ impl Connector {
     }
 
     /// Moves an original article (and its copies) from one story to another.
-    fn move_article(&mut self, slot: u32, from: u32, to: u32) {
+    pub(crate) fn move_article(&mut self, slot: u32, from: u32, to: u32) {
         let st = &mut self.stories[from as usize];
         st.members.retain(|&m| m != slot);
         let (copies, stay): (Vec<u32>, Vec<u32>) =

@@ -29,7 +29,18 @@ impl Connector {
         // Other stories: best article of each, by cosine.
         let mut other: Vec<(u32, f32)> = Vec::new();
         {
-            for (d, c) in self.retrieve(q, me.published) {
+            // A translated article also finds other stories through its translation.
+            let mut found = self.retrieve(q, me.published);
+            let translated = &self.docs[base as usize].translated;
+            if !translated.is_empty() {
+                let mut ids: Vec<u32> = found.iter().map(|&(d, _)| d).collect();
+                ids.extend(self.retrieve(translated, me.published).into_iter().map(|(d, _)| d));
+                ids.sort_unstable();
+                ids.dedup();
+                found = ids.into_iter().map(|d| (d, self.cosine(base, d))).collect();
+                found.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            }
+            for (d, c) in found {
                 if c < MIN_OTHER {
                     break;
                 }
@@ -48,7 +59,7 @@ impl Connector {
             .rev()
             .take(MAX_SAME)
             .filter(|&&d| !is_self(d))
-            .map(|&d| (d, self.cosine_to(q, d)))
+            .map(|&d| (d, self.cosine(base, d)))
             .collect();
         same.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         same.extend(st.copies.iter().rev().take(MAX_SAME).filter(|&&d| !is_self(d)).map(|&d| (d, -1.0)));

@@ -207,3 +207,55 @@ fn story_holding_two_events_is_split_at_a_checkpoint() {
     let moved = c.take_story_changes();
     assert!(moved.contains(&crate::StoryChange::Moved { from: 1, into: 2, articles: vec![4] }), "{moved:?}");
 }
+
+const BUDGET_FR: &str = "Les députés allemands ont voté vendredi la loi de finances fédérale après un long débat. \
+    Le ministre des Finances a défendu des économies et le retour du frein à l'endettement ; \
+    l'opposition conservatrice a voté contre.";
+/// What a machine translation of `BUDGET_FR` into English reads like.
+const BUDGET_FR_IN_EN: &str = "The German deputies voted on Friday the federal budget law after a long debate. \
+    The Finance Minister defended spending cuts and the return of the debt brake; the conservative \
+    opposition voted against the budget.";
+
+#[test]
+fn a_translation_links_an_article_alone_in_its_story_across_languages() {
+    let mut c = Connector::new();
+    c.assign(&doc(&art(1, "German budget", BUDGET_1, 0, "dw.com")));
+    c.assign(&doc(&art(2, "Budget passed", BUDGET_2, 50, "reuters.com")));
+    c.assign(&doc(&art(3, "Chile quake", QUAKE_1, 60, "afp.com")));
+    let fr = Art { id: 4, title: "Le budget adopté", text: BUDGET_FR.into(), lang: "fr", t: 100, source: "lemonde.fr" };
+    let alone = c.assign(&doc(&fr));
+    assert_eq!(alone.story_id, Some(4), "the French words alone do not reach the English story");
+    c.take_story_changes();
+    let en = Art { id: 4, title: "The budget adopted", text: BUDGET_FR_IN_EN.into(), lang: "en", t: 100, source: "lemonde.fr" };
+    let linked = c.add_translation(&doc(&en)).unwrap();
+    assert_eq!(linked.story_id, c.story_of(1), "its translation joins the budget story");
+    assert_eq!(c.story_of(4), c.story_of(2));
+    assert_eq!(c.take_story_changes(), vec![crate::StoryChange::Moved { from: 4, into: 1, articles: vec![4] }]);
+    assert!(c.related(1, 4).contains(&4), "the English article lists its French coverage");
+    assert!(c.related(4, 4).contains(&2));
+    assert_eq!(c.add_translation(&doc(&art(99, "", BUDGET_2, 0, "x"))), None, "unknown id");
+}
+
+#[test]
+fn a_translation_on_another_subject_moves_nothing_and_replays() {
+    let mut live = Connector::new();
+    let arts = [art(1, "German budget", BUDGET_1, 0, "dw.com"), art(2, "Chile quake", QUAKE_1, 10, "afp.com")];
+    for a in &arts {
+        live.assign(&doc(a));
+    }
+    let fr = Art { id: 3, title: "Le budget adopté", text: BUDGET_FR.into(), lang: "fr", t: 100, source: "lemonde.fr" };
+    let before = live.assign(&doc(&fr));
+    let oscars = Art { id: 3, title: "Oscars", text: OSCARS.into(), lang: "en", t: 100, source: "lemonde.fr" };
+    assert_eq!(live.add_translation(&doc(&oscars)), Some(before), "nothing to join: it stays");
+    assert!(live.take_story_changes().is_empty());
+
+    // Replay: restored links plus restored translations give the same related lists.
+    let mut replayed = Connector::new();
+    for a in arts.iter().chain([&fr]) {
+        replayed.restore(&doc(a), live.links(a.id).unwrap());
+    }
+    replayed.restore_translation(&doc(&oscars));
+    for id in 1..=3 {
+        assert_eq!(replayed.related(id, 4), live.related(id, 4));
+    }
+}

@@ -24,6 +24,8 @@ const INDEX_BATCH: usize = 256;
 pub const CONNECTOR_WINDOW: usize = 20_000;
 /// Attempts at storing one item when the database is busy or the disk full.
 const STORE_ATTEMPTS: u32 = 4;
+/// Translations read per query when the connector is rebuilt.
+const TRANSLATION_BATCH: usize = 500;
 /// Related articles kept per article (the article page's box).
 pub const RELATED: usize = 4;
 
@@ -197,6 +199,9 @@ impl Pipeline {
         let started = std::time::Instant::now();
         let mut connector = Connector::new();
         let mut unlinked = Vec::new();
+        // Articles in another language than the reader's: their translations are replayed after.
+        let mut foreign: Vec<Article> = Vec::new();
+        let target = self.translation_target.as_deref();
         self.store.for_each_recent_article(CONNECTOR_WINDOW, |a| {
             let entities = unique_entities(&a.analysis);
             let doc = connect_doc(&a, &entities);
@@ -205,8 +210,12 @@ impl Pipeline {
             } else {
                 unlinked.push((a.id, connector.assign(&doc)));
             }
+            if target.is_some_and(|t| a.language.as_deref().is_some_and(|l| l != t)) {
+                foreign.push(Article { text: String::new(), ..a });
+            }
             Ok(())
         })?;
+        self.restore_translations(&mut connector, &foreign)?;
         let changes = connector.take_story_changes();
         for (id, links) in unlinked {
             self.store.set_links(id, links)?;
@@ -214,6 +223,41 @@ impl Pipeline {
         self.apply_story_changes(changes)?;
         tracing::debug!(target: "polmon::pipeline", articles = connector.len(), ms = started.elapsed().as_millis() as u64, "connector ready");
         Ok(connector)
+    }
+
+    /// Gives the connector the stored translations of `articles` (start-up replay: their
+    /// links already say where the translations took them).
+    fn restore_translations(&self, connector: &mut Connector, articles: &[Article]) -> Result<(), IngestError> {
+        let Some(target) = self.translation_target.as_deref() else { return Ok(()) };
+        for chunk in articles.chunks(TRANSLATION_BATCH) {
+            let ids: Vec<i64> = chunk.iter().map(|a| a.id).collect();
+            let translations = self.store.translated_texts(&ids, target)?;
+            for a in chunk {
+                if let Some((title, text)) = translations.get(&a.id) {
+                    let entities = unique_entities(&a.analysis);
+                    connector.restore_translation(&translated_doc(a, &entities, title, text, target));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Links a stored article through its translation (`title`, `text`, in the
+    /// pipeline's target language): an article no other coverage joined in its own
+    /// language may join a story in the reader's (see
+    /// [`Connector::add_translation`]). Its related list is recomputed at the next
+    /// [`sync_index`](Self::sync_index).
+    pub fn link_translation(&self, a: &Article, title: &str, text: &str) -> Result<(), IngestError> {
+        let Some(target) = self.translation_target.as_deref() else { return Ok(()) };
+        let entities = unique_entities(&a.analysis);
+        let doc = translated_doc(a, &entities, title, text, target);
+        let changes = self.with_connector(|c| {
+            c.add_translation(&doc);
+            c.take_story_changes()
+        })?;
+        self.apply_story_changes(changes)?;
+        lock(&self.pending_related).push(a.id);
+        Ok(())
     }
 
     /// Relabels stored articles after the connector merged, split or regrouped stories.
@@ -500,6 +544,17 @@ fn unique_entities(analysis: &polmon_model::Analysis) -> Vec<String> {
     names
 }
 
+/// The connector's view of an article's translation into `language`.
+fn translated_doc<'a>(
+    a: &'a Article,
+    entities: &'a [String],
+    title: &'a str,
+    text: &'a str,
+    language: &'a str,
+) -> polmon_connect::Document<'a> {
+    polmon_connect::Document { title, text, language: Some(language), ..connect_doc(a, entities) }
+}
+
 fn connect_doc<'a>(a: &'a Article, entities: &'a [String]) -> polmon_connect::Document<'a> {
     polmon_connect::Document {
         id: a.id,
@@ -642,5 +697,63 @@ mod tests {
         second.sync_index().expect("waits for the writer instead of failing");
         holder.join().unwrap();
         assert_eq!(second.store.unindexed_count().unwrap(), 0);
+    }
+
+    #[test]
+    fn a_translation_links_a_french_article_to_the_english_story_and_survives_a_restart() {
+        let data = tempfile::tempdir().unwrap();
+        let open = || {
+            let mut p = Pipeline::open(data.path()).unwrap();
+            p.set_translation_target(Some("en"));
+            p
+        };
+        let p = open();
+        let item = |id: &str, title: &str, text: &str, lang: &str| {
+            InputItem::Text(TextArticle {
+                id: Some(id.into()),
+                title: Some(title.into()),
+                text: text.into(),
+                language: Some(lang.into()),
+                published: Some("2024-04-02T10:00:00Z".into()),
+                source: Some(format!("{id}.example")),
+                ..Default::default()
+            })
+        };
+        let en1 = "The German parliament approved the federal budget on Friday after a marathon debate, with \
+            the finance minister defending spending cuts and a return to the debt brake. The opposition voted against the budget.";
+        let en2 = "Lawmakers passed the federal budget on Friday. The finance minister said spending cuts and the debt \
+            brake would restore trust; the opposition rejected the budget after the marathon debate.";
+        let fr = "Les députés allemands ont voté vendredi la loi de finances fédérale après un long débat. Le ministre \
+            des Finances a défendu des économies et le retour du frein à l'endettement ; l'opposition a voté contre.";
+        let fr_in_en = "The German deputies voted on Friday the federal budget law after a long debate. The finance minister \
+            defended spending cuts and the return of the debt brake; the opposition voted against the budget.";
+        for (id, title, text, lang) in [("a", "Budget approved", en1, "en"), ("b", "Budget passed", en2, "en"), ("c", "Loi de finances votée", fr, "fr")] {
+            p.ingest_item(item(id, title, text, lang)).unwrap();
+        }
+        p.sync_index().unwrap();
+        let story = |p: &Pipeline, id: i64| p.store().article(id).unwrap().unwrap().links.story_id;
+        assert_eq!(story(&p, 2), story(&p, 1));
+        assert_eq!(story(&p, 3), Some(3), "alone in its own language");
+        assert_eq!(p.store().due_translations("en", i64::MAX, 10).unwrap().len(), 1, "queued for translation");
+
+        let french = p.store().article(3).unwrap().unwrap();
+        let hash = p.store().content_hash(3).unwrap().unwrap();
+        let t = polmon_store::translation_now("en", "Budget law voted".into(), fr_in_en.into(), "test", vec!["fr".into(), "en".into()]);
+        assert!(p.store().put_translation(3, &hash, &t).unwrap());
+        p.link_translation(&french, &t.title, &t.text).unwrap();
+        p.sync_index().unwrap();
+        assert_eq!(story(&p, 3), story(&p, 1), "its translation joined the English story");
+        assert!(p.store().related(1).unwrap().unwrap().contains(&3));
+        drop(p);
+
+        // A restart replays the stored links and translations: the next English article
+        // on the story finds the French one through its translation.
+        let p = open();
+        let en3 = "The federal budget law was voted by the German deputies on Friday; the finance minister defended the \
+            debt brake and the opposition voted against the budget law.";
+        p.ingest_item(item("d", "Budget law voted", en3, "en")).unwrap();
+        p.sync_index().unwrap();
+        assert_eq!(story(&p, 4), story(&p, 1));
+        assert!(p.store().related(4).unwrap().unwrap().contains(&3), "{:?}", p.store().related(4).unwrap());
     }
 }
