@@ -35,7 +35,7 @@ def main():
                 title, body = text.split(". ", 1)[0], text
             docs[d] = {"id": f"s{d}", "url": f"https://semeval.example/{d}", "title": title.strip()[:300],
                        "text": (body or title).strip(), "language": lang, "published": "2024-01-01T12:00:00Z",
-                       "source": f"source{int(d) % 50}.example"}
+                       "source": f"source{sum(map(ord, d)) % 50}.example"}
     work = tempfile.mkdtemp(prefix="xlang-")
     inp = os.path.join(work, "in.jsonl")
     with open(inp, "w") as f:

@@ -7,6 +7,8 @@
 //! always be rebuilt from it.
 #![deny(missing_docs)]
 
+mod exclusion;
+
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::Mutex;
@@ -107,6 +109,12 @@ pub struct SearchQuery {
     pub limit: usize,
     /// Hits skipped.
     pub offset: usize,
+}
+
+/// `text` in lower case with everything but letters and digits turned into spaces: a
+/// search for its words, with no query syntax (phrases, `-`, `OR`, fields) left in it.
+pub fn plain_words(text: &str) -> String {
+    text.chars().flat_map(|c| if c.is_alphanumeric() { c.to_lowercase().collect::<Vec<_>>() } else { vec![' '] }).collect()
 }
 
 /// One hit.
@@ -281,12 +289,7 @@ impl SearchIndex {
         match self.search_parsed(q) {
             Err(IndexError::Tantivy(e)) if !q.text.trim().is_empty() => {
                 tracing::debug!(target: "polmon::index", error = %e, query = %q.text, "query run again as plain words");
-                let words: String = q
-                    .text
-                    .chars()
-                    .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-                    .collect();
-                self.search_parsed(&SearchQuery { text: words, ..q.clone() })
+                self.search_parsed(&SearchQuery { text: plain_words(&q.text), ..q.clone() })
             }
             other => other,
         }
@@ -302,7 +305,7 @@ impl SearchIndex {
             let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.body, f.translated]);
             parser.set_field_boost(f.title, 2.0);
             let (query, _errors) = parser.parse_query_lenient(&q.text);
-            Some(query)
+            Some(exclusion::excludable(query))
         };
         match &text_query {
             Some(t) => clauses.push((Occur::Must, t.box_clone())),
@@ -472,6 +475,21 @@ mod tests {
         for text in ["title:*", "body:*", "language:*", "source:*", "category:*", "*", "language:en budget"] {
             let r = ix.search(&SearchQuery { text: text.into(), limit: 10, ..Default::default() });
             assert!(r.is_ok(), "{text}: {r:?}");
+        }
+    }
+
+    #[test]
+    fn regression_a_negated_phrase_excludes_its_articles() {
+        let ix = index();
+        for (id, text) in [(4, "The debt brake stays."), (5, "A brake on debt talks."), (6, "Debt relief agreed.")] {
+            ix.add(&article(id, "Debt", text, "en"), Some(400 + id)).unwrap();
+        }
+        ix.commit().unwrap();
+        for (query, want) in [("debt -\"debt brake\"", vec![5, 6]), ("debt NOT \"brake on\"", vec![4, 6]), ("plain words -\"\"", vec![])] {
+            let r = ix.search(&SearchQuery { text: query.into(), limit: 10, ..Default::default() }).unwrap();
+            let mut ids: Vec<i64> = r.hits.iter().map(|h| h.id).collect();
+            ids.sort();
+            assert_eq!(ids, want, "{query}");
         }
     }
 }

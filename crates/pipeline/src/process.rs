@@ -454,7 +454,8 @@ impl Pipeline {
         out.retain(|&id| id != a.id);
         let exclude = |id: i64, out: &Vec<i64>| id == a.id || out.contains(&id) || Some(id) == a.links.duplicate_of;
         if out.len() < n {
-            let q = polmon_index::SearchQuery { text: a.title.clone(), limit: n * 3, ..Default::default() };
+            // The headline's words, not query syntax: a headline is not a query.
+            let q = polmon_index::SearchQuery { text: polmon_index::plain_words(&a.title), limit: n * 3, ..Default::default() };
             if let Ok(results) = self.index.search(&q) {
                 for hit in results.hits {
                     if out.len() >= n {
