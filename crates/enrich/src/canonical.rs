@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use crate::token::Token;
 use crate::Span;
-use polmon_model::EntityType;
+use polmon_model::{Analysis, EntityType};
 
 const HONORIFICS: &[&str] = &[
     "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "m.", "mme", "mme.", "mlle", "sir",
@@ -200,6 +200,44 @@ pub fn canonicals(tokens: &[Token<'_>], spans: &[Span]) -> Vec<String> {
     out
 }
 
+/// The key a person's full name is known by across documents: its last word, lower-cased
+/// ("Barack Obama" → "obama"); `None` for a one-word name or a last word in lower case.
+pub fn surname_key(full_name: &str) -> Option<String> {
+    let mut words = full_name.split_whitespace();
+    let last = words.next_back()?;
+    words.next()?;
+    last.chars().next().filter(|c| c.is_uppercase())?;
+    Some(last.to_lowercase())
+}
+
+/// Joins each person a document names by one word only ("Obama": no fuller form in the
+/// document) to the person other documents name in full: `known` answers a lower-cased
+/// surname with the full name when exactly one person is known by it (the caller's
+/// knowledge: earlier articles in the store). Renames the mentions and the quotes'
+/// speakers; returns how many names were joined.
+pub fn join_known_surnames(analysis: &mut Analysis, known: impl Fn(&str) -> Option<String>) -> usize {
+    let mut joined: HashMap<String, Option<String>> = HashMap::new();
+    for m in &analysis.entities {
+        if m.entity_type == EntityType::Person && !m.canonical.contains(char::is_whitespace) && !joined.contains_key(&m.canonical) {
+            let full = known(&m.canonical.to_lowercase()).filter(|f| f != &m.canonical);
+            joined.insert(m.canonical.clone(), full);
+        }
+    }
+    let mut n = 0;
+    for m in analysis.entities.iter_mut().filter(|m| m.entity_type == EntityType::Person) {
+        if let Some(Some(full)) = joined.get(&m.canonical) {
+            m.canonical = full.clone();
+            n += 1;
+        }
+    }
+    for q in &mut analysis.quotes {
+        if let Some(Some(full)) = q.speaker_canonical.as_ref().and_then(|c| joined.get(c)) {
+            q.speaker_canonical = Some(full.clone());
+        }
+    }
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,5 +305,45 @@ mod tests {
         ]);
         let c = canonicals(&toks, &spans);
         assert_eq!(c, ["UNESCO", "UNESCO", "NATO"]);
+    }
+
+    #[test]
+    fn a_lone_surname_joins_the_one_person_known_by_it() {
+        use polmon_model::{EntityMention, Quote};
+        let mention = |name: &str, t: EntityType| EntityMention {
+            text: name.into(),
+            start: 0,
+            end: 0,
+            entity_type: t,
+            canonical: name.into(),
+            role: None,
+        };
+        let mut a = Analysis {
+            entities: vec![mention("Obama", EntityType::Person), mention("Clinton", EntityType::Person), mention("Paris", EntityType::Location)],
+            quotes: vec![Quote {
+                text: "Yes we can".into(),
+                start: 0,
+                end: 0,
+                speaker: Some("Obama".into()),
+                speaker_canonical: Some("Obama".into()),
+                cue: None,
+                direct: true,
+                speaker_start: None,
+                speaker_end: None,
+            }],
+            ..Default::default()
+        };
+        let known = |s: &str| match s {
+            "obama" => Some("Barack Obama".to_string()),
+            "paris" => Some("Paris Hilton".to_string()),
+            _ => None, // "clinton": two people known, so none
+        };
+        assert_eq!(join_known_surnames(&mut a, known), 1);
+        let names: Vec<&str> = a.entities.iter().map(|m| m.canonical.as_str()).collect();
+        assert_eq!(names, ["Barack Obama", "Clinton", "Paris"], "only people, only known ones");
+        assert_eq!(a.quotes[0].speaker_canonical.as_deref(), Some("Barack Obama"));
+        assert_eq!(surname_key("Barack Hussein Obama").as_deref(), Some("obama"));
+        assert_eq!(surname_key("Obama"), None);
+        assert_eq!(surname_key("Charles de gaulle"), None);
     }
 }

@@ -13,6 +13,7 @@ mod blocks;
 mod error;
 mod feed;
 mod hash;
+mod people;
 pub mod inputs;
 mod prepare;
 mod process;

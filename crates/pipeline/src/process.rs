@@ -5,6 +5,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use polmon_connect::Connector;
+
+use crate::people::KnownPeople;
 use polmon_enrich::Analyzer;
 use polmon_index::SearchIndex;
 use polmon_model::Article;
@@ -95,6 +97,8 @@ pub struct Pipeline {
     /// The watches, as of the store's watch version (rebuilt when another process, or
     /// this one, adds or removes a watch).
     watches: Mutex<Option<(i64, Arc<Matcher>)>>,
+    /// People known by surname (built from the store when first needed).
+    people: Mutex<Option<KnownPeople>>,
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -132,6 +136,7 @@ impl Pipeline {
             pending_related: Mutex::new(Vec::new()),
             translation_target: None,
             watches: Mutex::new(None),
+            people: Mutex::new(None),
         })
     }
 
@@ -381,10 +386,11 @@ impl Pipeline {
     /// [`IngestError::is_transient`] tells the caller whether to try again later.
     pub fn ingest_item(&self, item: InputItem) -> Result<Ingested, IngestError> {
         let prepared = prepare(item, &self.analyzer, &|key| Ok(self.store.content_hash_of(key)?))?;
-        let Prepared { key, article, truncated_from } = match prepared {
+        let Prepared { key, mut article, truncated_from } = match prepared {
             Ok(p) => p,
             Err(id) => return Ok(Ingested { outcome: Upsert::Unchanged(id), truncated_from: None }),
         };
+        self.join_known_people(&mut article.analysis)?;
         let matcher = self.matcher()?;
         let matches = |_id: i64| -> Vec<NewMatch> {
             matcher
@@ -420,6 +426,19 @@ impl Pipeline {
         lock(&self.pending_index).push(upsert.id());
         lock(&self.pending_related).push(upsert.id());
         Ok(Ingested { outcome: upsert, truncated_from })
+    }
+
+    /// Files people named by surname alone under the one person the store knows by that
+    /// surname, and learns the people the article names in full.
+    fn join_known_people(&self, analysis: &mut polmon_model::Analysis) -> Result<(), IngestError> {
+        let mut guard = lock(&self.people);
+        if guard.is_none() {
+            *guard = Some(retry_transient(|| KnownPeople::from_store(&self.store))?);
+        }
+        let people = guard.as_mut().expect("built above");
+        polmon_enrich::canonical::join_known_surnames(analysis, |s| people.full_name(s));
+        people.learn_from(analysis);
+        Ok(())
     }
 
     /// The matcher of the stored watches, rebuilt when they changed (one small read per
@@ -756,5 +775,29 @@ mod tests {
         p.sync_index().unwrap();
         assert_eq!(story(&p, 4), story(&p, 1));
         assert!(p.store().related(4).unwrap().unwrap().contains(&3), "{:?}", p.store().related(4).unwrap());
+    }
+
+    #[test]
+    fn a_surname_alone_is_filed_under_the_person_the_store_knows() {
+        let data = tempfile::tempdir().unwrap();
+        let item = |id: &str, text: &str| {
+            InputItem::Text(TextArticle { id: Some(id.into()), title: Some(format!("News {id}")), text: text.into(), language: Some("en".into()), ..Default::default() })
+        };
+        let persons = |p: &Pipeline, id: i64| -> Vec<String> {
+            let a = p.store().article(id).unwrap().unwrap();
+            a.analysis.entities.iter().filter(|m| m.entity_type == polmon_model::EntityType::Person).map(|m| m.canonical.clone()).collect()
+        };
+        let p = Pipeline::open(data.path()).unwrap();
+        p.ingest_item(item("a", "President Barack Obama met Prime Minister Justin Trudeau in Ottawa on Monday.")).unwrap();
+        drop(p);
+        // Another process, later: the map is built from the store.
+        let p = Pipeline::open(data.path()).unwrap();
+        p.ingest_item(item("b", "On Tuesday, Obama said the talks with Canada had gone well.")).unwrap();
+        assert!(persons(&p, 2).iter().any(|n| n == "Barack Obama"), "{:?}", persons(&p, 2));
+        // Two people known by one surname: a lone surname stays as written.
+        p.ingest_item(item("c", "Senator Hillary Clinton and former president Bill Clinton arrived in Ottawa.")).unwrap();
+        p.ingest_item(item("d", "Clinton said on Wednesday that she would not run.")).unwrap();
+        let lone = persons(&p, 4);
+        assert!(!lone.is_empty() && !lone.iter().any(|n| n.contains(' ')), "{lone:?}");
     }
 }
