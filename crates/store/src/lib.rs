@@ -12,6 +12,9 @@
 
 mod aggregates;
 mod articles;
+mod backend;
+#[cfg(any(test, feature = "conformance"))]
+pub mod conformance;
 mod digest;
 mod entities;
 mod error;
@@ -32,6 +35,7 @@ use rusqlite::Connection;
 pub use articles::{
     ArticleKey, ArticleSummary, Cursor, Facet, ListQuery, StoryStat, Upsert, ACTIVE_STORIES_CAP, TOTAL_CAP,
 };
+pub use backend::ArticleStore;
 pub use digest::Digest;
 pub use record::ArticleRecord;
 pub use entities::{EntityArticle, EntityRecord, EntityRole, QuoteRecord, MAX_ROLES};
