@@ -6,7 +6,7 @@
 //! with [`conformance_tests!`](crate::conformance_tests), which writes one `#[test]` per
 //! function:
 //!
-//! ```ignore
+//! ```text
 //! // `fresh()` returns a guard that keeps the store alive (a temporary folder, a
 //! // database) and a function opening a new handle on it.
 //! polmon_store::conformance_tests!(fresh);
