@@ -8,8 +8,9 @@ use polmon_store::{
     now_rfc3339, parse_timestamp, ArticleKey, ArticleSummary, Cursor, Facet, ListQuery, StoreError, Upsert, TOTAL_CAP,
 };
 use postgres::types::ToSql;
-use postgres::{GenericClient, Row, Transaction};
+use postgres::{Row, Statement, Transaction};
 
+use crate::pool::PgConnection;
 use crate::{PgStore, PgStoreError};
 
 const SUMMARY_COLUMNS: &str =
@@ -79,40 +80,83 @@ fn check_storable(key: &ArticleKey, a: &Article, blocks: &str, analysis: &str) -
     }
 }
 
+/// The statements of an article write, taken from the connection's cache before its
+/// transaction starts.
+pub(crate) struct ArticleWrite {
+    find: Statement,
+    insert: Statement,
+    update: Statement,
+    delete_mentions: Statement,
+    delete_quotes: Statement,
+    pub(crate) find_entity: Statement,
+    pub(crate) insert_entity: Statement,
+    insert_mention: Statement,
+    insert_quote: Statement,
+}
+
+impl ArticleWrite {
+    fn prepare(conn: &mut PgConnection) -> Result<ArticleWrite, PgStoreError> {
+        Ok(ArticleWrite {
+            find: conn.statement("SELECT id, content_hash FROM articles WHERE dedup_key = $1 FOR UPDATE")?,
+            insert: conn.statement(
+                "INSERT INTO articles (dedup_key, external_id, url, canonical_url, title, author, published, sort_ts,
+                     language, source, original_source, category, text, blocks, analysis, content_hash, ingested_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::text::jsonb, $15::text::jsonb, $16, $17)
+                 ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
+            )?,
+            update: conn.statement(
+                "UPDATE articles SET external_id = COALESCE($2, external_id), url = $3, canonical_url = $4, title = $5,
+                     author = $6, published = $7, sort_ts = $8, language = $9, source = $10, original_source = $11,
+                     category = $12, text = $13, blocks = $14::text::jsonb, analysis = $15::text::jsonb,
+                     content_hash = $16, indexed = false
+                 WHERE id = $1",
+            )?,
+            delete_mentions: conn.statement("DELETE FROM mentions WHERE article_id = $1")?,
+            delete_quotes: conn.statement("DELETE FROM quotes WHERE article_id = $1")?,
+            find_entity: conn.statement("SELECT id FROM entities WHERE canonical = $1 AND kind = $2")?,
+            insert_entity: conn.statement(
+                "INSERT INTO entities (canonical, kind) VALUES ($1, $2) ON CONFLICT (canonical, kind) DO NOTHING RETURNING id",
+            )?,
+            insert_mention: conn.statement(
+                "INSERT INTO mentions (article_id, entity_id, role, count, sort_ts) VALUES ($1, $2, $3, $4, $5)",
+            )?,
+            insert_quote: conn.statement(
+                "INSERT INTO quotes (article_id, entity_id, speaker, text, direct, sort_ts) VALUES ($1, $2, $3, $4, $5, $6)",
+            )?,
+        })
+    }
+}
+
 /// Rewrites an article's mentions and quotes (the triggers keep the entity counts).
 fn replace_mentions(
     tx: &mut Transaction<'_>,
+    st: &ArticleWrite,
     article_id: i64,
     analysis: &Analysis,
     sort_ts: i64,
 ) -> Result<(), PgStoreError> {
-    tx.execute("DELETE FROM mentions WHERE article_id = $1", &[&article_id])?;
-    tx.execute("DELETE FROM quotes WHERE article_id = $1", &[&article_id])?;
+    tx.execute(&st.delete_mentions, &[&article_id])?;
+    tx.execute(&st.delete_quotes, &[&article_id])?;
     // Sorted, so that concurrent writers take entity rows in one order.
     let seen = polmon_store::grouped_mentions(analysis);
     let mut ids: BTreeMap<&str, i64> = BTreeMap::new();
-    let insert_mention =
-        tx.prepare("INSERT INTO mentions (article_id, entity_id, role, count, sort_ts) VALUES ($1, $2, $3, $4, $5)")?;
     for ((canonical, kind), (count, role)) in &seen {
-        let id = crate::entities::entity_id(tx, canonical, kind)?;
+        let id = crate::entities::entity_id(tx, st, canonical, kind)?;
         if *kind == "person" || !ids.contains_key(canonical) {
             ids.insert(canonical, id);
         }
-        tx.execute(&insert_mention, &[&article_id, &id, role, &(*count as i64), &sort_ts])?;
+        tx.execute(&st.insert_mention, &[&article_id, &id, role, &(*count as i64), &sort_ts])?;
     }
-    let insert_quote = tx.prepare(
-        "INSERT INTO quotes (article_id, entity_id, speaker, text, direct, sort_ts) VALUES ($1, $2, $3, $4, $5, $6)",
-    )?;
     for q in &analysis.quotes {
         let entity = q.speaker_canonical.as_deref().and_then(|c| ids.get(c).copied());
         let speaker = q.speaker_canonical.as_deref().or(q.speaker.as_deref());
-        tx.execute(&insert_quote, &[&article_id, &entity, &speaker, &q.text, &q.direct, &sort_ts])?;
+        tx.execute(&st.insert_quote, &[&article_id, &entity, &speaker, &q.text, &q.direct, &sort_ts])?;
     }
     Ok(())
 }
 
 fn summaries_in(
-    client: &mut impl GenericClient,
+    client: &mut PgConnection,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
 ) -> Result<Vec<ArticleSummary>, PgStoreError> {
@@ -120,14 +164,14 @@ fn summaries_in(
 }
 
 fn articles_in(
-    client: &mut impl GenericClient,
+    client: &mut PgConnection,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
 ) -> Result<Vec<Article>, PgStoreError> {
     client.query(sql, params)?.iter().map(article_from_row).collect()
 }
 
-fn kept_count(client: &mut impl GenericClient, facet: &str, value: &str) -> Result<u64, PgStoreError> {
+fn kept_count(client: &mut PgConnection, facet: &str, value: &str) -> Result<u64, PgStoreError> {
     let n: Option<i64> = client
         .query_opt("SELECT articles FROM facet_counts WHERE facet = $1 AND value = $2", &[&facet, &value])?
         .map(|r| r.get(0));
@@ -156,27 +200,38 @@ impl PgStore {
         check_storable(key, a, &blocks, &analysis)?;
         let now = now_rfc3339();
         let sort_ts = a.published.as_deref().and_then(parse_timestamp).or_else(|| parse_timestamp(&now)).unwrap_or(0);
+        // Parameters $2 to $16 of both the insert and the update.
+        let fields: [&(dyn ToSql + Sync); 15] = [
+            &a.external_id,
+            &a.url,
+            &a.canonical_url,
+            &a.title,
+            &a.author,
+            &a.published,
+            &sort_ts,
+            &a.language,
+            &a.source,
+            &a.original_source,
+            &a.category,
+            &a.text,
+            &blocks,
+            &analysis,
+            &key.content_hash,
+        ];
         let mut conn = self.conn()?;
+        let st = ArticleWrite::prepare(&mut conn)?;
         let mut tx = conn.transaction()?;
-        let find = "SELECT id, content_hash FROM articles WHERE dedup_key = $1 FOR UPDATE";
         let (id, hash): (i64, String) = loop {
-            if let Some(r) = tx.query_opt(find, &[&key.dedup_key])? {
+            if let Some(r) = tx.query_opt(&st.find, &[&key.dedup_key])? {
                 break (r.get(0), r.get(1));
             }
-            let inserted = tx.query_opt(
-                "INSERT INTO articles (dedup_key, external_id, url, canonical_url, title, author, published, sort_ts,
-                     language, source, original_source, category, text, blocks, analysis, content_hash, ingested_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::text::jsonb, $15::text::jsonb, $16, $17)
-                 ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
-                &[
-                    &key.dedup_key, &a.external_id, &a.url, &a.canonical_url, &a.title, &a.author, &a.published, &sort_ts,
-                    &a.language, &a.source, &a.original_source, &a.category, &a.text, &blocks, &analysis,
-                    &key.content_hash, &now,
-                ],
-            )?;
+            let mut params = vec![&key.dedup_key as &(dyn ToSql + Sync)];
+            params.extend(fields);
+            params.push(&now);
+            let inserted = tx.query_opt(&st.insert, &params)?;
             if let Some(row) = inserted {
                 let id: i64 = row.get(0);
-                replace_mentions(&mut tx, id, &a.analysis, sort_ts)?;
+                replace_mentions(&mut tx, &st, id, &a.analysis, sort_ts)?;
                 tx.commit()?;
                 return Ok(Upsert::Inserted(id));
             }
@@ -187,32 +242,10 @@ impl PgStore {
             tx.commit()?;
             return Ok(Upsert::Unchanged(id));
         }
-        tx.execute(
-            "UPDATE articles SET external_id = COALESCE($2, external_id), url = $3, canonical_url = $4, title = $5,
-                 author = $6, published = $7, sort_ts = $8, language = $9, source = $10, original_source = $11,
-                 category = $12, text = $13, blocks = $14::text::jsonb, analysis = $15::text::jsonb,
-                 content_hash = $16, indexed = false
-             WHERE id = $1",
-            &[
-                &id,
-                &a.external_id,
-                &a.url,
-                &a.canonical_url,
-                &a.title,
-                &a.author,
-                &a.published,
-                &sort_ts,
-                &a.language,
-                &a.source,
-                &a.original_source,
-                &a.category,
-                &a.text,
-                &blocks,
-                &analysis,
-                &key.content_hash,
-            ],
-        )?;
-        replace_mentions(&mut tx, id, &a.analysis, sort_ts)?;
+        let mut params = vec![&id as &(dyn ToSql + Sync)];
+        params.extend(fields);
+        tx.execute(&st.update, &params)?;
+        replace_mentions(&mut tx, &st, id, &a.analysis, sort_ts)?;
         tx.commit()?;
         Ok(Upsert::Updated(id))
     }
@@ -252,11 +285,11 @@ impl PgStore {
         let mut conn = self.conn()?;
         let filters = ListFilter::new(q, None);
         let total = match (filters.clauses.len(), &q.category, &q.source, &q.language, q.story_id) {
-            (0, ..) => kept_count(&mut *conn, "all", "")?,
-            (1, Some(v), ..) => kept_count(&mut *conn, "category", v)?,
-            (1, _, Some(v), ..) => kept_count(&mut *conn, "source", v)?,
-            (1, _, _, Some(v), _) => kept_count(&mut *conn, "language", v)?,
-            (1, .., Some(story)) => story_size(&mut *conn, story)?,
+            (0, ..) => kept_count(&mut conn, "all", "")?,
+            (1, Some(v), ..) => kept_count(&mut conn, "category", v)?,
+            (1, _, Some(v), ..) => kept_count(&mut conn, "source", v)?,
+            (1, _, _, Some(v), _) => kept_count(&mut conn, "language", v)?,
+            (1, .., Some(story)) => story_size(&mut conn, story)?,
             _ => {
                 let sql =
                     format!("SELECT count(*) FROM (SELECT 1 FROM articles {} LIMIT {TOTAL_CAP}) capped", filters.sql());
@@ -283,7 +316,7 @@ impl PgStore {
             filters.sql(),
             q.limit
         );
-        Ok((summaries_in(&mut *conn, &sql, &filters.params())?, total))
+        Ok((summaries_in(&mut conn, &sql, &filters.params())?, total))
     }
 
     /// The number of stored articles (kept by a trigger).
@@ -374,12 +407,10 @@ impl PgStore {
     /// The oldest article of each story, in the order given; one index look-up each.
     pub fn story_openers(&self, story_ids: &[i64]) -> Result<Vec<(i64, ArticleSummary)>, PgStoreError> {
         let mut conn = self.conn()?;
-        let stmt = conn.prepare(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM articles WHERE story_id = $1 ORDER BY sort_ts, id LIMIT 1"
-        ))?;
+        let sql = format!("SELECT {SUMMARY_COLUMNS} FROM articles WHERE story_id = $1 ORDER BY sort_ts, id LIMIT 1");
         let mut out = Vec::with_capacity(story_ids.len());
         for story in story_ids {
-            if let Some(row) = conn.query_opt(&stmt, &[story])? {
+            if let Some(row) = conn.query_opt(&sql, &[story])? {
                 out.push((*story, summary_from_row(&row)));
             }
         }
@@ -525,6 +556,6 @@ impl ListFilter {
     }
 }
 
-fn story_size(client: &mut impl GenericClient, story_id: i64) -> Result<u64, PgStoreError> {
+fn story_size(client: &mut PgConnection, story_id: i64) -> Result<u64, PgStoreError> {
     Ok(client.query_one("SELECT count(*) FROM articles WHERE story_id = $1", &[&story_id])?.get::<_, i64>(0) as u64)
 }

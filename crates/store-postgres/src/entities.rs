@@ -5,22 +5,23 @@ use std::collections::HashMap;
 use polmon_store::{EntityArticle, EntityRecord, QuoteRecord};
 use postgres::{Row, Transaction};
 
+use crate::articles::ArticleWrite;
 use crate::{PgStore, PgStoreError};
 
 /// The id of entity `(canonical, kind)`, created if new. Looks up first, so that ids are
 /// taken only by new entities (as in SQLite); a writer that loses a race for a new
 /// entity waits for the winner and reads its id.
-pub(crate) fn entity_id(tx: &mut Transaction<'_>, canonical: &str, kind: &str) -> Result<i64, PgStoreError> {
-    let find = "SELECT id FROM entities WHERE canonical = $1 AND kind = $2";
+pub(crate) fn entity_id(
+    tx: &mut Transaction<'_>,
+    st: &ArticleWrite,
+    canonical: &str,
+    kind: &str,
+) -> Result<i64, PgStoreError> {
     loop {
-        if let Some(row) = tx.query_opt(find, &[&canonical, &kind])? {
+        if let Some(row) = tx.query_opt(&st.find_entity, &[&canonical, &kind])? {
             return Ok(row.get(0));
         }
-        let inserted = tx.query_opt(
-            "INSERT INTO entities (canonical, kind) VALUES ($1, $2) ON CONFLICT (canonical, kind) DO NOTHING RETURNING id",
-            &[&canonical, &kind],
-        )?;
-        if let Some(row) = inserted {
+        if let Some(row) = tx.query_opt(&st.insert_entity, &[&canonical, &kind])? {
             return Ok(row.get(0));
         }
     }

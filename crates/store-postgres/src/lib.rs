@@ -10,7 +10,8 @@
 //! server started by [`test_cluster::TestCluster`].
 //!
 //! The API is synchronous like the SQLite store's, on the `postgres` crate, with a small
-//! r2d2 connection pool: every call takes a connection for its own transaction. It
+//! r2d2 connection pool: every call takes a connection for its own transaction, and each
+//! connection prepares a statement once. It
 //! does not own full-text search (tantivy stays, see `polmon-index`), nor queues.
 //!
 //! ```no_run
@@ -25,21 +26,19 @@ mod articles;
 mod entities;
 mod error;
 pub mod migrations;
+mod pool;
 mod sources;
 pub mod test_cluster;
 
 use std::time::Duration;
 
-use postgres::NoTls;
-use r2d2_postgres::PostgresConnectionManager;
-
 pub use error::PgStoreError;
 
-type Connection = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
+type Connection = r2d2::PooledConnection<pool::Connector>;
 
 /// The PostgreSQL store: a pool of connections to one database.
 pub struct PgStore {
-    pool: r2d2::Pool<PostgresConnectionManager<NoTls>>,
+    pool: r2d2::Pool<pool::Connector>,
     target: String,
 }
 
@@ -72,10 +71,14 @@ impl PgStore {
             .max_size(pool_size.max(1))
             .min_idle(Some(1))
             .connection_timeout(timeout)
-            .build(PostgresConnectionManager::new(config, NoTls))
+            // No validity round trip per call: a connection the server dropped shows as
+            // closed when returned and is replaced; the call that met it fails with a
+            // transient error (callers retry those).
+            .test_on_check_out(false)
+            .build(pool::Connector { config })
             .map_err(|source| PgStoreError::Pool { target: target.clone(), source })?;
         let store = PgStore { pool, target };
-        migrations::migrate(&mut *store.conn()?)?;
+        migrations::migrate(store.conn()?.client())?;
         Ok(store)
     }
 
@@ -86,7 +89,7 @@ impl PgStore {
 
     /// The schema version of the database.
     pub fn schema_version(&self) -> Result<i64, PgStoreError> {
-        migrations::current_version(&mut *self.conn()?)
+        migrations::current_version(self.conn()?.client())
     }
 
     fn conn(&self) -> Result<Connection, PgStoreError> {
