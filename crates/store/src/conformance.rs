@@ -27,6 +27,7 @@ macro_rules! conformance_tests {
         $crate::conformance_tests!(@one $fresh;
             upsert_inserts_then_leaves_unchanged_then_updates,
             concurrent_upserts_of_one_key_store_one_article,
+            concurrent_writers_share_new_entities,
             ids_follow_insertion_order,
             article_round_trips_every_field,
             list_is_newest_first_with_disjoint_keyset_pages,
@@ -151,6 +152,29 @@ pub fn concurrent_upserts_of_one_key_store_one_article(store: &dyn ArticleStore)
     assert_eq!(store.facet_count(Facet::Source, "example.org").unwrap(), 1);
 }
 
+/// Eight threads store different articles naming the same new people at once: each
+/// person is one entity, counted in every article.
+pub fn concurrent_writers_share_new_entities(store: &dyn ArticleStore) {
+    std::thread::scope(|scope| {
+        for i in 0..8 {
+            scope.spawn(move || {
+                let people: &[(&str, Option<&str>)] = if i % 2 == 0 {
+                    &[("Ada Lovelace", None), ("Bob Smith", None)]
+                } else {
+                    &[("Bob Smith", None), ("Ada Lovelace", None)]
+                };
+                put(store, &format!("k{i}"), &politician_article(&format!("T{i}"), "2024-01-01", people, &[]));
+            });
+        }
+    });
+    let top = store.top_entities(Some("person"), 10).unwrap();
+    assert_eq!(
+        top.iter().map(|e| (e.canonical.as_str(), e.articles)).collect::<Vec<_>>(),
+        [("Ada Lovelace", 8), ("Bob Smith", 8)]
+    );
+    assert_eq!(store.entity_articles(top[0].id, 100).unwrap().len(), 8);
+}
+
 /// Ids are assigned 1, 2, 3 ... in insertion order; an unchanged repeat takes none.
 pub fn ids_follow_insertion_order(store: &dyn ArticleStore) {
     assert_eq!(store.max_article_id().unwrap(), None);
@@ -161,6 +185,9 @@ pub fn ids_follow_insertion_order(store: &dyn ArticleStore) {
     assert_eq!(first, 1);
     assert_eq!(ids, [2, 3, 4, 5]);
     assert_eq!(store.max_article_id().unwrap(), Some(5));
+    let summaries = store.summaries(&[3, 99, 1]).unwrap();
+    assert_eq!(summaries.iter().map(|s| s.id).collect::<Vec<_>>(), [3, 1], "in the order given, missing ids left out");
+    assert!(store.summaries(&[]).unwrap().is_empty());
     let dated = store.dated_ids(1, 3).unwrap();
     assert_eq!(dated, [(2, Some("2024-01-01".to_string())), (3, Some("2024-01-01".to_string()))]);
 }
