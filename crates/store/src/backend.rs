@@ -8,12 +8,18 @@
 //! [`conformance`](crate::conformance) suite (feature `conformance`) checks that, and
 //! every backend runs it in its own tests.
 //!
-//! Not in the trait yet (SQLite only, on [`Store`]): watches, their matches and the
-//! delivery outbox (`store_article` with matches, `add_watch`, `due_deliveries`, ...),
-//! trends (`entity_series`, `in_the_news`, `quote_shares`, ...), translations and their
-//! queue, story ranking (`top_stories`), entity roles over time (`entity_roles`),
-//! `delete_article`, the aggregate checks (`aggregate_mismatches`) and the full export
-//! (`for_each_article`).
+//! Not in the trait yet (SQLite only, on [`Store`]):
+//! - storing with what goes with an article: `store_article` (the watches' matches and the
+//!   translation queue in the article's transaction);
+//! - watches and their outbox: `add_watch`, `watch`, `watches`, `remove_watch`,
+//!   `watch_matches`, `watches_version`, the deliveries and `dead_deliveries`;
+//! - trends: `entity_series`, `in_the_news`, `top_speakers`, `quote_shares`,
+//!   `quoting_sources`, `role_history`, `trend_day`, `source_exists`, `rebuild_trends`;
+//! - translations: `content_hash`, `put_translation`, `translation`, `translated_leads`,
+//!   `translated_texts`, `due_translations`, `queue_untranslated`, `unqueue_translation`,
+//!   `translation_failed`;
+//! - `top_stories`, `entity_roles`, `delete_article`, `for_each_article` (export),
+//!   `aggregate_mismatches`, `is_seen` (callers can use `seen_item`).
 
 use std::collections::HashMap;
 
