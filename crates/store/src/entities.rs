@@ -87,15 +87,7 @@ pub(crate) fn replace_for_article(
         tx.execute("DELETE FROM mentions WHERE article_id = ?1", [article_id])?;
         tx.execute("DELETE FROM quotes WHERE article_id = ?1", [article_id])?;
     }
-    // (canonical, kind) -> (count, first role)
-    let mut seen: BTreeMap<(&str, &str), (u64, Option<&str>)> = BTreeMap::new();
-    for m in &analysis.entities {
-        let e = seen.entry((m.canonical.as_str(), m.entity_type.as_str())).or_insert((0, None));
-        e.0 += 1;
-        if e.1.is_none() {
-            e.1 = m.role.as_deref();
-        }
-    }
+    let seen = grouped_mentions(analysis);
     let mut ids: BTreeMap<&str, i64> = BTreeMap::new();
     for ((canonical, kind), (count, role)) in &seen {
         let id = entity_id(tx, canonical, kind)?;
@@ -112,6 +104,21 @@ pub(crate) fn replace_for_article(
             .execute(params![article_id, entity, q.speaker_canonical.as_deref().or(q.speaker.as_deref()), q.text, q.direct, sort_ts])?;
     }
     Ok(())
+}
+
+/// An article's mentions as the store keeps them: one row per `(canonical, kind)`
+/// with the number of mentions and the first role given, sorted (every backend writes
+/// these rows, in this order).
+pub fn grouped_mentions(analysis: &Analysis) -> BTreeMap<(&str, &str), (u64, Option<&str>)> {
+    let mut seen: BTreeMap<(&str, &str), (u64, Option<&str>)> = BTreeMap::new();
+    for m in &analysis.entities {
+        let e = seen.entry((m.canonical.as_str(), m.entity_type.as_str())).or_insert((0, None));
+        e.0 += 1;
+        if e.1.is_none() {
+            e.1 = m.role.as_deref();
+        }
+    }
+    seen
 }
 
 fn entity_id(tx: &Transaction<'_>, canonical: &str, kind: &str) -> Result<i64, StoreError> {

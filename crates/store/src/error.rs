@@ -60,6 +60,18 @@ pub enum StoreError {
     /// The operating system gave no random bytes (for a watch's secret).
     #[error("no random numbers from the operating system: {0}")]
     Random(String),
+    /// An error of another backend (a server store such as PostgreSQL), with whether
+    /// trying again later may succeed.
+    #[error("{backend} store: {source}")]
+    Backend {
+        /// The backend's name (`postgres`).
+        backend: &'static str,
+        /// Whether the failure is transient (connection lost, server restarting, a
+        /// serialisation conflict).
+        transient: bool,
+        /// The backend's own error.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// Any other SQLite error.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -73,6 +85,7 @@ impl StoreError {
         use rusqlite::ErrorCode as C;
         match self {
             StoreError::Io { .. } => true,
+            StoreError::Backend { transient, .. } => *transient,
             StoreError::Open { source, .. } | StoreError::Sqlite(source) => matches!(
                 source.sqlite_error_code(),
                 Some(C::DatabaseBusy | C::DatabaseLocked | C::DiskFull | C::SystemIoFailure | C::CannotOpen | C::OutOfMemory)

@@ -12,6 +12,9 @@
 
 mod aggregates;
 mod articles;
+mod backend;
+#[cfg(any(test, feature = "conformance"))]
+pub mod conformance;
 mod digest;
 mod entities;
 mod error;
@@ -32,9 +35,10 @@ use rusqlite::Connection;
 pub use articles::{
     ArticleKey, ArticleSummary, Cursor, Facet, ListQuery, StoryStat, Upsert, ACTIVE_STORIES_CAP, TOTAL_CAP,
 };
+pub use backend::ArticleStore;
 pub use digest::Digest;
 pub use record::ArticleRecord;
-pub use entities::{EntityArticle, EntityRecord, EntityRole, QuoteRecord, MAX_ROLES};
+pub use entities::{grouped_mentions, EntityArticle, EntityRecord, EntityRole, QuoteRecord, MAX_ROLES};
 pub use error::StoreError;
 pub use sources::{NewSource, SeenItem, SourceKind, SourceRecord, SourceStatus};
 pub use rusqlite;

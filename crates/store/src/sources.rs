@@ -257,6 +257,28 @@ impl Store {
         })
     }
 
+    /// Takes up to `limit` enabled sources due at `now`, most overdue first, moving their
+    /// `next_due` to `now + lease_secs` in one immediate transaction: another handle or
+    /// process on the same file does not take them until the lease ends.
+    pub fn lease_due_sources(&self, now: i64, lease_secs: i64, limit: usize) -> Result<Vec<SourceRecord>, StoreError> {
+        self.write(|conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let mut taken = tx
+                .prepare_cached(&format!(
+                    "SELECT {SOURCE_COLUMNS} FROM sources WHERE enabled = 1 AND next_due <= ?1 ORDER BY next_due, id LIMIT ?2"
+                ))?
+                .query_map(params![now, limit as i64], source_from_row)?
+                .collect::<Result<Vec<_>, _>>()?;
+            for source in &mut taken {
+                source.next_due = now + lease_secs;
+                tx.prepare_cached("UPDATE sources SET next_due = ?2 WHERE id = ?1")?
+                    .execute(params![source.id, source.next_due])?;
+            }
+            tx.commit()?;
+            Ok(taken)
+        })
+    }
+
     /// The earliest `next_due` of the enabled sources.
     pub fn next_source_due(&self) -> Result<Option<i64>, StoreError> {
         self.read(|conn| Ok(conn.query_row("SELECT min(next_due) FROM sources WHERE enabled = 1", [], |r| r.get(0))?))

@@ -1,0 +1,105 @@
+//! The shared `ArticleStore` conformance suite on a real PostgreSQL server (started by
+//! the test binary on loopback, one fresh database per test), and what is particular
+//! to this backend: migrations, errors, several nodes on one database.
+
+use polmon_store::{ArticleKey, ArticleStore, StoreError};
+use polmon_store_postgres::test_cluster::TestCluster;
+use polmon_store_postgres::{migrations, PgStore, PgStoreError};
+
+/// A fresh database and a function opening store handles on it (pools of 4).
+fn fresh() -> (String, impl Fn() -> PgStore) {
+    let url = TestCluster::shared().create_database().unwrap();
+    let opener = url.clone();
+    (url, move || PgStore::connect(&opener, 4).unwrap())
+}
+
+polmon_store::conformance_tests!(fresh);
+
+/// How long the tests of unreachable servers wait for a connection.
+const SHORT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+
+#[test]
+fn a_new_database_is_migrated_once_and_a_newer_one_refused() {
+    let (url, open) = fresh();
+    let store = open();
+    assert_eq!(store.schema_version().unwrap(), migrations::latest_version());
+    // Several nodes opening at once: one migrates, the others find it done.
+    std::thread::scope(|s| {
+        for _ in 0..3 {
+            s.spawn(|| assert_eq!(open().schema_version().unwrap(), migrations::latest_version()));
+        }
+    });
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    admin.execute("UPDATE schema_version SET version = version + 1", &[]).unwrap();
+    let err = PgStore::connect(&url, 1).unwrap_err();
+    assert!(matches!(err, PgStoreError::NewerSchema { .. }), "{err}");
+    assert!(err.to_string().contains("newer Politics Monitor"), "{err}");
+    assert!(matches!(StoreError::from(err), StoreError::NewerSchema { .. }));
+}
+
+#[test]
+fn an_unreachable_server_is_a_transient_error_naming_it() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("postgres://postgres@127.0.0.1:{port}/nothing");
+    let started = std::time::Instant::now();
+    let err = PgStore::connect_with_timeout(&url, 1, SHORT_TIMEOUT).unwrap_err();
+    assert!(started.elapsed() < SHORT_TIMEOUT * 3, "{:?}", started.elapsed());
+    assert!(err.to_string().contains(&format!("127.0.0.1:{port}/nothing")), "{err}");
+    let err = StoreError::from(err);
+    assert!(err.is_transient(), "{err}");
+}
+
+#[test]
+fn text_postgresql_cannot_hold_is_refused_by_name_and_nothing_is_lost() {
+    let (_url, open) = fresh();
+    let store = open();
+    let good = polmon_model::Article {
+        title: "Fine".into(),
+        text: "ok".into(),
+        category: "politics".into(),
+        ..Default::default()
+    };
+    let kept =
+        store.upsert_article(&ArticleKey { dedup_key: "k".into(), content_hash: "h1".into() }, &good).unwrap().id();
+    let bad = polmon_model::Article { text: "a\0b".into(), ..good.clone() };
+    let err =
+        ArticleStore::upsert_article(&store, &ArticleKey { dedup_key: "k".into(), content_hash: "h2".into() }, &bad)
+            .unwrap_err();
+    assert!(err.to_string().contains("text") && err.to_string().contains("NUL"), "{err}");
+    assert!(!err.is_transient());
+    assert_eq!(store.article(kept).unwrap().unwrap().text, "ok");
+    assert_eq!(ArticleStore::count(&store).unwrap(), 1);
+}
+
+#[test]
+fn a_restarted_server_is_reached_again_by_the_same_store() {
+    // Its own cluster: the shared one must stay up for the other tests.
+    let cluster = TestCluster::start().unwrap();
+    eprintln!("test cluster started in {:?}", cluster.startup_time());
+    let mut admin = postgres::Client::connect(&cluster.url("postgres"), postgres::NoTls).unwrap();
+    admin.batch_execute("CREATE DATABASE restarted").unwrap();
+    let store = PgStore::connect_with_timeout(&cluster.url("restarted"), 2, SHORT_TIMEOUT).unwrap();
+    let a = polmon_model::Article {
+        title: "Kept".into(),
+        text: "x".into(),
+        category: "politics".into(),
+        ..Default::default()
+    };
+    let id = store.upsert_article(&ArticleKey { dedup_key: "k".into(), content_hash: "h".into() }, &a).unwrap().id();
+    cluster.stop().unwrap();
+    let err = StoreError::from(store.article(id).unwrap_err());
+    assert!(err.is_transient(), "a stopped server is worth retrying: {err}");
+    cluster.restart().unwrap();
+    // The pool drops broken connections; a retry or two reaches the new server.
+    let mut got = None;
+    for _ in 0..20 {
+        match store.article(id) {
+            Ok(a) => {
+                got = a;
+                break;
+            }
+            Err(e) => assert!(StoreError::from(e).is_transient()),
+        }
+    }
+    assert_eq!(got.map(|a| a.title), Some("Kept".to_string()));
+}

@@ -1,0 +1,655 @@
+//! The [`ArticleStore`] conformance suite: behaviour every backend must show, written
+//! once and run against each (feature `conformance`).
+//!
+//! Each function takes a fresh, empty store (and, for the lease test, two handles on
+//! the same store) and panics on the first difference. A backend's tests call them all
+//! with [`conformance_tests!`](crate::conformance_tests), which writes one `#[test]` per
+//! function:
+//!
+//! ```text
+//! // `fresh()` returns a guard that keeps the store alive (a temporary folder, a
+//! // database) and a function opening a new handle on it.
+//! polmon_store::conformance_tests!(fresh);
+//! ```
+
+use std::collections::HashSet;
+
+use polmon_model::{Analysis, Article, Block, BlockKind, EntityMention, EntityType, Links, Quote};
+
+use crate::{ArticleKey, ArticleStore, Facet, ListQuery, NewSource, SeenItem, SourceKind, Upsert};
+
+/// Writes one `#[test]` per conformance function. `$fresh` is a function returning
+/// `(guard, open)`: the guard keeps an empty store alive for the test, `open()` opens a
+/// new handle on it (the lease test opens two).
+#[macro_export]
+macro_rules! conformance_tests {
+    ($fresh:path) => {
+        $crate::conformance_tests!(@one $fresh;
+            upsert_inserts_then_leaves_unchanged_then_updates,
+            concurrent_upserts_of_one_key_store_one_article,
+            concurrent_writers_share_new_entities,
+            ids_follow_insertion_order,
+            article_round_trips_every_field,
+            list_is_newest_first_with_disjoint_keyset_pages,
+            list_filters_and_totals,
+            facets_count_articles_per_value,
+            entities_mentions_and_quotes,
+            rewritten_article_replaces_its_mentions,
+            links_stories_and_copies,
+            merged_and_moved_stories,
+            related_lists,
+            index_bookkeeping,
+            recent_articles_window,
+            sources_are_added_once_and_scheduled,
+            seen_items_and_retries,
+        );
+        #[test]
+        fn lease_is_exclusive_across_handles() {
+            let (_guard, open) = $fresh();
+            $crate::conformance::lease_is_exclusive_across_handles(&open(), &open());
+        }
+    };
+    (@one $fresh:path; $($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                let (_guard, open) = $fresh();
+                $crate::conformance::$name(&open());
+            }
+        )*
+    };
+}
+
+fn key(dedup: &str, hash: &str) -> ArticleKey {
+    ArticleKey { dedup_key: dedup.into(), content_hash: hash.into() }
+}
+
+fn mention(canonical: &str, kind: EntityType, role: Option<&str>) -> EntityMention {
+    EntityMention {
+        text: canonical.into(),
+        start: 0,
+        end: canonical.len(),
+        entity_type: kind,
+        canonical: canonical.into(),
+        role: role.map(Into::into),
+    }
+}
+
+fn quote(text: &str, speaker: Option<&str>) -> Quote {
+    Quote {
+        text: text.into(),
+        start: 0,
+        end: text.len(),
+        speaker: speaker.map(Into::into),
+        speaker_canonical: speaker.map(Into::into),
+        cue: Some("said".into()),
+        direct: true,
+        speaker_start: None,
+        speaker_end: None,
+    }
+}
+
+/// A plain article: `title`, published at `published` (if any), from `source`.
+fn article(title: &str, published: Option<&str>, source: &str) -> Article {
+    Article {
+        title: title.into(),
+        text: format!("{title} body text"),
+        category: "politics".into(),
+        published: published.map(Into::into),
+        source: Some(source.into()),
+        language: Some("en".into()),
+        ..Default::default()
+    }
+}
+
+fn put(store: &dyn ArticleStore, dedup: &str, a: &Article) -> i64 {
+    store.upsert_article(&key(dedup, &format!("hash of {}", a.title)), a).unwrap().id()
+}
+
+/// Stores `n` undated articles `T0`, `T1`, ... under keys `k0`, `k1`, ...; their ids.
+fn undated_articles(store: &dyn ArticleStore, n: usize) -> Vec<i64> {
+    (0..n).map(|i| put(store, &format!("k{i}"), &article(&format!("T{i}"), None, "s"))).collect()
+}
+
+/// Insert, repeat (unchanged), change (updated): one article, its content replaced,
+/// back in the index queue.
+pub fn upsert_inserts_then_leaves_unchanged_then_updates(store: &dyn ArticleStore) {
+    let a = article("One", Some("2024-04-02T10:00:00Z"), "example.org");
+    let first = store.upsert_article(&key("url:a", "h1"), &a).unwrap();
+    let Upsert::Inserted(id) = first else { panic!("first upsert: {first:?}") };
+    assert_eq!(store.upsert_article(&key("url:a", "h1"), &a).unwrap(), Upsert::Unchanged(id));
+    assert_eq!(store.content_hash_of("url:a").unwrap(), Some((id, "h1".into())));
+    store.mark_indexed(&[id]).unwrap();
+    let b = Article { title: "Two".into(), ..a.clone() };
+    // Same hash, other content: the hash decides, the stored article stays.
+    assert_eq!(store.upsert_article(&key("url:a", "h1"), &b).unwrap(), Upsert::Unchanged(id));
+    assert_eq!(store.article(id).unwrap().unwrap().title, "One");
+    assert_eq!(store.unindexed_count().unwrap(), 0, "an unchanged article stays indexed");
+    assert_eq!(store.upsert_article(&key("url:a", "h2"), &b).unwrap(), Upsert::Updated(id));
+    assert_eq!(store.count().unwrap(), 1);
+    assert_eq!(store.article(id).unwrap().unwrap().title, "Two");
+    assert_eq!(store.content_hash_of("url:a").unwrap(), Some((id, "h2".into())));
+    assert_eq!(
+        store.unindexed(10).unwrap().iter().map(|a| a.id).collect::<Vec<_>>(),
+        [id],
+        "an update is indexed again"
+    );
+    assert_eq!(store.content_hash_of("url:missing").unwrap(), None);
+}
+
+/// Four threads store the same article at once: one is `Inserted`, the others see it.
+pub fn concurrent_upserts_of_one_key_store_one_article(store: &dyn ArticleStore) {
+    let a = article("Raced", Some("2024-04-02T10:00:00Z"), "example.org");
+    let outcomes: Vec<Upsert> = std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            (0..4).map(|_| scope.spawn(|| store.upsert_article(&key("url:race", "h"), &a).unwrap())).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let inserted = outcomes.iter().filter(|o| matches!(o, Upsert::Inserted(_))).count();
+    assert_eq!(inserted, 1, "{outcomes:?}");
+    assert!(outcomes.iter().all(|o| o.id() == outcomes[0].id()), "{outcomes:?}");
+    assert_eq!(store.count().unwrap(), 1);
+    assert_eq!(store.facet_count(Facet::Source, "example.org").unwrap(), 1);
+}
+
+/// Eight threads store different articles naming the same new people at once: each
+/// person is one entity, counted in every article.
+pub fn concurrent_writers_share_new_entities(store: &dyn ArticleStore) {
+    std::thread::scope(|scope| {
+        for i in 0..8 {
+            scope.spawn(move || {
+                let people: &[(&str, Option<&str>)] = if i % 2 == 0 {
+                    &[("Ada Lovelace", None), ("Bob Smith", None)]
+                } else {
+                    &[("Bob Smith", None), ("Ada Lovelace", None)]
+                };
+                put(store, &format!("k{i}"), &politician_article(&format!("T{i}"), "2024-01-01", people, &[]));
+            });
+        }
+    });
+    let top = store.top_entities(Some("person"), 10).unwrap();
+    assert_eq!(
+        top.iter().map(|e| (e.canonical.as_str(), e.articles)).collect::<Vec<_>>(),
+        [("Ada Lovelace", 8), ("Bob Smith", 8)]
+    );
+    assert_eq!(store.entity_articles(top[0].id, 100).unwrap().len(), 8);
+}
+
+/// Ids are assigned 1, 2, 3 ... in insertion order; an unchanged repeat takes none.
+pub fn ids_follow_insertion_order(store: &dyn ArticleStore) {
+    assert_eq!(store.max_article_id().unwrap(), None);
+    let first = put(store, "k0", &article("T0", Some("2024-01-03"), "a"));
+    put(store, "k0", &article("T0", Some("2024-01-03"), "a"));
+    let ids: Vec<i64> =
+        (1..5).map(|i| put(store, &format!("k{i}"), &article(&format!("T{i}"), Some("2024-01-01"), "a"))).collect();
+    assert_eq!(first, 1);
+    assert_eq!(ids, [2, 3, 4, 5]);
+    assert_eq!(store.max_article_id().unwrap(), Some(5));
+    let summaries = store.summaries(&[3, 99, 1]).unwrap();
+    assert_eq!(summaries.iter().map(|s| s.id).collect::<Vec<_>>(), [3, 1], "in the order given, missing ids left out");
+    assert!(store.summaries(&[]).unwrap().is_empty());
+    let dated = store.dated_ids(1, 3).unwrap();
+    assert_eq!(dated, [(2, Some("2024-01-01".to_string())), (3, Some("2024-01-01".to_string()))]);
+}
+
+/// Every field of an article (blocks and analysis included) comes back as stored.
+pub fn article_round_trips_every_field(store: &dyn ArticleStore) {
+    let a = Article {
+        external_id: Some("ext-1".into()),
+        url: Some("https://example.org/a?x=1".into()),
+        canonical_url: Some("https://example.org/a".into()),
+        title: "Ministers meet — «Grüße» 🗳".into(),
+        author: Some("A. Writer".into()),
+        published: Some("2024-04-02T10:00:00+02:00".into()),
+        language: Some("de".into()),
+        source: Some("example.org".into()),
+        original_source: Some("wire.example".into()),
+        category: "politics".into(),
+        text: "First paragraph.\nSecond paragraph.".into(),
+        blocks: vec![
+            Block { kind: BlockKind::P, text: "First paragraph.".into() },
+            Block { kind: BlockKind::Blockquote, text: "Second paragraph.".into() },
+        ],
+        analysis: Analysis {
+            entities: vec![mention("Angela Merkel", EntityType::Person, Some("Chancellor"))],
+            quotes: vec![quote("We meet.", Some("Angela Merkel"))],
+            countries: vec!["DE".into()],
+            political: 0.75,
+            ..Default::default()
+        },
+        // Ignored on write: the store assigns these.
+        id: 999,
+        links: Links { story_id: Some(5), duplicate_of: Some(6) },
+        ingested_at: "1999-01-01T00:00:00Z".into(),
+    };
+    let id = put(store, "url:https://example.org/a", &a);
+    let got = store.article(id).unwrap().unwrap();
+    assert_eq!(got.id, id);
+    assert_eq!(got.links, Links::default());
+    assert_ne!(got.ingested_at, a.ingested_at);
+    assert!(crate::parse_timestamp(&got.ingested_at).is_some(), "{}", got.ingested_at);
+    let expected = Article { id, links: Links::default(), ingested_at: got.ingested_at.clone(), ..a.clone() };
+    assert_eq!(got, expected);
+    assert_eq!(store.article(id + 1).unwrap(), None);
+    assert_eq!(store.article_id_by_url("https://example.org/a?x=1").unwrap(), Some(id));
+    assert_eq!(store.article_id_by_url("https://example.org/other").unwrap(), None);
+    let summary = &store.summaries(&[id]).unwrap()[0];
+    assert_eq!(summary.title, a.title);
+    assert_eq!(summary.lead, a.text);
+    assert_eq!(summary.sort_ts, 1712044800, "published 10:00+02:00 sorts as 08:00 UTC");
+}
+
+/// 30 articles with tied, missing and out-of-order dates: cursor pages cover the list
+/// once, in order, and agree with offset pages.
+pub fn list_is_newest_first_with_disjoint_keyset_pages(store: &dyn ArticleStore) {
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        // Days repeat (ties broken by id); every seventh has no date (sorts as now).
+        let published = (i % 7 != 3).then(|| format!("2024-03-{:02}T12:00:00Z", 1 + (i * 11) % 9));
+        ids.push(put(store, &format!("k{i}"), &article(&format!("T{i}"), published.as_deref(), "s")));
+    }
+    let (all, total) = store.list(&ListQuery { limit: 100, ..Default::default() }).unwrap();
+    assert_eq!(total, 30);
+    assert_eq!(all.len(), 30);
+    for pair in all.windows(2) {
+        assert!((pair[0].sort_ts, pair[0].id) > (pair[1].sort_ts, pair[1].id), "{:?} before {:?}", pair[0], pair[1]);
+    }
+    let mut paged = Vec::new();
+    let mut before = None;
+    loop {
+        let (page, _) = store.list(&ListQuery { before, limit: 7, ..Default::default() }).unwrap();
+        let Some(last) = page.last() else { break };
+        before = Some(last.cursor());
+        paged.extend(page.iter().map(|s| s.id));
+        assert!(paged.len() <= 30, "pages repeat rows");
+    }
+    assert_eq!(paged, all.iter().map(|s| s.id).collect::<Vec<_>>());
+    assert_eq!(paged.iter().collect::<HashSet<_>>().len(), 30);
+    let (offset_page, _) = store.list(&ListQuery { offset: 14, limit: 7, ..Default::default() }).unwrap();
+    assert_eq!(offset_page, all[14..21]);
+    let (after_cursor, _) =
+        store.list(&ListQuery { before: Some(all[4].cursor()), offset: 3, limit: 2, ..Default::default() }).unwrap();
+    assert_eq!(after_cursor, all[8..10]);
+    let (past_end, total) = store.list(&ListQuery { offset: 40, limit: 7, ..Default::default() }).unwrap();
+    assert!(past_end.is_empty());
+    assert_eq!(total, 30);
+    let cursor: crate::Cursor = all[3].cursor().to_string().parse().unwrap();
+    assert_eq!(cursor, all[3].cursor());
+}
+
+/// Filters by category, source, language and story, alone and together, with totals.
+pub fn list_filters_and_totals(store: &dyn ArticleStore) {
+    for i in 0..12 {
+        let mut a = article(
+            &format!("T{i}"),
+            Some(&format!("2024-05-{:02}", i + 1)),
+            if i % 3 == 0 { "a.example" } else { "b.example" },
+        );
+        a.category = if i % 2 == 0 { "politics".into() } else { "economy".into() };
+        a.language = if i < 4 { Some("fr".into()) } else { Some("en".into()) };
+        let id = put(store, &format!("k{i}"), &a);
+        if i >= 8 {
+            store.set_links(id, Links { story_id: Some(100), duplicate_of: None }).unwrap();
+        }
+    }
+    let ids = |q: ListQuery| -> (Vec<i64>, u64) {
+        let (rows, total) = store.list(&ListQuery { limit: 50, ..q }).unwrap();
+        (rows.into_iter().map(|r| r.id).collect(), total)
+    };
+    assert_eq!(
+        ids(ListQuery { category: Some("economy".into()), ..Default::default() }),
+        (vec![12, 10, 8, 6, 4, 2], 6)
+    );
+    assert_eq!(ids(ListQuery { source: Some("a.example".into()), ..Default::default() }), (vec![10, 7, 4, 1], 4));
+    assert_eq!(ids(ListQuery { language: Some("fr".into()), ..Default::default() }), (vec![4, 3, 2, 1], 4));
+    assert_eq!(ids(ListQuery { story_id: Some(100), ..Default::default() }), (vec![12, 11, 10, 9], 4));
+    assert_eq!(
+        ids(ListQuery { category: Some("politics".into()), source: Some("b.example".into()), ..Default::default() }),
+        (vec![11, 9, 5, 3], 4)
+    );
+    assert_eq!(
+        ids(ListQuery {
+            category: Some("politics".into()),
+            language: Some("fr".into()),
+            story_id: Some(100),
+            ..Default::default()
+        }),
+        (vec![], 0)
+    );
+    let (page, total) =
+        store.list(&ListQuery { category: Some("economy".into()), limit: 2, ..Default::default() }).unwrap();
+    assert_eq!((page.len(), total), (2, 6), "the total counts all pages");
+    assert_eq!(ids(ListQuery { source: Some("nobody".into()), ..Default::default() }), (vec![], 0));
+}
+
+/// Facet counts follow inserts and updates, most frequent first, ties by value.
+pub fn facets_count_articles_per_value(store: &dyn ArticleStore) {
+    for (i, source) in ["b", "a", "c", "a", "b", "a"].into_iter().enumerate() {
+        put(store, &format!("k{i}"), &article(&format!("T{i}"), None, source));
+    }
+    let top = store.facet_top(Facet::Source, 10).unwrap();
+    assert_eq!(top, [("a".to_string(), 3), ("b".to_string(), 2), ("c".to_string(), 1)]);
+    assert_eq!(store.facet_top(Facet::Source, 2).unwrap().len(), 2);
+    assert_eq!(store.facet_top(Facet::Category, 10).unwrap(), [("politics".to_string(), 6)]);
+    assert_eq!(store.facet_count(Facet::Language, "en").unwrap(), 6);
+    // Moving the only "c" article to "b": "c" disappears.
+    let moved = article("T2 again", None, "b");
+    store.upsert_article(&key("k2", "changed"), &moved).unwrap();
+    assert_eq!(store.facet_top(Facet::Source, 10).unwrap(), [("a".to_string(), 3), ("b".to_string(), 3)]);
+    assert_eq!(store.facet_count(Facet::Source, "c").unwrap(), 0);
+    assert_eq!(store.count().unwrap(), 6);
+}
+
+fn politician_article(
+    title: &str,
+    published: &str,
+    people: &[(&str, Option<&str>)],
+    quotes: &[(&str, &str)],
+) -> Article {
+    let mut a = article(title, Some(published), "example.org");
+    a.analysis.entities = people.iter().map(|(name, role)| mention(name, EntityType::Person, *role)).collect();
+    a.analysis.entities.push(mention("Paris", EntityType::Location, None));
+    a.analysis.quotes = quotes.iter().map(|(text, speaker)| quote(text, Some(speaker))).collect();
+    a
+}
+
+/// Entities get one id each, per-article mention counts and roles, article counts;
+/// quotes are found by speaker and by article.
+pub fn entities_mentions_and_quotes(store: &dyn ArticleStore) {
+    let first = put(
+        store,
+        "k1",
+        &politician_article(
+            "Summit",
+            "2024-01-01",
+            &[("Ada Lovelace", Some("Minister")), ("Ada Lovelace", None), ("Bob Smith", None)],
+            &[("First words.", "Ada Lovelace"), ("Reply.", "Bob Smith"), ("Unknown.", "Nobody Known")],
+        ),
+    );
+    let second = put(
+        store,
+        "k2",
+        &politician_article(
+            "Follow-up",
+            "2024-01-05",
+            &[("Ada Lovelace", Some("Prime Minister"))],
+            &[("Later words.", "Ada Lovelace")],
+        ),
+    );
+    let entities = store.article_entities(first).unwrap();
+    let names: Vec<(&str, u64, Option<&str>)> =
+        entities.iter().map(|(e, role)| (e.canonical.as_str(), e.articles, role.as_deref())).collect();
+    assert_eq!(names, [("Ada Lovelace", 2, Some("Minister")), ("Bob Smith", 1, None), ("Paris", 1, None)]);
+    let ada = entities[0].0.id;
+    let record = store.entity(ada).unwrap().unwrap();
+    assert_eq!((record.canonical.as_str(), record.kind.as_str(), record.articles), ("Ada Lovelace", "person", 2));
+    assert_eq!(store.entity(ada + 1000).unwrap(), None);
+    let articles = store.entity_articles(ada, 10).unwrap();
+    assert_eq!(
+        articles.iter().map(|a| (a.article_id, a.role.as_deref(), a.mentions)).collect::<Vec<_>>(),
+        [(second, Some("Prime Minister"), 1), (first, Some("Minister"), 2)]
+    );
+    assert_eq!(store.entity_articles(ada, 1).unwrap().len(), 1);
+    let top = store.top_entities(None, 10).unwrap();
+    assert_eq!(
+        top.iter().map(|e| (e.canonical.as_str(), e.articles)).collect::<Vec<_>>(),
+        [("Ada Lovelace", 2), ("Paris", 2), ("Bob Smith", 1)]
+    );
+    let places = store.top_entities(Some("location"), 10).unwrap();
+    assert_eq!(places.iter().map(|e| e.canonical.as_str()).collect::<Vec<_>>(), ["Paris"]);
+    let by_ada = store.quotes(Some(ada), None, 10).unwrap();
+    assert_eq!(by_ada.iter().map(|q| q.text.as_str()).collect::<Vec<_>>(), ["Later words.", "First words."]);
+    assert!(by_ada.iter().all(|q| q.entity_id == Some(ada) && q.direct));
+    let in_first = store.quotes(None, Some(first), 10).unwrap();
+    assert_eq!(
+        in_first.iter().map(|q| (q.text.as_str(), q.speaker.as_deref())).collect::<Vec<_>>(),
+        [("First words.", Some("Ada Lovelace")), ("Reply.", Some("Bob Smith")), ("Unknown.", Some("Nobody Known"))]
+    );
+    assert_eq!(in_first[2].entity_id, None, "a speaker that is no mentioned entity has no id");
+    assert_eq!(in_first[0].article_title, "Summit");
+    let capped = store.quotes_of_articles(&[second, first], 2).unwrap();
+    assert_eq!(capped.iter().map(|q| q.text.as_str()).collect::<Vec<_>>(), ["Later words.", "First words.", "Reply."]);
+    let both = store.entities_of_articles(&[second, first]).unwrap();
+    assert_eq!(
+        both.iter().map(|(id, e, _)| (*id, e.canonical.as_str())).collect::<Vec<_>>(),
+        [(second, "Ada Lovelace"), (second, "Paris"), (first, "Ada Lovelace"), (first, "Bob Smith"), (first, "Paris")]
+    );
+}
+
+/// An updated article's old mentions and quotes go; the entity counts follow.
+pub fn rewritten_article_replaces_its_mentions(store: &dyn ArticleStore) {
+    let id =
+        put(store, "k1", &politician_article("V1", "2024-01-01", &[("Bob Smith", None)], &[("Old.", "Bob Smith")]));
+    let bob = store.article_entities(id).unwrap()[0].0.id;
+    let v2 = politician_article("V2", "2024-01-01", &[("Carol Jones", None)], &[("New.", "Carol Jones")]);
+    assert_eq!(store.upsert_article(&key("k1", "v2"), &v2).unwrap(), Upsert::Updated(id));
+    assert_eq!(
+        store.article_entities(id).unwrap().iter().map(|(e, _)| e.canonical.as_str()).collect::<Vec<_>>(),
+        ["Carol Jones", "Paris"]
+    );
+    assert!(store.entity_articles(bob, 10).unwrap().is_empty());
+    assert_eq!(store.entity(bob).unwrap().map(|e| e.articles), Some(0), "the entity stays, with no articles");
+    assert!(store.top_entities(Some("person"), 10).unwrap().iter().all(|e| e.id != bob));
+    assert_eq!(store.quotes(None, Some(id), 10).unwrap().iter().map(|q| q.text.as_str()).collect::<Vec<_>>(), ["New."]);
+    assert!(store.quotes(Some(bob), None, 10).unwrap().is_empty());
+}
+
+/// Links are stored and read back; a story's size, values, opener and copies follow.
+pub fn links_stories_and_copies(store: &dyn ArticleStore) {
+    let mut a = article("Opener", Some("2024-02-01"), "a.example");
+    let opener = put(store, "k1", &a);
+    a.title = "Copy".into();
+    a.published = Some("2024-02-03".into());
+    a.source = Some("b.example".into());
+    a.language = Some("fr".into());
+    let copy = put(store, "k2", &a);
+    let other = put(store, "k3", &article("Other", Some("2024-02-02"), "a.example"));
+    let lonely = put(store, "k4", &article("Lonely", Some("2024-02-02"), "c.example"));
+    store.set_links(opener, Links { story_id: Some(opener), duplicate_of: None }).unwrap();
+    store.set_links(copy, Links { story_id: Some(opener), duplicate_of: Some(opener) }).unwrap();
+    store.set_links(other, Links { story_id: Some(opener), duplicate_of: None }).unwrap();
+    assert_eq!(
+        store.article(copy).unwrap().unwrap().links,
+        Links { story_id: Some(opener), duplicate_of: Some(opener) }
+    );
+    let links = store.links_of(&[copy, lonely, 9999]).unwrap();
+    assert_eq!(links.len(), 2);
+    assert_eq!(links[&lonely], Links::default());
+    assert_eq!(store.story_size(opener).unwrap(), 3);
+    assert_eq!(store.story_size(12345).unwrap(), 0);
+    assert_eq!(
+        store.story_values(opener).unwrap(),
+        (vec!["a.example".to_string(), "b.example".to_string()], vec!["en".to_string(), "fr".to_string()])
+    );
+    let openers = store.story_openers(&[12345, opener]).unwrap();
+    assert_eq!(openers.iter().map(|(s, a)| (*s, a.id)).collect::<Vec<_>>(), [(opener, opener)]);
+    let copies = store.copies_of(opener, opener, 10).unwrap();
+    assert_eq!(copies.iter().map(|s| s.id).collect::<Vec<_>>(), [copy, opener]);
+    assert_eq!(copies[0].story_id, Some(opener));
+    // Leaving the story takes the article's source and language with it.
+    store.set_links(copy, Links::default()).unwrap();
+    assert_eq!(store.story_size(opener).unwrap(), 2);
+    assert_eq!(store.story_values(opener).unwrap(), (vec!["a.example".to_string()], vec!["en".to_string()]));
+}
+
+/// Merging relabels a whole story; moving relabels the given articles.
+pub fn merged_and_moved_stories(store: &dyn ArticleStore) {
+    let ids: Vec<i64> = (0..5)
+        .map(|i| put(store, &format!("k{i}"), &article(&format!("T{i}"), Some(&format!("2024-03-0{}", i + 1)), "s")))
+        .collect();
+    for (i, &id) in ids.iter().enumerate() {
+        store.set_links(id, Links { story_id: Some(if i < 2 { 10 } else { 20 }), duplicate_of: None }).unwrap();
+    }
+    store.merge_story(20, 10).unwrap();
+    assert_eq!((store.story_size(10).unwrap(), store.story_size(20).unwrap()), (5, 0));
+    store.move_to_story(&ids[3..], 30).unwrap();
+    assert_eq!((store.story_size(10).unwrap(), store.story_size(30).unwrap()), (3, 2));
+    let (in_30, total) = store.list(&ListQuery { story_id: Some(30), limit: 10, ..Default::default() }).unwrap();
+    assert_eq!((in_30.iter().map(|s| s.id).collect::<Vec<_>>(), total), (vec![ids[4], ids[3]], 2));
+    assert_eq!(store.story_openers(&[30, 10]).unwrap().iter().map(|(_, a)| a.id).collect::<Vec<_>>(), [ids[3], ids[0]]);
+}
+
+/// Related lists are replaced, read back, and missing ones found oldest first.
+pub fn related_lists(store: &dyn ArticleStore) {
+    let ids = undated_articles(store, 4);
+    assert_eq!(store.related(ids[0]).unwrap(), None);
+    assert_eq!(store.without_related(10).unwrap(), ids);
+    assert_eq!(store.without_related(2).unwrap(), &ids[..2]);
+    store.set_related(ids[0], &[ids[2], ids[1]]).unwrap();
+    assert_eq!(store.related(ids[0]).unwrap(), Some(vec![ids[2], ids[1]]));
+    store.set_related(ids[0], &[ids[3]]).unwrap();
+    assert_eq!(store.related(ids[0]).unwrap(), Some(vec![ids[3]]));
+    store.set_related(ids[2], &[]).unwrap();
+    assert_eq!(store.related(ids[2]).unwrap(), Some(vec![]), "an empty list is a computed list");
+    assert_eq!(store.without_related(10).unwrap(), [ids[1], ids[3]]);
+    let newer = put(store, "k9", &article("T9", None, "s"));
+    assert_eq!(store.without_related(10).unwrap(), [ids[1], ids[3], newer]);
+}
+
+/// New and updated articles wait for the index, in id order, until marked.
+pub fn index_bookkeeping(store: &dyn ArticleStore) {
+    let ids = undated_articles(store, 5);
+    assert_eq!(store.unindexed_count().unwrap(), 5);
+    assert_eq!(store.unindexed(3).unwrap().iter().map(|a| a.id).collect::<Vec<_>>(), &ids[..3]);
+    store.mark_indexed(&ids[..3]).unwrap();
+    assert_eq!(store.unindexed(10).unwrap().iter().map(|a| a.id).collect::<Vec<_>>(), &ids[3..]);
+    store.upsert_article(&key("k1", "changed"), &article("T1 changed", None, "s")).unwrap();
+    assert_eq!(store.unindexed(10).unwrap().iter().map(|a| a.id).collect::<Vec<_>>(), [ids[1], ids[3], ids[4]]);
+    store.mark_indexed(&ids).unwrap();
+    assert_eq!(store.unindexed_count().unwrap(), 0);
+    store.mark_all_unindexed().unwrap();
+    assert_eq!(store.unindexed_count().unwrap(), 5);
+}
+
+/// The connector's window: the newest articles by id, oldest first.
+pub fn recent_articles_window(store: &dyn ArticleStore) {
+    let ids = undated_articles(store, 6);
+    let mut seen = Vec::new();
+    store
+        .for_each_recent_article(4, &mut |a| {
+            seen.push(a.id);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(seen, &ids[2..]);
+    let mut all = 0;
+    store
+        .for_each_recent_article(100, &mut |_| {
+            all += 1;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(all, 6);
+}
+
+fn new_source(url: &str, due: i64) -> NewSource {
+    NewSource {
+        url: url.into(),
+        name: Some("Example".into()),
+        category: Some("politics".into()),
+        language: Some("en".into()),
+        kind: SourceKind::Sitemap,
+        site_url: Some("https://example.org/".into()),
+        state: "{}".into(),
+        next_due: due,
+    }
+}
+
+/// A source is added once; its schedule decides when it is due.
+pub fn sources_are_added_once_and_scheduled(store: &dyn ArticleStore) {
+    let (a, new) = store.add_source(&new_source("https://a.example/rss", 50)).unwrap();
+    assert!(new);
+    assert_eq!(store.add_source(&new_source("https://a.example/rss", 1)).unwrap(), (a, false));
+    let (b, _) = store.add_source(&new_source("https://b.example/rss", 10)).unwrap();
+    let (c, _) = store.add_source(&new_source("https://c.example/rss", 500)).unwrap();
+    assert_eq!((a, b, c), (1, 2, 3), "ids in insertion order, none taken by the repeat");
+    let record = store.source(a).unwrap().unwrap();
+    assert_eq!(
+        (record.url.as_str(), record.kind, record.next_due, record.enabled, record.site_url.as_deref()),
+        ("https://a.example/rss", SourceKind::Sitemap, 50, true, Some("https://example.org/"))
+    );
+    assert!(crate::parse_timestamp(&record.created_at).is_some());
+    assert_eq!(store.source_by_url("https://b.example/rss").unwrap().map(|s| s.id), Some(b));
+    assert_eq!(store.source_by_url("https://nowhere.example/").unwrap(), None);
+    assert_eq!(store.sources().unwrap().iter().map(|s| s.id).collect::<Vec<_>>(), [a, b, c]);
+    let due = |now| store.due_sources(now, 10).unwrap().into_iter().map(|s| s.id).collect::<Vec<_>>();
+    assert_eq!(due(100), [b, a]);
+    assert_eq!(store.due_sources(100, 1).unwrap().len(), 1);
+    store
+        .save_source_state(b, r#"{"items_seen":3}"#, 1000, Some("\"e1\""), Some("Tue, 02 Apr 2024 10:00:00 GMT"))
+        .unwrap();
+    assert_eq!(due(100), [a]);
+    assert_eq!(store.next_source_due().unwrap(), Some(50));
+    let saved = store.source(b).unwrap().unwrap();
+    assert_eq!(
+        (saved.state.as_str(), saved.next_due, saved.etag.as_deref(), saved.last_modified.as_deref()),
+        (r#"{"items_seen":3}"#, 1000, Some("\"e1\""), Some("Tue, 02 Apr 2024 10:00:00 GMT"))
+    );
+    assert_eq!(due(600), [a, c]);
+    store.mark_seen(c, "guid", "T", None, None).unwrap();
+    assert!(store.remove_source(c).unwrap());
+    assert!(!store.remove_source(c).unwrap());
+    assert_eq!(store.source(c).unwrap(), None);
+    assert_eq!(store.seen_count(c).unwrap(), 0);
+}
+
+/// Seen items are per source and keep their article across a later give-up; item
+/// retries count up until cleared.
+pub fn seen_items_and_retries(store: &dyn ArticleStore) {
+    let (a, _) = store.add_source(&new_source("https://a.example/rss", 0)).unwrap();
+    let (b, _) = store.add_source(&new_source("https://b.example/rss", 0)).unwrap();
+    assert_eq!(store.seen_item(a, "guid-1").unwrap(), None);
+    store.mark_seen(a, "guid-1", "Title", Some(7), None).unwrap();
+    assert!(store.seen_item(a, "guid-1").unwrap().is_some());
+    assert_eq!(store.seen_item(b, "guid-1").unwrap(), None);
+    store.mark_seen(a, "guid-1", "New title", None, Some("HTTP 404")).unwrap();
+    assert_eq!(
+        store.seen_item(a, "guid-1").unwrap(),
+        Some(SeenItem { fingerprint: "New title".into(), article_id: Some(7), outcome: Some("HTTP 404".into()) })
+    );
+    store.mark_seen(a, "guid-2", "", None, None).unwrap();
+    assert_eq!((store.seen_count(a).unwrap(), store.seen_count(b).unwrap()), (2, 0));
+    assert_eq!(store.record_item_retry(a, "guid-3", "busy").unwrap(), 1);
+    assert_eq!(store.record_item_retry(a, "guid-3", "busy again").unwrap(), 2);
+    assert_eq!(store.record_item_retry(b, "guid-3", "busy").unwrap(), 1);
+    store.clear_item_retries(a, "guid-3").unwrap();
+    assert_eq!(store.record_item_retry(a, "guid-3", "busy").unwrap(), 1);
+}
+
+/// Two handles (as two schedulers) lease due sources at once: each source is taken by
+/// exactly one of them, and is due again only when its lease ends.
+pub fn lease_is_exclusive_across_handles(first: &dyn ArticleStore, second: &dyn ArticleStore) {
+    const SOURCES: i64 = 24;
+    for i in 0..SOURCES {
+        first.add_source(&new_source(&format!("https://s{i}.example/rss"), i)).unwrap();
+    }
+    let now = 100;
+    let lease = 60;
+    let take_all = |store: &dyn ArticleStore| -> Vec<i64> {
+        let mut taken = Vec::new();
+        loop {
+            let batch = store.lease_due_sources(now, lease, 2).unwrap();
+            if batch.is_empty() {
+                return taken;
+            }
+            assert!(batch.iter().all(|s| s.next_due == now + lease), "{batch:?}");
+            taken.extend(batch.iter().map(|s| s.id));
+        }
+    };
+    let (by_first, by_second) = std::thread::scope(|scope| {
+        let one = scope.spawn(|| take_all(first));
+        let two = scope.spawn(|| take_all(second));
+        (one.join().unwrap(), two.join().unwrap())
+    });
+    let mut all: Vec<i64> = by_first.iter().chain(&by_second).copied().collect();
+    all.sort_unstable();
+    assert_eq!(all, (1..=SOURCES).collect::<Vec<_>>(), "first took {by_first:?}, second {by_second:?}");
+    assert!(by_first.windows(2).all(|w| w[0] < w[1]), "most overdue first: {by_first:?}");
+    assert!(first.due_sources(now, 100).unwrap().is_empty());
+    assert!(second.lease_due_sources(now + lease - 1, lease, 100).unwrap().is_empty(), "still leased");
+    assert_eq!(
+        second.lease_due_sources(now + lease, lease, 100).unwrap().len(),
+        SOURCES as usize,
+        "due again when the lease ends"
+    );
+}
