@@ -677,6 +677,43 @@ fn children_of(pid: u32) -> Vec<u32> {
 }
 
 #[test]
+fn a_french_article_joins_the_english_story_through_its_apertium_translation() {
+    let inputs = tempfile::tempdir().unwrap();
+    let lines = [
+        r#"{"id":"en1","url":"https://news.example/b1","title":"Budget approved","text":"The German parliament approved the federal budget on Friday after a marathon debate, with the finance minister defending spending cuts and a return to the debt brake. The opposition voted against the budget.","language":"en","published":"2024-04-02T10:00:00Z"}"#,
+        r#"{"id":"en2","url":"https://wire.example/b2","title":"Budget passed","text":"Lawmakers passed the federal budget on Friday. The finance minister said spending cuts and the debt brake would restore trust; the opposition rejected the budget after the marathon debate.","language":"en","published":"2024-04-02T12:00:00Z"}"#,
+        r#"{"id":"en3","url":"https://news.example/quake","title":"Earthquake in Chile","text":"A powerful earthquake struck central Chile on Tuesday, toppling buildings in the port city of Valparaiso.","language":"en","published":"2024-04-02T13:00:00Z"}"#,
+        r#"{"id":"fr1","url":"https://presse.example/budget","title":"La loi de finances votée","text":"Les députés allemands ont voté vendredi la loi de finances fédérale après un long débat. Le ministre des Finances a défendu des économies et le retour du frein à l'endettement ; l'opposition a voté contre.","language":"fr","published":"2024-04-02T14:00:00Z"}"#,
+    ];
+    let file = inputs.path().join("a.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let stories = |translate: bool| -> std::collections::HashMap<String, i64> {
+        let data = tempfile::tempdir().unwrap();
+        let mut cmd = polmon(data.path());
+        cmd.arg("ingest").arg(&file);
+        if !translate {
+            cmd.arg("--no-translate");
+        }
+        let out = run(&mut cmd);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let out = run(polmon(data.path()).args(["export", "--format", "jsonl"]));
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| {
+                let a: serde_json::Value = serde_json::from_str(l).unwrap();
+                (a["external_id"].as_str().unwrap().to_string(), a["story_id"].as_i64().unwrap())
+            })
+            .collect()
+    };
+    let own_words = stories(false);
+    assert_eq!(own_words["en1"], own_words["en2"]);
+    assert_ne!(own_words["fr1"], own_words["en1"], "the French words alone do not reach the English story: {own_words:?}");
+    let translated = stories(true);
+    assert_eq!(translated["fr1"], translated["en1"], "its translation does: {translated:?}");
+    assert_ne!(translated["en3"], translated["en1"]);
+}
+
+#[test]
 fn foreign_articles_are_translated_at_ingest_found_in_english_and_survive_a_killed_engine() {
     let data = tempfile::tempdir().unwrap();
     let inputs = tempfile::tempdir().unwrap();
