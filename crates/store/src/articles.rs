@@ -261,6 +261,9 @@ impl Store {
         self.write(|conn| {
             let tx = conn.transaction()?;
             crate::trends::subtract_article(self, &tx, id)?;
+            let before = crate::aggregates::contribution(&tx, id)?;
+            crate::aggregates::mentions_removed(&tx, id)?;
+            crate::aggregates::article_changed(&tx, before.as_ref(), None)?;
             let deleted = tx.execute("DELETE FROM articles WHERE id = ?1", [id])? > 0;
             tx.commit()?;
             Ok(deleted)
