@@ -390,7 +390,10 @@ impl Pipeline {
             Ok(p) => p,
             Err(id) => return Ok(Ingested { outcome: Upsert::Unchanged(id), truncated_from: None }),
         };
-        self.join_known_people(&mut article.analysis)?;
+        let day = polmon_store::trends::day_of(
+            article.published.as_deref().and_then(parse_timestamp).unwrap_or_else(polmon_store::unix_now),
+        );
+        self.join_known_people(&mut article.analysis, day)?;
         let matcher = self.matcher()?;
         let matches = |_id: i64| -> Vec<NewMatch> {
             matcher
@@ -429,15 +432,17 @@ impl Pipeline {
     }
 
     /// Files people named by surname alone under the one person the store knows by that
-    /// surname, and learns the people the article names in full.
-    fn join_known_people(&self, analysis: &mut polmon_model::Analysis) -> Result<(), IngestError> {
+    /// surname, gives quotes attributed to a role alone the person who held the role on
+    /// `day`, and learns the people and roles the article names.
+    fn join_known_people(&self, analysis: &mut polmon_model::Analysis, day: i64) -> Result<(), IngestError> {
         let mut guard = lock(&self.people);
         if guard.is_none() {
             *guard = Some(retry_transient(|| KnownPeople::from_store(&self.store))?);
         }
         let people = guard.as_mut().expect("built above");
         polmon_enrich::canonical::join_known_surnames(analysis, |s| people.full_name(s));
-        people.learn_from(analysis);
+        people.resolve_role_speakers(analysis, day);
+        people.learn_from(analysis, day);
         Ok(())
     }
 
@@ -800,5 +805,37 @@ mod tests {
         p.ingest_item(item("d", "Clinton said on Wednesday that she would not run.")).unwrap();
         let lone = persons(&p, 5);
         assert!(!lone.is_empty() && !lone.iter().any(|n| n.contains(' ')), "{lone:?}");
+    }
+
+    #[test]
+    fn a_quote_given_to_a_role_goes_to_the_person_earlier_articles_gave_it() {
+        let data = tempfile::tempdir().unwrap();
+        let item = |id: &str, text: &str, published: &str| {
+            InputItem::Text(TextArticle {
+                id: Some(id.into()),
+                title: Some(format!("Défense {id}")),
+                text: text.into(),
+                language: Some("fr".into()),
+                published: Some(published.into()),
+                ..Default::default()
+            })
+        };
+        let p = Pipeline::open(data.path()).unwrap();
+        p.ingest_item(item("a", "Le ministre des Armées, Sébastien Lecornu, a annoncé mardi une hausse du budget de la défense.", "2024-03-05T10:00:00Z")).unwrap();
+        p.ingest_item(item("b", "Le ministre des Armées, Sébastien Lecornu, s'est rendu jeudi à Toulon.", "2024-03-07T10:00:00Z")).unwrap();
+        drop(p);
+        // Another process, later: what the store knows of the role is read back.
+        let p = Pipeline::open(data.path()).unwrap();
+        p.ingest_item(item("c", "« Nous allons livrer des canons », a déclaré le ministre des Armées mardi à Paris.", "2024-03-12T10:00:00Z")).unwrap();
+        let a = p.store().article(3).unwrap().unwrap();
+        let q = &a.analysis.quotes[0];
+        assert_eq!(q.speaker_canonical.as_deref(), Some("Sébastien Lecornu"), "{q:?}");
+        let m = a.analysis.entities.iter().find(|m| m.canonical == "Sébastien Lecornu").expect("a mention of the person");
+        assert_eq!(m.role.as_deref(), Some("ministre des Armées"));
+        let stored = p.store().quotes(None, Some(3), 10).unwrap();
+        assert!(stored[0].entity_id.is_some(), "the stored quote points at the person: {stored:?}");
+        // Years later the role is someone else's to give: nobody is guessed.
+        p.ingest_item(item("d", "« Rien ne change », a déclaré le ministre des Armées jeudi.", "2026-03-12T10:00:00Z")).unwrap();
+        assert_eq!(p.store().article(4).unwrap().unwrap().analysis.quotes[0].speaker_canonical, None);
     }
 }

@@ -136,6 +136,49 @@ fn entity_id(tx: &Transaction<'_>, canonical: &str, kind: &str) -> Result<i64, S
     Ok(tx.last_insert_rowid())
 }
 
+/// A person the articles gave a role, with the days they did (see [`Store::role_holders`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleHolder {
+    /// The role as the articles wrote it ("ministre des Armées").
+    pub role: String,
+    /// The person's canonical name.
+    pub person: String,
+    /// First and last day (days since 1970-01-01, UTC) an article gave them the role.
+    pub first_day: i64,
+    /// See `first_day`.
+    pub last_day: i64,
+    /// Articles that did.
+    pub articles: u64,
+}
+
+impl Store {
+    /// The people with the roles the articles gave them, the most given first, at most
+    /// `limit` (person, role) pairs. Reads the trend counters of roles by day in one
+    /// grouped scan: meant to be read once by a long-lived process, not per request.
+    pub fn role_holders(&self, limit: usize) -> Result<Vec<RoleHolder>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT r.role, e.canonical, min(r.day), max(r.day), sum(r.articles) AS n
+                 FROM trend_role_days r JOIN entities e ON e.id = r.entity_id
+                 WHERE e.kind = 'person'
+                 GROUP BY r.entity_id, r.role ORDER BY n DESC, e.canonical, r.role LIMIT ?1",
+            )?;
+            let rows = stmt
+                .query_map([limit as i64], |r| {
+                    Ok(RoleHolder {
+                        role: r.get(0)?,
+                        person: r.get(1)?,
+                        first_day: r.get(2)?,
+                        last_day: r.get(3)?,
+                        articles: r.get::<_, i64>(4)? as u64,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+    }
+}
+
 /// Roles listed per entity at most ([`Store::entity_roles`]): the most given.
 pub const MAX_ROLES: usize = 50;
 

@@ -38,7 +38,7 @@ pub use articles::{
 pub use backend::ArticleStore;
 pub use digest::Digest;
 pub use record::ArticleRecord;
-pub use entities::{grouped_mentions, EntityArticle, EntityRecord, EntityRole, QuoteRecord, MAX_ROLES};
+pub use entities::{grouped_mentions, EntityArticle, EntityRecord, EntityRole, QuoteRecord, RoleHolder, MAX_ROLES};
 pub use error::StoreError;
 pub use sources::{NewSource, SeenItem, SourceKind, SourceRecord, SourceStatus};
 pub use rusqlite;
