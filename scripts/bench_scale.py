@@ -110,6 +110,13 @@ def pages(t):
         ("/feeds/latest", "/feeds/latest"),
         ("/feeds/category/{top}", f"/feeds/category/{t['category']}"),
         ("/sitemap.xml", "/sitemap.xml"),
+        ("/trends", "/trends"),
+        ("/trends?days=365", "/trends?days=365"),
+        ("/api/trends", "/api/trends"),
+        ("/api/trends?days=365&format=csv", "/api/trends?days=365&format=csv"),
+        ("/entity/{top}?days=365", f"/entity/{t['entity']}?days=365"),
+        ("/api/trends/entities/{top}?days=365", f"/api/trends/entities/{t['entity']}?days=365"),
+        ("/api/trends/sources/{top}?days=365", f"/api/trends/sources/{t['source']}?days=365"),
     ]
 
 
@@ -180,6 +187,7 @@ def under_load(host, port, path, seconds):
 
 
 def measure(polmon, data, t, requests, seconds):
+    load_before = os.getloadavg()[0]
     proc, host, port, startup = start_server(polmon, data)
     rows = []
     try:
@@ -196,7 +204,9 @@ def measure(polmon, data, t, requests, seconds):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
-    return {"startup_s": round(startup, 2), "rss_mb": rss, "pages": rows}
+    # The machine is shared: the 1-minute load average before and after, with the figures.
+    return {"startup_s": round(startup, 2), "rss_mb": rss, "pages": rows,
+            "load": [round(load_before, 1), round(os.getloadavg()[0], 1)]}
 
 
 def ingest_slice(path, n, seed):
@@ -239,7 +249,7 @@ def table(results):
                 cells += [f"{q['mean_ms']} ({q.get('median_ms')})", f"{q.get('p99')}", f"{q.get('rps')}"]
             lines.append(f"| `{p['page']}` | " + " | ".join(cells) + " |")
         for b in builds:
-            lines.append(f"\n{b}: start-up {r[b]['startup_s']} s, peak RSS {r[b]['rss_mb']} MB"
+            lines.append(f"\n{b}: start-up {r[b]['startup_s']} s, peak RSS {r[b]['rss_mb']} MB, load average {r[b].get('load')}"
                          + (f", ingest {r[b]['ingest']['rate']} articles/s (one core, {r[b]['ingest']['articles']} articles)" if 'ingest' in r[b] else ""))
         if "generate" in r:
             g = r["generate"]
@@ -253,7 +263,7 @@ def main():
     ap.add_argument("--before", help="a polmon binary from before the kept aggregates, measured on a downgraded copy")
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--work", default="/tmp/polmon-scale")
-    ap.add_argument("--requests", type=int, default=30,
+    ap.add_argument("--requests", type=int, default=5,
                     help="single-client requests per page after 3 warm-ups (fewer, at least 3, past 10 s)")
     ap.add_argument("--seconds", type=int, default=5, help="wrk seconds per page (0: no load test)")
     ap.add_argument("--ingest", type=int, default=300, help="articles ingested through the full pipeline (0: skip)")

@@ -150,6 +150,13 @@ struct Fields {
     published: Field,
 }
 
+/// Whether a search makes the hits' snippets (reading each hit's stored document).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Snippets {
+    Make,
+    Skip,
+}
+
 /// The search index.
 pub struct SearchIndex {
     index: Index,
@@ -286,16 +293,27 @@ impl SearchIndex {
     /// and a query tantivy cannot run (`language:*`, field syntax on fields that are not
     /// text) is run again as its plain words.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults, IndexError> {
-        match self.search_parsed(q) {
+        self.search_with(q, Snippets::Make)
+    }
+
+    /// [`search`](Self::search) without snippets (every `snippet_html` is empty): the ids
+    /// are read from the id column, so a hit costs no stored-document read (feeds, related
+    /// candidates).
+    pub fn search_ids(&self, q: &SearchQuery) -> Result<SearchResults, IndexError> {
+        self.search_with(q, Snippets::Skip)
+    }
+
+    fn search_with(&self, q: &SearchQuery, snippets: Snippets) -> Result<SearchResults, IndexError> {
+        match self.search_parsed(q, snippets) {
             Err(IndexError::Tantivy(e)) if !q.text.trim().is_empty() => {
                 tracing::debug!(target: "polmon::index", error = %e, query = %q.text, "query run again as plain words");
-                self.search_parsed(&SearchQuery { text: plain_words(&q.text), ..q.clone() })
+                self.search_parsed(&SearchQuery { text: plain_words(&q.text), ..q.clone() }, snippets)
             }
             other => other,
         }
     }
 
-    fn search_parsed(&self, q: &SearchQuery) -> Result<SearchResults, IndexError> {
+    fn search_parsed(&self, q: &SearchQuery, want: Snippets) -> Result<SearchResults, IndexError> {
         let f = self.fields;
         let searcher = self.reader.searcher();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -327,6 +345,15 @@ impl SearchIndex {
         let query = BooleanQuery::new(clauses);
         let limit = q.limit.max(1);
         let (top, total) = searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))?;
+        if want == Snippets::Skip {
+            let mut hits = Vec::with_capacity(top.len());
+            for (score, addr) in top {
+                let ids = searcher.segment_reader(addr.segment_ord).fast_fields().i64("id")?;
+                let id = ids.first(addr.doc_id).unwrap_or_default();
+                hits.push(Hit { id, score, snippet_html: String::new() });
+            }
+            return Ok(SearchResults { total, hits });
+        }
         let snippets = match &text_query {
             Some(t) => {
                 let mut body = SnippetGenerator::create(&searcher, t.as_ref(), f.body)?;
@@ -384,6 +411,31 @@ mod tests {
         let r = idx.search(&SearchQuery { text: "chomage".into(), limit: 10, ..Default::default() }).unwrap();
         assert_eq!(r.hits[0].id, 1);
         assert!(r.hits[0].snippet_html.contains("<b>chômage</b>"), "{}", r.hits[0].snippet_html);
+    }
+
+    #[test]
+    fn search_ids_finds_the_same_hits_in_the_same_order_without_snippets() {
+        let idx = SearchIndex::in_memory().unwrap();
+        for id in 1..=30 {
+            let body = "budget ".repeat(id as usize % 7 + 1) + "vote";
+            idx.add(&article(id, &format!("Article {id}"), &body, "en"), Some(id * 100)).unwrap();
+            idx.commit().unwrap(); // several segments, so the id column is read per segment
+        }
+        for q in [
+            SearchQuery { text: "budget".into(), limit: 10, offset: 5, ..Default::default() },
+            SearchQuery { from_ts: Some(1_000), limit: 50, ..Default::default() },
+        ] {
+            let full = idx.search(&q).unwrap();
+            let ids = idx.search_ids(&q).unwrap();
+            assert_eq!(ids.total, full.total);
+            assert!(!ids.hits.is_empty());
+            let pairs = |r: &SearchResults| r.hits.iter().map(|h| (h.id, h.score)).collect::<Vec<_>>();
+            assert_eq!(pairs(&ids), pairs(&full), "{q:?}");
+            assert!(ids.hits.iter().all(|h| h.snippet_html.is_empty()));
+        }
+        assert!(idx.search(&SearchQuery { text: "budget".into(), limit: 1, ..Default::default() }).unwrap().hits[0]
+            .snippet_html
+            .contains("<b>budget</b>"));
     }
 
     #[test]

@@ -86,6 +86,7 @@ pub(crate) struct Contribution {
 }
 
 /// The stored article's contribution, if it exists.
+#[inline(never)] // its own frame in instruction profiles (scripts/bench-ingest-cost.sh)
 pub(crate) fn contribution(conn: &Connection, id: i64) -> Result<Option<Contribution>, StoreError> {
     Ok(conn
         .prepare_cached("SELECT category, source, language, story_id, sort_ts FROM articles WHERE id = ?1")?
@@ -103,6 +104,7 @@ pub(crate) fn contribution(conn: &Connection, id: i64) -> Result<Option<Contribu
 
 /// Moves an article's contribution from `before` to `after` (either absent for an
 /// article that did not or does not exist). Call after the write, in its transaction.
+#[inline(never)] // its own frame in instruction profiles (scripts/bench-ingest-cost.sh)
 pub(crate) fn article_changed(
     conn: &Connection,
     before: Option<&Contribution>,
@@ -250,6 +252,7 @@ pub(crate) fn story_merged(conn: &Connection, from: i64, into: i64) -> Result<()
 }
 
 /// The article's mentions are about to be deleted: takes them out of the entity counts.
+#[inline(never)] // its own frame in instruction profiles (scripts/bench-ingest-cost.sh)
 pub(crate) fn mentions_removed(conn: &Connection, article_id: i64) -> Result<(), StoreError> {
     conn.prepare_cached(
         "UPDATE entity_totals SET articles = articles - 1
@@ -269,6 +272,7 @@ pub(crate) fn mentions_removed(conn: &Connection, article_id: i64) -> Result<(),
 }
 
 /// A mention of entity `entity_id` (with `role`, if any) was stored for one article.
+#[inline(never)] // its own frame in instruction profiles (scripts/bench-ingest-cost.sh)
 pub(crate) fn mention_added(
     conn: &Connection,
     entity_id: i64,

@@ -190,69 +190,73 @@ impl Store {
     ) -> Result<Upsert, StoreError> {
         self.write(|conn| {
             let tx = conn.transaction()?;
-            let existing: Option<(i64, String)> = tx
-                .query_row(
-                    "SELECT id, content_hash FROM articles WHERE dedup_key = ?1",
-                    [&key.dedup_key],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            let blocks = serde_json::to_string(&a.blocks).unwrap_or_else(|_| "[]".into());
-            let analysis = serde_json::to_string(&a.analysis).unwrap_or_else(|_| "{}".into());
-            let now = now_rfc3339();
-            let sort_ts = a
-                .published
-                .as_deref()
-                .and_then(parse_timestamp)
-                .or_else(|| parse_timestamp(&now))
-                .unwrap_or(0);
-            let outcome = match existing {
-                Some((id, hash)) if hash == key.content_hash => Upsert::Unchanged(id),
-                Some((id, _)) => {
-                    crate::trends::subtract_article(self, &tx, id)?;
-                    let before = crate::aggregates::contribution(&tx, id)?;
-                    tx.execute(
-                        "UPDATE articles SET external_id = COALESCE(?2, external_id), url = ?3,
-                            canonical_url = ?4, title = ?5, author = ?6, published = ?7, sort_ts = ?8,
-                            language = ?9, source = ?10, original_source = ?11, category = ?12,
-                            text = ?13, blocks = ?14, analysis = ?15, content_hash = ?16, indexed = 0
-                         WHERE id = ?1",
-                        params![
-                            id, a.external_id, a.url, a.canonical_url, a.title, a.author, a.published,
-                            sort_ts, a.language, a.source, a.original_source, a.category, a.text,
-                            blocks, analysis, key.content_hash
-                        ],
-                    )?;
-                    crate::entities::replace_for_article(&tx, id, &a.analysis, sort_ts, false)?;
-                    crate::trends::add_article(self, &tx, id)?;
-                    let after = crate::aggregates::contribution(&tx, id)?;
-                    crate::aggregates::article_changed(&tx, before.as_ref(), after.as_ref())?;
-                    Upsert::Updated(id)
-                }
-                None => {
-                    tx.execute(
-                        "INSERT INTO articles (dedup_key, external_id, url, canonical_url, title, author,
-                            published, sort_ts, language, source, original_source, category, text,
-                            blocks, analysis, content_hash, ingested_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-                        params![
-                            key.dedup_key, a.external_id, a.url, a.canonical_url, a.title, a.author,
-                            a.published, sort_ts, a.language, a.source, a.original_source, a.category,
-                            a.text, blocks, analysis, key.content_hash, now
-                        ],
-                    )?;
-                    let id = tx.last_insert_rowid();
-                    crate::entities::replace_for_article(&tx, id, &a.analysis, sort_ts, true)?;
-                    crate::trends::add_article(self, &tx, id)?;
-                    let after = crate::aggregates::contribution(&tx, id)?;
-                    crate::aggregates::article_changed(&tx, None, after.as_ref())?;
-                    Upsert::Inserted(id)
-                }
-            };
+            let outcome = self.upsert_in(&tx, key, a)?;
             then(&tx, outcome)?;
             tx.commit()?;
             Ok(outcome)
         })
+    }
+
+    /// The body of [`upsert_article`](Self::upsert_article), in the caller's transaction.
+    fn upsert_in(&self, tx: &rusqlite::Transaction<'_>, key: &ArticleKey, a: &Article) -> Result<Upsert, StoreError> {
+        let existing: Option<(i64, String)> = tx
+            .prepare_cached("SELECT id, content_hash FROM articles WHERE dedup_key = ?1")?
+            .query_row([&key.dedup_key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let blocks = serde_json::to_string(&a.blocks).unwrap_or_else(|_| "[]".into());
+        let analysis = serde_json::to_string(&a.analysis).unwrap_or_else(|_| "{}".into());
+        let now = now_rfc3339();
+        let sort_ts = a
+            .published
+            .as_deref()
+            .and_then(parse_timestamp)
+            .or_else(|| parse_timestamp(&now))
+            .unwrap_or(0);
+        let outcome = match existing {
+            Some((id, hash)) if hash == key.content_hash => Upsert::Unchanged(id),
+            Some((id, _)) => {
+                crate::trends::subtract_article(self, tx, id)?;
+                let before = crate::aggregates::contribution(tx, id)?;
+                tx.execute(
+                    "UPDATE articles SET external_id = COALESCE(?2, external_id), url = ?3,
+                        canonical_url = ?4, title = ?5, author = ?6, published = ?7, sort_ts = ?8,
+                        language = ?9, source = ?10, original_source = ?11, category = ?12,
+                        text = ?13, blocks = ?14, analysis = ?15, content_hash = ?16, indexed = 0
+                     WHERE id = ?1",
+                    params![
+                        id, a.external_id, a.url, a.canonical_url, a.title, a.author, a.published,
+                        sort_ts, a.language, a.source, a.original_source, a.category, a.text,
+                        blocks, analysis, key.content_hash
+                    ],
+                )?;
+                crate::entities::replace_for_article(tx, id, &a.analysis, sort_ts, false)?;
+                crate::trends::add_article(self, tx, id)?;
+                let after = crate::aggregates::contribution(tx, id)?;
+                crate::aggregates::article_changed(tx, before.as_ref(), after.as_ref())?;
+                Upsert::Updated(id)
+            }
+            None => {
+                tx.prepare_cached(
+                    "INSERT INTO articles (dedup_key, external_id, url, canonical_url, title, author,
+                        published, sort_ts, language, source, original_source, category, text,
+                        blocks, analysis, content_hash, ingested_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                )?
+                .execute(params![
+                        key.dedup_key, a.external_id, a.url, a.canonical_url, a.title, a.author,
+                        a.published, sort_ts, a.language, a.source, a.original_source, a.category,
+                        a.text, blocks, analysis, key.content_hash, now
+                    ],
+                )?;
+                let id = tx.last_insert_rowid();
+                crate::entities::replace_for_article(tx, id, &a.analysis, sort_ts, true)?;
+                crate::trends::add_article(self, tx, id)?;
+                let after = crate::aggregates::contribution(tx, id)?;
+                crate::aggregates::article_changed(tx, None, after.as_ref())?;
+                Upsert::Inserted(id)
+            }
+        };
+        Ok(outcome)
     }
 
     /// Deletes an article (its mentions, quotes and related list go with it, and its
@@ -284,13 +288,7 @@ impl Store {
     pub fn set_links(&self, id: i64, links: Links) -> Result<(), StoreError> {
         self.write(|conn| {
             let tx = conn.transaction()?;
-            let before = crate::aggregates::contribution(&tx, id)?;
-            tx.execute(
-                "UPDATE articles SET story_id = ?2, duplicate_of = ?3 WHERE id = ?1",
-                params![id, links.story_id, links.duplicate_of],
-            )?;
-            let after = crate::aggregates::contribution(&tx, id)?;
-            crate::aggregates::article_changed(&tx, before.as_ref(), after.as_ref())?;
+            set_links_in(&tx, id, links)?;
             tx.commit()?;
             Ok(())
         })
@@ -748,3 +746,52 @@ impl StoryStat {
     }
 }
 
+
+/// The body of [`Store::set_links`], in the caller's transaction.
+fn set_links_in(tx: &rusqlite::Transaction<'_>, id: i64, links: Links) -> Result<(), StoreError> {
+    let before = crate::aggregates::contribution(tx, id)?;
+    tx.prepare_cached("UPDATE articles SET story_id = ?2, duplicate_of = ?3 WHERE id = ?1")?
+        .execute(params![id, links.story_id, links.duplicate_of])?;
+    let after = crate::aggregates::contribution(tx, id)?;
+    crate::aggregates::article_changed(tx, before.as_ref(), after.as_ref())
+}
+
+/// Writes of many articles in one transaction (bulk loads: [`Store::batch`]). Each method
+/// does what the [`Store`] method of the same name does, with the same aggregates and
+/// trend counters kept; nothing is visible to readers until the batch commits, and
+/// nothing is stored if it fails.
+pub struct Batch<'a> {
+    store: &'a Store,
+    tx: &'a rusqlite::Transaction<'a>,
+}
+
+impl Batch<'_> {
+    /// [`Store::upsert_article`] inside the batch.
+    pub fn upsert_article(&self, key: &ArticleKey, a: &Article) -> Result<Upsert, StoreError> {
+        self.store.upsert_in(self.tx, key, a)
+    }
+
+    /// [`Store::set_links`] inside the batch.
+    pub fn set_links(&self, id: i64, links: Links) -> Result<(), StoreError> {
+        set_links_in(self.tx, id, links)
+    }
+
+    /// [`Store::set_related`] inside the batch.
+    pub fn set_related(&self, id: i64, related: &[i64]) -> Result<(), StoreError> {
+        crate::related::set_related_in(self.tx, id, related)
+    }
+}
+
+impl Store {
+    /// Runs `f`'s writes in one transaction: committed if `f` succeeds, rolled back (nothing
+    /// stored) if it fails. For bulk loads, where a transaction per article costs more
+    /// than the article; the store's writer is held until it returns.
+    pub fn batch<T>(&self, f: impl FnOnce(&Batch<'_>) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        self.write(|conn| {
+            let tx = conn.transaction()?;
+            let out = f(&Batch { store: self, tx: &tx })?;
+            tx.commit()?;
+            Ok(out)
+        })
+    }
+}

@@ -33,7 +33,7 @@ use std::sync::Mutex;
 use rusqlite::Connection;
 
 pub use articles::{
-    ArticleKey, ArticleSummary, Cursor, Facet, ListQuery, StoryStat, Upsert, ACTIVE_STORIES_CAP, TOTAL_CAP,
+    ArticleKey, Batch, ArticleSummary, Cursor, Facet, ListQuery, StoryStat, Upsert, ACTIVE_STORIES_CAP, TOTAL_CAP,
 };
 pub use backend::ArticleStore;
 pub use digest::Digest;
@@ -197,6 +197,52 @@ mod tests {
         assert_eq!(store.unindexed(10).unwrap().len(), 1);
         store.mark_indexed(&[a.id()]).unwrap();
         assert!(store.unindexed(10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_batch_stores_what_single_writes_store_or_nothing_when_it_fails() {
+        let (single, batched) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let one = Store::open(single.path()).unwrap();
+        let many = Store::open(batched.path()).unwrap();
+        let articles: Vec<_> = (0..6).map(|i| sample(&format!("url:{}", i % 4), &format!("T{i}"))).collect();
+        for (k, a) in &articles {
+            let id = one.upsert_article(k, a).unwrap().id();
+            one.set_links(id, Links { story_id: Some(1), duplicate_of: None }).unwrap();
+            one.set_related(id, &[1]).unwrap();
+        }
+        let outcomes = many
+            .batch(|b| {
+                let mut out = Vec::new();
+                for (k, a) in &articles {
+                    let outcome = b.upsert_article(k, a)?;
+                    b.set_links(outcome.id(), Links { story_id: Some(1), duplicate_of: None })?;
+                    b.set_related(outcome.id(), &[1])?;
+                    out.push(outcome);
+                }
+                Ok(out)
+            })
+            .unwrap();
+        assert_eq!(outcomes.iter().filter(|o| matches!(o, Upsert::Updated(_))).count(), 2, "keys 0 and 1 come twice");
+        assert_eq!(many.count().unwrap(), 4);
+        let export = |s: &Store| {
+            let mut all = Vec::new();
+            s.for_each_article(|a| {
+                all.push((a.title, a.links, s.related(a.id)?));
+                Ok(())
+            })
+            .unwrap();
+            all
+        };
+        assert_eq!(export(&many), export(&one));
+        assert!(many.aggregate_mismatches().unwrap().is_empty(), "aggregates kept as on single writes");
+
+        let failed = many.batch(|b| {
+            b.upsert_article(&articles[0].0, &sample("url:new", "New").1)?;
+            b.set_related(999_999, &[1])
+        });
+        assert!(failed.is_err(), "a related list of a missing article is refused");
+        assert_eq!(many.count().unwrap(), 4, "nothing of the failed batch is stored");
+        assert_eq!(export(&many), export(&one));
     }
 
     #[test]

@@ -8,15 +8,7 @@ use crate::{Store, StoreError};
 impl Store {
     /// Replaces the related list of `id` (best first).
     pub fn set_related(&self, id: i64, related: &[i64]) -> Result<(), StoreError> {
-        let json = serde_json::to_string(related).unwrap_or_else(|_| "[]".into());
-        self.write(|conn| {
-            conn.execute(
-                "INSERT INTO related (article_id, ids) VALUES (?1, ?2)
-                 ON CONFLICT (article_id) DO UPDATE SET ids = excluded.ids",
-                params![id, json],
-            )?;
-            Ok(())
-        })
+        self.write(|conn| set_related_in(conn, id, related))
     }
 
     /// The stored related list of `id`; `None` when none was computed yet.
@@ -89,4 +81,15 @@ mod tests {
         assert_eq!(store.related(ids[0]).unwrap(), Some(vec![ids[1]]));
         assert_eq!(store.without_related(10).unwrap(), &ids[1..]);
     }
+}
+
+/// The body of [`Store::set_related`], on `conn` (in the caller's transaction, if any).
+pub(crate) fn set_related_in(conn: &rusqlite::Connection, id: i64, related: &[i64]) -> Result<(), StoreError> {
+    let json = serde_json::to_string(related).unwrap_or_else(|_| "[]".into());
+    conn.prepare_cached(
+        "INSERT INTO related (article_id, ids) VALUES (?1, ?2)
+         ON CONFLICT (article_id) DO UPDATE SET ids = excluded.ids",
+    )?
+    .execute(params![id, json])?;
+    Ok(())
 }

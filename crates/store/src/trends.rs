@@ -78,6 +78,7 @@ const SQL_QUOTES_OF_MENTION: &str =
 /// Adds `sign` times the article's part to the counters: one set-based statement per table
 /// (`?1` article, `?2` day, `?3` source, `?4` sign), so the cost per article is a handful
 /// of statements whatever its number of entities.
+#[inline(never)] // its own frame in instruction profiles (scripts/bench-ingest-cost.sh)
 fn apply_article(conn: &Connection, article_id: i64, sign: i64) -> Result<(), StoreError> {
     let row: Option<(i64, String)> = conn
         .prepare_cached("SELECT sort_ts, coalesce(source, '') FROM articles WHERE id = ?1")?

@@ -204,7 +204,8 @@ pub(crate) async fn search(State(state): State<AppState>, Query(p): Query<Params
     let (q, _) = crate::pages::search_query(&p, PER_FEED)?;
     let base = crate::pages::search_base(&p);
     blocking(move || {
-        let results = state.index.search(&q)?;
+        // Entries carry summaries, not snippets: the hits' ids alone (no stored document read).
+        let results = state.index.search_ids(&q)?;
         let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
         let rows = state.store.summaries(&ids)?;
         let meta = FeedMeta {

@@ -267,6 +267,14 @@ pub async fn serve_on(
     limits: Limits,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> std::io::Result<()> {
+    // The trends overview is computed once in the background, so its first visitors do
+    // not wait for it; later refreshes happen behind the cache (see `trends`).
+    let warming = state.clone();
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = trends::warm(&warming) {
+            tracing::warn!(target: "polmon::web", error = %e, "could not compute the trends overview");
+        }
+    });
     let app = server::with_load_shedding(router(state), limits.max_in_flight);
     server::run(listener, app, limits, shutdown).await
 }

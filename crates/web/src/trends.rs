@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use askama::Template;
@@ -47,34 +47,97 @@ pub(crate) const MAX_AGE: Duration = Duration::from_secs(60);
 /// Results kept per kind at most (older ones are dropped first; past it, all are).
 const CACHE_ENTRIES: usize = 512;
 
-/// Results of one kind of trends query, by key, each kept for [`MAX_AGE`].
-struct TtlCache<K, V>(Mutex<HashMap<K, (Instant, Arc<V>)>>);
+/// One key's result: the last value computed and whether a computation is under way.
+struct Slot<V> {
+    value: Option<(Instant, Arc<V>)>,
+    computing: bool,
+}
+
+/// Results of one kind of trends query, by key. A result younger than [`MAX_AGE`] is
+/// served as is. An older one is still served while one background thread computes its
+/// successor (so a request never waits for a recomputation); the first requests for a
+/// key wait for a single computation instead of each running their own.
+struct TtlCache<K, V> {
+    slots: Mutex<HashMap<K, Slot<V>>>,
+    done: Condvar,
+    max_age: Duration,
+}
 
 impl<K, V> Default for TtlCache<K, V> {
     fn default() -> Self {
-        TtlCache(Mutex::new(HashMap::new()))
+        TtlCache::with_max_age(MAX_AGE)
     }
 }
 
-impl<K: Eq + Hash + Clone, V> TtlCache<K, V> {
-    /// The fresh result for `key`, else `compute`'s (stored for the next requests).
-    fn get_or(&self, key: K, compute: impl FnOnce() -> Result<V, WebError>) -> Result<Arc<V>, WebError> {
-        let lock = || self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((at, v)) = lock().get(&key) {
-            if at.elapsed() < MAX_AGE {
-                return Ok(Arc::clone(v));
+impl<K, V> TtlCache<K, V> {
+    fn with_max_age(max_age: Duration) -> Self {
+        TtlCache { slots: Mutex::new(HashMap::new()), done: Condvar::new(), max_age }
+    }
+}
+
+impl<K: Eq + Hash + Clone + Send + 'static, V: Send + Sync + 'static> TtlCache<K, V> {
+    fn lock(&self) -> MutexGuard<'_, HashMap<K, Slot<V>>> {
+        self.slots.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The result for `key`: the kept one (refreshed in the background once older than
+    /// [`MAX_AGE`]), else `compute`'s, run once however many requests ask at the same time.
+    fn get_or(
+        self: &Arc<Self>,
+        key: K,
+        compute: impl FnOnce() -> Result<V, WebError> + Send + 'static,
+    ) -> Result<Arc<V>, WebError> {
+        let mut slots = self.lock();
+        loop {
+            let slot = slots.entry(key.clone()).or_insert(Slot { value: None, computing: false });
+            match (&slot.value, slot.computing) {
+                (Some((at, v)), _) if at.elapsed() < self.max_age => return Ok(Arc::clone(v)),
+                (Some((_, v)), true) => return Ok(Arc::clone(v)),
+                (Some((_, v)), false) => {
+                    let stale = Arc::clone(v);
+                    slot.computing = true;
+                    drop(slots);
+                    let cache = Arc::clone(self);
+                    std::thread::spawn(move || {
+                        let result = compute();
+                        if let Err(e) = &result {
+                            tracing::warn!(target: "polmon::web", error = %e, "trends refresh failed; the older result is kept");
+                        }
+                        cache.finish(key, result.ok().map(Arc::new));
+                    });
+                    return Ok(stale);
+                }
+                (None, true) => slots = self.done.wait(slots).unwrap_or_else(|e| e.into_inner()),
+                (None, false) => {
+                    slot.computing = true;
+                    drop(slots);
+                    let result = compute().map(Arc::new);
+                    self.finish(key, result.as_ref().ok().cloned());
+                    return result;
+                }
             }
         }
-        let value = Arc::new(compute()?);
-        let mut map = lock();
-        if map.len() >= CACHE_ENTRIES {
-            map.retain(|_, (at, _)| at.elapsed() < MAX_AGE);
-            if map.len() >= CACHE_ENTRIES {
-                map.clear();
+    }
+
+    /// Ends a computation of `key`: keeps its value (if it succeeded) and wakes the waiters.
+    fn finish(&self, key: K, value: Option<Arc<V>>) {
+        let mut slots = self.lock();
+        if slots.len() > CACHE_ENTRIES {
+            // Past the bound: drop the old results, then (still past it) all but those
+            // being computed and this one.
+            let max_age = self.max_age;
+            slots.retain(|k, s| *k == key || s.computing || s.value.as_ref().is_some_and(|(at, _)| at.elapsed() < max_age));
+            if slots.len() > CACHE_ENTRIES {
+                slots.retain(|k, s| *k == key || s.computing);
             }
         }
-        map.insert(key, (Instant::now(), Arc::clone(&value)));
-        Ok(value)
+        let slot = slots.entry(key).or_insert(Slot { value: None, computing: false });
+        slot.computing = false;
+        if let Some(v) = value {
+            slot.value = Some((Instant::now(), v));
+        }
+        drop(slots);
+        self.done.notify_all();
     }
 }
 
@@ -123,6 +186,21 @@ fn trends(store: &Store, days: i64) -> Result<Trends, WebError> {
         now.push((t, series));
     }
     Ok(Trends { days, period: Some(period), now, speakers: store.top_speakers(period, TOP_SPEAKERS)? })
+}
+
+/// The overview for `days`, from the cache.
+fn overview(state: &AppState, days: i64) -> Result<Arc<Trends>, WebError> {
+    let store = Arc::clone(&state.store);
+    state.trends.overview.get_or(days, move || trends(&store, days))
+}
+
+/// Computes the overview of every period into the cache (at start-up, so that the first
+/// visitors do not wait for it).
+pub(crate) fn warm(state: &AppState) -> Result<(), WebError> {
+    for days in PERIOD_DAYS {
+        overview(state, days)?;
+    }
+    Ok(())
 }
 
 fn period_json(p: Option<Period>) -> Value {
@@ -198,7 +276,7 @@ struct TrendsPage {
 pub(crate) async fn page(State(state): State<AppState>, Query(p): Query<Params>) -> Result<Html<String>, WebError> {
     let days = params::period_days(&p)?;
     let view = blocking(move || {
-        let t = state.trends.overview.get_or(days, || trends(&state.store, days))?;
+        let t = overview(&state, days)?;
         let now = t
             .now
             .iter()
@@ -330,7 +408,7 @@ pub(crate) async fn api(State(state): State<AppState>, ApiQuery(p): ApiQuery) ->
     params::only(&p, &["days", "format"])?;
     let days = params::period_days(&p)?;
     let csv = wants_csv(&p)?;
-    let t = blocking(move || state.trends.overview.get_or(days, || trends(&state.store, days))).await?;
+    let t = blocking(move || overview(&state, days)).await?;
     if csv {
         let day = t.period.map_or_else(|| "none".to_string(), |p| day_label(p.last_day));
         return Ok(csv_response(&format!("trends-{day}-{days}d.csv"), trends_csv(&t)));
@@ -370,7 +448,8 @@ pub(crate) struct EntityTrends {
 
 /// An entity's trends for `days`, from the cache when fresh.
 pub(crate) fn entity_trends(state: &AppState, id: i64, name: &str, days: i64) -> Result<Arc<EntityTrends>, WebError> {
-    state.trends.entities.get_or((id, days), || compute_entity_trends(&state.store, id, name, days))
+    let (store, name) = (Arc::clone(&state.store), name.to_string());
+    state.trends.entities.get_or((id, days), move || compute_entity_trends(&store, id, &name, days))
 }
 
 fn compute_entity_trends(store: &Store, id: i64, name: &str, days: i64) -> Result<EntityTrends, WebError> {
@@ -442,9 +521,10 @@ pub(crate) struct SpeakView {
 
 /// A source's quote shares over `days` with their period, from the cache when fresh.
 fn quote_shares(state: &AppState, source: &str, days: i64) -> Result<Arc<(Option<Period>, Option<QuoteShares>)>, WebError> {
-    state.trends.sources.get_or((source.to_string(), days), || {
-        let period = period(&state.store, days)?;
-        Ok((period, period.map(|p| state.store.quote_shares(source, p, LIST_LINES)).transpose()?))
+    let (store, name) = (Arc::clone(&state.store), source.to_string());
+    state.trends.sources.get_or((source.to_string(), days), move || {
+        let period = period(&store, days)?;
+        Ok((period, period.map(|p| store.quote_shares(&name, p, LIST_LINES)).transpose()?))
     })
 }
 
@@ -505,23 +585,63 @@ pub(crate) async fn api_source(
 mod tests {
     use super::*;
 
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A computation that counts its calls and returns the count (after `delay`).
+    fn counting(calls: &Arc<AtomicUsize>, delay: Duration) -> impl FnOnce() -> Result<usize, WebError> + Send + 'static {
+        let calls = Arc::clone(calls);
+        move || {
+            std::thread::sleep(delay);
+            Ok(calls.fetch_add(1, Ordering::SeqCst) + 1)
+        }
+    }
+
     #[test]
     fn the_cache_computes_once_per_key_and_keeps_no_errors() {
-        let cache: TtlCache<i64, u32> = TtlCache::default();
-        let calls = std::cell::Cell::new(0);
-        let compute = || {
-            calls.set(calls.get() + 1);
-            Ok(calls.get())
-        };
-        assert_eq!(*cache.get_or(7, compute).unwrap(), 1);
-        assert_eq!(*cache.get_or(7, compute).unwrap(), 1, "served from the cache");
-        assert_eq!(*cache.get_or(30, compute).unwrap(), 2, "another key computes");
+        let cache: Arc<TtlCache<i64, usize>> = Arc::default();
+        let calls = Arc::new(AtomicUsize::new(0));
+        let now = Duration::ZERO;
+        assert_eq!(*cache.get_or(7, counting(&calls, now)).unwrap(), 1);
+        assert_eq!(*cache.get_or(7, counting(&calls, now)).unwrap(), 1, "served from the cache");
+        assert_eq!(*cache.get_or(30, counting(&calls, now)).unwrap(), 2, "another key computes");
         assert!(cache.get_or(365, || Err(WebError::BadRequest("no".into()))).is_err());
-        assert_eq!(*cache.get_or(365, compute).unwrap(), 3, "an error is not kept");
+        assert_eq!(*cache.get_or(365, counting(&calls, now)).unwrap(), 3, "an error is not kept");
         for key in 1000..1000 + CACHE_ENTRIES as i64 {
             cache.get_or(key, || Ok(0)).unwrap();
         }
-        assert!(cache.0.lock().unwrap().len() <= CACHE_ENTRIES, "bounded");
+        assert!(cache.lock().len() <= CACHE_ENTRIES + 1, "bounded");
+    }
+
+    #[test]
+    fn simultaneous_first_requests_share_one_computation() {
+        let cache: Arc<TtlCache<i64, usize>> = Arc::default();
+        let calls = Arc::new(AtomicUsize::new(0));
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let (cache, calls) = (Arc::clone(&cache), Arc::clone(&calls));
+                std::thread::spawn(move || *cache.get_or(1, counting(&calls, Duration::from_millis(200))).unwrap())
+            })
+            .collect();
+        let got: Vec<usize> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        assert_eq!(got, [1; 8]);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_stale_result_is_served_while_one_refresh_runs_in_the_background() {
+        let cache: Arc<TtlCache<i64, usize>> = Arc::new(TtlCache::with_max_age(Duration::from_millis(50)));
+        let calls = Arc::new(AtomicUsize::new(0));
+        assert_eq!(*cache.get_or(1, counting(&calls, Duration::ZERO)).unwrap(), 1);
+        std::thread::sleep(Duration::from_millis(80));
+        let slow = Duration::from_millis(1_000);
+        let started = Instant::now();
+        for _ in 0..5 {
+            assert_eq!(*cache.get_or(1, counting(&calls, slow)).unwrap(), 1, "the stale result, at once");
+        }
+        assert!(started.elapsed() < slow, "no request waited for the refresh");
+        std::thread::sleep(slow + Duration::from_millis(500));
+        assert_eq!(calls.load(Ordering::SeqCst), 2, "one refresh for the five requests");
+        assert_eq!(*cache.get_or(1, counting(&calls, Duration::ZERO)).unwrap(), 2, "the refreshed result");
     }
 
     #[test]

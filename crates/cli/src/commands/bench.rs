@@ -1,10 +1,11 @@
 //! `polmon bench`: a synthetic archive for the scaling benchmark (`scripts/bench-scale.py`)
 //! and a check of the store's kept aggregates.
 //!
-//! `generate` writes pre-enriched articles straight into the store and the search index
-//! (extraction, enrichment and story detection are skipped: the articles arrive with
-//! their entities, quotes, category and story links), so 1,000,000 articles load in
-//! minutes. What it writes is meant to look like a year of crawling:
+//! `generate` writes pre-enriched articles straight into the store (with the store's
+//! batch write, [`Store::batch`]: one transaction per 1,000 articles, aggregates and
+//! trend counters kept as on any write) and then the search index (extraction,
+//! enrichment and story detection are skipped: the articles arrive with their entities,
+//! quotes, category and story links), so 1,000,000 articles load in minutes. What it writes is meant to look like a year of crawling:
 //!
 //! * texts: the first half of one demo article and the second half of another;
 //! * dates spread evenly over 2024 with a few hours of jitter;
@@ -159,6 +160,8 @@ const CATEGORIES: &[&str] = &[
 const SOURCES: usize = 500;
 /// The last articles among which a new article looks for a story to join.
 const STORY_WINDOW: usize = 5_000;
+/// Articles written to the store per transaction.
+const STORE_BATCH: usize = 1_000;
 /// Articles added to the search index between commits.
 const INDEX_BATCH: usize = 10_000;
 
@@ -203,89 +206,102 @@ fn generate(cfg: &Config, n: u64, seed: u64) -> anyhow::Result<ExitCode> {
     let mut previous: VecDeque<i64> = VecDeque::new(); // the last 4 articles
     let mut unindexed: Vec<i64> = Vec::new();
     let started = Instant::now();
-    for i in 0..n {
-        let a = &texts[rng.below(texts.len())];
-        let b = &texts[rng.below(texts.len())];
-        let text = format!("{}\n\n{}", half(&a.text, false), half(&b.text, true));
-        let ts = start_ts + (i as i64 * year) / n as i64 + rng.below(6 * 3600) as i64;
-        let source = format!("news{}.example", rng.zipf(SOURCES));
-        let mut entities = Vec::new();
-        for _ in 0..3 + rng.below(6) {
-            let (canonical, kind, role) = &pool[rng.zipf(pool.len())];
-            entities.push(EntityMention {
-                text: canonical.clone(),
-                start: 0,
-                end: canonical.chars().count(),
-                entity_type: *kind,
-                canonical: canonical.clone(),
-                role: role.map(str::to_owned),
-            });
-        }
-        let quotes = entities
-            .iter()
-            .filter(|e| e.entity_type == EntityType::Person)
-            .take(rng.below(3))
-            .map(|e| Quote {
-                text: a.title.clone(),
-                start: 0,
-                end: a.title.chars().count(),
-                speaker: Some(e.canonical.clone()),
-                speaker_canonical: Some(e.canonical.clone()),
-                cue: Some("said".into()),
-                direct: rng.below(2) == 0,
-                speaker_start: None,
-                speaker_end: None,
-            })
-            .collect();
-        let url = format!("https://{source}/gen/{seed}/{i}");
-        let mut article = Article {
-            url: Some(url.clone()),
-            title: format!("{} ({})", a.title, i),
-            blocks: polmon_pipeline::blocks_from_text(&text),
-            text,
-            published: unix_to_rfc3339(ts),
-            language: Some(a.language.clone()),
-            source: Some(source),
-            category: CATEGORIES[rng.zipf(CATEGORIES.len())].into(),
-            analysis: Analysis { entities, quotes, ..Default::default() },
-            ..Default::default()
-        };
-        let key = ArticleKey { dedup_key: format!("url:{url}"), content_hash: format!("gen-{seed}-{i}") };
-        let id = store.upsert_article(&key, &article)?.id();
-        article.id = id;
-        // Join a story with probability 0.65, picked in proportion to its recent size.
-        let joined = (!recent.is_empty() && rng.below(100) < 65).then(|| recent[rng.below(recent.len())]);
-        let story = joined.unwrap_or(id);
-        let duplicate_of = joined.filter(|_| rng.below(10) == 0);
-        store.set_links(id, Links { story_id: Some(story), duplicate_of })?;
-        let mates = members.entry(story).or_default();
-        let mut related: Vec<i64> = mates.iter().rev().copied().collect();
-        for &p in previous.iter().rev() {
-            if related.len() < 4 && !related.contains(&p) {
-                related.push(p);
+    let mut i: u64 = 0;
+    while i < n {
+        let batch_end = (i + STORE_BATCH as u64).min(n);
+        // One transaction per batch; the articles are indexed once it is committed.
+        let written: Vec<(Article, i64)> = store.batch(|batch| {
+            let mut written = Vec::with_capacity(STORE_BATCH);
+            for i in i..batch_end {
+                let a = &texts[rng.below(texts.len())];
+                let b = &texts[rng.below(texts.len())];
+                let text = format!("{}\n\n{}", half(&a.text, false), half(&b.text, true));
+                let ts = start_ts + (i as i64 * year) / n as i64 + rng.below(6 * 3600) as i64;
+                let source = format!("news{}.example", rng.zipf(SOURCES));
+                let mut entities = Vec::new();
+                for _ in 0..3 + rng.below(6) {
+                    let (canonical, kind, role) = &pool[rng.zipf(pool.len())];
+                    entities.push(EntityMention {
+                        text: canonical.clone(),
+                        start: 0,
+                        end: canonical.chars().count(),
+                        entity_type: *kind,
+                        canonical: canonical.clone(),
+                        role: role.map(str::to_owned),
+                    });
+                }
+                let quotes = entities
+                    .iter()
+                    .filter(|e| e.entity_type == EntityType::Person)
+                    .take(rng.below(3))
+                    .map(|e| Quote {
+                        text: a.title.clone(),
+                        start: 0,
+                        end: a.title.chars().count(),
+                        speaker: Some(e.canonical.clone()),
+                        speaker_canonical: Some(e.canonical.clone()),
+                        cue: Some("said".into()),
+                        direct: rng.below(2) == 0,
+                        speaker_start: None,
+                        speaker_end: None,
+                    })
+                    .collect();
+                let url = format!("https://{source}/gen/{seed}/{i}");
+                let mut article = Article {
+                    url: Some(url.clone()),
+                    title: format!("{} ({})", a.title, i),
+                    blocks: polmon_pipeline::blocks_from_text(&text),
+                    text,
+                    published: unix_to_rfc3339(ts),
+                    language: Some(a.language.clone()),
+                    source: Some(source),
+                    category: CATEGORIES[rng.zipf(CATEGORIES.len())].into(),
+                    analysis: Analysis { entities, quotes, ..Default::default() },
+                    ..Default::default()
+                };
+                let key = ArticleKey { dedup_key: format!("url:{url}"), content_hash: format!("gen-{seed}-{i}") };
+                let id = batch.upsert_article(&key, &article)?.id();
+                article.id = id;
+                // Join a story with probability 0.65, picked in proportion to its recent size.
+                let joined = (!recent.is_empty() && rng.below(100) < 65).then(|| recent[rng.below(recent.len())]);
+                let story = joined.unwrap_or(id);
+                let duplicate_of = joined.filter(|_| rng.below(10) == 0);
+                batch.set_links(id, Links { story_id: Some(story), duplicate_of })?;
+                let mates = members.entry(story).or_default();
+                let mut related: Vec<i64> = mates.iter().rev().copied().collect();
+                for &p in previous.iter().rev() {
+                    if related.len() < 4 && !related.contains(&p) {
+                        related.push(p);
+                    }
+                }
+                related.truncate(4);
+                batch.set_related(id, &related)?;
+                mates.push(id);
+                if mates.len() > 4 {
+                    mates.remove(0);
+                }
+                if recent.len() == STORY_WINDOW {
+                    recent.pop_front();
+                }
+                recent.push_back(story);
+                if previous.len() == 4 {
+                    previous.pop_front();
+                }
+                previous.push_back(id);
+                written.push((article, ts));
             }
+            Ok(written)
+        })?;
+        for (article, ts) in &written {
+            index.add(article, Some(*ts))?;
+            unindexed.push(article.id);
         }
-        related.truncate(4);
-        store.set_related(id, &related)?;
-        mates.push(id);
-        if mates.len() > 4 {
-            mates.remove(0);
-        }
-        if recent.len() == STORY_WINDOW {
-            recent.pop_front();
-        }
-        recent.push_back(story);
-        if previous.len() == 4 {
-            previous.pop_front();
-        }
-        previous.push_back(id);
-        index.add(&article, Some(ts))?;
-        unindexed.push(id);
-        if unindexed.len() == INDEX_BATCH || i + 1 == n {
+        i = batch_end;
+        if unindexed.len() >= INDEX_BATCH || i == n {
             index.commit()?;
             store.mark_indexed(&unindexed)?;
             unindexed.clear();
-            eprintln!("{} articles, {:.0} articles/s", i + 1, (i + 1) as f64 / started.elapsed().as_secs_f64());
+            eprintln!("{i} articles, {:.0} articles/s", i as f64 / started.elapsed().as_secs_f64());
         }
     }
     index.release_writer();
