@@ -27,6 +27,7 @@ mod error;
 mod matcher;
 mod query;
 mod spec;
+mod text;
 
 pub use error::WatchError;
 pub use matcher::{Matched, Matcher, WatchMatch};
