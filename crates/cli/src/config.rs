@@ -210,6 +210,12 @@ pub(crate) struct CrawlSettings {
     pub(crate) max_items_at_once: usize,
     /// Child sitemaps of a sitemap index read per poll.
     pub(crate) max_child_sitemaps: usize,
+    /// Shortest interval between two polls of one source, in seconds (at least 1).
+    pub(crate) min_interval_secs: u64,
+    /// Longest interval between two polls of a healthy source, in seconds.
+    pub(crate) max_interval_secs: u64,
+    /// Interval of a source with no polling history yet, in seconds.
+    pub(crate) initial_interval_secs: u64,
 }
 
 impl Default for CrawlSettings {
@@ -220,6 +226,9 @@ impl Default for CrawlSettings {
             max_sources_at_once: c.max_sources_at_once,
             max_items_at_once: c.max_items_at_once,
             max_child_sitemaps: c.max_child_sitemaps,
+            min_interval_secs: c.policy.min_interval,
+            max_interval_secs: c.policy.max_interval,
+            initial_interval_secs: c.policy.initial_interval,
         }
     }
 }
@@ -286,6 +295,12 @@ impl Config {
             max_sources_at_once: self.crawl.max_sources_at_once,
             max_items_at_once: self.crawl.max_items_at_once,
             max_child_sitemaps: self.crawl.max_child_sitemaps,
+            policy: polmon_fetch::SchedulePolicy {
+                min_interval: self.crawl.min_interval_secs.max(1),
+                max_interval: self.crawl.max_interval_secs.max(1),
+                initial_interval: self.crawl.initial_interval_secs.max(1),
+                ..polmon_fetch::SchedulePolicy::default()
+            },
             ..polmon_crawl::CrawlConfig::default()
         }
     }
@@ -398,6 +413,7 @@ mod tests {
         let vars = env(&[
             ("POLMON_SERVE_ADDR", "127.0.0.1:9000"),
             ("POLMON_CRAWL_MAX_ITEMS_AT_ONCE", "2"),
+            ("POLMON_CRAWL_MIN_INTERVAL_SECS", "2"),
             ("POLMON_ALLOW_PRIVATE", "1"),
             ("POLMON_REFERENCE", "/elsewhere"),
             ("HOME", "/root"),
@@ -409,6 +425,7 @@ mod tests {
         assert_eq!(c.fetch.per_host_delay, Duration::from_millis(2500));
         assert_eq!(c.serve.addr, "127.0.0.1:9000".parse().unwrap());
         assert_eq!(c.crawl.max_items_at_once, 2);
+        assert_eq!(c.crawl_config().policy.min_interval, 2);
         assert_eq!(c.serve.public_url().unwrap(), "");
         // The printed form reads back the same.
         let again: Config = toml::from_str(&c.to_toml()).unwrap();

@@ -57,11 +57,6 @@ impl SmtpConfig {
     }
 }
 
-/// Checks that `address` is an e-mail address (`name@example.org`, or `Name <name@example.org>`).
-pub fn check_address(address: &str) -> Result<(), DeliverError> {
-    address.parse::<Mailbox>().map(|_| ()).map_err(|e| DeliverError::Smtp(format!("address {address:?}: {e}")))
-}
-
 /// Builds the message of a delivery.
 pub(crate) fn message(cfg: &SmtpConfig, d: &Delivery, c: &Content, public_url: &str) -> Result<Message, String> {
     let to: Mailbox = c

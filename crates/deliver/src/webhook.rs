@@ -51,9 +51,9 @@ impl WebhookSender {
         let Some(hook) = c.watch.webhook.as_deref() else {
             return Attempt::Permanent { reason: "the watch has no webhook any more".into() };
         };
-        let url = match url::Url::parse(hook) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") => u,
-            _ => return Attempt::Permanent { reason: format!("webhook {hook:?} is not an http(s) URL") },
+        let url = match polmon_watch::check_webhook(hook) {
+            Ok(u) => u,
+            Err(e) => return Attempt::Permanent { reason: e.to_string() },
         };
         if let Err((ip, class)) = self.policy.check_url(&url) {
             return Attempt::Permanent {

@@ -17,6 +17,14 @@ pub enum WatchError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A field of a new watch other than its question (name, webhook, email, digest).
+    #[error("watch {field}: {reason}")]
+    Field {
+        /// The field ("webhook", "email", ...).
+        field: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The watch asks nothing.
     #[error("a watch needs a query or at least one filter (entity, speaker, category, language, source, country)")]
     Empty,

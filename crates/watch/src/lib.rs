@@ -19,18 +19,27 @@
 //! Unlike the search page, which ranks and so reads `a b` as "a or b", a watch reads
 //! adjacent words as "a and b" (as alert services do): `Sudan conference` asks for both.
 //!
-//! This crate is pure: no files, SQL or HTTP. Delivery settings (webhook, e-mail, digest
-//! schedule) live with the store and the deliverer.
+//! A new watch as a person gives it ([`WatchRequest`]: name, question, webhook, e-mail
+//! address, digest) is checked here, once, for the CLI and the web API alike
+//! ([`WatchRequest::check`], [`check_address`], [`check_webhook`]).
+//!
+//! This crate is pure: no files, SQL or HTTP. Delivery itself (and the digest schedule's
+//! clock) lives with the store and the deliverer.
 #![deny(missing_docs)]
 
 mod error;
 mod matcher;
 mod query;
+mod request;
 mod spec;
+mod text;
 
 pub use error::WatchError;
 pub use matcher::{Matched, Matcher, WatchMatch};
 pub use query::{Query, MAX_QUERY_CHARS, MAX_QUERY_TERMS};
+pub use request::{
+    check_address, check_webhook, CheckedWatch, WatchRequest, MAX_ADDRESS_BYTES, MAX_WATCH_NAME_CHARS, MAX_WEBHOOK_BYTES,
+};
 pub use spec::{Burst, WatchSpec, MAX_ENTITIES};
 
 /// Folds a name or a word the way the index does, words joined by single spaces

@@ -5,8 +5,7 @@
 //! `unary := ("NOT" | "-") unary | "+"? atom`, `atom := word | "quoted phrase" | "(" or ")"`.
 //! A word that folds into several words (`US-led`) is a phrase, as in the index.
 
-use std::collections::HashMap;
-
+use crate::text::{Vocabulary, Words};
 use crate::WatchError;
 
 /// The longest query accepted, in characters.
@@ -21,62 +20,17 @@ pub struct Query {
     expr: Expr,
 }
 
+/// A query's expression over words: folded strings as parsed, word ids once compiled
+/// against a [`Vocabulary`] by the matcher.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Expr {
+pub(crate) enum Expr<W = String> {
     /// One folded word.
-    Word(String),
+    Word(W),
     /// Folded words in a row.
-    Phrase(Vec<String>),
-    Not(Box<Expr>),
-    And(Vec<Expr>),
-    Or(Vec<Expr>),
-}
-
-/// The words of an article (or any text), folded, with their positions.
-#[derive(Debug, Default)]
-pub(crate) struct Words {
-    positions: HashMap<String, Vec<u32>>,
-}
-
-impl Words {
-    /// Folds and indexes `parts` as one text (each part continues the positions).
-    pub(crate) fn of(parts: &[&str]) -> Words {
-        let mut positions: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut n: u32 = 0;
-        for part in parts {
-            polmon_index::for_each_folded_word(part, |w| {
-                match positions.get_mut(w) {
-                    Some(v) => v.push(n),
-                    None => {
-                        positions.insert(w.to_owned(), vec![n]);
-                    }
-                }
-                n += 1;
-            });
-            // A gap, so that a phrase never spans two parts (title and body).
-            n += 1;
-        }
-        Words { positions }
-    }
-
-    /// The distinct words.
-    pub(crate) fn distinct(&self) -> impl Iterator<Item = &str> {
-        self.positions.keys().map(String::as_str)
-    }
-
-    pub(crate) fn contains(&self, word: &str) -> bool {
-        self.positions.contains_key(word)
-    }
-
-    pub(crate) fn has_phrase(&self, words: &[String]) -> bool {
-        let Some((first, rest)) = words.split_first() else { return false };
-        let Some(starts) = self.positions.get(first) else { return false };
-        let lists: Option<Vec<&Vec<u32>>> = rest.iter().map(|w| self.positions.get(w)).collect();
-        let Some(lists) = lists else { return false };
-        starts.iter().any(|&p| {
-            lists.iter().enumerate().all(|(i, l)| l.binary_search(&(p + i as u32 + 1)).is_ok())
-        })
-    }
+    Phrase(Vec<W>),
+    Not(Box<Expr<W>>),
+    And(Vec<Expr<W>>),
+    Or(Vec<Expr<W>>),
 }
 
 impl Query {
@@ -108,7 +62,7 @@ impl Query {
     }
 }
 
-impl Expr {
+impl<W> Expr<W> {
     /// Whether matching requires some word to be present (not only absences).
     pub(crate) fn is_positive(&self) -> bool {
         match self {
@@ -119,15 +73,32 @@ impl Expr {
         }
     }
 
+    /// The same expression with each word replaced by `f(word)`.
+    pub(crate) fn map<U>(&self, f: &mut impl FnMut(&W) -> U) -> Expr<U> {
+        match self {
+            Expr::Word(w) => Expr::Word(f(w)),
+            Expr::Phrase(ws) => Expr::Phrase(ws.iter().map(&mut *f).collect()),
+            Expr::Not(e) => Expr::Not(Box::new(e.map(f))),
+            Expr::And(v) => Expr::And(v.iter().map(|e| e.map(f)).collect()),
+            Expr::Or(v) => Expr::Or(v.iter().map(|e| e.map(f)).collect()),
+        }
+    }
+}
+
+impl Expr<String> {
     /// Words of which at least one is in every text the expression matches: the fewest
-    /// found. `None` for an expression that can match without any word.
+    /// found and, among as few, the longest (long words are the rarer ones in text, so
+    /// the anchor points to fewer articles). `None` for an expression that can match
+    /// without any word.
     pub(crate) fn anchors(&self) -> Option<Vec<&str>> {
         match self {
             Expr::Word(w) => Some(vec![w.as_str()]),
-            // The longest word of a phrase is likely its rarest.
             Expr::Phrase(ws) => ws.iter().max_by_key(|w| w.len()).map(|w| vec![w.as_str()]),
             Expr::Not(_) => None,
-            Expr::And(v) => v.iter().filter_map(Expr::anchors).min_by_key(Vec::len),
+            Expr::And(v) => v
+                .iter()
+                .filter_map(Expr::anchors)
+                .min_by_key(|a| (a.len(), std::cmp::Reverse(a.iter().map(|w| w.len()).min()))),
             Expr::Or(v) => {
                 let mut all = Vec::new();
                 for e in v {
@@ -140,9 +111,16 @@ impl Expr {
         }
     }
 
+    /// The expression over the ids of its words, which are added to `vocabulary`.
+    pub(crate) fn compile(&self, vocabulary: &mut Vocabulary) -> Expr<u32> {
+        self.map(&mut |w: &String| vocabulary.intern(w))
+    }
+}
+
+impl Expr<u32> {
     pub(crate) fn eval(&self, words: &Words) -> bool {
         match self {
-            Expr::Word(w) => words.contains(w),
+            Expr::Word(w) => words.contains(*w),
             Expr::Phrase(ws) => words.has_phrase(ws),
             Expr::Not(e) => !e.eval(words),
             Expr::And(v) => v.iter().all(|e| e.eval(words)),
@@ -150,13 +128,31 @@ impl Expr {
         }
     }
 
-    /// The words and phrases (not under a NOT) found in `words`, as written for people.
-    pub(crate) fn found_terms(&self, words: &Words, out: &mut Vec<String>) {
+    /// The words and phrases (not under a NOT) found in `words`.
+    pub(crate) fn found_terms<'e>(&'e self, words: &Words, out: &mut Vec<&'e Expr<u32>>) {
         match self {
-            Expr::Word(w) if words.contains(w) => out.push(w.clone()),
-            Expr::Phrase(ws) if words.has_phrase(ws) => out.push(ws.join(" ")),
+            Expr::Word(w) if words.contains(*w) => out.push(self),
+            Expr::Phrase(ws) if words.has_phrase(ws) => out.push(self),
             Expr::And(v) | Expr::Or(v) => v.iter().for_each(|e| e.found_terms(words, out)),
             _ => {}
+        }
+    }
+
+    /// The words of a word or phrase, in order (none for an operator).
+    pub(crate) fn term_words(&self) -> &[u32] {
+        match self {
+            Expr::Word(w) => std::slice::from_ref(w),
+            Expr::Phrase(ws) => ws,
+            _ => &[],
+        }
+    }
+
+    /// A word or phrase as written for people (folded words, single spaces).
+    pub(crate) fn term_text(&self, vocabulary: &Vocabulary) -> String {
+        match self {
+            Expr::Word(w) => vocabulary.word(*w).to_owned(),
+            Expr::Phrase(ws) => ws.iter().map(|&w| vocabulary.word(w)).collect::<Vec<_>>().join(" "),
+            _ => String::new(),
         }
     }
 }
@@ -361,8 +357,11 @@ mod tests {
 
     #[test]
     fn evaluation_follows_the_expression() {
-        let words = Words::of(&["Séjourné à Kyiv", "Le ministre a parlé de l'Ukraine et du Quai d'Orsay."]);
-        let yes = |s: &str| q(s).eval(&words);
+        let yes = |s: &str| {
+            let mut vocabulary = Vocabulary::default();
+            let e = q(s).compile(&mut vocabulary);
+            e.eval(&Words::of(&vocabulary, &["Séjourné à Kyiv", "Le ministre a parlé de l'Ukraine et du Quai d'Orsay."]))
+        };
         assert!(yes("sejourne kyiv"));
         assert!(yes("\"quai d'orsay\""));
         assert!(!yes("\"orsay quai\""));
@@ -379,5 +378,8 @@ mod tests {
         assert_eq!(q("(a OR b) c").anchors(), Some(vec!["c"]));
         assert_eq!(q("\"foreign minister\"").anchors(), Some(vec!["minister"]));
         assert_eq!(q("a -b").anchors(), Some(vec!["a"]));
+        assert_eq!(q("the parliament").anchors(), Some(vec!["parliament"]), "the longer word");
+        assert_eq!(q("(a OR b) (cc OR d)").anchors(), Some(vec!["a", "b"]), "as few words, the shortest of them longer");
+        assert_eq!(q("(a OR b) (cc OR dd)").anchors(), Some(vec!["cc", "dd"]));
     }
 }

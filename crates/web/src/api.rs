@@ -84,7 +84,7 @@ fn names<P: IntoParams>() -> Vec<String> {
     P::into_params(|| None).into_iter().map(|p| p.name).collect()
 }
 
-fn only<P: IntoParams>(p: &Params) -> Result<(), WebError> {
+pub(crate) fn only<P: IntoParams>(p: &Params) -> Result<(), WebError> {
     let known = names::<P>();
     params::only(p, &known.iter().map(String::as_str).collect::<Vec<_>>())
 }
@@ -369,7 +369,7 @@ pub(crate) async fn entity(State(state): State<AppState>, Path(id): Path<String>
         license(name = "MIT OR Apache-2.0"),
     ),
     paths(articles, article, search, story, entity, crate::trends::api, crate::trends::api_entity, crate::trends::api_source,
-        crate::watches::list, crate::watches::add, crate::watches::remove),
+        crate::watches::list, crate::watches::add, crate::watches::remove, crate::watches::matches),
     modifiers(&AdminToken),
     components(schemas(ErrorBody)),
     tags(
@@ -378,7 +378,7 @@ pub(crate) async fn entity(State(state): State<AppState>, Path(id): Path<String>
         (name = "stories", description = "Stories: coverage of one event across sources"),
         (name = "entities", description = "People, organisations and places"),
         (name = "trends", description = "Who is in the news, and who gets to speak"),
-        (name = "watches", description = "Saved questions that alert by webhook and e-mail (admin token)"),
+        (name = "watches", description = "Saved questions that alert by webhook and e-mail (managed with the admin token; a watch's matches open with its own token)"),
     )
 )]
 pub(crate) struct ApiDoc;
@@ -408,7 +408,7 @@ mod tests {
         let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
         assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
         let paths = doc["paths"].as_object().unwrap();
-        for p in ["/api/articles", "/api/articles/{id}", "/api/search", "/api/stories/{id}", "/api/entities/{id}"] {
+        for p in ["/api/articles", "/api/articles/{id}", "/api/search", "/api/stories/{id}", "/api/entities/{id}", "/api/watches/{id}/matches"] {
             assert!(paths.contains_key(p), "{p} missing");
         }
         let search: Vec<&str> = doc["paths"]["/api/search"]["get"]["parameters"]
@@ -419,6 +419,9 @@ mod tests {
             .collect();
         assert_eq!(search, names::<SearchQuery>());
         assert!(search.contains(&"from") && search.contains(&"q"));
+        let matches = &doc["paths"]["/api/watches/{id}/matches"]["get"];
+        assert_eq!(matches["parameters"].as_array().unwrap().len(), 3, "id, token, page: {matches}");
+        assert!(matches["responses"]["404"].is_object(), "a wrong token is documented: {matches}");
         for schema in ["ArticleRecord", "ArticleSummary", "EntityRecord", "ErrorBody", "Quote"] {
             assert!(doc["components"]["schemas"].get(schema).is_some(), "{schema} missing");
         }

@@ -12,7 +12,7 @@
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::Json;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::atom::{atom_response, FeedMeta};
 use crate::pages::filters;
@@ -60,25 +60,79 @@ pub(crate) async fn feed(
     .await
 }
 
+/// The query of `/api/watches/{id}/matches`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documents the parameters; the handler parses them by hand for named 400s
+pub(crate) struct MatchesQuery {
+    /// The watch's secret token (printed by `polmon watch add`, returned by `POST /api/watches`).
+    /// A missing or wrong token is a 404, as for a watch that does not exist.
+    token: String,
+    /// Page number, from 1 to 50 (50 matches a page, newest first).
+    #[param(minimum = 1, maximum = 50)]
+    page: Option<u32>,
+}
+
+/// A watch's matches, newest first.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct MatchesPage {
+    watch: MatchesOf,
+    /// This page's number.
+    page: usize,
+    /// The page (up to 50).
+    matches: Vec<MatchView>,
+}
+
+/// The watch whose matches these are.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct MatchesOf {
+    id: i64,
+    name: String,
+    /// Articles matched so far.
+    matches: u64,
+}
+
+/// One article a watch matched.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct MatchView {
+    article: polmon_store::ArticleSummary,
+    /// What matched: `terms` (query words and phrases found), `entities` (canonical names
+    /// asked for), `quotes` (`{text, speaker}`, at most 10). Null if the stored record
+    /// cannot be read.
+    #[schema(value_type = Option<Object>)]
+    matched: Option<Value>,
+    /// When it matched (UTC, `YYYY-MM-DD HH:MM:SS`).
+    at: String,
+}
+
+/// A watch's matches, opened by the watch's own token.
+#[utoipa::path(get, path = "/api/watches/{id}/matches", tag = "watches", params(("id" = i64, Path, description = "Watch id"), MatchesQuery),
+    responses(
+        (status = 200, description = "A page of the watch's matches, newest first", body = MatchesPage),
+        (status = 400, description = "A malformed, repeated or unknown query parameter", body = crate::api::ErrorBody),
+        (status = 404, description = "No such watch, or a missing or wrong token (answered alike, so ids cannot be probed)", body = crate::api::ErrorBody),
+        (status = 414, description = "The request URI is over 4 KiB", body = crate::api::ErrorBody),
+    ))]
 pub(crate) async fn matches(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(p): Query<Params>,
-) -> Result<Json<Value>, ApiError> {
-    params::only(&p, &["token", "page"])?;
+    crate::params::ApiQuery(p): crate::params::ApiQuery,
+) -> Result<Json<MatchesPage>, ApiError> {
+    crate::api::only::<MatchesQuery>(&p)?;
     let token = params::text(&p, "token");
     let page = params::page(&p)?;
     let body = blocking(move || {
         let w = opened(&state, &id, token)?;
         let rows = state.store.watch_matches(w.id, PER_PAGE, (page - 1) * PER_PAGE)?;
-        let matches: Vec<Value> = rows
+        let matches = rows
             .into_iter()
-            .map(|m| {
-                let matched: Value = serde_json::from_str(&m.matched_json).unwrap_or(Value::Null);
-                json!({"article": m.article, "matched": matched, "at": polmon_store::format_unix(m.at)})
+            .map(|m| MatchView {
+                matched: serde_json::from_str(&m.matched_json).ok(),
+                article: m.article,
+                at: polmon_store::format_unix(m.at),
             })
             .collect();
-        Ok(json!({"watch": {"id": w.id, "name": w.name, "matches": w.matches}, "page": page, "matches": matches}))
+        Ok(MatchesPage { watch: MatchesOf { id: w.id, name: w.name, matches: w.matches }, page, matches })
     })
     .await?;
     Ok(Json(body))
@@ -199,34 +253,21 @@ pub(crate) async fn add(
     admin(&state, bearer(&headers))?;
     let req: NewWatchRequest =
         serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(format!("the body is not a watch: {e}")))?;
-    if req.name.trim().is_empty() || req.name.chars().count() > 200 {
-        return Err(WebError::BadRequest("name must be 1 to 200 characters".into()).into());
-    }
-    let spec = req.spec.validate().map_err(|e| WebError::BadRequest(e.to_string()))?;
-    if let Some(w) = &req.webhook {
-        if !crate::sanitize::is_web_url(w) {
-            return Err(WebError::BadRequest(format!("webhook must be an http(s) URL, not {w:?}")).into());
-        }
-    }
-    if let Some(e) = &req.email {
-        let ok = e.len() <= 254 && e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.'))
-            && !e.chars().any(|c| c.is_whitespace() || c.is_control() || c == ',' || c == '<' || c == '>');
-        if !ok {
-            return Err(WebError::BadRequest(format!("email must be one address like name@example.org, not {e:?}")).into());
-        }
-    }
-    let digest = match req.digest.as_deref() {
-        None => None,
-        Some(_) if req.email.is_none() => return Err(WebError::BadRequest("digest needs email".into()).into()),
-        Some(d) => Some(d.parse::<polmon_store::Digest>().map_err(|e| WebError::BadRequest(e.to_string()))?),
-    };
-    let new = polmon_store::NewWatch {
-        name: req.name.trim().to_string(),
-        spec_json: spec.to_json(),
+    let request = polmon_watch::WatchRequest {
+        name: req.name,
+        spec: req.spec,
         webhook: req.webhook,
         email: req.email,
-        digest,
-        burst: spec.burst.map(|b| (b.min_articles, b.within_hours)),
+        digest: req.digest,
+    };
+    let w = request.check::<polmon_store::Digest>().map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let new = polmon_store::NewWatch {
+        spec_json: w.spec.to_json(),
+        burst: w.burst(),
+        name: w.name,
+        webhook: w.webhook,
+        email: w.email,
+        digest: w.digest,
     };
     let (id, token) = blocking(move || Ok(state.store.add_watch(&new)?)).await?;
     Ok((axum::http::StatusCode::CREATED, Json(AddedWatch { id, token })))

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use polmon_store::{Digest, NewWatch, Store};
-use polmon_watch::{Burst, Matcher, WatchSpec};
+use polmon_watch::{Burst, Matcher, WatchRequest, WatchSpec};
 
 /// How many of the newest stored articles `watch test` looks at by default.
 const TEST_ARTICLES: usize = 1_000;
@@ -69,8 +69,9 @@ struct SpecArgs {
 }
 
 impl SpecArgs {
-    fn spec(&self) -> anyhow::Result<WatchSpec> {
-        let spec = WatchSpec {
+    /// The spec as given (not validated yet).
+    fn given(&self) -> WatchSpec {
+        WatchSpec {
             query: self.query.clone(),
             entities: self.entities.clone(),
             speaker: self.speaker.clone(),
@@ -79,8 +80,7 @@ impl SpecArgs {
             source: self.source.clone(),
             country: self.country.clone(),
             burst: self.min_articles.zip(self.within_hours).map(|(min_articles, within_hours)| Burst { min_articles, within_hours }),
-        };
-        Ok(spec.validate()?)
+        }
     }
 }
 
@@ -129,27 +129,15 @@ pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<Exi
 }
 
 fn add(store: &Store, a: AddArgs) -> anyhow::Result<ExitCode> {
-    let spec = a.spec.spec()?;
-    if a.name.trim().is_empty() {
-        bail!("a watch needs a name");
-    }
-    if let Some(w) = &a.webhook {
-        let ok = url::Url::parse(w).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
-        if !ok {
-            bail!("--webhook must be an http(s) URL, not {w:?}");
-        }
-    }
-    if let Some(e) = &a.email {
-        polmon_deliver::email::check_address(e)?;
-    }
-    let digest = a.digest.as_deref().map(str::parse::<Digest>).transpose()?;
+    let request = WatchRequest { name: a.name, spec: a.spec.given(), webhook: a.webhook, email: a.email, digest: a.digest };
+    let w = request.check::<Digest>()?;
     let new = NewWatch {
-        name: a.name.trim().to_owned(),
-        spec_json: spec.to_json(),
-        webhook: a.webhook,
-        email: a.email,
-        digest,
-        burst: spec.burst.map(|b| (b.min_articles, b.within_hours)),
+        spec_json: w.spec.to_json(),
+        burst: w.burst(),
+        name: w.name,
+        webhook: w.webhook,
+        email: w.email,
+        digest: w.digest,
     };
     let (id, secret) = store.add_watch(&new)?;
     println!("added: {id}");
@@ -190,7 +178,7 @@ fn test(store: &Store, t: TestArgs) -> anyhow::Result<ExitCode> {
             let w = store.watch(id)?.with_context(|| format!("no watch {id} (see `polmon watch list`)"))?;
             WatchSpec::from_stored(id, &w.spec_json)?
         }
-        None => t.spec.spec()?,
+        None => t.spec.given().validate()?,
     };
     let matcher = Matcher::new([(t.id.unwrap_or(0), spec)])?;
     let mut found = Vec::new();
