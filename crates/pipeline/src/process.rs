@@ -204,8 +204,9 @@ impl Pipeline {
         let started = std::time::Instant::now();
         let mut connector = Connector::new();
         let mut unlinked = Vec::new();
-        // Articles in another language than the reader's: their translations are replayed after.
-        let mut foreign: Vec<Article> = Vec::new();
+        // Articles in another language than the reader's (what the connector needs of them,
+        // not their text or analysis): their translations are replayed after.
+        let mut foreign: Vec<(Article, Vec<String>)> = Vec::new();
         let target = self.translation_target.as_deref();
         self.store.for_each_recent_article(CONNECTOR_WINDOW, |a| {
             let entities = unique_entities(&a.analysis);
@@ -216,7 +217,8 @@ impl Pipeline {
                 unlinked.push((a.id, connector.assign(&doc)));
             }
             if target.is_some_and(|t| a.language.as_deref().is_some_and(|l| l != t)) {
-                foreign.push(Article { text: String::new(), ..a });
+                let (id, published, source) = (a.id, a.published, a.source);
+                foreign.push((Article { id, published, source, ..Default::default() }, entities));
             }
             Ok(())
         })?;
@@ -232,15 +234,14 @@ impl Pipeline {
 
     /// Gives the connector the stored translations of `articles` (start-up replay: their
     /// links already say where the translations took them).
-    fn restore_translations(&self, connector: &mut Connector, articles: &[Article]) -> Result<(), IngestError> {
+    fn restore_translations(&self, connector: &mut Connector, articles: &[(Article, Vec<String>)]) -> Result<(), IngestError> {
         let Some(target) = self.translation_target.as_deref() else { return Ok(()) };
         for chunk in articles.chunks(TRANSLATION_BATCH) {
-            let ids: Vec<i64> = chunk.iter().map(|a| a.id).collect();
+            let ids: Vec<i64> = chunk.iter().map(|(a, _)| a.id).collect();
             let translations = self.store.translated_texts(&ids, target)?;
-            for a in chunk {
+            for (a, entities) in chunk {
                 if let Some((title, text)) = translations.get(&a.id) {
-                    let entities = unique_entities(&a.analysis);
-                    connector.restore_translation(&translated_doc(a, &entities, title, text, target));
+                    connector.restore_translation(&translated_doc(a, entities, title, text, target));
                 }
             }
         }
