@@ -14,15 +14,15 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use polmon_model::Article;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenStream};
-use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{doc, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, TERMINATED};
 
 /// The name of the tokenizer: words, lowercased, accents folded ("Séjourné" finds "sejourne").
 const TOKENIZER: &str = "polmon_folded";
@@ -128,11 +128,20 @@ pub struct Hit {
     pub snippet_html: String,
 }
 
+/// Matches are counted up to this many and no further, so that a search costs the same
+/// whether a thousand or a million articles match (as Elasticsearch's
+/// `track_total_hits`): [`SearchResults::total`] is then this number and
+/// [`SearchResults::total_exact`] is false. Deeper pages are not served either (the web
+/// side refuses `page × per_page` beyond it).
+pub const COUNT_LIMIT: usize = 10_000;
+
 /// Search results.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchResults {
-    /// All matching articles.
+    /// Matching articles, counted up to [`COUNT_LIMIT`].
     pub total: usize,
+    /// False when more than [`COUNT_LIMIT`] articles matched (`total` is then the limit).
+    pub total_exact: bool,
     /// The requested page.
     pub hits: Vec<Hit>,
 }
@@ -316,22 +325,18 @@ impl SearchIndex {
     fn search_parsed(&self, q: &SearchQuery, want: Snippets) -> Result<SearchResults, IndexError> {
         let f = self.fields;
         let searcher = self.reader.searcher();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let text_query: Option<Box<dyn Query>> = if q.text.trim().is_empty() {
             None
         } else {
             let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.body, f.translated]);
             parser.set_field_boost(f.title, 2.0);
             let (query, _errors) = parser.parse_query_lenient(&q.text);
-            Some(exclusion::excludable(query))
+            Some(exclusion::excludable(flatten_should(query)))
         };
-        match &text_query {
-            Some(t) => clauses.push((Occur::Must, t.box_clone())),
-            None => clauses.push((Occur::Must, Box::new(AllQuery))),
-        }
+        let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (field, value) in [(f.language, &q.language), (f.source, &q.source), (f.category, &q.category)] {
             if let Some(v) = value {
-                clauses.push((
+                filters.push((
                     Occur::Must,
                     Box::new(TermQuery::new(Term::from_field_text(field, v), IndexRecordOption::Basic)),
                 ));
@@ -340,11 +345,23 @@ impl SearchIndex {
         if q.from_ts.is_some() || q.to_ts.is_some() {
             let lower = q.from_ts.map_or(Bound::Unbounded, |t| Bound::Included(Term::from_field_i64(f.published, t)));
             let upper = q.to_ts.map_or(Bound::Unbounded, |t| Bound::Excluded(Term::from_field_i64(f.published, t)));
-            clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
+            filters.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
         }
-        let query = BooleanQuery::new(clauses);
+        // The text query alone, when nothing filters it, keeps the shape tantivy prunes
+        // with block-max WAND (a union of terms): the best hits are found without scoring
+        // every match.
+        let query: Box<dyn Query> = match (&text_query, filters.is_empty()) {
+            (Some(t), true) => t.box_clone(),
+            (None, true) => Box::new(AllQuery),
+            (t, false) => {
+                let mut clauses = filters;
+                clauses.push((Occur::Must, t.as_ref().map_or_else(|| Box::new(AllQuery) as Box<dyn Query>, |t| t.box_clone())));
+                Box::new(BooleanQuery::new(clauses))
+            }
+        };
         let limit = q.limit.max(1);
-        let (top, total) = searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))?;
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).and_offset(q.offset).order_by_score())?;
+        let (total, total_exact) = count_up_to(&searcher, query.as_ref(), COUNT_LIMIT)?;
         if want == Snippets::Skip {
             let mut hits = Vec::with_capacity(top.len());
             for (score, addr) in top {
@@ -352,7 +369,7 @@ impl SearchIndex {
                 let id = ids.first(addr.doc_id).unwrap_or_default();
                 hits.push(Hit { id, score, snippet_html: String::new() });
             }
-            return Ok(SearchResults { total, hits });
+            return Ok(SearchResults { total, total_exact, hits });
         }
         let snippets = match &text_query {
             Some(t) => {
@@ -389,8 +406,54 @@ impl SearchIndex {
             };
             hits.push(Hit { id, score, snippet_html });
         }
-        Ok(SearchResults { total, hits })
+        Ok(SearchResults { total, total_exact, hits })
     }
+}
+
+/// The documents `query` matches, counted up to `limit`, and whether that is all of them.
+/// Scoring is off, and counting stops at the limit: the cost is bounded by `limit`
+/// postings however many documents match.
+fn count_up_to(searcher: &tantivy::Searcher, query: &dyn Query, limit: usize) -> tantivy::Result<(usize, bool)> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut n = 0;
+    for reader in searcher.segment_readers() {
+        let mut docs = weight.scorer(reader, 1.0)?;
+        let alive = reader.alive_bitset();
+        let mut doc = docs.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                n += 1;
+                if n > limit {
+                    return Ok((limit, false));
+                }
+            }
+            doc = docs.advance();
+        }
+    }
+    Ok((n, true))
+}
+
+/// A union of unions made one union (`a OR b` over title, body and translation parses as
+/// a union of three-term unions). Matches and scores are the same (a union scores the sum
+/// of its matching clauses, nested or not), but only a flat union of terms lets tantivy
+/// skip blocks of postings that cannot reach the top hits (block-max WAND). Unions
+/// holding a required or excluded clause are kept whole.
+fn flatten_should(query: Box<dyn Query>) -> Box<dyn Query> {
+    fn pure_union(q: &dyn Query) -> Option<&BooleanQuery> {
+        q.downcast_ref::<BooleanQuery>().filter(|b| b.clauses().iter().all(|(occur, _)| *occur == Occur::Should))
+    }
+    fn collect(q: &dyn Query, out: &mut Vec<(Occur, Box<dyn Query>)>) {
+        match pure_union(q) {
+            Some(b) => b.clauses().iter().for_each(|(_, c)| collect(c.as_ref(), out)),
+            None => out.push((Occur::Should, q.box_clone())),
+        }
+    }
+    if pure_union(query.as_ref()).is_none() {
+        return query;
+    }
+    let mut clauses = Vec::new();
+    collect(query.as_ref(), &mut clauses);
+    Box::new(BooleanQuery::new(clauses))
 }
 
 #[cfg(test)]
@@ -436,6 +499,59 @@ mod tests {
         assert!(idx.search(&SearchQuery { text: "budget".into(), limit: 1, ..Default::default() }).unwrap().hits[0]
             .snippet_html
             .contains("<b>budget</b>"));
+    }
+
+    #[test]
+    fn counting_stops_at_the_limit_and_skips_deleted_articles() {
+        let idx = SearchIndex::in_memory().unwrap();
+        for id in 1..=12 {
+            idx.add(&article(id, &format!("Budget {id}"), "The budget vote.", "en"), Some(id)).unwrap();
+        }
+        idx.commit().unwrap();
+        // Re-adding an article replaces it: the old copy is a deleted document.
+        idx.add(&article(3, "Budget 3", "The budget vote, again.", "en"), Some(3)).unwrap();
+        idx.commit().unwrap();
+        let searcher = idx.reader.searcher();
+        let query = TermQuery::new(Term::from_field_text(idx.fields.body, "budget"), IndexRecordOption::Basic);
+        assert_eq!(count_up_to(&searcher, &query, 100).unwrap(), (12, true));
+        assert_eq!(count_up_to(&searcher, &query, 12).unwrap(), (12, true));
+        assert_eq!(count_up_to(&searcher, &query, 5).unwrap(), (5, false));
+        let r = idx.search(&SearchQuery { text: "budget".into(), limit: 3, ..Default::default() }).unwrap();
+        assert_eq!((r.total, r.total_exact, r.hits.len()), (12, true, 3));
+    }
+
+    #[test]
+    fn a_flattened_union_finds_the_same_hits_with_the_same_scores() {
+        let idx = SearchIndex::in_memory().unwrap();
+        let words = ["budget", "vote", "tax", "senate", "minister", "reform"];
+        for id in 1..=60i64 {
+            let pick = |k: i64| words[((id * k + k) % words.len() as i64) as usize];
+            let body = format!("{} {} {} {}", pick(1), pick(3), pick(5), pick(7).repeat(1 + (id % 3) as usize));
+            idx.add(&article(id, &format!("{} news", pick(2)), &body, "en"), Some(id)).unwrap();
+        }
+        idx.commit().unwrap();
+        let searcher = idx.reader.searcher();
+        let f = idx.fields;
+        let mut parser = QueryParser::for_index(&idx.index, vec![f.title, f.body, f.translated]);
+        parser.set_field_boost(f.title, 2.0);
+        for text in ["budget vote", "tax OR senate reform", "budget -vote", "\"budget vote\" tax", "minister"] {
+            let (parsed, _) = parser.parse_query_lenient(text);
+            let flat = flatten_should(parsed.box_clone());
+            let top = |q: &dyn Query| {
+                searcher.search(q, &TopDocs::with_limit(100).order_by_score()).unwrap().into_iter().map(|(s, a)| (a, s)).collect::<Vec<_>>()
+            };
+            let (before, after) = (top(parsed.as_ref()), top(flat.as_ref()));
+            assert!(!before.is_empty(), "{text}");
+            assert_eq!(before.len(), after.len(), "{text}");
+            for ((a1, s1), (a2, s2)) in before.iter().zip(&after) {
+                assert_eq!(a1, a2, "{text}");
+                assert!((s1 - s2).abs() < 1e-4, "{text}: {s1} vs {s2}");
+            }
+        }
+        let (parsed, _) = parser.parse_query_lenient("budget vote");
+        let flat = flatten_should(parsed);
+        let flat = flat.downcast_ref::<BooleanQuery>().expect("a union");
+        assert_eq!(flat.clauses().len(), 6, "two words over three fields, one union");
     }
 
     #[test]

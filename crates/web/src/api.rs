@@ -145,8 +145,11 @@ pub(crate) struct SearchHit {
 /// A page of search hits, best first.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct SearchPage {
-    /// Hits in all.
+    /// Hits in all, counted up to 10,000.
     total: usize,
+    /// False when more than 10,000 articles matched: `total` is then 10,000, the most
+    /// that is counted (a search costs the same however many match).
+    total_exact: bool,
     /// This page's number.
     page: usize,
     /// Page size.
@@ -294,7 +297,7 @@ pub(crate) async fn search(State(state): State<AppState>, ApiQuery(p): ApiQuery)
                 })
             })
             .collect();
-        Ok(SearchPage { total: results.total, page, per_page, query: q.text, hits })
+        Ok(SearchPage { total: results.total, total_exact: results.total_exact, page, per_page, query: q.text, hits })
     })
     .await?;
     Ok(Json(body))

@@ -601,6 +601,8 @@ struct SearchPage {
     from: String,
     to: String,
     total: usize,
+    /// False when more matched than are counted ([`polmon_index::COUNT_LIMIT`]).
+    total_exact: bool,
     hits: Vec<SearchHitView>,
     languages: Vec<FacetOption>,
     sources: Vec<FacetOption>,
@@ -698,6 +700,7 @@ pub(crate) async fn search(State(state): State<AppState>, Query(p): Query<Params
             from: fmt_date("from"),
             to: fmt_date("to"),
             total: results.total,
+            total_exact: results.total_exact,
             hits,
             pager: Pager::new(&format!("/search?{base}{}", if base.is_empty() { "" } else { "&" }), page, PER_PAGE, results.total as u64),
             feed_url: format!("/feeds/search?{base}"),

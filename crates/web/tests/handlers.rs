@@ -75,6 +75,18 @@ async fn pages_answer_and_escape_markup() {
 }
 
 #[tokio::test]
+async fn a_search_says_whether_its_total_is_exact() {
+    let s = site();
+    let (status, _, body) = get(&s, "/api/search?q=budget").await;
+    assert_eq!(status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["total_exact"], true, "{v}");
+    assert_eq!(v["total"].as_u64().unwrap() as usize, v["hits"].as_array().unwrap().len(), "{v}");
+    let (_, _, html) = get(&s, "/search?q=budget").await;
+    assert!(!html.contains("More than"), "an exact count is said as it is");
+}
+
+#[tokio::test]
 async fn unknown_and_malformed_requests_are_4xx() {
     let s = site();
     assert_eq!(get(&s, "/article/999").await.0, StatusCode::NOT_FOUND);
