@@ -481,8 +481,8 @@ impl Pipeline {
         if out.len() < n {
             // The headline's words, not query syntax: a headline is not a query.
             let q = polmon_index::SearchQuery { text: polmon_index::plain_words(&a.title), limit: n * 3, ..Default::default() };
-            if let Ok(results) = self.index.search_ids(&q) {
-                for hit in results.hits {
+            if let Ok(hits) = self.index.search_ids(&q) {
+                for hit in hits {
                     if out.len() >= n {
                         break;
                     }

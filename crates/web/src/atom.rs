@@ -205,8 +205,7 @@ pub(crate) async fn search(State(state): State<AppState>, Query(p): Query<Params
     let base = crate::pages::search_base(&p);
     blocking(move || {
         // Entries carry summaries, not snippets: the hits' ids alone (no stored document read).
-        let results = state.index.search_ids(&q)?;
-        let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
+        let ids: Vec<i64> = state.index.search_ids(&q)?.iter().map(|h| h.id).collect();
         let rows = state.store.summaries(&ids)?;
         let meta = FeedMeta {
             title: format!("Politics Monitor — search: {}", q.text),
