@@ -18,7 +18,10 @@ pub struct ConsumerOptions {
     /// A work-queue stage allows one group; `index` allows one per web node.
     pub group: String,
     /// How long a delivered message may stay unacked before the server gives it to
-    /// another consumer (a consumer that died, or a handler slower than this).
+    /// another consumer (a consumer that died, or a handler slower than this). Keep it
+    /// above a fetch's `wait` plus 5 s plus the handling of a batch: messages are handled
+    /// after their pull ends, and a pull can end up to 5 s late (see
+    /// [`Consumer::fetch`]).
     pub ack_wait: Duration,
     /// Deliveries after which a failing message goes to `dead.<stage>`.
     pub max_deliver: u32,

@@ -33,6 +33,14 @@ pub enum QueueError {
         /// The encoder's reason.
         source: serde_json::Error,
     },
+    /// The store could not be read (the [`Sweeper`](crate::Sweeper)).
+    #[error("{step}: {source}")]
+    Store {
+        /// What was being read.
+        step: &'static str,
+        /// The store's error.
+        source: polmon_store::StoreError,
+    },
     /// The runtime driving the NATS client could not start.
     #[error("cannot start the NATS client's runtime: {0}")]
     Runtime(std::io::Error),

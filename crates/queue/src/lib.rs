@@ -19,6 +19,8 @@
 //! - [`Consumer`]: acks after the caller's commit, naks failures with a delay, sends a
 //!   message to `dead.<stage>` after `max_deliver` deliveries (see its doc for how that
 //!   is detected).
+//! - [`Sweeper`]: republishes the work a crash left unfinished (articles not linked,
+//!   not indexed) from an [`ArticleStore`](polmon_store::ArticleStore).
 //! - [`test_server`]: a throw-away `nats-server` for tests (also other crates' tests).
 //!
 //! **Does not own**: what a stage does with its messages (the pipeline and the binary's
@@ -48,6 +50,7 @@ mod error;
 mod job;
 mod queue;
 mod stage;
+mod sweeper;
 pub mod test_server;
 
 pub use consumer::{Batch, BatchReport, Consumer, ConsumerOptions, Delivery, Failed};
@@ -55,3 +58,4 @@ pub use error::QueueError;
 pub use job::{ConnectArticle, DeadLetter, DeliverMatch, FetchItem, IndexArticle, Job, ProcessPage};
 pub use queue::{ConsumerStats, Published, Queue, QueueConfig, StageStats};
 pub use stage::{Stage, DEAD_STREAM};
+pub use sweeper::{SweepReport, Sweeper};

@@ -29,10 +29,17 @@ fn failed(step: &'static str, detail: impl std::fmt::Display) -> QueueError {
     QueueError::TestServer { step, detail: detail.to_string() }
 }
 
-/// The `nats-server` binary to run.
-fn find_binary() -> Result<PathBuf, QueueError> {
-    if let Some(path) = std::env::var_os("POLMON_NATS_SERVER") {
-        return Ok(PathBuf::from(path));
+/// The `nats-server` binary to run: `named` (the value of `$POLMON_NATS_SERVER`) if
+/// given, else `nats-server` on `PATH`, else `/usr/sbin/nats-server`.
+fn find_binary(named: Option<PathBuf>) -> Result<PathBuf, QueueError> {
+    if let Some(path) = named {
+        if path.is_file() {
+            return Ok(path);
+        }
+        return Err(failed(
+            "finding nats-server",
+            format!("$POLMON_NATS_SERVER names {}, which is not a file", path.display()),
+        ));
     }
     let on_path = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
@@ -57,7 +64,7 @@ fn free_port() -> Result<u16, QueueError> {
 impl TestNats {
     /// Starts a server with an empty store folder on a free port.
     pub fn start() -> Result<TestNats, QueueError> {
-        let binary = find_binary()?;
+        let binary = find_binary(std::env::var_os("POLMON_NATS_SERVER").map(PathBuf::from))?;
         let folder = tempfile::Builder::new()
             .prefix("polmon-nats-")
             .tempdir()
@@ -191,5 +198,26 @@ impl Drop for TestNats {
             }
             let _ = watchdog.wait();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_binary_is_an_error_naming_it() {
+        let error = find_binary(Some(PathBuf::from("/nonexistent/nats-server"))).unwrap_err().to_string();
+        assert!(error.contains("/nonexistent/nats-server") && error.contains("not a file"), "{error}");
+    }
+
+    #[test]
+    fn the_server_is_killed_and_its_folder_removed_on_drop() {
+        let nats = TestNats::start().unwrap_or_else(|e| panic!("{e}"));
+        let (port, folder) = (nats.port(), nats.folder.clone());
+        assert!(TcpStream::connect(("127.0.0.1", port)).is_ok());
+        drop(nats);
+        assert!(TcpStream::connect(("127.0.0.1", port)).is_err(), "nothing listens after the drop");
+        assert!(!folder.exists(), "{} removed", folder.display());
     }
 }
