@@ -221,7 +221,9 @@ impl<J: Job> Consumer<J> {
     /// Takes up to `max` messages (waiting up to `wait`) and calls `handler` on each in
     /// turn: `Ok` acks the message (so the handler commits its work before returning),
     /// `Err` fails it ([`Delivery::fail`]: retried later, or dead-lettered on its last
-    /// delivery).
+    /// delivery). Acks are sent as each handler returns and their confirmations awaited
+    /// before this returns; an error (server gone) is returned after the whole batch was
+    /// handled, and its unconfirmed messages may come again.
     pub fn handle_batch<E, F>(&mut self, max: usize, wait: Duration, mut handler: F) -> Result<BatchReport, QueueError>
     where
         E: std::fmt::Display,
@@ -229,19 +231,37 @@ impl<J: Job> Consumer<J> {
     {
         let batch = self.fetch(max, wait)?;
         let mut report = BatchReport { dead_lettered: batch.dead_lettered, ..BatchReport::default() };
+        let mut acks = Vec::with_capacity(batch.deliveries.len());
+        let mut failure = None;
         for delivery in batch.deliveries {
             match handler(delivery.job()) {
-                Ok(()) => {
-                    delivery.ack()?;
-                    report.acked += 1;
-                }
-                Err(e) => match delivery.fail(&e.to_string())? {
-                    Failed::Retried(_) => report.retried += 1,
-                    Failed::DeadLettered => report.dead_lettered += 1,
+                // Sent now, confirmed while the next messages are handled.
+                Ok(()) => acks.push(delivery.ack_in_background()),
+                Err(e) => match delivery.fail(&e.to_string()) {
+                    Ok(Failed::Retried(_)) => report.retried += 1,
+                    Ok(Failed::DeadLettered) => report.dead_lettered += 1,
+                    Err(e) => {
+                        failure.get_or_insert(e);
+                    }
                 },
             }
         }
-        Ok(report)
+        let inner = &self.queue.inner;
+        for ack in acks {
+            match inner.block_on(ack) {
+                Ok(Ok(())) => report.acked += 1,
+                Ok(Err(e)) => {
+                    failure.get_or_insert(e);
+                }
+                Err(e) => {
+                    failure.get_or_insert(inner.error(format!("acking a message of {}", self.stage), e));
+                }
+            }
+        }
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(report),
+        }
     }
 }
 
@@ -268,6 +288,16 @@ impl<J> Delivery<J> {
         inner
             .block_on(self.message.double_ack())
             .map_err(|e| inner.error(format!("acking message {} of {}", self.stream_sequence, self.stage), e))
+    }
+
+    /// [`ack`](Self::ack) on the queue's runtime, confirmed when the handle is awaited.
+    fn ack_in_background(self) -> tokio::task::JoinHandle<Result<(), QueueError>> {
+        let queue = self.queue.clone();
+        queue.inner.runtime.spawn(async move {
+            self.message.double_ack().await.map_err(|e| {
+                self.queue.inner.error(format!("acking message {} of {}", self.stream_sequence, self.stage), e)
+            })
+        })
     }
 
     /// Asks the server for another `ack_wait` before it gives the message to another

@@ -94,6 +94,11 @@ impl TestNats {
         self.port
     }
 
+    /// The server's process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.server.as_ref().map(|s| s.id())
+    }
+
     /// The JetStream store folder (the same after a restart).
     pub fn store_folder(&self) -> PathBuf {
         self.folder.join("jetstream")
