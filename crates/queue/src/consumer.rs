@@ -15,7 +15,9 @@ use crate::{DeadLetter, Job, QueueError, Stage};
 #[derive(Debug, Clone)]
 pub struct ConsumerOptions {
     /// The durable group's name: consumers with the same name share the stage's work.
-    /// A work-queue stage allows one group; `index` allows one per web node.
+    /// A work-queue stage allows one group (a second is refused: "filtered consumer not
+    /// unique on workqueue stream"); `index` allows one per web node. A group that
+    /// exists keeps the settings it was created with.
     pub group: String,
     /// How long a delivered message may stay unacked before the server gives it to
     /// another consumer (a consumer that died, or a handler slower than this). Keep it

@@ -48,7 +48,9 @@ impl Stage {
     ///
     /// A work-queue stream removes a message at its first ack and allows one consumer
     /// group per subject; the `index` stream keeps a message until every group that
-    /// existed when it was published acked it (interest retention).
+    /// existed when it was published acked it (interest retention). Published while no
+    /// group exists, an `index` message is not kept at all: a web node that starts
+    /// later builds its index from the store, then follows the stream.
     pub fn fans_out(self) -> bool {
         matches!(self, Stage::Index)
     }

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use polmon_queue::test_server::TestNats;
-use polmon_queue::{ConnectArticle, ConsumerOptions, Job, Queue, QueueConfig, Stage};
+use polmon_queue::{ConnectArticle, ConsumerOptions, IndexArticle, Job, Queue, QueueConfig, Stage};
 use serde::{Deserialize, Serialize};
 
 fn server() -> TestNats {
@@ -239,4 +239,38 @@ fn an_unreachable_server_is_an_error_naming_the_url() {
     let config = QueueConfig { connect_timeout: Duration::from_millis(500), ..QueueConfig::new(&url) };
     let error = Queue::connect(config).unwrap_err().to_string();
     assert!(error.contains(&url) && error.contains("cannot reach NATS"), "{error}");
+}
+
+#[test]
+fn every_web_node_group_gets_every_index_message() {
+    let nats = server();
+    let queue = connect(&nats);
+    let mut web = ["web-1", "web-2"].map(|group| queue.consumer::<IndexArticle>(ConsumerOptions::new(group)).unwrap());
+    let jobs: Vec<IndexArticle> = (1..=5).map(|article_id| IndexArticle { article_id }).collect();
+    assert_eq!(queue.publish_all(&jobs).unwrap(), 5);
+    let take = |consumer: &mut polmon_queue::Consumer<IndexArticle>| {
+        let mut ids = Vec::new();
+        consumer
+            .handle_batch(10, Duration::from_millis(500), |job| {
+                ids.push(job.article_id);
+                Ok::<_, String>(())
+            })
+            .unwrap();
+        ids
+    };
+    assert_eq!(take(&mut web[0]), vec![1, 2, 3, 4, 5]);
+    assert_eq!(queue.pending(Stage::Index).unwrap(), 5, "kept until every group acked");
+    assert_eq!(take(&mut web[1]), vec![1, 2, 3, 4, 5]);
+    assert_eq!(queue.pending(Stage::Index).unwrap(), 0);
+    let groups: Vec<String> = queue.stats(Stage::Index).unwrap().consumers.into_iter().map(|c| c.name).collect();
+    assert_eq!(groups, ["web-1", "web-2"]);
+}
+
+#[test]
+fn a_work_queue_stage_refuses_a_second_group() {
+    let nats = server();
+    let queue = connect(&nats);
+    queue.consumer::<ConnectArticle>(ConsumerOptions::new("connector")).unwrap();
+    let error = queue.consumer::<ConnectArticle>(ConsumerOptions::new("another")).err().expect("refused").to_string();
+    assert!(error.contains("consumer group another on connect"), "{error}");
 }
