@@ -1,0 +1,148 @@
+//! The typed messages of each stage: ids and keys, never page bodies or articles.
+//!
+//! Every message type names its [`Stage`] and the de-duplication id its publisher sets as
+//! `Nats-Msg-Id`: publishing the same work twice within the stream's duplicate window
+//! stores one message. Outside the window a second copy can arrive; nats-server 2.9 also
+//! rebuilds the window at restart from the messages still stored, so the id of a message
+//! consumed before a restart is forgotten; and a message can be delivered again after a
+//! lost ack (an ack confirmed just before a `kill -9` of the server can be lost). Every
+//! handler must be idempotent (unique keys, upserts): JetStream delivers at least once,
+//! never exactly once.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::Stage;
+
+/// A message of one stage's work stream, encoded as JSON.
+pub trait Job: Serialize + DeserializeOwned {
+    /// The stage whose stream carries this message.
+    const STAGE: Stage;
+
+    /// The de-duplication id (`Nats-Msg-Id`): the stage's name, a colon and the key of
+    /// the work, e.g. `connect:42`.
+    fn dedup_id(&self) -> String;
+}
+
+/// A feed item to fetch (`fetch` stage).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FetchItem {
+    /// The source the item was announced by.
+    pub source_id: i64,
+    /// The item's key in that source (its GUID, else its URL): the store's seen-item key.
+    pub item_key: String,
+    /// The page to fetch.
+    pub url: String,
+}
+
+impl Job for FetchItem {
+    const STAGE: Stage = Stage::Fetch;
+    fn dedup_id(&self) -> String {
+        format!("fetch:{}:{}", self.source_id, self.item_key)
+    }
+}
+
+/// A fetched page to extract, enrich and store (`process` stage). The page itself stays
+/// where the fetcher put it (the shared store's raw pages or a WARC file), under `page_key`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessPage {
+    /// Where the raw page is kept: the key the fetcher stored it under.
+    pub page_key: String,
+    /// The source the page came from, if it came from a feed.
+    pub source_id: Option<i64>,
+    /// The page's URL (as given to the pipeline).
+    pub url: String,
+}
+
+impl Job for ProcessPage {
+    const STAGE: Stage = Stage::Process;
+    fn dedup_id(&self) -> String {
+        format!("process:{}", self.page_key)
+    }
+}
+
+/// A stored article to link to its near-duplicates and story (`connect` stage).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectArticle {
+    /// The stored article's id.
+    pub article_id: i64,
+}
+
+impl Job for ConnectArticle {
+    const STAGE: Stage = Stage::Connect;
+    fn dedup_id(&self) -> String {
+        format!("connect:{}", self.article_id)
+    }
+}
+
+/// A stored article to (re)index (`index` stage). The indexer reads the article's current
+/// version from the store, so one message per article and duplicate window is enough.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexArticle {
+    /// The stored article's id.
+    pub article_id: i64,
+}
+
+impl Job for IndexArticle {
+    const STAGE: Stage = Stage::Index;
+    fn dedup_id(&self) -> String {
+        format!("index:{}", self.article_id)
+    }
+}
+
+/// A watch match to send (`deliver` stage): the id of its row in the store's outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliverMatch {
+    /// The outbox row (delivery) id.
+    pub delivery_id: i64,
+}
+
+impl Job for DeliverMatch {
+    const STAGE: Stage = Stage::Deliver;
+    fn dedup_id(&self) -> String {
+        format!("deliver:{}", self.delivery_id)
+    }
+}
+
+/// A message that went to `dead.<stage>`: why, after how many deliveries, and the
+/// original message as it was published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadLetter {
+    /// The stage's name.
+    pub stage: String,
+    /// The last handler error, or why no handler could run (undecodable message,
+    /// consumers that died before acking).
+    pub reason: String,
+    /// How many times the message was delivered.
+    pub deliveries: u64,
+    /// The message's sequence in its stage's stream.
+    pub stream_sequence: u64,
+    /// The message's de-duplication id, if it had one.
+    pub dedup_id: Option<String>,
+    /// The original message (JSON, or the bytes read as UTF-8 with replacements).
+    pub payload: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dedup_ids_name_the_stage_and_the_key() {
+        assert_eq!(ConnectArticle { article_id: 42 }.dedup_id(), "connect:42");
+        assert_eq!(IndexArticle { article_id: 7 }.dedup_id(), "index:7");
+        assert_eq!(DeliverMatch { delivery_id: 3 }.dedup_id(), "deliver:3");
+        let item = FetchItem { source_id: 2, item_key: "guid-1".into(), url: "https://a.example/1".into() };
+        assert_eq!(item.dedup_id(), "fetch:2:guid-1");
+        let page = ProcessPage { page_key: "warc:5:1024".into(), source_id: None, url: "https://a.example/1".into() };
+        assert_eq!(page.dedup_id(), "process:warc:5:1024");
+    }
+
+    #[test]
+    fn messages_round_trip_as_json() {
+        let item = FetchItem { source_id: 2, item_key: "k".into(), url: "https://a.example/1".into() };
+        let json = serde_json::to_string(&item).unwrap();
+        assert_eq!(serde_json::from_str::<FetchItem>(&json).unwrap(), item);
+        assert!(serde_json::from_str::<ConnectArticle>(r#"{"page_key":"x"}"#).is_err());
+    }
+}
