@@ -149,7 +149,9 @@ impl KnownPeople {
     }
 
     /// Remembers the people an article names in full, and the roles it gives them on `day`.
-    pub(crate) fn learn_from(&mut self, analysis: &Analysis, day: i64) {
+    /// Returns the full names that this article made the person their surname stands for
+    /// (so that earlier articles naming the surname alone can be filed under them).
+    pub(crate) fn learn_from(&mut self, analysis: &Analysis, day: i64) -> Vec<String> {
         let mut roles: Vec<(&str, &str)> = analysis
             .entities
             .iter()
@@ -169,9 +171,17 @@ impl KnownPeople {
             .collect();
         names.sort_unstable();
         names.dedup();
+        let mut newly_known = Vec::new();
         for name in names {
+            let key = surname_key(name);
+            let before = key.as_deref().and_then(|k| self.full_name(k));
             self.learn(name, 1);
+            let after = key.as_deref().and_then(|k| self.full_name(k));
+            if after.is_some() && after != before {
+                newly_known.extend(after);
+            }
         }
+        newly_known
     }
 
     fn learn_role(&mut self, role: &str, person: &str, first_day: i64, last_day: i64, articles: u32) {
@@ -227,6 +237,28 @@ mod tests {
         assert_eq!(k.full_name("trump").as_deref(), Some("Donald Trump"), "9 against 2");
         k.learn("Ivanka Trump", 1);
         assert_eq!(k.full_name("trump"), None, "9 against 3 is no longer clear");
+    }
+
+    #[test]
+    fn learning_tells_which_full_names_a_surname_now_stands_for() {
+        let mut k = KnownPeople::default();
+        let naming = |names: &[&str]| Analysis {
+            entities: names
+                .iter()
+                .map(|n| EntityMention {
+                    text: n.to_string(),
+                    start: 0,
+                    end: 0,
+                    entity_type: EntityType::Person,
+                    canonical: n.to_string(),
+                    role: None,
+                })
+                .collect(),
+            ..Default::default()
+        };
+        assert!(k.learn_from(&naming(&["Barack Obama", "Obama"]), 1).is_empty(), "one article is not enough");
+        assert_eq!(k.learn_from(&naming(&["Barack Obama"]), 2), ["Barack Obama"], "the second article makes it known");
+        assert!(k.learn_from(&naming(&["Barack Obama"]), 3).is_empty(), "already known: nothing new");
     }
 
     #[test]

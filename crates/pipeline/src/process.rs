@@ -394,7 +394,7 @@ impl Pipeline {
         let day = polmon_store::trends::day_of(
             article.published.as_deref().and_then(parse_timestamp).unwrap_or_else(polmon_store::unix_now),
         );
-        self.join_known_people(&mut article.analysis, day)?;
+        let newly_known = self.join_known_people(&mut article.analysis, day)?;
         let matcher = self.matcher()?;
         let matches = |_id: i64| -> Vec<NewMatch> {
             matcher
@@ -413,6 +413,7 @@ impl Pipeline {
         let translate_to = self.translation_target.as_deref();
         let upsert = retry_transient(|| self.store.store_article(&key, &article, matches, translate_to))?;
         tracing::debug!(target: "polmon::ingest", id = upsert.id(), ?upsert, "stored");
+        self.file_lone_surnames(&newly_known)?;
         if let Upsert::Unchanged(_) = upsert {
             return Ok(Ingested { outcome: upsert, truncated_from });
         }
@@ -434,8 +435,9 @@ impl Pipeline {
 
     /// Files people named by surname alone under the one person the store knows by that
     /// surname, gives quotes attributed to a role alone the person who held the role on
-    /// `day`, and learns the people and roles the article names.
-    fn join_known_people(&self, analysis: &mut polmon_model::Analysis, day: i64) -> Result<(), IngestError> {
+    /// `day`, and learns the people and roles the article names. Returns the full names
+    /// their surname now stands for and did not before.
+    fn join_known_people(&self, analysis: &mut polmon_model::Analysis, day: i64) -> Result<Vec<String>, IngestError> {
         let mut guard = lock(&self.people);
         if guard.is_none() {
             *guard = Some(retry_transient(|| KnownPeople::from_store(&self.store))?);
@@ -443,7 +445,19 @@ impl Pipeline {
         let people = guard.as_mut().expect("built above");
         polmon_enrich::canonical::join_known_surnames(analysis, |s| people.full_name(s));
         people.resolve_role_speakers(analysis, day);
-        people.learn_from(analysis, day);
+        Ok(people.learn_from(analysis, day))
+    }
+
+    /// Files the stored entity of each full name's lone surname ("Obama", from articles
+    /// stored before the store knew whom it stands for) under the full name.
+    fn file_lone_surnames(&self, full_names: &[String]) -> Result<(), IngestError> {
+        for full in full_names {
+            let Some(surname) = full.split_whitespace().next_back() else { continue };
+            let moved = retry_transient(|| self.store.merge_entity("person", surname, full))?;
+            if moved > 0 {
+                tracing::info!(target: "polmon::ingest", surname, person = %full, articles = moved, "lone surname filed under the full name");
+            }
+        }
         Ok(())
     }
 
@@ -806,6 +820,28 @@ mod tests {
         p.ingest_item(item("d", "Clinton said on Wednesday that she would not run.")).unwrap();
         let lone = persons(&p, 5);
         assert!(!lone.is_empty() && !lone.iter().any(|n| n.contains(' ')), "{lone:?}");
+    }
+
+    #[test]
+    fn a_surname_stored_before_the_full_name_was_known_is_filed_under_it_later() {
+        let data = tempfile::tempdir().unwrap();
+        let item = |id: &str, text: &str| {
+            InputItem::Text(TextArticle { id: Some(id.into()), title: Some(format!("News {id}")), text: text.into(), language: Some("en".into()), ..Default::default() })
+        };
+        let people = |p: &Pipeline| -> Vec<String> {
+            p.store().top_entities(Some("person"), 50).unwrap().into_iter().map(|e| e.canonical).collect()
+        };
+        let p = Pipeline::open(data.path()).unwrap();
+        p.ingest_item(item("a", "On Tuesday, Trudeau said the talks with the United States had gone well.")).unwrap();
+        assert!(people(&p).contains(&"Trudeau".to_string()), "nobody is known by that surname yet: {:?}", people(&p));
+        p.ingest_item(item("b", "Prime Minister Justin Trudeau met the premiers in Ottawa on Monday.")).unwrap();
+        assert!(people(&p).contains(&"Trudeau".to_string()), "one article is not enough: {:?}", people(&p));
+        p.ingest_item(item("c", "Justin Trudeau flew to Toronto after the meeting with the premiers.")).unwrap();
+        let now = people(&p);
+        assert!(!now.contains(&"Trudeau".to_string()) && now.contains(&"Justin Trudeau".to_string()), "{now:?}");
+        let e = p.store().top_entities(Some("person"), 50).unwrap().into_iter().find(|e| e.canonical == "Justin Trudeau").unwrap();
+        assert_eq!(e.articles, 3, "the first article is the full name's too");
+        assert_eq!(p.store().aggregate_mismatches().unwrap(), Vec::<String>::new());
     }
 
     #[test]

@@ -179,6 +179,73 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Files every stored mention and quote of the entity `(from, kind)` under the entity
+    /// `(into, kind)` (created if need be) and deletes `from`: the lone surname stored
+    /// before the store knew whom it stands for ("Obama" → "Barack Obama"). Every kept
+    /// count (entity totals and roles, trend counters) is taken out for each article
+    /// concerned and put back as the merged rows now say, in one transaction; an article
+    /// naming both keeps one mention row with both counts. The articles' own analyses keep
+    /// the name as written. Returns the number of articles moved (0 when `from` is not
+    /// stored). Linear in the articles that mention `from`.
+    pub fn merge_entity(&self, kind: &str, from: &str, into: &str) -> Result<u64, StoreError> {
+        if from == into {
+            return Ok(0);
+        }
+        self.write(|conn| {
+            let tx = conn.transaction()?;
+            let from_id: Option<i64> = tx
+                .query_row("SELECT id FROM entities WHERE canonical = ?1 AND kind = ?2", [from, kind], |r| r.get(0))
+                .optional()?;
+            let Some(from_id) = from_id else { return Ok(0) };
+            let into_id = entity_id(&tx, into, kind)?;
+            let articles: Vec<i64> = tx
+                .prepare("SELECT article_id FROM mentions WHERE entity_id = ?1 ORDER BY article_id")?
+                .query_map([from_id], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            for &article in &articles {
+                crate::trends::subtract_article(self, &tx, article)?;
+                crate::aggregates::mentions_removed(&tx, article)?;
+                let merged = tx.execute(
+                    "UPDATE mentions SET count = count + (SELECT count FROM mentions WHERE article_id = ?1 AND entity_id = ?2),
+                         role = coalesce(role, (SELECT role FROM mentions WHERE article_id = ?1 AND entity_id = ?2))
+                     WHERE article_id = ?1 AND entity_id = ?3",
+                    params![article, from_id, into_id],
+                )?;
+                if merged > 0 {
+                    tx.execute("DELETE FROM mentions WHERE article_id = ?1 AND entity_id = ?2", params![article, from_id])?;
+                } else {
+                    tx.execute(
+                        "UPDATE mentions SET entity_id = ?3 WHERE article_id = ?1 AND entity_id = ?2",
+                        params![article, from_id, into_id],
+                    )?;
+                }
+                tx.execute("UPDATE quotes SET entity_id = ?3 WHERE article_id = ?1 AND entity_id = ?2", params![article, from_id, into_id])?;
+                let mentions: Vec<(i64, String, String, Option<String>)> = tx
+                    .prepare_cached(
+                        "SELECT m.entity_id, e.kind, e.canonical, m.role FROM mentions m JOIN entities e ON e.id = m.entity_id
+                         WHERE m.article_id = ?1",
+                    )?
+                    .query_map([article], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                    .collect::<Result<_, _>>()?;
+                for (id, kind, canonical, role) in &mentions {
+                    crate::aggregates::mention_added(&tx, *id, kind, canonical, role.as_deref())?;
+                }
+                crate::trends::add_article(self, &tx, article)?;
+            }
+            // Quotes attributed to `from` in articles that no longer mention it (none
+            // are written so, but a store is not assumed to be tidy).
+            tx.execute("UPDATE quotes SET entity_id = ?2 WHERE entity_id = ?1", params![from_id, into_id])?;
+            for table in ["entity_totals", "entity_role_counts", "trend_entity_days", "trend_source_days", "trend_role_days"] {
+                tx.execute(&format!("DELETE FROM {table} WHERE entity_id = ?1"), [from_id])?;
+            }
+            tx.execute("DELETE FROM entities WHERE id = ?1", [from_id])?;
+            tx.commit()?;
+            Ok(articles.len() as u64)
+        })
+    }
+}
+
 /// Roles listed per entity at most ([`Store::entity_roles`]): the most given.
 pub const MAX_ROLES: usize = 50;
 
