@@ -44,10 +44,18 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
         if title_like(doc, r, embedded) || markup_or_code(doc, r) {
             continue;
         }
+        let cued_after = after.is_some();
         let cue = after.or_else(|| cue_before(doc, ri, r, lang)).or_else(|| cue_from_colon(doc, r, lang));
         // French: a term in quotation marks (« changement », « Les bâtisseurs de la gloire »)
         // is no quote: a few words, or a title, inside the writer's sentence with no cue.
         if lang == "fr" && embedded && cue.is_none() && (words <= 3 || french_title(doc, r)) {
+            continue;
+        }
+        // A few words the writer's sentence uses as a noun ("révèle ces « raisons »", "la
+        // « grande » loi") are a term even when a cue stands earlier in the sentence: a quotation
+        // of one to three words is introduced right before its mark ("qualifié d'« un choc »",
+        // "juge « impardonnable »", "X : « … »") or followed by its cue ("« … », écrit X").
+        if lang == "fr" && embedded && words <= 3 && !cued_after && !cue.as_ref().is_some_and(|c| introduced_by(doc, c, open_tok)) {
             continue;
         }
         let phrase = cue.as_ref().and_then(|c| c.speaker).or_else(|| if embedded { subject_in(doc, open_tok, lang) } else { None });
@@ -60,7 +68,10 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
                 .flatten()
                 .filter(|p| lexicon::is_subject_pronoun(&doc.tokens[p.a].lower) || doc.tokens[p.a].cap)
         });
-        let phrase = phrase.filter(|&p| lang != "fr" || speaker::french_np_ok(doc, p));
+        // Only a verb of saying makes any noun phrase a speaker; "selon X", "d'après X" and a
+        // sentence's mere subject need a person or a body ("selon le droit international").
+        let strict = cue.as_ref().is_none_or(|c| lexicon::is_source_first(&doc.tokens[c.verb].lower));
+        let phrase = phrase.and_then(|p| speaker::noun_phrase(doc, p, mentions, lang, strict));
         if !keep && phrase.is_none() {
             continue; // a scare quote nobody is said to have spoken
         }
@@ -143,6 +154,8 @@ fn cue_after(doc: &Doc, ri: usize, r: &Region, lang: &str) -> Option<Cue> {
             return Some(Cue { verb: first, text: doc.tok_text(first, first + 1), speaker: Some(Phrase { a, b }) });
         }
     }
+    // A semicolon closes the quote's clause: a cue after it belongs to the next one.
+    let sentence_end = (first..sentence_end).find(|&k| toks[k].is_punct(';')).unwrap_or(sentence_end);
     let mut i = first;
     while i < sentence_end && i - first <= limit {
         if let Some(mut cue) = speaker::cue_at(doc, i, first, sentence_end, lang) {
@@ -286,10 +299,35 @@ fn cue_from_colon(doc: &Doc, r: &Region, lang: &str) -> Option<Cue> {
     subject_in(doc, end, lang).map(|p| Cue { verb: end, text: String::new(), speaker: Some(p) })
 }
 
+/// Whether cue `c`, before the opening mark at token `open_tok`, introduces the quotation
+/// itself: nothing but a conjunction, a colon or a comma between them, an indefinite article
+/// ("parlant d'un « effort de transparence »"; not "révèle ces « raisons »": a definite or
+/// demonstrative article makes the words the writer's noun), the rest of the reported clause
+/// ("estimant que ce qui s'était produit était « impardonnable »"), or an object and the "de"
+/// of a verb of naming ("qualifie la réforme d'« injuste »", "accuse X d'« insultes »").
+fn introduced_by(doc: &Doc, c: &Cue, open_tok: usize) -> bool {
+    let toks = &doc.tokens;
+    if c.verb >= open_tok {
+        return true;
+    }
+    let mut between = &toks[c.verb + 1..open_tok];
+    if let [rest @ .., last] = between {
+        if matches!(last.lower.as_str(), "un" | "une" | "des") {
+            between = rest;
+        }
+    }
+    let linking = |t: &crate::text::Token| t.is_punct(':') || t.is_punct(',') || matches!(t.lower.as_str(), "que" | "qu'" | "comme" | "de" | "d'");
+    between.iter().all(linking)
+        || between.first().is_some_and(|t| matches!(t.lower.as_str(), "que" | "qu'"))
+        || between.len() <= 4 && between.last().is_some_and(|t| matches!(t.lower.as_str(), "de" | "d'" | "comme" | "en")) && between.iter().all(|t| t.is_word())
+}
+
 /// Whether the word before the opening mark introduces a quotation ("called it “…”").
 fn introduces(doc: &Doc, open_tok: usize) -> bool {
     let w = &doc.tokens[open_tok - 1].lower;
-    lexicon::is_cue(w) || matches!(w.as_str(), "saying" | "as" | "dubbed" | "labeled" | "labelled" | "branded" | "termed" | "quoted")
+    // "mis en examen pour « détournement de fonds »": "pour", "après" name a source only
+    // before a comma.
+    lexicon::is_cue(w) && !lexicon::is_source_first(w) || matches!(w.as_str(), "saying" | "as" | "dubbed" | "labeled" | "labelled" | "branded" | "termed" | "quoted")
 }
 
 /// Titles of works and names inside a sentence ("on “Fox News Sunday,”"): every word

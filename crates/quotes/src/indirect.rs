@@ -27,7 +27,8 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, used_cues: &[usiz
                 continue;
             }
             let Some(cue) = speaker::cue_at(doc, k, s0, s1, lang) else { continue };
-            let Some(phrase) = cue.speaker.filter(|&p| lang != "fr" || speaker::french_np_ok(doc, p)) else { continue };
+            let strict = crate::lexicon::is_source_first(&doc.tokens[cue.verb].lower);
+            let Some(phrase) = cue.speaker.and_then(|p| speaker::noun_phrase(doc, p, mentions, lang, strict)) else { continue };
             let Some((a, b)) = content(doc, k, phrase, s0, last) else { continue };
             let (start, end) = (toks[a].start, toks[b - 1].end);
             if start >= end || words(doc, a, b) < 3 || mostly_quoted(doc, a, b) || overlaps(direct, start, end) {

@@ -57,8 +57,32 @@ pub(crate) fn cue_at(doc: &Doc, i: usize, lo: usize, hi: usize, lang: &str) -> O
             }
         }
     }
+    // "peut-on lire dans Le Monde", "lit-on dans X": the publication speaks.
+    if lang == "fr" && (w == "lit-on" || w == "lire" && i > lo && matches!(doc.tokens[i - 1].lower.as_str(), "peut-on" | "pouvait-on" | "pourra-t-on")) {
+        let source = (i + 1 < hi && matches!(doc.tokens[i + 1].lower.as_str(), "dans" | "sur")).then(|| phrase_after(doc, i + 1, hi, lang)).flatten();
+        let first = if w == "lire" { i - 1 } else { i };
+        return Some(Cue { verb: i, text: doc.tok_text(first, i + 1), speaker: source });
+    }
     // A verb is written in lower case unless it opens a sentence ("the United States").
     let opens_sentence = i == 0 || doc.sentence[i - 1] != doc.sentence[i];
+    // "pourrait commenter le Président", "tente d'expliquer la ministre": the modal opens the
+    // verb group.
+    let modal = (lang == "fr" && !t.cap && lexicon::is_french_infinitive_cue(w))
+        .then(|| {
+            let mut k = i;
+            if k > lo + 1 && matches!(doc.tokens[k - 1].lower.as_str(), "de" | "d'" | "à") {
+                k -= 1;
+            }
+            (k > lo && lexicon::is_french_modal(&doc.tokens[k - 1].lower)).then_some(k - 1)
+        })
+        .flatten();
+    if let Some(m) = modal {
+        let mut first = m;
+        while first > lo && doc.tokens[first - 1].is_word() && (is_aux(&doc.tokens[first - 1].lower, lang) || lexicon::is_verb_filler(&doc.tokens[first - 1].lower)) {
+            first -= 1;
+        }
+        return Some(Cue { verb: i, text: doc.tok_text(first, i + 1), speaker: french_subject(doc, first, i, lo, hi) });
+    }
     if !lexicon::is_cue(w) || (t.cap && !opens_sentence) {
         return None;
     }
@@ -334,6 +358,10 @@ pub(crate) fn phrase_after(doc: &Doc, cue: usize, hi: usize, lang: &str) -> Opti
         if lexicon::is_boundary(&t.lower) && !(b == a && lexicon::pronoun(&t.lower).is_some()) {
             break;
         }
+        // "comme prévenait l'OMS début mars 2020": the date is not the speaker's.
+        if b > a && !t.cap && (lexicon::is_date_word(&t.lower) || lexicon::is_time_word(&t.lower)) {
+            break;
+        }
         b += 1;
         if lexicon::pronoun(&t.lower).is_some() && b == a + 1 {
             break;
@@ -469,12 +497,23 @@ fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mention
         return None;
     }
     let words: Vec<String> = names::content_words(text);
+    // "l'OMS", "la NASA", "the White House": a definite article before a name the mentions
+    // missed; unless it is a title that points at a person ("The French Minister of the Armed
+    // Forces"), the name is the speaker (an organisation, or a place for its government).
+    let article_name = || {
+        let h = (p.a + 1..p.b).find(|&k| !lexicon::is_role_stop(&toks[k].lower))?;
+        let name = toks[h..p.b].iter().all(|t| t.cap || !t.is_word() || lexicon::is_role_stop(&t.lower)) && toks[p.b - 1].cap && !lexicon::is_not_name(&toks[h].lower);
+        name.then(|| doc.slice(toks[h].start, end))
+    };
     if lexicon::is_definite(lower[0]) && !words.is_empty() {
-        let found = described_person(mentions, start, &words).map(|m| m.canonical.clone());
+        let found = described_person(mentions, start, &words).map(|m| m.canonical.clone()).or_else(article_name);
         // "l'universitaire", "son avocate", "ce dernier": a person the text has just named.
         let head = lower.iter().find(|w| !lexicon::is_french_determiner(w) && !lexicon::is_role_stop(w));
         let relational = matches!(lower[0], "son" | "sa" | "ses" | "leur" | "leurs");
-        if found.is_none() && french && !relational && head.is_some_and(|h| lexicon::is_person_noun(h)) {
+        // A role with a complement ("le conseiller com du président") names someone the text
+        // has not tied to a person: it stays a description.
+        let complement = lower.iter().skip(1).any(|w| matches!(*w, "de" | "du" | "des" | "d'"));
+        if found.is_none() && french && !relational && !complement && head.is_some_and(|h| lexicon::is_person_noun(h)) {
             return french_antecedent(doc, mentions, p.a, start, None, previous);
         }
         return found;
@@ -680,7 +719,7 @@ pub(crate) fn french_clause_subject(doc: &Doc, i: usize) -> Option<Phrase> {
             if (named || describes) && !lexicon::is_cue(&toks[a].lower) {
                 let mut p = Phrase { a, b };
                 // ", Philippe Varin," after a description.
-                if b + 2 < i && toks[b].is_punct(',') && toks[b + 1].cap && !np[0].cap {
+                if b + 2 < i && toks[b].is_punct(',') && toks[b + 1].cap && (!np[0].cap || lexicon::is_french_determiner(&np[0].lower)) {
                     let mut e = b + 1;
                     while e < i && e - b <= 4 && toks[e].is_word() && toks[e].cap {
                         e += 1;
@@ -694,6 +733,133 @@ pub(crate) fn french_clause_subject(doc: &Doc, i: usize) -> Option<Phrase> {
         }
     }
     (s0..i).rev().take(40).find(|&k| lexicon::is_subject_pronoun(&toks[k].lower) && !toks[k].quoted && !toks[k].cap || k == s0 && lexicon::is_subject_pronoun(&toks[k].lower)).map(|k| Phrase { a: k, b: k + 1 })
+}
+
+/// Whether the French pronoun at token `k` is an impersonal "il" ("il faut", "il s'agit", "il y
+/// a", "il est possible que", "il ne manque pas"): it names nobody.
+pub(crate) fn impersonal(doc: &Doc, k: usize) -> bool {
+    let toks = &doc.tokens;
+    if toks[k].lower != "il" {
+        return false;
+    }
+    let mut j = k + 1;
+    while j < toks.len() && j < k + 4 && matches!(toks[j].lower.as_str(), "ne" | "n'" | "lui" | "leur" | "nous" | "vous" | "me" | "m'" | "en" | "s'") {
+        j += 1;
+    }
+    let w = |j: usize| toks.get(j).filter(|t| t.is_word()).map_or("", |t| t.lower.as_str());
+    if lexicon::is_impersonal_verb(w(j)) || w(j) == "y" && matches!(w(j + 1), "a" | "avait" | "aura" | "aurait" | "eut" | "ait") {
+        return true;
+    }
+    // "il est essentiel d'…", "il était possible que …" (not "il est venu de …").
+    if matches!(w(j), "est" | "était" | "sera" | "serait" | "fut" | "paraît" | "semble") {
+        let adj = w(j + 1);
+        let participle = ["é", "ée", "és", "u", "ue", "i", "is", "it"].iter().any(|e| adj.ends_with(e));
+        return !adj.is_empty() && !participle && matches!(w(j + 2), "de" | "d'" | "que" | "qu'");
+    }
+    false
+}
+
+/// The speaker phrase `p` as a noun phrase: cut before a word glued on after a name ("Laura
+/// Frémy analyse" → "Laura Frémy"), a dangling conjunction or preposition ("Obama and"), a
+/// verb after a name ("The Legislative Yuan debated …"), an opening adverb ("Cependant,
+/// l'ONG"); none when it is not a noun phrase at all: a clause, a fronted phrase, a
+/// capitalised common word opening a sentence ("Banques belges piratées", "Initialement prévu
+/// …"), a demonstrative ("C'"), an impersonal "il", a gerund ("holding signs"), or — in
+/// French — a description of a thing ("L'émergence des podcasts"), whose complement may name
+/// the speaker instead ("des représailles de l'organisation islamique, qui affirme").
+///
+/// `strict` is for a phrase no verb of saying names (a sentence's mere subject, the agent of
+/// "selon"/"d'après"): its French head must then be a person or a body.
+pub(crate) fn noun_phrase(doc: &Doc, p: Phrase, mentions: &Mentions, lang: &str, strict: bool) -> Option<Phrase> {
+    let toks = &doc.tokens;
+    let french = lang == "fr";
+    let mut p = p;
+    let last = &toks[p.b - 1].lower;
+    if last.ends_with("-il") || last.ends_with("-elle") {
+        return Some(p);
+    }
+    // A name's own mention decides where it ends.
+    let phrase_end = toks[p.b - 1].end;
+    let name_at = |k: usize| mentions.inside(toks[k].start, phrase_end).find(|m| m.start == toks[k].start).map(|m| doc.tok_at(m.end));
+    while p.b > p.a + 1 && lexicon::dangles(&toks[p.b - 1].lower) {
+        p.b -= 1;
+    }
+    // "Cependant, l'ONG précise": the adverb and its comma open the clause, not the phrase.
+    if p.a + 2 < p.b && toks[p.a + 1].is_punct(',') && (lexicon::is_sentence_adverb(&toks[p.a].lower) || lexicon::is_verb_filler(&toks[p.a].lower)) {
+        p.a += 2;
+    }
+    let first = &toks[p.a];
+    if p.b == p.a + 1 && (lexicon::is_non_speaker_pronoun(&first.lower) || lexicon::dangles(&first.lower)) {
+        return None;
+    }
+    if lexicon::opens_no_noun_phrase(&first.lower) && !(first.lower == "d'" && toks.get(p.a + 1).is_some_and(|t| t.lower == "autres")) {
+        return None;
+    }
+    if first.lower == "il" && impersonal(doc, p.a) {
+        return None;
+    }
+    if french {
+        // "Laura Frémy analyse": the name, without the verb after it.
+        if let Some(e) = name_at(p.a) {
+            if e < p.b && toks[e].is_word() && !toks[e].cap && !matches!(toks[e].lower.as_str(), "de" | "du" | "des" | "d'") && !lexicon::is_person_noun(&toks[e].lower) {
+                p.b = e;
+            }
+        }
+        let first = &toks[p.a];
+        let determiner = lexicon::is_french_determiner(&first.lower)
+            || lexicon::is_definite(&first.lower)
+            || lexicon::is_indefinite(&first.lower)
+            || matches!(first.lower.as_str(), "de" | "d'" | "quelques" | "nombreux" | "nombreuses" | "divers" | "chaque" | "tous" | "toutes");
+        let opens_sentence = doc.sentence_start(p.a) == p.a || p.a > 0 && (toks[p.a - 1].quoted || matches!(toks[p.a - 1].kind, crate::text::Kind::Punct(':' | '-' | '—' | '–')));
+        let named = mentions.inside(toks[p.a].start, toks[p.b - 1].end).next().is_some();
+        if first.cap && opens_sentence && !determiner && lexicon::pronoun(&first.lower).is_none() && lexicon::title(&first.lower).is_none() && name_at(p.a).is_none() {
+            // A capitalised word opening the sentence is a name only if the phrase's other words
+            // are capitalised too (or link names).
+            let common = toks[p.a + 1..p.b].iter().any(|t| t.is_word() && !t.cap && !lexicon::is_role_stop(&t.lower) && !is_person_or_body(&t.lower));
+            if common || p.b == p.a + 1 && doc.is_capitalised_common(p.a) {
+                return None;
+            }
+        }
+        if determiner && !named {
+            let head = |a: usize| (a..p.b).find(|&k| !lexicon::is_french_determiner(&toks[k].lower) && !lexicon::is_role_stop(&toks[k].lower) && !lexicon::is_definite(&toks[k].lower));
+            let speaks = |k: usize| toks[k].cap || is_person_or_body(&toks[k].lower);
+            let h = head(p.a)?;
+            if !speaks(h) {
+                let complement = (h + 1..p.b)
+                    .find(|&k| matches!(toks[k].lower.as_str(), "de" | "du" | "des" | "d'"))
+                    .and_then(|of| head(of + 1).filter(|&k| !toks[k].cap && is_person_or_body(&toks[k].lower)).map(|k| (of, k)));
+                match complement {
+                    Some((of, k)) => p.a = if k > of + 1 && lexicon::is_definite(&toks[k - 1].lower) { k - 1 } else { k },
+                    // The subject of a verb of saying may be a person the lists do not know ("un
+                    // ancien guide"), not a thing.
+                    None if !strict && !is_abstract_noun(&toks[h].lower) => {}
+                    None => return None,
+                }
+            }
+        }
+        return french_np_ok(doc, p).then_some(p);
+    }
+    // English: "holding signs" is a clause; "The Legislative Yuan debated three …" ends at
+    // the name.
+    if !first.cap && first.lower.ends_with("ing") && lexicon::pronoun(&first.lower).is_none() {
+        return None;
+    }
+    if let Some(k) = (p.a + 1..p.b).find(|&k| toks[k].is_word() && !toks[k].cap && toks[k].lower.ends_with("ed") && toks[k - 1].cap && k - 1 > p.a) {
+        p.b = k;
+    }
+    Some(p)
+}
+
+/// A French noun for a person or a body, singular or plural ("habitants", "syndicats").
+fn is_person_or_body(w: &str) -> bool {
+    let singular = w.strip_suffix('s').or_else(|| w.strip_suffix('x')).unwrap_or(w);
+    [w, singular].iter().any(|w| lexicon::is_person_noun(w) || lexicon::is_body_noun(w))
+}
+
+/// A French noun for a thing, an act or a quality by its ending ("l'émergence", "l'usage",
+/// "l'application", "le racisme"): never a speaker.
+fn is_abstract_noun(w: &str) -> bool {
+    !is_person_or_body(w) && ["tion", "sion", "ment", "ence", "ance", "ité", "isme", "ure", "age", "esse", "ude", "ise", "ie"].iter().any(|e| w.ends_with(e) && w.chars().count() > e.chars().count() + 2)
 }
 
 /// Whether a French speaker phrase has the shape of a noun phrase: it opens with a
