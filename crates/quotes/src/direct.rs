@@ -25,6 +25,8 @@ struct Found {
     direct: bool,
     cue: Option<Cue>,
     phrase: Option<Phrase>,
+    /// The cue names a phrase that is no noun phrase: the quote is nobody's.
+    not_a_speaker: bool,
 }
 
 pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, used_cues: &mut Vec<usize>) -> Vec<Attributed> {
@@ -71,11 +73,15 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
         // Only a verb of saying makes any noun phrase a speaker; "selon X", "d'après X" and a
         // sentence's mere subject need a person or a body ("selon le droit international").
         let strict = cue.as_ref().is_none_or(|c| lexicon::is_source_first(&doc.tokens[c.verb].lower));
+        let named = phrase.is_some();
         let phrase = phrase.and_then(|p| speaker::noun_phrase(doc, p, mentions, lang, strict));
+        // (English only: a French cue's phrase may be a bad pick — "…» du bâtiment …, comme il
+        // l'avait reconnu" — and the quote then goes on from its neighbour.)
+        let not_a_speaker = lang != "fr" && named && phrase.is_none() && cue.is_some();
         if !keep && phrase.is_none() {
             continue; // a scare quote nobody is said to have spoken
         }
-        found.push(Found { region: ri, direct: keep, cue, phrase });
+        found.push(Found { region: ri, direct: keep, cue, phrase, not_a_speaker });
     }
     // Resolve in text order so "the same source" and pronouns see what came before.
     let mut out: Vec<Attributed> = Vec::with_capacity(found.len());
@@ -99,7 +105,9 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
     }
     let mut last_spoken: Option<usize> = None;
     for i in 0..found.len() {
-        if speakers[i].is_none() {
+        // A quote whose cue names something that is no noun phrase ("holding signs that read
+        // “…”") is nobody's; others go on from their neighbour.
+        if speakers[i].is_none() && !found[i].not_a_speaker {
             let para = para_of(doc, &doc.regions[found[i].region]);
             let next = next_cued[i].filter(|&j| para_of(doc, &doc.regions[found[j].region]) == para && no_words_between(doc, &doc.regions[found[i].region], &doc.regions[found[j].region]));
             let prev = last_spoken.filter(|&j| para - para_of(doc, &doc.regions[found[j].region]) <= opts.carry_paragraphs);
@@ -316,7 +324,7 @@ fn introduced_by(doc: &Doc, c: &Cue, open_tok: usize) -> bool {
             between = rest;
         }
     }
-    let linking = |t: &crate::text::Token| t.is_punct(':') || t.is_punct(',') || matches!(t.lower.as_str(), "que" | "qu'" | "comme" | "de" | "d'");
+    let linking = |t: &crate::text::Token| t.is_punct(':') || t.is_punct(',') || matches!(t.lower.as_str(), "que" | "qu'" | "comme" | "de" | "d'" | "à");
     between.iter().all(linking)
         || between.first().is_some_and(|t| matches!(t.lower.as_str(), "que" | "qu'"))
         || between.len() <= 4 && between.last().is_some_and(|t| matches!(t.lower.as_str(), "de" | "d'" | "comme" | "en")) && between.iter().all(|t| t.is_word())

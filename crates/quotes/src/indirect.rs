@@ -104,7 +104,8 @@ fn content(doc: &Doc, k: usize, phrase: speaker::Phrase, s0: usize, end: usize) 
     }
     // Clause before: "…, X said." / "…, said X." / "…, according to X."
     let first = phrase.a.min(k);
-    let tail_short = end - last <= 4;
+    // The speaker phrase may run past the clause's end ("…, ont déclaré les flics (…)").
+    let tail_short = end.saturating_sub(last) <= 4;
     if first > s0 + 2 && tail_short && toks[first - 1].is_punct(',') {
         return Some((s0, first - 1));
     }
@@ -125,6 +126,15 @@ mod tests {
 
     fn reported(text: &str, lang: &str) -> Vec<polmon_model::Quote> {
         find_quotes(text, &[], lang).into_iter().filter(|q| !q.direct).collect()
+    }
+
+    /// A speaker phrase that runs past the end of its sentence (a parenthesis closing a
+    /// headline) panicked on an underflow.
+    #[test]
+    fn speaker_running_past_the_sentence_end() {
+        let text = "Les coups de feu étaient liés à un vol dans un café, ont déclaré les flics (représentationnel)\n\nLa police a encerclé des immeubles.";
+        let qs = find_quotes(text, &[], "fr");
+        assert!(qs.iter().all(|q| q.start < q.end && q.end <= text.chars().count()), "{qs:?}");
     }
 
     #[test]

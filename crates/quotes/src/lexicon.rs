@@ -123,6 +123,9 @@ const PRONOUNS: &[(&str, Option<Gender>)] = &[
     ("they", None),
     ("ils", None),
     ("elles", None),
+    // "selon lui", "pour eux"
+    ("lui", Some(Gender::Male)),
+    ("eux", None),
     ("i", None),
     ("we", None),
     ("nous", None),
@@ -506,6 +509,9 @@ pub(crate) fn is_person_noun(w: &str) -> bool {
             | "combattant" | "soignant" | "soignante" | "plaignant" | "plaignante" | "parent" | "enfant" | "source"
             | "entourage" | "autorité" | "interlocuteur" | "interlocutrice" | "voisin" | "voisine" | "membre"
             | "médiateur" | "médiatrice" | "enquêteur" | "enquêtrice" | "électeur" | "électrice" | "lecteur" | "lectrice"
+            | "rédacteur" | "rédactrice" | "shérif" | "officiel" | "diplomate" | "défenseur" | "adjoint" | "adjointe"
+            | "délégué" | "déléguée" | "envoyé" | "envoyée" | "émissaire" | "employé" | "employée" | "agent" | "citoyen"
+            | "citoyenne" | "sauveteur" | "pompier" | "préfet" | "préfète" | "magistrat" | "magistrate" | "consul"
     ) || ["iste", "logue", "ologue", "icien", "icienne", "ateur", "atrice", "aire"].iter().any(|e| w.ends_with(e) && w.len() > e.len() + 2)
 }
 
@@ -536,24 +542,25 @@ pub(crate) fn is_non_speaker_pronoun(w: &str) -> bool {
     matches!(w, "c'" | "ce" | "cela" | "ça" | "ceci" | "celui" | "celle" | "ceux" | "celles" | "tout" | "rien" | "this" | "these" | "those" | "there" | "here")
 }
 
-/// French verbs after which "il" is impersonal ("il faut", "il s'agit", "il semble", "il y a").
+/// French verbs after which "il" is always impersonal ("il faut", "il s'agit", "il suffit";
+/// not "il reste convaincu", "il ne manque pas de rappeler").
 pub(crate) fn is_impersonal_verb(w: &str) -> bool {
     matches!(
         w,
-        "faut" | "fallait" | "fallu" | "faudra" | "faudrait" | "agit" | "agissait" | "semble" | "semblait" | "paraît" | "parait"
-            | "paraissait" | "apparaît" | "apparait" | "suffit" | "suffisait" | "convient" | "manque" | "manquait" | "existe"
-            | "existait" | "importe" | "vaut" | "valait" | "pleut" | "s'agit" | "reste" | "restait"
+        "faut" | "fallait" | "fallu" | "faudra" | "faudrait" | "agit" | "agissait" | "suffit" | "suffisait" | "convient"
+            | "existe" | "existait" | "importe" | "vaut" | "valait" | "pleut" | "s'agit"
     )
 }
 
-/// Months, and the words that place a date ("début mars 2020"): a speaker phrase ends before them.
+/// Months, years, and the words that place a date ("début mars 2020"): a speaker phrase ends
+/// before them.
 pub(crate) fn is_date_word(w: &str) -> bool {
     matches!(
         w,
         "janvier" | "février" | "mars" | "avril" | "mai" | "juin" | "juillet" | "août" | "septembre" | "octobre" | "novembre"
             | "décembre" | "début" | "fin" | "mi" | "january" | "february" | "march" | "april" | "june" | "july" | "august"
             | "september" | "october" | "november" | "december"
-    ) || (w.chars().all(|c| c.is_ascii_digit()) && !w.is_empty())
+    ) || (w.len() == 4 && (w.starts_with("19") || w.starts_with("20")) && w.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// French nouns for bodies that speak ("l'organisation", "le syndicat", "la fédération").
@@ -570,7 +577,10 @@ pub(crate) fn is_body_noun(w: &str) -> bool {
             | "assemblée" | "sénat" | "mouvement" | "coalition" | "alliance" | "opposition" | "majorité" | "club"
             | "équipe" | "administration" | "institution" | "office" | "autorité" | "haute" | "centrale" | "union"
             | "confédération" | "ligue" | "académie" | "université" | "école" | "hôpital" | "régime" | "pouvoir"
-            | "camp" | "délégation" | "mission" | "cabinet" | "élysée" | "matignon" | "ambassade"
+            | "camp" | "délégation" | "mission" | "cabinet" | "élysée" | "matignon" | "ambassade" | "chambre"
+            | "parlement" | "exécutif" | "rédaction" | "municipalité" | "département" | "région" | "province"
+            | "présidence" | "diplomatie" | "justice" | "défense" | "population" | "jeunesse" | "magistrature"
+            | "gendarmerie" | "intersyndicale" | "communauté" | "chancellerie" | "diaspora" | "famille" | "opinion"
     )
 }
 

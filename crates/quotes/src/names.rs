@@ -411,7 +411,8 @@ fn sentence_subjects(doc: &Doc, mentions: &[Mention]) -> Vec<Option<(usize, usiz
                             && toks[pos..t].iter().all(|x| (x.is_word() || x.is_punct(',')) && (!lexicon::is_boundary(&x.lower) || x.lower == "et") && !lexicon::is_cue(&x.lower))
                             // Not a name inside a prepositional phrase ("Commentateur … avec son
                             // complice de toujours, Jean-Michel Larqué, sa disparition …").
-                            && !toks[pos..t].iter().any(|x| lexicon::opens_no_noun_phrase(&x.lower) && !matches!(x.lower.as_str(), "s'" | "c'" | "qu'" | "n'" | "j'" | "m'" | "t'"))
+                            // ("à", "en" may be part of a role: "ministre délégué aux Affaires européennes").
+                            && !toks[pos..t].iter().any(|x| lexicon::opens_no_noun_phrase(&x.lower) && !matches!(x.lower.as_str(), "s'" | "c'" | "qu'" | "n'" | "j'" | "m'" | "t'" | "à" | "au" | "aux" | "en"))
                             && !(t > pos && matches!(toks[t - 1].lower.as_str(), "de" | "du" | "des" | "d'"))
                     })
                     .filter(|(_, m)| person(m))

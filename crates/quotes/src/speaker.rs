@@ -439,10 +439,10 @@ fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mention
             .find(|m| m.end <= start && m.kind == EntityType::Organization)
             .map(|m| m.canonical.clone());
     }
-    if pron == "they" || pron == "ils" || pron == "elles" {
+    if pron == "they" || pron == "ils" || pron == "elles" || pron == "eux" {
         return None;
     }
-    if french && lexicon::is_subject_pronoun(&pron) {
+    if french && (lexicon::is_subject_pronoun(&pron) || pron == "lui") {
         return french_antecedent(doc, mentions, p.a, start, lexicon::pronoun(&pron).flatten(), previous);
     }
     if let Some(g) = lexicon::pronoun(&pron) {
@@ -510,10 +510,7 @@ fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mention
         // "l'universitaire", "son avocate", "ce dernier": a person the text has just named.
         let head = lower.iter().find(|w| !lexicon::is_french_determiner(w) && !lexicon::is_role_stop(w));
         let relational = matches!(lower[0], "son" | "sa" | "ses" | "leur" | "leurs");
-        // A role with a complement ("le conseiller com du président") names someone the text
-        // has not tied to a person: it stays a description.
-        let complement = lower.iter().skip(1).any(|w| matches!(*w, "de" | "du" | "des" | "d'"));
-        if found.is_none() && french && !relational && !complement && head.is_some_and(|h| lexicon::is_person_noun(h)) {
+        if found.is_none() && french && !relational && head.is_some_and(|h| lexicon::is_person_noun(h)) {
             return french_antecedent(doc, mentions, p.a, start, None, previous);
         }
         return found;
@@ -750,8 +747,12 @@ pub(crate) fn impersonal(doc: &Doc, k: usize) -> bool {
     if lexicon::is_impersonal_verb(w(j)) || w(j) == "y" && matches!(w(j + 1), "a" | "avait" | "aura" | "aurait" | "eut" | "ait") {
         return true;
     }
+    // "il semble que …" (not "il semble déterminé").
+    if matches!(w(j), "semble" | "semblait" | "paraît" | "parait" | "apparaît" | "apparait") {
+        return matches!(w(j + 1), "que" | "qu'");
+    }
     // "il est essentiel d'…", "il était possible que …" (not "il est venu de …").
-    if matches!(w(j), "est" | "était" | "sera" | "serait" | "fut" | "paraît" | "semble") {
+    if matches!(w(j), "est" | "était" | "sera" | "serait" | "fut") {
         let adj = w(j + 1);
         let participle = ["é", "ée", "és", "u", "ue", "i", "is", "it"].iter().any(|e| adj.ends_with(e));
         return !adj.is_empty() && !participle && matches!(w(j + 2), "de" | "d'" | "que" | "qu'");
@@ -799,6 +800,16 @@ pub(crate) fn noun_phrase(doc: &Doc, p: Phrase, mentions: &Mentions, lang: &str,
         return None;
     }
     if french {
+        // "…, en Allemagne, les responsables de Berlin espèrent": a phrase across a comma is a
+        // name or a description with its apposition ("Philippe Varin, le président de PSA", "Le
+        // shérif du comté, David Groves"), else the part after the comma.
+        if let Some(c) = (p.a + 1..p.b.saturating_sub(1)).find(|&k| toks[k].is_punct(',')) {
+            let named = mentions.inside(toks[p.a].start, toks[c - 1].end).any(|m| matches!(m.kind, EntityType::Person | EntityType::Organization));
+            let described = toks[p.a..c].iter().any(|t| is_person_or_body(&t.lower));
+            if !named && !described && !toks[c + 1].cap {
+                p.a = c + 1;
+            }
+        }
         // "Laura Frémy analyse": the name, without the verb after it.
         if let Some(e) = name_at(p.a) {
             if e < p.b && toks[e].is_word() && !toks[e].cap && !matches!(toks[e].lower.as_str(), "de" | "du" | "des" | "d'") && !lexicon::is_person_noun(&toks[e].lower) {
@@ -870,6 +881,7 @@ pub(crate) fn french_np_ok(doc: &Doc, p: Phrase) -> bool {
     let first = &toks[0];
     let last = first.lower.rsplit('-').next().unwrap_or("");
     let opens = first.cap
+        || matches!(first.lower.as_str(), "lui" | "eux")
         || lexicon::is_french_determiner(&first.lower)
         || lexicon::is_definite(&first.lower)
         || lexicon::is_subject_pronoun(&first.lower)
