@@ -53,6 +53,11 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
         if lang == "fr" && embedded && cue.is_none() && (words <= 3 || french_title(doc, r)) {
             continue;
         }
+        // A name given to a work or a thing ("une comédie musicale nommée « Les bâtisseurs de la
+        // gloire »", "un rapport intitulé « … »") is a term whatever the cue.
+        if lang == "fr" && embedded && french_title(doc, r) && names_a_thing(&doc.tokens[open_tok - 1].lower) {
+            continue;
+        }
         // A few words the writer's sentence uses as a noun ("révèle ces « raisons »", "la
         // « grande » loi") are a term even when a cue stands earlier in the sentence: a quotation
         // of one to three words is introduced right before its mark ("qualifié d'« un choc »",
@@ -68,7 +73,8 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
                 && matches!(doc.tokens[open_tok - 1].kind, Kind::Punct('.' | '!' | '?')) && !doc.tokens[open_tok - 1].quoted)
                 .then(|| speaker::french_clause_subject(doc, open_tok - 1))
                 .flatten()
-                .filter(|p| lexicon::is_subject_pronoun(&doc.tokens[p.a].lower) || doc.tokens[p.a].cap)
+                // (a description is vetted below: its head must be a person or a body)
+                .filter(|p| lexicon::is_subject_pronoun(&doc.tokens[p.a].lower) || doc.tokens[p.a].cap || lexicon::is_definite(&doc.tokens[p.a].lower))
         });
         // Only a verb of saying makes any noun phrase a speaker; "selon X", "d'après X" and a
         // sentence's mere subject need a person or a body ("selon le droit international").
@@ -330,6 +336,11 @@ fn introduced_by(doc: &Doc, c: &Cue, open_tok: usize) -> bool {
         || between.len() <= 4 && between.last().is_some_and(|t| matches!(t.lower.as_str(), "de" | "d'" | "comme" | "en")) && between.iter().all(|t| t.is_word())
 }
 
+/// French participles that give a thing its name ("nommée", "intitulé", "baptisés").
+fn names_a_thing(w: &str) -> bool {
+    ["nommé", "intitulé", "baptisé", "surnommé", "dénommé", "appelé", "titré"].iter().any(|p| w.strip_prefix(p).is_some_and(|rest| matches!(rest, "" | "e" | "s" | "es")))
+}
+
 /// Whether the word before the opening mark introduces a quotation ("called it “…”").
 fn introduces(doc: &Doc, open_tok: usize) -> bool {
     let w = &doc.tokens[open_tok - 1].lower;
@@ -465,6 +476,16 @@ mod tests {
     fn titles_and_unspoken_scare_quotes_are_not_quotes() {
         assert!(direct("He appeared on “Fox News Sunday” at noon.").is_empty());
         assert!(find_quotes("The so-called “reform” failed.", &[], "en").is_empty());
+    }
+
+    #[test]
+    fn french_short_fragments_need_a_cue_next_to_them() {
+        // The writer's nouns: a title after "nommée", words after a demonstrative.
+        let qs = find_quotes("Les fêtes furent lancées par une comédie musicale nommée « Les bâtisseurs de la gloire » à Alger. Mediapart révèle ces « raisons » dès le lendemain.", &[], "fr");
+        assert!(qs.iter().all(|q| !q.text.starts_with("Les bâtisseurs") && q.text != "raisons"), "{qs:?}");
+        // Speech: right after the cue, after an indefinite article, inside the reported clause.
+        let qs = find_quotes("Le fisc défend cette publication, parlant d'un « effort de transparence ». Le ministre juge « impardonnable » ce qui s'est produit.", &[], "fr");
+        assert_eq!(qs.iter().filter(|q| q.speaker.is_some()).count(), 2, "{qs:?}");
     }
 
     #[test]

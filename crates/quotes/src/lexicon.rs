@@ -512,6 +512,7 @@ pub(crate) fn is_person_noun(w: &str) -> bool {
             | "rédacteur" | "rédactrice" | "shérif" | "officiel" | "diplomate" | "défenseur" | "adjoint" | "adjointe"
             | "délégué" | "déléguée" | "envoyé" | "envoyée" | "émissaire" | "employé" | "employée" | "agent" | "citoyen"
             | "citoyenne" | "sauveteur" | "pompier" | "préfet" | "préfète" | "magistrat" | "magistrate" | "consul"
+            | "personne" | "personnalité" | "individu" | "internaute" | "passant" | "riverain" | "fan"
     ) || ["iste", "logue", "ologue", "icien", "icienne", "ateur", "atrice", "aire"].iter().any(|e| w.ends_with(e) && w.len() > e.len() + 2)
 }
 

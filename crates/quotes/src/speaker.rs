@@ -359,7 +359,9 @@ pub(crate) fn phrase_after(doc: &Doc, cue: usize, hi: usize, lang: &str) -> Opti
             break;
         }
         // "comme prévenait l'OMS début mars 2020": the date is not the speaker's.
-        if b > a && !t.cap && (lexicon::is_date_word(&t.lower) || lexicon::is_time_word(&t.lower)) {
+        // ("according to a 2019 Marquette University poll": after an article, a year is part of it.)
+        let after_article = lexicon::is_definite(&toks[b - 1].lower) || lexicon::is_indefinite(&toks[b - 1].lower);
+        if b > a && !t.cap && !after_article && (lexicon::is_date_word(&t.lower) || lexicon::is_time_word(&t.lower)) {
             break;
         }
         b += 1;
@@ -838,7 +840,7 @@ pub(crate) fn noun_phrase(doc: &Doc, p: Phrase, mentions: &Mentions, lang: &str,
             if !speaks(h) {
                 let complement = (h + 1..p.b)
                     .find(|&k| matches!(toks[k].lower.as_str(), "de" | "du" | "des" | "d'"))
-                    .and_then(|of| head(of + 1).filter(|&k| !toks[k].cap && is_person_or_body(&toks[k].lower)).map(|k| (of, k)));
+                    .and_then(|of| head(of + 1).filter(|&k| if toks[k].cap { name_at(k).is_some() } else { is_person_or_body(&toks[k].lower) }).map(|k| (of, k)));
                 match complement {
                     Some((of, k)) => p.a = if k > of + 1 && lexicon::is_definite(&toks[k - 1].lower) { k - 1 } else { k },
                     // The subject of a verb of saying may be a person the lists do not know ("un
@@ -852,13 +854,49 @@ pub(crate) fn noun_phrase(doc: &Doc, p: Phrase, mentions: &Mentions, lang: &str,
     }
     // English: "holding signs" is a clause; "The Legislative Yuan debated three …" ends at
     // the name.
+    // ("paying an architect who said", "meddling the California congressman said": the noun
+    // phrase after the gerund.)
     if !first.cap && first.lower.ends_with("ing") && lexicon::pronoun(&first.lower).is_none() {
-        return None;
+        let article = p.a + 1 < p.b && (lexicon::is_definite(&toks[p.a + 1].lower) || lexicon::is_indefinite(&toks[p.a + 1].lower));
+        if !article {
+            return None;
+        }
+        p.a += 1;
     }
-    if let Some(k) = (p.a + 1..p.b).find(|&k| toks[k].is_word() && !toks[k].cap && toks[k].lower.ends_with("ed") && toks[k - 1].cap && k - 1 > p.a) {
+    // A verb ends the phrase: "The case revolved around Kelly", "climate change must", "He
+    // supported education" (an "-ed" word after a determiner or an adverb is an adjective: "the
+    // embattled president", "a recently retired general").
+    let past_participle = |k: usize| {
+        let (w, before) = (toks[k].lower.as_str(), toks[k - 1].lower.as_str());
+        let adjective = lexicon::is_definite(before) || lexicon::is_indefinite(before) || before.ends_with("ly");
+        // "the experts I interviewed" (a relative clause), "a student named Wong"
+        let relative = lexicon::pronoun(before).is_some();
+        let naming = matches!(w, "named" | "called") && toks.get(k + 1).is_some_and(|n| n.cap);
+        w.ends_with("ed") && !adjective && !relative && !naming
+    };
+    let verb = (p.a + 1..p.b).find(|&k| toks[k].is_word() && !toks[k].cap && (english_auxiliary(&toks[k].lower) || past_participle(k)));
+    if let Some(k) = verb {
         p.b = k;
     }
+    // "seven days earlier", "last week": a time, not a speaker.
+    if toks[p.a..p.b].iter().all(|t| !t.cap && (lexicon::is_time_word(&t.lower) || is_time_measure(&t.lower))) {
+        return None;
+    }
     Some(p)
+}
+
+/// English auxiliaries and modals: a finite verb group starts.
+fn english_auxiliary(w: &str) -> bool {
+    matches!(w, "must" | "can" | "could" | "should" | "would" | "will" | "shall" | "may" | "might" | "is" | "was" | "are" | "were" | "has" | "have" | "had" | "does" | "did")
+}
+
+/// Words of a span of time ("seven days earlier", "last week").
+fn is_time_measure(w: &str) -> bool {
+    matches!(
+        w,
+        "last" | "next" | "earlier" | "later" | "ago" | "day" | "days" | "weeks" | "month" | "months" | "year" | "years" | "hours"
+            | "minutes" | "one" | "two" | "three" | "four" | "five" | "six" | "seven" | "eight" | "nine" | "ten" | "this" | "that"
+    ) || w.chars().all(|c| c.is_ascii_digit())
 }
 
 /// A French noun for a person or a body, singular or plural ("habitants", "syndicats").
@@ -891,7 +929,7 @@ pub(crate) fn french_np_ok(doc: &Doc, p: Phrase) -> bool {
         let w = t.lower.as_str();
         t.is_word()
             && !t.cap
-            && (matches!(w, "est" | "sont" | "sera" | "seront" | "serait" | "était" | "étaient" | "fut" | "a" | "ont" | "avait" | "avaient" | "aura" | "auront" | "aurait" | "peut" | "peuvent" | "doit" | "doivent" | "va" | "vont" | "font" | "se" | "s'" | "ne" | "n'")
+            && (matches!(w, "est" | "sont" | "sera" | "seront" | "serait" | "était" | "étaient" | "fut" | "furent" | "a" | "ont" | "avait" | "avaient" | "aura" | "auront" | "aurait" | "peut" | "peuvent" | "doit" | "doivent" | "va" | "vont" | "font" | "se" | "s'" | "ne" | "n'")
                 || ["ront", "raient", "rait", "èrent"].iter().any(|e| w.ends_with(e)))
     });
     opens && !verb
@@ -938,6 +976,46 @@ mod tests {
         let qs = find_quotes(text, &[], "en");
         assert_eq!(qs[0].speaker.as_deref(), Some("a police officer"));
         assert_eq!(qs[0].speaker_canonical, None);
+    }
+
+    #[test]
+    fn a_speaker_is_a_noun_phrase_in_english_too() {
+        // A verb after the name ends the phrase; a gerund clause is nobody.
+        let qs = find_quotes("The Legislative Yuan debated three competing “marriage equality” bills on Friday.", &[], "en");
+        assert!(qs.iter().all(|q| q.speaker.as_deref() != Some("The Legislative Yuan debated three competing")), "{qs:?}");
+        let qs = find_quotes("Members protested by shouting and holding signs which read “silenced” all day.", &[], "en");
+        assert!(qs.iter().all(|q| q.speaker.as_deref() != Some("holding signs")), "{qs:?}");
+    }
+
+    #[test]
+    fn french_junk_phrases_are_no_speakers() {
+        // An impersonal "il", a thing as a sentence's subject, a fronted phrase: none speaks.
+        let text = "Marc Dubois est arrivé à Lyon.\n\nIl apparaît que les détenus sont maintenus dans « des positions de stress douloureuses sur de longues périodes ».\n\nL'émergence des podcasts confirme que le média permet « un traitement différent des sujets de société ».";
+        let qs = find_quotes(text, &[], "fr");
+        assert_eq!(qs.len(), 2, "{qs:?}");
+        assert_ne!(qs[0].speaker.as_deref(), Some("Il"));
+        assert!(qs[1].speaker.as_deref().is_none_or(|s| !s.starts_with("L'émergence")), "{qs:?}");
+    }
+
+    #[test]
+    fn french_agent_of_selon_is_a_person_or_a_body() {
+        let text = "Jean-Marc Ayrault a présenté son plan. Selon lui, « la croissance reviendra en 2013 ». Selon le droit international, « les responsables de crimes contre l'humanité sont passibles de sanctions ».";
+        let qs: Vec<_> = find_quotes(text, &[], "fr").into_iter().filter(|q| q.direct).collect();
+        assert_eq!(qs[0].speaker_canonical.as_deref(), Some("Jean-Marc Ayrault"));
+        assert_ne!(qs[1].speaker.as_deref(), Some("le droit international"));
+    }
+
+    #[test]
+    fn french_pronoun_continues_the_subject_not_a_name_in_a_complement() {
+        let text = "Le journaliste et commentateur sportif Thierry Roland s'est éteint samedi. Commentateur mythique avec son complice de toujours, Jean-Michel Larqué, sa disparition a plongé le sport dans la tristesse. Dès 1976, il fit parler de lui. Alors que l'arbitre sifflait, il avait alors lâché : « Vous êtes un salaud ! »";
+        let qs = find_quotes(text, &[], "fr");
+        assert_eq!(qs[0].speaker_canonical.as_deref(), Some("Thierry Roland"), "{qs:?}");
+    }
+
+    #[test]
+    fn french_publication_after_peut_on_lire() {
+        let qs = find_quotes("« Une douzaine de responsables ont été mis en examen », peut-on lire dans Les Échos.", &[], "fr");
+        assert_eq!(qs[0].speaker.as_deref(), Some("Les Échos"), "{qs:?}");
     }
 
     #[test]
