@@ -134,6 +134,10 @@ pub(crate) fn cue_at(doc: &Doc, i: usize, lo: usize, hi: usize, lang: &str) -> O
 /// subject speaks, which the caller looks for.
 fn french_subject(doc: &Doc, first: usize, verb: usize, lo: usize, hi: usize) -> Option<Phrase> {
     let toks = &doc.tokens;
+    // A passive ("Emmanuel Macron a été interpellé par une retraitée : « … »"): the agent speaks.
+    if verb > lo && toks[verb - 1].lower == "été" && verb + 1 < hi && toks[verb + 1].lower == "par" {
+        return phrase_after(doc, verb + 1, hi, "fr");
+    }
     let before = (first > lo).then(|| &toks[first - 1]);
     let inverted = match before {
         None => true,
@@ -318,7 +322,7 @@ pub(crate) fn phrase_after(doc: &Doc, cue: usize, hi: usize, lang: &str) -> Opti
     let w = |k: usize| if k < hi && toks[k].is_word() { toks[k].lower.as_str() } else { "" };
     let skip = |a: usize| {
         let adverb = w(a).ends_with("ment") && w(a).chars().count() > 6 && !toks[a].cap;
-        if adverb || matches!(w(a), "ensuite" | "alors" | "encore" | "aussi" | "également" | "notamment" | "enfin" | "tout" | "hier" | "aujourd'hui" | "lundi" | "mardi" | "mercredi" | "jeudi" | "vendredi" | "samedi" | "dimanche") {
+        if adverb || matches!(w(a), "ensuite" | "alors" | "encore" | "aussi" | "également" | "notamment" | "enfin" | "tout" | "hier" | "aujourd'hui" | "lundi" | "mardi" | "mercredi" | "jeudi" | "vendredi" | "samedi" | "dimanche" | "soir" | "matin") {
             1
         } else if matches!((w(a), w(a + 1), w(a + 2)), ("de", "son" | "leur", "côté") | ("pour", "sa" | "leur", "part")) {
             3
@@ -329,15 +333,31 @@ pub(crate) fn phrase_after(doc: &Doc, cue: usize, hi: usize, lang: &str) -> Opti
     while french && skip(a) > 0 {
         a += skip(a);
     }
-    // "à l'AFP", "au Figaro", "à la presse" before the speaker.
-    if french && a + 2 < hi && matches!(toks[a].lower.as_str(), "à" | "au" | "aux") {
+    // "à l'AFP", "au Figaro", "auprès de l'AFP", "sur BFMTV", "dans Le Parisien", "devant la
+    // presse" (then a time: "dimanche soir") before the speaker.
+    for _ in 0..2 {
+        if !(french && a + 2 < hi && matches!(toks[a].lower.as_str(), "à" | "au" | "aux" | "auprès" | "sur" | "dans" | "devant" | "lors")) {
+            break;
+        }
         let mut k = a + 1;
-        if matches!(toks[k].lower.as_str(), "l'" | "la" | "le" | "les") {
+        if matches!(toks[a].lower.as_str(), "auprès" | "lors") && matches!(toks[k].lower.as_str(), "de" | "d'" | "du" | "des") {
             k += 1;
         }
-        k += 1;
-        if k < hi && toks[k - 1].is_word() && toks[k].is_word() && (toks[k].cap || lexicon::is_definite(&toks[k].lower)) {
+        if k < hi && matches!(toks[k].lower.as_str(), "l'" | "la" | "le" | "les" | "un" | "une") {
+            k += 1;
+        }
+        // The object: one word ("BFMTV", "Le Parisien", "la presse"); the speaker's name may follow
+        // at once ("à l'AFP Gilles-Éric Séralini").
+        if k < hi && toks[k].is_word() {
+            k += 1;
+        }
+        while k < hi && toks[k].is_word() && matches!(toks[k].lower.as_str(), "soir" | "matin" | "midi" | "après-midi") || k < hi && lexicon::is_time_word(&toks[k].lower) {
+            k += 1;
+        }
+        if k < hi && toks[k - 1].is_word() && toks[k].is_word() && (toks[k].cap || lexicon::is_definite(&toks[k].lower) || lexicon::is_indefinite(&toks[k].lower)) {
             a = k;
+        } else {
+            break;
         }
     }
     let mut b = a;
@@ -1010,6 +1030,16 @@ mod tests {
         let text = "Le journaliste et commentateur sportif Thierry Roland s'est éteint samedi. Commentateur mythique avec son complice de toujours, Jean-Michel Larqué, sa disparition a plongé le sport dans la tristesse. Dès 1976, il fit parler de lui. Alors que l'arbitre sifflait, il avait alors lâché : « Vous êtes un salaud ! »";
         let qs = find_quotes(text, &[], "fr");
         assert_eq!(qs[0].speaker_canonical.as_deref(), Some("Thierry Roland"), "{qs:?}");
+    }
+
+    #[test]
+    fn french_inverted_speaker_after_a_place_of_saying_and_passive_agent() {
+        let qs = find_quotes("« Il n'y a pas de plan B », a insisté dimanche sur BFMTV le porte-parole du gouvernement, Gabriel Attal.", &[], "fr");
+        assert_eq!(qs[0].speaker_canonical.as_deref(), Some("Gabriel Attal"), "{qs:?}");
+        let qs = find_quotes("« Les résultats sont alarmants », a expliqué à l'AFP Gilles-Éric Séralini, professeur à Caen.", &[], "fr");
+        assert_eq!(qs[0].speaker_canonical.as_deref(), Some("Gilles-Éric Séralini"), "{qs:?}");
+        let qs = find_quotes("Emmanuel Macron a été interpellé par une retraitée : « Vous ne nous écoutez pas ! »", &[], "fr");
+        assert_eq!(qs[0].speaker.as_deref(), Some("une retraitée"), "{qs:?}");
     }
 
     #[test]
