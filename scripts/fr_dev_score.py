@@ -21,7 +21,7 @@ name only (research-only licence) and read from the folder `traf_eval.py --prepa
     python3 scripts/fr_dev_score.py --cmd 'target/release/polmon analyze --lang fr --jsonl {input}' \\
         [--traf-pages ~/.cache/polmon-bench/trafilatura-eval-*/pages] [--show-errors]
 """
-import argparse, html, json, os, re, shlex, subprocess, sys, tempfile
+import argparse, csv, html, json, os, re, shlex, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, '..', 'crates', 'quotes', 'tests', 'data', 'fr-dev')
@@ -30,7 +30,7 @@ STOP = {'le', 'la', 'les', "l'", 'de', 'du', 'des', "d'", 'un', 'une', 'son', 's
 
 
 def norm(s):
-    return re.sub(r'\s+', ' ', s.replace('’', "'")).strip().lower()
+    return re.sub(r'\s+', ' ', s.replace('’', "'").replace('\u00ad', '')).strip().lower()
 
 
 def words(s):
@@ -71,12 +71,38 @@ def traf_text(path, doc):
     return (text[:end + len('met-il en perspective.')] if end >= 0 else text) + '\n'
 
 
-def load(traf_pages):
+def semeval_texts(path):
+    """Article id -> text of the SemEval-2022 Task 8 training CSV (each article's first row)."""
+    csv.field_size_limit(1 << 30)
+    texts = {}
+    with open(path, newline='') as f:
+        for row in csv.DictReader(f):
+            for side, article in zip(('1', '2'), row['pair_id'].split('_')):
+                texts.setdefault(article, row['text' + side])
+    return texts
+
+
+def load(traf_pages, semeval_csv):
+    """The set's documents with their text; pages whose source is missing are skipped (with a note)."""
     docs = [json.loads(l) for l in open(os.path.join(DATA, 'wikinews.jsonl'))]
-    for d in (json.loads(l) for l in open(os.path.join(DATA, 'trafilatura.jsonl'))):
-        if traf_pages:
+    referenced = [json.loads(l) for name in ('trafilatura.jsonl', 'fresh.jsonl')
+                  for l in open(os.path.join(DATA, name))]
+    semeval = semeval_texts(semeval_csv) if semeval_csv and os.path.exists(semeval_csv) else None
+    skipped = 0
+    for d in referenced:
+        if d['doc'].startswith('semeval-'):
+            if semeval is None:
+                skipped += 1
+                continue
+            d['text'] = semeval[d['doc'][len('semeval-'):]] + '\n'
+        elif traf_pages:
             d['text'] = traf_text(os.path.join(traf_pages, d['doc']), d['doc'])
-            docs.append(d)
+        else:
+            skipped += 1
+            continue
+        docs.append(d)
+    if skipped:
+        print(f'note: {skipped} documents skipped (give --traf-pages and --semeval-csv)', file=sys.stderr)
     return docs
 
 
@@ -132,7 +158,7 @@ def score(docs, preds, show):
 
 def report(res):
     print(f"{'split':8} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6} {'speaker acc':>16} {'terms as quotes':>16}")
-    for name in ('tune', 'heldout', 'all'):
+    for name in ('tune', 'heldout', 'fresh', 'all'):
         r = res.get(name)
         if not r:
             continue
@@ -147,11 +173,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--cmd', default='target/release/polmon analyze --lang fr --jsonl {input}')
     ap.add_argument('--traf-pages', help='folder of trafilatura-eval <id>.html pages')
+    ap.add_argument('--semeval-csv', default=os.path.join(HERE, '..', '..', 'shared', 'data', 'stories',
+                                                          'semeval2022-task8', 'training_set.csv'),
+                    help='SemEval-2022 Task 8 training_set.csv (texts of the fresh split\'s news articles)')
     ap.add_argument('--pred', help='score saved predictions (JSONL with id) instead of running --cmd')
     ap.add_argument('--save-pred')
     ap.add_argument('--show-errors', action='store_true')
     a = ap.parse_args()
-    docs = load(a.traf_pages)
+    docs = load(a.traf_pages, a.semeval_csv)
     if a.pred:
         lines = open(a.pred).read().splitlines()
     else:

@@ -25,6 +25,8 @@ struct Found {
     direct: bool,
     cue: Option<Cue>,
     phrase: Option<Phrase>,
+    /// The cue names a phrase that is no noun phrase: the quote is nobody's.
+    not_a_speaker: bool,
 }
 
 pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, used_cues: &mut Vec<usize>) -> Vec<Attributed> {
@@ -44,10 +46,23 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
         if title_like(doc, r, embedded) || markup_or_code(doc, r) {
             continue;
         }
+        let cued_after = after.is_some();
         let cue = after.or_else(|| cue_before(doc, ri, r, lang)).or_else(|| cue_from_colon(doc, r, lang));
         // French: a term in quotation marks (« changement », « Les bâtisseurs de la gloire »)
         // is no quote: a few words, or a title, inside the writer's sentence with no cue.
         if lang == "fr" && embedded && cue.is_none() && (words <= 3 || french_title(doc, r)) {
+            continue;
+        }
+        // A name given to a work or a thing ("une comédie musicale nommée « Les bâtisseurs de la
+        // gloire »", "un rapport intitulé « … »") is a term whatever the cue.
+        if lang == "fr" && embedded && french_title(doc, r) && names_a_thing(&doc.tokens[open_tok - 1].lower) {
+            continue;
+        }
+        // A few words the writer's sentence uses as a noun ("révèle ces « raisons »", "la
+        // « grande » loi") are a term even when a cue stands earlier in the sentence: a quotation
+        // of one to three words is introduced right before its mark ("qualifié d'« un choc »",
+        // "juge « impardonnable »", "X : « … »") or followed by its cue ("« … », écrit X").
+        if lang == "fr" && embedded && words <= 3 && !cued_after && !cue.as_ref().is_some_and(|c| introduced_by(doc, c, open_tok)) {
             continue;
         }
         let phrase = cue.as_ref().and_then(|c| c.speaker).or_else(|| if embedded { subject_in(doc, open_tok, lang) } else { None });
@@ -58,13 +73,21 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
                 && matches!(doc.tokens[open_tok - 1].kind, Kind::Punct('.' | '!' | '?')) && !doc.tokens[open_tok - 1].quoted)
                 .then(|| speaker::french_clause_subject(doc, open_tok - 1))
                 .flatten()
-                .filter(|p| lexicon::is_subject_pronoun(&doc.tokens[p.a].lower) || doc.tokens[p.a].cap)
+                // (a description is vetted below: its head must be a person or a body)
+                .filter(|p| lexicon::is_subject_pronoun(&doc.tokens[p.a].lower) || doc.tokens[p.a].cap || lexicon::is_definite(&doc.tokens[p.a].lower))
         });
-        let phrase = phrase.filter(|&p| lang != "fr" || speaker::french_np_ok(doc, p));
+        // Only a verb of saying makes any noun phrase a speaker; "selon X", "d'après X" and a
+        // sentence's mere subject need a person or a body ("selon le droit international").
+        let strict = cue.as_ref().is_none_or(|c| lexicon::is_source_first(&doc.tokens[c.verb].lower));
+        let named = phrase.is_some();
+        let phrase = phrase.and_then(|p| speaker::noun_phrase(doc, p, mentions, lang, strict));
+        // (English only: a French cue's phrase may be a bad pick — "…» du bâtiment …, comme il
+        // l'avait reconnu" — and the quote then goes on from its neighbour.)
+        let not_a_speaker = lang != "fr" && named && phrase.is_none() && cue.is_some();
         if !keep && phrase.is_none() {
             continue; // a scare quote nobody is said to have spoken
         }
-        found.push(Found { region: ri, direct: keep, cue, phrase });
+        found.push(Found { region: ri, direct: keep, cue, phrase, not_a_speaker });
     }
     // Resolve in text order so "the same source" and pronouns see what came before.
     let mut out: Vec<Attributed> = Vec::with_capacity(found.len());
@@ -88,7 +111,9 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
     }
     let mut last_spoken: Option<usize> = None;
     for i in 0..found.len() {
-        if speakers[i].is_none() {
+        // A quote whose cue names something that is no noun phrase ("holding signs that read
+        // “…”") is nobody's; others go on from their neighbour.
+        if speakers[i].is_none() && !found[i].not_a_speaker {
             let para = para_of(doc, &doc.regions[found[i].region]);
             let next = next_cued[i].filter(|&j| para_of(doc, &doc.regions[found[j].region]) == para && no_words_between(doc, &doc.regions[found[i].region], &doc.regions[found[j].region]));
             let prev = last_spoken.filter(|&j| para - para_of(doc, &doc.regions[found[j].region]) <= opts.carry_paragraphs);
@@ -143,6 +168,8 @@ fn cue_after(doc: &Doc, ri: usize, r: &Region, lang: &str) -> Option<Cue> {
             return Some(Cue { verb: first, text: doc.tok_text(first, first + 1), speaker: Some(Phrase { a, b }) });
         }
     }
+    // A semicolon closes the quote's clause: a cue after it belongs to the next one.
+    let sentence_end = (first..sentence_end).find(|&k| toks[k].is_punct(';')).unwrap_or(sentence_end);
     let mut i = first;
     while i < sentence_end && i - first <= limit {
         if let Some(mut cue) = speaker::cue_at(doc, i, first, sentence_end, lang) {
@@ -286,10 +313,40 @@ fn cue_from_colon(doc: &Doc, r: &Region, lang: &str) -> Option<Cue> {
     subject_in(doc, end, lang).map(|p| Cue { verb: end, text: String::new(), speaker: Some(p) })
 }
 
+/// Whether cue `c`, before the opening mark at token `open_tok`, introduces the quotation
+/// itself: nothing but a conjunction, a colon or a comma between them, an indefinite article
+/// ("parlant d'un « effort de transparence »"; not "révèle ces « raisons »": a definite or
+/// demonstrative article makes the words the writer's noun), the rest of the reported clause
+/// ("estimant que ce qui s'était produit était « impardonnable »"), or an object and the "de"
+/// of a verb of naming ("qualifie la réforme d'« injuste »", "accuse X d'« insultes »").
+fn introduced_by(doc: &Doc, c: &Cue, open_tok: usize) -> bool {
+    let toks = &doc.tokens;
+    if c.verb >= open_tok {
+        return true;
+    }
+    let mut between = &toks[c.verb + 1..open_tok];
+    if let [rest @ .., last] = between {
+        if matches!(last.lower.as_str(), "un" | "une" | "des") {
+            between = rest;
+        }
+    }
+    let linking = |t: &crate::text::Token| t.is_punct(':') || t.is_punct(',') || matches!(t.lower.as_str(), "que" | "qu'" | "comme" | "de" | "d'" | "à");
+    between.iter().all(linking)
+        || between.first().is_some_and(|t| matches!(t.lower.as_str(), "que" | "qu'"))
+        || between.len() <= 4 && between.last().is_some_and(|t| matches!(t.lower.as_str(), "de" | "d'" | "comme" | "en")) && between.iter().all(|t| t.is_word())
+}
+
+/// French participles that give a thing its name ("nommée", "intitulé", "baptisés").
+fn names_a_thing(w: &str) -> bool {
+    ["nommé", "intitulé", "baptisé", "surnommé", "dénommé", "appelé", "titré"].iter().any(|p| w.strip_prefix(p).is_some_and(|rest| matches!(rest, "" | "e" | "s" | "es")))
+}
+
 /// Whether the word before the opening mark introduces a quotation ("called it “…”").
 fn introduces(doc: &Doc, open_tok: usize) -> bool {
     let w = &doc.tokens[open_tok - 1].lower;
-    lexicon::is_cue(w) || matches!(w.as_str(), "saying" | "as" | "dubbed" | "labeled" | "labelled" | "branded" | "termed" | "quoted")
+    // "mis en examen pour « détournement de fonds »": "pour", "après" name a source only
+    // before a comma.
+    lexicon::is_cue(w) && !lexicon::is_source_first(w) || matches!(w.as_str(), "saying" | "as" | "dubbed" | "labeled" | "labelled" | "branded" | "termed" | "quoted")
 }
 
 /// Titles of works and names inside a sentence ("on “Fox News Sunday,”"): every word
@@ -419,6 +476,16 @@ mod tests {
     fn titles_and_unspoken_scare_quotes_are_not_quotes() {
         assert!(direct("He appeared on “Fox News Sunday” at noon.").is_empty());
         assert!(find_quotes("The so-called “reform” failed.", &[], "en").is_empty());
+    }
+
+    #[test]
+    fn french_short_fragments_need_a_cue_next_to_them() {
+        // The writer's nouns: a title after "nommée", words after a demonstrative.
+        let qs = find_quotes("Les fêtes furent lancées par une comédie musicale nommée « Les bâtisseurs de la gloire » à Alger. Mediapart révèle ces « raisons » dès le lendemain.", &[], "fr");
+        assert!(qs.iter().all(|q| !q.text.starts_with("Les bâtisseurs") && q.text != "raisons"), "{qs:?}");
+        // Speech: right after the cue, after an indefinite article, inside the reported clause.
+        let qs = find_quotes("Le fisc défend cette publication, parlant d'un « effort de transparence ». Le ministre juge « impardonnable » ce qui s'est produit.", &[], "fr");
+        assert_eq!(qs.iter().filter(|q| q.speaker.is_some()).count(), 2, "{qs:?}");
     }
 
     #[test]

@@ -27,7 +27,8 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, used_cues: &[usiz
                 continue;
             }
             let Some(cue) = speaker::cue_at(doc, k, s0, s1, lang) else { continue };
-            let Some(phrase) = cue.speaker.filter(|&p| lang != "fr" || speaker::french_np_ok(doc, p)) else { continue };
+            let strict = crate::lexicon::is_source_first(&doc.tokens[cue.verb].lower);
+            let Some(phrase) = cue.speaker.and_then(|p| speaker::noun_phrase(doc, p, mentions, lang, strict)) else { continue };
             let Some((a, b)) = content(doc, k, phrase, s0, last) else { continue };
             let (start, end) = (toks[a].start, toks[b - 1].end);
             if start >= end || words(doc, a, b) < 3 || mostly_quoted(doc, a, b) || overlaps(direct, start, end) {
@@ -103,7 +104,8 @@ fn content(doc: &Doc, k: usize, phrase: speaker::Phrase, s0: usize, end: usize) 
     }
     // Clause before: "…, X said." / "…, said X." / "…, according to X."
     let first = phrase.a.min(k);
-    let tail_short = end - last <= 4;
+    // The speaker phrase may run past the clause's end ("…, ont déclaré les flics (…)").
+    let tail_short = end.saturating_sub(last) <= 4;
     if first > s0 + 2 && tail_short && toks[first - 1].is_punct(',') {
         return Some((s0, first - 1));
     }
@@ -124,6 +126,15 @@ mod tests {
 
     fn reported(text: &str, lang: &str) -> Vec<polmon_model::Quote> {
         find_quotes(text, &[], lang).into_iter().filter(|q| !q.direct).collect()
+    }
+
+    /// A speaker phrase that runs past the end of its sentence (a parenthesis closing a
+    /// headline) panicked on an underflow.
+    #[test]
+    fn speaker_running_past_the_sentence_end() {
+        let text = "Les coups de feu étaient liés à un vol dans un café, ont déclaré les flics (représentationnel)\n\nLa police a encerclé des immeubles.";
+        let qs = find_quotes(text, &[], "fr");
+        assert!(qs.iter().all(|q| q.start < q.end && q.end <= text.chars().count()), "{qs:?}");
     }
 
     #[test]

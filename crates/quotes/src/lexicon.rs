@@ -123,6 +123,9 @@ const PRONOUNS: &[(&str, Option<Gender>)] = &[
     ("they", None),
     ("ils", None),
     ("elles", None),
+    // "selon lui", "pour eux"
+    ("lui", Some(Gender::Male)),
+    ("eux", None),
     ("i", None),
     ("we", None),
     ("nous", None),
@@ -308,7 +311,7 @@ fn is_french_cue(w: &str) -> bool {
     if in_french_forms(w) {
         return true;
     }
-    const ENDINGS: &[&str] = &["èrent", "aient", "ait", "ent", "ant", "ées", "ée", "és", "é", "a", "e"];
+    const ENDINGS: &[&str] = &["eraient", "erait", "eront", "era", "èrent", "aient", "ait", "ent", "ant", "ées", "ée", "és", "é", "a", "e"];
     ENDINGS.iter().any(|e| {
         // "accuse", "critique", "argue" are English words too: those two endings only with an
         // accented letter ("déclara", "révèle"); the common ones are listed.
@@ -320,6 +323,22 @@ fn is_french_cue(w: &str) -> bool {
                     || in_french_stems(&stem.replace('è', "é")))
         })
     })
+}
+
+/// A French verb of saying in the infinitive ("commenter", "expliquer"): a cue after a modal
+/// ("pourrait commenter le Président", "tente d'expliquer la ministre").
+pub(crate) fn is_french_infinitive_cue(w: &str) -> bool {
+    w.strip_suffix("er").is_some_and(|stem| stem.chars().count() >= 3 && in_french_stems(stem)) || matches!(w, "dire" | "écrire" | "répondre" | "reconnaître" | "admettre")
+}
+
+/// French verbs that put a verb of saying in the infinitive before its inverted subject
+/// ("pourrait commenter X"), directly or through "de"/"à" ("tente d'expliquer X").
+pub(crate) fn is_french_modal(w: &str) -> bool {
+    matches!(
+        w,
+        "peut" | "pourrait" | "pourra" | "pouvait" | "doit" | "devait" | "devrait" | "va" | "allait" | "vient" | "venait"
+            | "semble" | "tente" | "tentait" | "tient" | "tenait" | "essaie" | "cherche" | "aime" | "préfère" | "ose"
+    )
 }
 
 /// Words that stand between a French subject or an inverted cue and the verb without being
@@ -480,12 +499,69 @@ pub(crate) fn is_person_noun(w: &str) -> bool {
             | "enseignant" | "enseignante" | "mère" | "père" | "épouse" | "mari" | "veuve" | "veuf" | "ami" | "amie"
             | "proche" | "collègue" | "intéressé" | "intéressée" | "homme" | "femme" | "garçon" | "fille"
             | "dernier" | "dernière" | "producteur" | "productrice" | "analyste" | "élu" | "élue" | "leader"
-            | "président-directeur" | "vice-président" | "vice-présidente" | "coach" | "sélectionneur"
+            | "guide" | "président-directeur" | "vice-président" | "vice-présidente" | "coach" | "sélectionneur"
             | "capitaine" | "général" | "colonel" | "commandant" | "officier" | "policier" | "policière"
             | "gendarme" | "infirmier" | "infirmière" | "agriculteur" | "agricultrice" | "ouvrier" | "ouvrière"
             | "salarié" | "salariée" | "opposant" | "opposante" | "survivant" | "survivante" | "victime"
             | "ancien" | "ancienne" | "jeune" | "chiraquien" | "ténor" | "spécialiste" | "prêtre" | "évêque"
+            | "marcheur" | "manifestant" | "manifestante" | "participant" | "participante" | "intervenant"
+            | "intervenante" | "commerçant" | "commerçante" | "gérant" | "gérante" | "assistant" | "assistante"
+            | "combattant" | "soignant" | "soignante" | "plaignant" | "plaignante" | "parent" | "enfant" | "source"
+            | "entourage" | "autorité" | "interlocuteur" | "interlocutrice" | "voisin" | "voisine" | "membre"
+            | "médiateur" | "médiatrice" | "enquêteur" | "enquêtrice" | "électeur" | "électrice" | "lecteur" | "lectrice"
+            | "rédacteur" | "rédactrice" | "shérif" | "officiel" | "diplomate" | "défenseur" | "adjoint" | "adjointe"
+            | "délégué" | "déléguée" | "envoyé" | "envoyée" | "émissaire" | "employé" | "employée" | "agent" | "citoyen"
+            | "citoyenne" | "sauveteur" | "pompier" | "préfet" | "préfète" | "magistrat" | "magistrate" | "consul"
+            | "personne" | "personnalité" | "individu" | "internaute" | "passant" | "riverain" | "fan"
     ) || ["iste", "logue", "ologue", "icien", "icienne", "ateur", "atrice", "aire"].iter().any(|e| w.ends_with(e) && w.len() > e.len() + 2)
+}
+
+/// French words a speaker noun phrase cannot open with: prepositions and elided clitics
+/// ("D'une plume alerte", "S'il arrive", "Lors du procès").
+pub(crate) fn opens_no_noun_phrase(w: &str) -> bool {
+    matches!(
+        w,
+        "s'" | "c'" | "qu'" | "n'" | "j'" | "m'" | "t'" | "à" | "au" | "aux" | "dans" | "par" | "pour" | "sur" | "avec" | "sans"
+            | "lors" | "après" | "avant" | "depuis" | "pendant" | "en" | "vers" | "chez" | "contre" | "selon" | "sous" | "entre"
+            | "in" | "at" | "on" | "with" | "from" | "during" | "after" | "before" | "since" | "by" | "for" | "to" | "of" | "into"
+    )
+}
+
+/// Words a speaker phrase cannot end with: it would stop in the middle of a phrase ("l'application
+/// du", "Obama and").
+pub(crate) fn dangles(w: &str) -> bool {
+    matches!(
+        w,
+        "de" | "du" | "des" | "d'" | "l'" | "le" | "la" | "les" | "un" | "une" | "à" | "au" | "aux" | "et" | "ou" | "mais" | "par"
+            | "pour" | "avec" | "sur" | "dans" | "of" | "the" | "an" | "and" | "or" | "but" | "to" | "for" | "with" | "by" | "in"
+            | "at" | "from"
+    )
+}
+
+/// Pronouns and demonstratives that never name a speaker on their own ("C'est …", "cela").
+pub(crate) fn is_non_speaker_pronoun(w: &str) -> bool {
+    matches!(w, "c'" | "ce" | "cela" | "ça" | "ceci" | "celui" | "celle" | "ceux" | "celles" | "tout" | "rien" | "this" | "these" | "those" | "there" | "here")
+}
+
+/// French verbs after which "il" is always impersonal ("il faut", "il s'agit", "il suffit";
+/// not "il reste convaincu", "il ne manque pas de rappeler").
+pub(crate) fn is_impersonal_verb(w: &str) -> bool {
+    matches!(
+        w,
+        "faut" | "fallait" | "fallu" | "faudra" | "faudrait" | "agit" | "agissait" | "suffit" | "suffisait" | "convient"
+            | "existe" | "existait" | "importe" | "vaut" | "valait" | "pleut" | "s'agit"
+    )
+}
+
+/// Months, years, and the words that place a date ("début mars 2020"): a speaker phrase ends
+/// before them.
+pub(crate) fn is_date_word(w: &str) -> bool {
+    matches!(
+        w,
+        "janvier" | "février" | "mars" | "avril" | "mai" | "juin" | "juillet" | "août" | "septembre" | "octobre" | "novembre"
+            | "décembre" | "début" | "fin" | "mi" | "january" | "february" | "march" | "april" | "june" | "july" | "august"
+            | "september" | "october" | "november" | "december"
+    ) || (w.len() == 4 && (w.starts_with("19") || w.starts_with("20")) && w.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// French nouns for bodies that speak ("l'organisation", "le syndicat", "la fédération").
@@ -497,6 +573,15 @@ pub(crate) fn is_body_noun(w: &str) -> bool {
             | "chaîne" | "quotidien" | "journal" | "hebdomadaire" | "site" | "communiqué" | "rapport" | "étude"
             | "tribunal" | "cour" | "parquet" | "police" | "armée" | "mairie" | "préfecture" | "collectif"
             | "comité" | "conseil" | "fondation" | "banque" | "compagnie" | "constructeur" | "fisc" | "texte"
+            | "presse" | "média" | "magazine" | "revue" | "radio" | "télévision" | "lettre" | "document" | "note"
+            | "déclaration" | "loi" | "décret" | "arrêt" | "jugement" | "sondage" | "enquête" | "ville" | "état"
+            | "assemblée" | "sénat" | "mouvement" | "coalition" | "alliance" | "opposition" | "majorité" | "club"
+            | "équipe" | "administration" | "institution" | "office" | "autorité" | "haute" | "centrale" | "union"
+            | "confédération" | "ligue" | "académie" | "université" | "école" | "hôpital" | "régime" | "pouvoir"
+            | "camp" | "délégation" | "mission" | "cabinet" | "élysée" | "matignon" | "ambassade" | "chambre"
+            | "parlement" | "exécutif" | "rédaction" | "municipalité" | "département" | "région" | "province"
+            | "présidence" | "diplomatie" | "justice" | "défense" | "population" | "jeunesse" | "magistrature"
+            | "gendarmerie" | "intersyndicale" | "communauté" | "chancellerie" | "diaspora" | "famille" | "opinion"
     )
 }
 

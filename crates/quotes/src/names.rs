@@ -373,18 +373,28 @@ fn sentence_subjects(doc: &Doc, mentions: &[Mention]) -> Vec<Option<(usize, usiz
             mi += 1;
         }
         let in_sentence = || mentions[mi..].iter().take_while(|m| doc.tok_at(m.start) < s1).enumerate().map(|(k, m)| (mi + k, m));
-        let person = |m: &Mention| m.kind == EntityType::Person && !m.quoted;
+        // A capitalised common noun opening a sentence ("Commentateur mythique …") is no
+        // person even when the recogniser took it for one.
+        let person = |m: &Mention| {
+            let k = doc.tok_at(m.start);
+            let one_word = doc.tok_at(m.end) == k + 1;
+            m.kind == EntityType::Person && !m.quoted && !(one_word && (lexicon::is_person_noun(&toks[k].lower) || doc.is_capitalised_common(k)))
+        };
         let mut found: Option<(usize, usize)> = None;
         if let Some(pos) = crate::speaker::french_subject_start(doc, s0, s1) {
             let w = toks[pos].lower.as_str();
-            if lexicon::is_subject_pronoun(w) && !toks[pos].quoted {
+            if lexicon::is_subject_pronoun(w) && crate::speaker::impersonal(doc, pos) {
+                // "Il faut …", "Il y a …": the sentence is about nobody; the chain goes on.
+            } else if lexicon::is_subject_pronoun(w) && !toks[pos].quoted {
                 let gender = lexicon::pronoun(w).flatten();
                 let agrees = |m: &Mention| gender.is_none() || m.gender.is_none() || m.gender == gender;
                 let recent = (mi.saturating_sub(LOOK_AROUND)..mi).rev().find(|&k| person(&mentions[k]) && agrees(&mentions[k]));
+                let recent_subject = (mi.saturating_sub(LOOK_AROUND)..mi).rev().find(|&k| person(&mentions[k]) && agrees(&mentions[k]) && mentions[k].subject);
                 // The person of the sentence before, or of older ones when nobody of that
-                // gender was named since.
+                // gender was the subject of a clause since (a name in a complement or an
+                // apposition does not take the chain over).
                 let continued = chain
-                    .filter(|&(m, t, cs)| cs + 3 >= s && agrees(&mentions[m]) && (cs + 1 >= s || recent.is_none_or(|k| doc.tok_at(mentions[k].start) <= t)))
+                    .filter(|&(m, t, cs)| cs + 3 >= s && agrees(&mentions[m]) && (cs + 1 >= s || recent_subject.is_none_or(|k| doc.tok_at(mentions[k].start) <= t)))
                     .map(|(m, _, _)| m);
                 let recent = || recent;
                 found = continued.or_else(recent).map(|m| (m, pos));
@@ -397,7 +407,12 @@ fn sentence_subjects(doc: &Doc, mentions: &[Mention]) -> Vec<Option<(usize, usiz
                         t >= pos
                             && t < pos + 12
                             && toks[pos..t].iter().filter(|x| x.is_punct(',')).count() <= 1
-                            && toks[pos..t].iter().all(|x| (x.is_word() || x.is_punct(',')) && !lexicon::is_boundary(&x.lower) && !lexicon::is_cue(&x.lower))
+                            // ("Le journaliste et commentateur sportif Thierry Roland s'est éteint")
+                            && toks[pos..t].iter().all(|x| (x.is_word() || x.is_punct(',')) && (!lexicon::is_boundary(&x.lower) || x.lower == "et") && !lexicon::is_cue(&x.lower))
+                            // Not a name inside a prepositional phrase ("Commentateur … avec son
+                            // complice de toujours, Jean-Michel Larqué, sa disparition …").
+                            // ("à", "en" may be part of a role: "ministre délégué aux Affaires européennes").
+                            && !toks[pos..t].iter().any(|x| lexicon::opens_no_noun_phrase(&x.lower) && !matches!(x.lower.as_str(), "s'" | "c'" | "qu'" | "n'" | "j'" | "m'" | "t'" | "à" | "au" | "aux" | "en"))
                             && !(t > pos && matches!(toks[t - 1].lower.as_str(), "de" | "du" | "des" | "d'"))
                     })
                     .filter(|(_, m)| person(m))

@@ -57,8 +57,32 @@ pub(crate) fn cue_at(doc: &Doc, i: usize, lo: usize, hi: usize, lang: &str) -> O
             }
         }
     }
+    // "peut-on lire dans Le Monde", "lit-on dans X": the publication speaks.
+    if lang == "fr" && (w == "lit-on" || w == "lire" && i > lo && matches!(doc.tokens[i - 1].lower.as_str(), "peut-on" | "pouvait-on" | "pourra-t-on")) {
+        let source = (i + 1 < hi && matches!(doc.tokens[i + 1].lower.as_str(), "dans" | "sur")).then(|| phrase_after(doc, i + 1, hi, lang)).flatten();
+        let first = if w == "lire" { i - 1 } else { i };
+        return Some(Cue { verb: i, text: doc.tok_text(first, i + 1), speaker: source });
+    }
     // A verb is written in lower case unless it opens a sentence ("the United States").
     let opens_sentence = i == 0 || doc.sentence[i - 1] != doc.sentence[i];
+    // "pourrait commenter le Président", "tente d'expliquer la ministre": the modal opens the
+    // verb group.
+    let modal = (lang == "fr" && !t.cap && lexicon::is_french_infinitive_cue(w))
+        .then(|| {
+            let mut k = i;
+            if k > lo + 1 && matches!(doc.tokens[k - 1].lower.as_str(), "de" | "d'" | "à") {
+                k -= 1;
+            }
+            (k > lo && lexicon::is_french_modal(&doc.tokens[k - 1].lower)).then_some(k - 1)
+        })
+        .flatten();
+    if let Some(m) = modal {
+        let mut first = m;
+        while first > lo && doc.tokens[first - 1].is_word() && (is_aux(&doc.tokens[first - 1].lower, lang) || lexicon::is_verb_filler(&doc.tokens[first - 1].lower)) {
+            first -= 1;
+        }
+        return Some(Cue { verb: i, text: doc.tok_text(first, i + 1), speaker: french_subject(doc, first, i, lo, hi) });
+    }
     if !lexicon::is_cue(w) || (t.cap && !opens_sentence) {
         return None;
     }
@@ -110,6 +134,10 @@ pub(crate) fn cue_at(doc: &Doc, i: usize, lo: usize, hi: usize, lang: &str) -> O
 /// subject speaks, which the caller looks for.
 fn french_subject(doc: &Doc, first: usize, verb: usize, lo: usize, hi: usize) -> Option<Phrase> {
     let toks = &doc.tokens;
+    // A passive ("Emmanuel Macron a été interpellé par une retraitée : « … »"): the agent speaks.
+    if verb > lo && toks[verb - 1].lower == "été" && verb + 1 < hi && toks[verb + 1].lower == "par" {
+        return phrase_after(doc, verb + 1, hi, "fr");
+    }
     let before = (first > lo).then(|| &toks[first - 1]);
     let inverted = match before {
         None => true,
@@ -294,7 +322,7 @@ pub(crate) fn phrase_after(doc: &Doc, cue: usize, hi: usize, lang: &str) -> Opti
     let w = |k: usize| if k < hi && toks[k].is_word() { toks[k].lower.as_str() } else { "" };
     let skip = |a: usize| {
         let adverb = w(a).ends_with("ment") && w(a).chars().count() > 6 && !toks[a].cap;
-        if adverb || matches!(w(a), "ensuite" | "alors" | "encore" | "aussi" | "également" | "notamment" | "enfin" | "tout" | "hier" | "aujourd'hui" | "lundi" | "mardi" | "mercredi" | "jeudi" | "vendredi" | "samedi" | "dimanche") {
+        if adverb || matches!(w(a), "ensuite" | "alors" | "encore" | "aussi" | "également" | "notamment" | "enfin" | "tout" | "hier" | "aujourd'hui" | "lundi" | "mardi" | "mercredi" | "jeudi" | "vendredi" | "samedi" | "dimanche" | "soir" | "matin") {
             1
         } else if matches!((w(a), w(a + 1), w(a + 2)), ("de", "son" | "leur", "côté") | ("pour", "sa" | "leur", "part")) {
             3
@@ -305,15 +333,31 @@ pub(crate) fn phrase_after(doc: &Doc, cue: usize, hi: usize, lang: &str) -> Opti
     while french && skip(a) > 0 {
         a += skip(a);
     }
-    // "à l'AFP", "au Figaro", "à la presse" before the speaker.
-    if french && a + 2 < hi && matches!(toks[a].lower.as_str(), "à" | "au" | "aux") {
+    // "à l'AFP", "au Figaro", "auprès de l'AFP", "sur BFMTV", "dans Le Parisien", "devant la
+    // presse" (then a time: "dimanche soir") before the speaker.
+    for _ in 0..2 {
+        if !(french && a + 2 < hi && matches!(toks[a].lower.as_str(), "à" | "au" | "aux" | "auprès" | "sur" | "dans" | "devant" | "lors")) {
+            break;
+        }
         let mut k = a + 1;
-        if matches!(toks[k].lower.as_str(), "l'" | "la" | "le" | "les") {
+        if matches!(toks[a].lower.as_str(), "auprès" | "lors") && matches!(toks[k].lower.as_str(), "de" | "d'" | "du" | "des") {
             k += 1;
         }
-        k += 1;
-        if k < hi && toks[k - 1].is_word() && toks[k].is_word() && (toks[k].cap || lexicon::is_definite(&toks[k].lower)) {
+        if k < hi && matches!(toks[k].lower.as_str(), "l'" | "la" | "le" | "les" | "un" | "une") {
+            k += 1;
+        }
+        // The object: one word ("BFMTV", "Le Parisien", "la presse"); the speaker's name may follow
+        // at once ("à l'AFP Gilles-Éric Séralini").
+        if k < hi && toks[k].is_word() {
+            k += 1;
+        }
+        while k < hi && toks[k].is_word() && matches!(toks[k].lower.as_str(), "soir" | "matin" | "midi" | "après-midi") || k < hi && lexicon::is_time_word(&toks[k].lower) {
+            k += 1;
+        }
+        if k < hi && toks[k - 1].is_word() && toks[k].is_word() && (toks[k].cap || lexicon::is_definite(&toks[k].lower) || lexicon::is_indefinite(&toks[k].lower)) {
             a = k;
+        } else {
+            break;
         }
     }
     let mut b = a;
@@ -332,6 +376,12 @@ pub(crate) fn phrase_after(doc: &Doc, cue: usize, hi: usize, lang: &str) -> Opti
             break;
         }
         if lexicon::is_boundary(&t.lower) && !(b == a && lexicon::pronoun(&t.lower).is_some()) {
+            break;
+        }
+        // "comme prévenait l'OMS début mars 2020": the date is not the speaker's.
+        // ("according to a 2019 Marquette University poll": after an article, a year is part of it.)
+        let after_article = lexicon::is_definite(&toks[b - 1].lower) || lexicon::is_indefinite(&toks[b - 1].lower);
+        if b > a && !t.cap && !after_article && (lexicon::is_date_word(&t.lower) || lexicon::is_time_word(&t.lower)) {
             break;
         }
         b += 1;
@@ -411,10 +461,10 @@ fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mention
             .find(|m| m.end <= start && m.kind == EntityType::Organization)
             .map(|m| m.canonical.clone());
     }
-    if pron == "they" || pron == "ils" || pron == "elles" {
+    if pron == "they" || pron == "ils" || pron == "elles" || pron == "eux" {
         return None;
     }
-    if french && lexicon::is_subject_pronoun(&pron) {
+    if french && (lexicon::is_subject_pronoun(&pron) || pron == "lui") {
         return french_antecedent(doc, mentions, p.a, start, lexicon::pronoun(&pron).flatten(), previous);
     }
     if let Some(g) = lexicon::pronoun(&pron) {
@@ -469,8 +519,16 @@ fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mention
         return None;
     }
     let words: Vec<String> = names::content_words(text);
+    // "l'OMS", "la NASA", "the White House": a definite article before a name the mentions
+    // missed; unless it is a title that points at a person ("The French Minister of the Armed
+    // Forces"), the name is the speaker (an organisation, or a place for its government).
+    let article_name = || {
+        let h = (p.a + 1..p.b).find(|&k| !lexicon::is_role_stop(&toks[k].lower))?;
+        let name = toks[h..p.b].iter().all(|t| t.cap || !t.is_word() || lexicon::is_role_stop(&t.lower)) && toks[p.b - 1].cap && !lexicon::is_not_name(&toks[h].lower);
+        name.then(|| doc.slice(toks[h].start, end))
+    };
     if lexicon::is_definite(lower[0]) && !words.is_empty() {
-        let found = described_person(mentions, start, &words).map(|m| m.canonical.clone());
+        let found = described_person(mentions, start, &words).map(|m| m.canonical.clone()).or_else(article_name);
         // "l'universitaire", "son avocate", "ce dernier": a person the text has just named.
         let head = lower.iter().find(|w| !lexicon::is_french_determiner(w) && !lexicon::is_role_stop(w));
         let relational = matches!(lower[0], "son" | "sa" | "ses" | "leur" | "leurs");
@@ -680,7 +738,7 @@ pub(crate) fn french_clause_subject(doc: &Doc, i: usize) -> Option<Phrase> {
             if (named || describes) && !lexicon::is_cue(&toks[a].lower) {
                 let mut p = Phrase { a, b };
                 // ", Philippe Varin," after a description.
-                if b + 2 < i && toks[b].is_punct(',') && toks[b + 1].cap && !np[0].cap {
+                if b + 2 < i && toks[b].is_punct(',') && toks[b + 1].cap && (!np[0].cap || lexicon::is_french_determiner(&np[0].lower)) {
                     let mut e = b + 1;
                     while e < i && e - b <= 4 && toks[e].is_word() && toks[e].cap {
                         e += 1;
@@ -696,6 +754,183 @@ pub(crate) fn french_clause_subject(doc: &Doc, i: usize) -> Option<Phrase> {
     (s0..i).rev().take(40).find(|&k| lexicon::is_subject_pronoun(&toks[k].lower) && !toks[k].quoted && !toks[k].cap || k == s0 && lexicon::is_subject_pronoun(&toks[k].lower)).map(|k| Phrase { a: k, b: k + 1 })
 }
 
+/// Whether the French pronoun at token `k` is an impersonal "il" ("il faut", "il s'agit", "il y
+/// a", "il est possible que", "il ne manque pas"): it names nobody.
+pub(crate) fn impersonal(doc: &Doc, k: usize) -> bool {
+    let toks = &doc.tokens;
+    if toks[k].lower != "il" {
+        return false;
+    }
+    let mut j = k + 1;
+    while j < toks.len() && j < k + 4 && matches!(toks[j].lower.as_str(), "ne" | "n'" | "lui" | "leur" | "nous" | "vous" | "me" | "m'" | "en" | "s'") {
+        j += 1;
+    }
+    let w = |j: usize| toks.get(j).filter(|t| t.is_word()).map_or("", |t| t.lower.as_str());
+    if lexicon::is_impersonal_verb(w(j)) || w(j) == "y" && matches!(w(j + 1), "a" | "avait" | "aura" | "aurait" | "eut" | "ait") {
+        return true;
+    }
+    // "il semble que …" (not "il semble déterminé").
+    if matches!(w(j), "semble" | "semblait" | "paraît" | "parait" | "apparaît" | "apparait") {
+        return matches!(w(j + 1), "que" | "qu'");
+    }
+    // "il est essentiel d'…", "il était possible que …" (not "il est venu de …").
+    if matches!(w(j), "est" | "était" | "sera" | "serait" | "fut") {
+        let adj = w(j + 1);
+        let participle = ["é", "ée", "és", "u", "ue", "i", "is", "it"].iter().any(|e| adj.ends_with(e));
+        return !adj.is_empty() && !participle && matches!(w(j + 2), "de" | "d'" | "que" | "qu'");
+    }
+    false
+}
+
+/// The speaker phrase `p` as a noun phrase: cut before a word glued on after a name ("Laura
+/// Frémy analyse" → "Laura Frémy"), a dangling conjunction or preposition ("Obama and"), a
+/// verb after a name ("The Legislative Yuan debated …"), an opening adverb ("Cependant,
+/// l'ONG"); none when it is not a noun phrase at all: a clause, a fronted phrase, a
+/// capitalised common word opening a sentence ("Banques belges piratées", "Initialement prévu
+/// …"), a demonstrative ("C'"), an impersonal "il", a gerund ("holding signs"), or — in
+/// French — a description of a thing ("L'émergence des podcasts"), whose complement may name
+/// the speaker instead ("des représailles de l'organisation islamique, qui affirme").
+///
+/// `strict` is for a phrase no verb of saying names (a sentence's mere subject, the agent of
+/// "selon"/"d'après"): its French head must then be a person or a body.
+pub(crate) fn noun_phrase(doc: &Doc, p: Phrase, mentions: &Mentions, lang: &str, strict: bool) -> Option<Phrase> {
+    let toks = &doc.tokens;
+    let french = lang == "fr";
+    let mut p = p;
+    let last = &toks[p.b - 1].lower;
+    if last.ends_with("-il") || last.ends_with("-elle") {
+        return Some(p);
+    }
+    // A name's own mention decides where it ends.
+    let phrase_end = toks[p.b - 1].end;
+    let name_at = |k: usize| mentions.inside(toks[k].start, phrase_end).find(|m| m.start == toks[k].start).map(|m| doc.tok_at(m.end));
+    while p.b > p.a + 1 && lexicon::dangles(&toks[p.b - 1].lower) {
+        p.b -= 1;
+    }
+    // "Cependant, l'ONG précise": the adverb and its comma open the clause, not the phrase.
+    if p.a + 2 < p.b && toks[p.a + 1].is_punct(',') && (lexicon::is_sentence_adverb(&toks[p.a].lower) || lexicon::is_verb_filler(&toks[p.a].lower)) {
+        p.a += 2;
+    }
+    let first = &toks[p.a];
+    if p.b == p.a + 1 && (lexicon::is_non_speaker_pronoun(&first.lower) || lexicon::dangles(&first.lower)) {
+        return None;
+    }
+    if lexicon::opens_no_noun_phrase(&first.lower) && !(first.lower == "d'" && toks.get(p.a + 1).is_some_and(|t| t.lower == "autres")) {
+        return None;
+    }
+    if first.lower == "il" && impersonal(doc, p.a) {
+        return None;
+    }
+    if french {
+        // "…, en Allemagne, les responsables de Berlin espèrent": a phrase across a comma is a
+        // name or a description with its apposition ("Philippe Varin, le président de PSA", "Le
+        // shérif du comté, David Groves"), else the part after the comma.
+        if let Some(c) = (p.a + 1..p.b.saturating_sub(1)).find(|&k| toks[k].is_punct(',')) {
+            let named = mentions.inside(toks[p.a].start, toks[c - 1].end).any(|m| matches!(m.kind, EntityType::Person | EntityType::Organization));
+            let described = toks[p.a..c].iter().any(|t| is_person_or_body(&t.lower));
+            if !named && !described && !toks[c + 1].cap {
+                p.a = c + 1;
+            }
+        }
+        // "Laura Frémy analyse": the name, without the verb after it.
+        if let Some(e) = name_at(p.a) {
+            if e < p.b && toks[e].is_word() && !toks[e].cap && !matches!(toks[e].lower.as_str(), "de" | "du" | "des" | "d'") && !lexicon::is_person_noun(&toks[e].lower) {
+                p.b = e;
+            }
+        }
+        let first = &toks[p.a];
+        let determiner = lexicon::is_french_determiner(&first.lower)
+            || lexicon::is_definite(&first.lower)
+            || lexicon::is_indefinite(&first.lower)
+            || matches!(first.lower.as_str(), "de" | "d'" | "quelques" | "nombreux" | "nombreuses" | "divers" | "chaque" | "tous" | "toutes");
+        let opens_sentence = doc.sentence_start(p.a) == p.a || p.a > 0 && (toks[p.a - 1].quoted || matches!(toks[p.a - 1].kind, crate::text::Kind::Punct(':' | '-' | '—' | '–')));
+        let named = mentions.inside(toks[p.a].start, toks[p.b - 1].end).next().is_some();
+        if first.cap && opens_sentence && !determiner && lexicon::pronoun(&first.lower).is_none() && lexicon::title(&first.lower).is_none() && name_at(p.a).is_none() {
+            // A capitalised word opening the sentence is a name only if the phrase's other words
+            // are capitalised too (or link names).
+            let common = toks[p.a + 1..p.b].iter().any(|t| t.is_word() && !t.cap && !lexicon::is_role_stop(&t.lower) && !is_person_or_body(&t.lower));
+            if common || p.b == p.a + 1 && doc.is_capitalised_common(p.a) {
+                return None;
+            }
+        }
+        if determiner && !named {
+            let head = |a: usize| (a..p.b).find(|&k| !lexicon::is_french_determiner(&toks[k].lower) && !lexicon::is_role_stop(&toks[k].lower) && !lexicon::is_definite(&toks[k].lower));
+            let speaks = |k: usize| toks[k].cap || is_person_or_body(&toks[k].lower);
+            let h = head(p.a)?;
+            if !speaks(h) {
+                let complement = (h + 1..p.b)
+                    .find(|&k| matches!(toks[k].lower.as_str(), "de" | "du" | "des" | "d'"))
+                    .and_then(|of| head(of + 1).filter(|&k| if toks[k].cap { name_at(k).is_some() } else { is_person_or_body(&toks[k].lower) }).map(|k| (of, k)));
+                match complement {
+                    Some((of, k)) => p.a = if k > of + 1 && lexicon::is_definite(&toks[k - 1].lower) { k - 1 } else { k },
+                    // The subject of a verb of saying may be a person the lists do not know ("un
+                    // ancien guide"), not a thing.
+                    None if !strict && !is_abstract_noun(&toks[h].lower) => {}
+                    None => return None,
+                }
+            }
+        }
+        return french_np_ok(doc, p).then_some(p);
+    }
+    // English: "holding signs" is a clause; "The Legislative Yuan debated three …" ends at
+    // the name.
+    // ("paying an architect who said", "meddling the California congressman said": the noun
+    // phrase after the gerund.)
+    if !first.cap && first.lower.ends_with("ing") && lexicon::pronoun(&first.lower).is_none() {
+        let article = p.a + 1 < p.b && (lexicon::is_definite(&toks[p.a + 1].lower) || lexicon::is_indefinite(&toks[p.a + 1].lower));
+        if !article {
+            return None;
+        }
+        p.a += 1;
+    }
+    // A verb ends the phrase: "The case revolved around Kelly", "climate change must", "He
+    // supported education" (an "-ed" word after a determiner or an adverb is an adjective: "the
+    // embattled president", "a recently retired general").
+    let past_participle = |k: usize| {
+        let (w, before) = (toks[k].lower.as_str(), toks[k - 1].lower.as_str());
+        let adjective = lexicon::is_definite(before) || lexicon::is_indefinite(before) || before.ends_with("ly");
+        // "the experts I interviewed" (a relative clause), "a student named Wong"
+        let relative = lexicon::pronoun(before).is_some();
+        let naming = matches!(w, "named" | "called") && toks.get(k + 1).is_some_and(|n| n.cap);
+        w.ends_with("ed") && !adjective && !relative && !naming
+    };
+    let verb = (p.a + 1..p.b).find(|&k| toks[k].is_word() && !toks[k].cap && (english_auxiliary(&toks[k].lower) || past_participle(k)));
+    if let Some(k) = verb {
+        p.b = k;
+    }
+    // "seven days earlier", "last week": a time, not a speaker.
+    if toks[p.a..p.b].iter().all(|t| !t.cap && (lexicon::is_time_word(&t.lower) || is_time_measure(&t.lower))) {
+        return None;
+    }
+    Some(p)
+}
+
+/// English auxiliaries and modals: a finite verb group starts.
+fn english_auxiliary(w: &str) -> bool {
+    matches!(w, "must" | "can" | "could" | "should" | "would" | "will" | "shall" | "may" | "might" | "is" | "was" | "are" | "were" | "has" | "have" | "had" | "does" | "did")
+}
+
+/// Words of a span of time ("seven days earlier", "last week").
+fn is_time_measure(w: &str) -> bool {
+    matches!(
+        w,
+        "last" | "next" | "earlier" | "later" | "ago" | "day" | "days" | "weeks" | "month" | "months" | "year" | "years" | "hours"
+            | "minutes" | "one" | "two" | "three" | "four" | "five" | "six" | "seven" | "eight" | "nine" | "ten" | "this" | "that"
+    ) || w.chars().all(|c| c.is_ascii_digit())
+}
+
+/// A French noun for a person or a body, singular or plural ("habitants", "syndicats").
+fn is_person_or_body(w: &str) -> bool {
+    let singular = w.strip_suffix('s').or_else(|| w.strip_suffix('x')).unwrap_or(w);
+    [w, singular].iter().any(|w| lexicon::is_person_noun(w) || lexicon::is_body_noun(w))
+}
+
+/// A French noun for a thing, an act or a quality by its ending ("l'émergence", "l'usage",
+/// "l'application", "le racisme"): never a speaker.
+fn is_abstract_noun(w: &str) -> bool {
+    !is_person_or_body(w) && ["tion", "sion", "ment", "ence", "ance", "ité", "isme", "ure", "age", "esse", "ude", "ise", "ie"].iter().any(|e| w.ends_with(e) && w.chars().count() > e.chars().count() + 2)
+}
+
 /// Whether a French speaker phrase has the shape of a noun phrase: it opens with a
 /// determiner, a capital, a number or a pronoun, and holds no verb ("obtint la consécration",
 /// "D'autres thèmes seront aussi abordés" are not speakers).
@@ -704,6 +939,7 @@ pub(crate) fn french_np_ok(doc: &Doc, p: Phrase) -> bool {
     let first = &toks[0];
     let last = first.lower.rsplit('-').next().unwrap_or("");
     let opens = first.cap
+        || matches!(first.lower.as_str(), "lui" | "eux")
         || lexicon::is_french_determiner(&first.lower)
         || lexicon::is_definite(&first.lower)
         || lexicon::is_subject_pronoun(&first.lower)
@@ -713,7 +949,7 @@ pub(crate) fn french_np_ok(doc: &Doc, p: Phrase) -> bool {
         let w = t.lower.as_str();
         t.is_word()
             && !t.cap
-            && (matches!(w, "est" | "sont" | "sera" | "seront" | "serait" | "était" | "étaient" | "fut" | "a" | "ont" | "avait" | "avaient" | "aura" | "auront" | "aurait" | "peut" | "peuvent" | "doit" | "doivent" | "va" | "vont" | "font" | "se" | "s'" | "ne" | "n'")
+            && (matches!(w, "est" | "sont" | "sera" | "seront" | "serait" | "était" | "étaient" | "fut" | "furent" | "a" | "ont" | "avait" | "avaient" | "aura" | "auront" | "aurait" | "peut" | "peuvent" | "doit" | "doivent" | "va" | "vont" | "font" | "se" | "s'" | "ne" | "n'")
                 || ["ront", "raient", "rait", "èrent"].iter().any(|e| w.ends_with(e)))
     });
     opens && !verb
@@ -760,6 +996,56 @@ mod tests {
         let qs = find_quotes(text, &[], "en");
         assert_eq!(qs[0].speaker.as_deref(), Some("a police officer"));
         assert_eq!(qs[0].speaker_canonical, None);
+    }
+
+    #[test]
+    fn a_speaker_is_a_noun_phrase_in_english_too() {
+        // A verb after the name ends the phrase; a gerund clause is nobody.
+        let qs = find_quotes("The Legislative Yuan debated three competing “marriage equality” bills on Friday.", &[], "en");
+        assert!(qs.iter().all(|q| q.speaker.as_deref() != Some("The Legislative Yuan debated three competing")), "{qs:?}");
+        let qs = find_quotes("Members protested by shouting and holding signs which read “silenced” all day.", &[], "en");
+        assert!(qs.iter().all(|q| q.speaker.as_deref() != Some("holding signs")), "{qs:?}");
+    }
+
+    #[test]
+    fn french_junk_phrases_are_no_speakers() {
+        // An impersonal "il", a thing as a sentence's subject, a fronted phrase: none speaks.
+        let text = "Marc Dubois est arrivé à Lyon.\n\nIl apparaît que les détenus sont maintenus dans « des positions de stress douloureuses sur de longues périodes ».\n\nL'émergence des podcasts confirme que le média permet « un traitement différent des sujets de société ».";
+        let qs = find_quotes(text, &[], "fr");
+        assert_eq!(qs.len(), 2, "{qs:?}");
+        assert_ne!(qs[0].speaker.as_deref(), Some("Il"));
+        assert!(qs[1].speaker.as_deref().is_none_or(|s| !s.starts_with("L'émergence")), "{qs:?}");
+    }
+
+    #[test]
+    fn french_agent_of_selon_is_a_person_or_a_body() {
+        let text = "Jean-Marc Ayrault a présenté son plan. Selon lui, « la croissance reviendra en 2013 ». Selon le droit international, « les responsables de crimes contre l'humanité sont passibles de sanctions ».";
+        let qs: Vec<_> = find_quotes(text, &[], "fr").into_iter().filter(|q| q.direct).collect();
+        assert_eq!(qs[0].speaker_canonical.as_deref(), Some("Jean-Marc Ayrault"));
+        assert_ne!(qs[1].speaker.as_deref(), Some("le droit international"));
+    }
+
+    #[test]
+    fn french_pronoun_continues_the_subject_not_a_name_in_a_complement() {
+        let text = "Le journaliste et commentateur sportif Thierry Roland s'est éteint samedi. Commentateur mythique avec son complice de toujours, Jean-Michel Larqué, sa disparition a plongé le sport dans la tristesse. Dès 1976, il fit parler de lui. Alors que l'arbitre sifflait, il avait alors lâché : « Vous êtes un salaud ! »";
+        let qs = find_quotes(text, &[], "fr");
+        assert_eq!(qs[0].speaker_canonical.as_deref(), Some("Thierry Roland"), "{qs:?}");
+    }
+
+    #[test]
+    fn french_inverted_speaker_after_a_place_of_saying_and_passive_agent() {
+        let qs = find_quotes("« Il n'y a pas de plan B », a insisté dimanche sur BFMTV le porte-parole du gouvernement, Gabriel Attal.", &[], "fr");
+        assert_eq!(qs[0].speaker_canonical.as_deref(), Some("Gabriel Attal"), "{qs:?}");
+        let qs = find_quotes("« Les résultats sont alarmants », a expliqué à l'AFP Gilles-Éric Séralini, professeur à Caen.", &[], "fr");
+        assert_eq!(qs[0].speaker_canonical.as_deref(), Some("Gilles-Éric Séralini"), "{qs:?}");
+        let qs = find_quotes("Emmanuel Macron a été interpellé par une retraitée : « Vous ne nous écoutez pas ! »", &[], "fr");
+        assert_eq!(qs[0].speaker.as_deref(), Some("une retraitée"), "{qs:?}");
+    }
+
+    #[test]
+    fn french_publication_after_peut_on_lire() {
+        let qs = find_quotes("« Une douzaine de responsables ont été mis en examen », peut-on lire dans Les Échos.", &[], "fr");
+        assert_eq!(qs[0].speaker.as_deref(), Some("Les Échos"), "{qs:?}");
     }
 
     #[test]
