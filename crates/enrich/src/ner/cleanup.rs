@@ -98,6 +98,17 @@ fn clause_end(words: &[&str], i: usize, j: usize, lists: &Gazetteers) -> usize {
     j
 }
 
+/// Words that open a sentence before a name without being part of it ("Regarding Trump",
+/// "Although Biden", "Selon Macron"): conjunctions, prepositions and sentence adverbs, a
+/// closed list, so that a first name that is also a common word ("Bill", "Will") stays.
+const SENTENCE_OPENERS: &[&str] = &[
+    "although", "though", "unlike", "regarding", "despite", "while", "whereas", "when", "after", "before", "since",
+    "because", "unless", "until", "meanwhile", "however", "moreover", "nevertheless", "like", "according", "yet",
+    "also", "but", "and", "so", "then", "if", "as", "for", "with", "without", "from", "thanks", "selon", "pour",
+    "après", "avant", "depuis", "quand", "lorsque", "mais", "comme", "malgré", "pendant", "alors", "ainsi",
+    "cependant", "pourtant", "donc", "avec", "sans", "contre", "chez", "d'après",
+];
+
 /// Numbers and quantifiers before a plural common noun (en, fr, de, es, it, nl).
 const COUNT_WORDS: &[&str] = &[
     "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "many",
@@ -229,6 +240,13 @@ pub fn clean(
         while e > s && (CONNECTORS.contains(&words[e - 1].to_lowercase().as_str()) || !words[e - 1].chars().any(char::is_alphanumeric)) {
             e -= 1;
         }
+        // a word that opens the sentence before the name ("Regarding Trump")
+        while e > s + 1
+            && (s == 0 || upper || matches!(words[s - 1], "." | "!" | "?" | ":" | "\"" | "“" | "«" | "\n"))
+            && SENTENCE_OPENERS.contains(&words[s].to_lowercase().as_str())
+        {
+            s += 1;
+        }
         if let Some((name_end, _)) = inner_title(words, s, e) {
             // the affiliation before the title keeps the span's type ("NATO", "US")
             out.extend(clean(words, s, name_end, kind_here, lists, lowercase_splits));
@@ -349,6 +367,17 @@ mod tests {
         assert_eq!(clean(&w, 0, 6, Organization, &lists, false), [(1, 2, Location), (5, 6, Organization)]);
         let w = ["l'", "Alliance", "pour", "la", "démocratie"];
         assert_eq!(clean(&w, 1, 5, Organization, &lists, false), [(1, 5, Organization)]);
+    }
+
+    #[test]
+    fn a_word_opening_the_sentence_is_not_part_of_the_name() {
+        let lists = lists();
+        let w = ["Regarding", "Trump", ",", "she", "said", ".", "Although", "Joe", "Biden", "won", ".", "Bill", "Clinton", "spoke"];
+        assert_eq!(clean(&w, 0, 2, Person, &lists, true), [(1, 2, Person)]);
+        assert_eq!(clean(&w, 6, 9, Person, &lists, true), [(7, 9, Person)]);
+        assert_eq!(clean(&w, 11, 13, Person, &lists, true), [(11, 13, Person)], "a first name stays");
+        let w = ["Selon", "Emmanuel", "Macron"];
+        assert_eq!(clean(&w, 0, 3, Person, &lists, false), [(1, 3, Person)]);
     }
 
     #[test]
