@@ -161,11 +161,11 @@ struct Fields {
 
 /// What a search returns beside the hits' ids and scores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Snippets {
+enum Detail {
     /// Snippets (reading each hit's stored document) and the count of matches.
-    Make,
+    Full,
     /// Neither.
-    Skip,
+    IdsOnly,
 }
 
 /// The search index.
@@ -315,14 +315,14 @@ impl SearchIndex {
     /// and a query tantivy cannot run (`language:*`, field syntax on fields that are not
     /// text) is run again as its plain words.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults, IndexError> {
-        self.search_with(q, Snippets::Make)
+        self.search_with(q, Detail::Full)
     }
 
     /// The hits of [`search`](Self::search) without snippets (every `snippet_html` is
     /// empty) and without counting the matches: the ids are read from the id column, so a
     /// hit costs no stored-document read (feeds, related candidates).
     pub fn search_ids(&self, q: &SearchQuery) -> Result<Vec<Hit>, IndexError> {
-        Ok(self.search_with(q, Snippets::Skip)?.hits)
+        Ok(self.search_with(q, Detail::IdsOnly)?.hits)
     }
 
     /// The id columns of `searcher`'s segments, opened once per searcher generation.
@@ -338,17 +338,17 @@ impl SearchIndex {
         Ok(c)
     }
 
-    fn search_with(&self, q: &SearchQuery, snippets: Snippets) -> Result<SearchResults, IndexError> {
-        match self.search_parsed(q, snippets) {
+    fn search_with(&self, q: &SearchQuery, detail: Detail) -> Result<SearchResults, IndexError> {
+        match self.search_parsed(q, detail) {
             Err(IndexError::Tantivy(e)) if !q.text.trim().is_empty() => {
                 tracing::debug!(target: "polmon::index", error = %e, query = %q.text, "query run again as plain words");
-                self.search_parsed(&SearchQuery { text: plain_words(&q.text), ..q.clone() }, snippets)
+                self.search_parsed(&SearchQuery { text: plain_words(&q.text), ..q.clone() }, detail)
             }
             other => other,
         }
     }
 
-    fn search_parsed(&self, q: &SearchQuery, want: Snippets) -> Result<SearchResults, IndexError> {
+    fn search_parsed(&self, q: &SearchQuery, want: Detail) -> Result<SearchResults, IndexError> {
         let f = self.fields;
         let searcher = self.reader.searcher();
         let text_query: Option<Box<dyn Query>> = if q.text.trim().is_empty() {
@@ -387,7 +387,7 @@ impl SearchIndex {
         };
         let limit = q.limit.max(1);
         let top = searcher.search(&query, &TopDocs::with_limit(limit).and_offset(q.offset).order_by_score())?;
-        if want == Snippets::Skip {
+        if want == Detail::IdsOnly {
             let ids = self.id_columns(&searcher)?;
             let mut hits = Vec::with_capacity(top.len());
             for (score, addr) in top {

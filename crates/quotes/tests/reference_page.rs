@@ -1,7 +1,8 @@
 //! The reference page of issue 5 (an AFP story on Antony Blinken in Paris): every quoted
 //! passage found and attributed as a careful reader would, with NER-style entities and with
-//! the no-NER fallback. The page lives in the shared folder (not copied into the repository);
-//! set `POLMON_REFERENCE` to its path if it is elsewhere.
+//! the no-NER fallback. The page lives in the shared folder (not copied into the repository):
+//! `$POLMON_SHARED/reference`, else `../shared/reference` beside the repository; or set
+//! `POLMON_REFERENCE` to the page itself.
 
 use polmon_model::{EntityMention, EntityType, Quote};
 use polmon_quotes::find_quotes;
@@ -10,10 +11,12 @@ use polmon_quotes::find_quotes;
 /// repository) rather than letting it pass without checking anything.
 fn page() -> String {
     let path = std::env::var("POLMON_REFERENCE").unwrap_or_else(|_| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/000_757d977514273310.txt").to_string()
+        let shared = std::env::var("POLMON_SHARED")
+            .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared").to_string());
+        format!("{shared}/reference/000_757d977514273310.txt")
     });
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!("reference page not readable at {path} ({e}): put the shared folder beside the repository or set POLMON_REFERENCE to the page")
+        panic!("reference page not readable at {path} ({e}): put the shared folder beside the repository, or set POLMON_SHARED to it or POLMON_REFERENCE to the page")
     })
 }
 
