@@ -19,9 +19,15 @@ pub trait Job: Serialize + DeserializeOwned {
     /// The stage whose stream carries this message.
     const STAGE: Stage;
 
+    /// The key of the work within its stage (`42` for article 42): two messages with the
+    /// same key are the same work.
+    fn work_key(&self) -> String;
+
     /// The de-duplication id (`Nats-Msg-Id`): the stage's name, a colon and the key of
     /// the work, e.g. `connect:42`.
-    fn dedup_id(&self) -> String;
+    fn dedup_id(&self) -> String {
+        format!("{}:{}", Self::STAGE.name(), self.work_key())
+    }
 }
 
 /// A feed item to fetch (`fetch` stage).
@@ -37,8 +43,8 @@ pub struct FetchItem {
 
 impl Job for FetchItem {
     const STAGE: Stage = Stage::Fetch;
-    fn dedup_id(&self) -> String {
-        format!("fetch:{}:{}", self.source_id, self.item_key)
+    fn work_key(&self) -> String {
+        format!("{}:{}", self.source_id, self.item_key)
     }
 }
 
@@ -56,8 +62,8 @@ pub struct ProcessPage {
 
 impl Job for ProcessPage {
     const STAGE: Stage = Stage::Process;
-    fn dedup_id(&self) -> String {
-        format!("process:{}", self.page_key)
+    fn work_key(&self) -> String {
+        self.page_key.clone()
     }
 }
 
@@ -70,8 +76,8 @@ pub struct ConnectArticle {
 
 impl Job for ConnectArticle {
     const STAGE: Stage = Stage::Connect;
-    fn dedup_id(&self) -> String {
-        format!("connect:{}", self.article_id)
+    fn work_key(&self) -> String {
+        self.article_id.to_string()
     }
 }
 
@@ -85,8 +91,8 @@ pub struct IndexArticle {
 
 impl Job for IndexArticle {
     const STAGE: Stage = Stage::Index;
-    fn dedup_id(&self) -> String {
-        format!("index:{}", self.article_id)
+    fn work_key(&self) -> String {
+        self.article_id.to_string()
     }
 }
 
@@ -99,8 +105,8 @@ pub struct DeliverMatch {
 
 impl Job for DeliverMatch {
     const STAGE: Stage = Stage::Deliver;
-    fn dedup_id(&self) -> String {
-        format!("deliver:{}", self.delivery_id)
+    fn work_key(&self) -> String {
+        self.delivery_id.to_string()
     }
 }
 

@@ -167,8 +167,8 @@ struct NotAnArticle {
 
 impl Job for NotAnArticle {
     const STAGE: Stage = Stage::Connect;
-    fn dedup_id(&self) -> String {
-        format!("connect:{}", self.page)
+    fn work_key(&self) -> String {
+        self.page.clone()
     }
 }
 
