@@ -9,14 +9,12 @@
 //! every backend runs it in its own tests.
 //!
 //! Not in the trait yet (SQLite only, on [`Store`]):
-//! - storing with what goes with an article: `store_article` (the watches' matches and the
-//!   translation queue in the article's transaction);
-//! - watches and their outbox: `add_watch`, `watch`, `watches`, `remove_watch`,
-//!   `watch_matches`, `watches_version`, the deliveries and `dead_deliveries`;
+//! - watches' reads and their outbox: `watch`, `watch_matches`, the deliveries and
+//!   `dead_deliveries`;
 //! - trends: `entity_series`, `in_the_news`, `top_speakers`, `quote_shares`,
 //!   `quoting_sources`, `role_history`, `trend_day`, `source_exists`, `rebuild_trends`;
 //! - translations: `content_hash`, `put_translation`, `translation`, `translated_leads`,
-//!   `translated_texts`, `due_translations`, `queue_untranslated`, `unqueue_translation`,
+//!   `due_translations`, `queue_untranslated`, `unqueue_translation`,
 //!   `translation_failed`;
 //! - `top_stories`, `entity_roles`, `delete_article`, `for_each_article` (export),
 //!   `aggregate_mismatches`, `is_seen` (callers can use `seen_item`).
@@ -26,8 +24,8 @@ use std::collections::HashMap;
 use polmon_model::{Article, Links};
 
 use crate::{
-    ArticleKey, ArticleSummary, EntityArticle, EntityRecord, Facet, ListQuery, NewSource, QuoteRecord, SeenItem,
-    SourceRecord, Store, StoreError, Upsert,
+    ArticleKey, ArticleSummary, EntityArticle, EntityRecord, Facet, ListQuery, NewMatch, NewSource, NewWatch,
+    QuoteRecord, RawPage, RoleHolder, SeenItem, SourceRecord, Store, StoreError, Upsert, WatchRecord,
 };
 
 /// The store's core operations: what ingest (pipeline, crawler, connector) and the read
@@ -44,6 +42,29 @@ pub trait ArticleStore: Send + Sync {
     /// alone (`Unchanged`). Entities, mentions and quotes are rewritten with it.
     /// `article.id`, `links` and `ingested_at` are ignored: the store assigns them.
     fn upsert_article(&self, key: &ArticleKey, article: &Article) -> Result<Upsert, StoreError>;
+
+    /// [`upsert_article`](Self::upsert_article) with what goes with an article, in its
+    /// transaction: for a stored version (inserted or updated), the watches' matches
+    /// `matches(id)` with their deliveries, and its place in the translation queue when
+    /// `translate_to` is another language than its own. A crash loses neither an alert
+    /// nor a translation.
+    fn store_article(
+        &self,
+        key: &ArticleKey,
+        article: &Article,
+        matches: &dyn Fn(i64) -> Vec<NewMatch>,
+        translate_to: Option<&str>,
+    ) -> Result<Upsert, StoreError>;
+
+    /// Files every stored mention and quote of the entity `(from, kind)` under `(into,
+    /// kind)` (created if need be) and deletes `from`, keeping every count right; returns
+    /// the number of articles moved (0 when `from` is not stored).
+    fn merge_entity(&self, kind: &str, from: &str, into: &str) -> Result<u64, StoreError>;
+
+    /// The people with the roles the articles gave them, the most given first, at most
+    /// `limit` (person, role) pairs, each with the first and last day (of publication)
+    /// and the number of articles. Read once by a long-lived process.
+    fn role_holders(&self, limit: usize) -> Result<Vec<RoleHolder>, StoreError>;
 
     /// The id and content hash of the article stored under `dedup_key`, if any.
     fn content_hash_of(&self, dedup_key: &str) -> Result<Option<(i64, String)>, StoreError>;
@@ -139,6 +160,33 @@ pub trait ArticleStore: Send + Sync {
 
     /// Marks every article as missing from the search index.
     fn mark_all_unindexed(&self) -> Result<(), StoreError>;
+
+    // --- Watches and translations ----------------------------------------------------
+
+    /// Adds a watch; returns its id and secret token.
+    fn add_watch(&self, watch: &NewWatch) -> Result<(i64, String), StoreError>;
+
+    /// Removes a watch with its matches and pending deliveries; false if there was none.
+    fn remove_watch(&self, id: i64) -> Result<bool, StoreError>;
+
+    /// Every watch, oldest first.
+    fn watches(&self) -> Result<Vec<WatchRecord>, StoreError>;
+
+    /// A number that changes whenever a watch is added or removed, by any process.
+    fn watches_version(&self) -> Result<i64, StoreError>;
+
+    /// The stored machine translations into `language` of the given articles that were
+    /// made from their current text: `id → (title, text)`.
+    fn translated_texts(&self, ids: &[i64], language: &str) -> Result<HashMap<i64, (String, String)>, StoreError>;
+
+    // --- Raw pages -------------------------------------------------------------------
+
+    /// Keeps a raw page under its key; false when that key was already kept (left as it
+    /// is: a key names one content).
+    fn put_raw_page(&self, page: &RawPage) -> Result<bool, StoreError>;
+
+    /// The raw page kept under `key`.
+    fn raw_page(&self, key: &str) -> Result<Option<RawPage>, StoreError>;
 
     // --- Entities and quotes -------------------------------------------------------
 
@@ -257,6 +305,16 @@ macro_rules! delegate {
 
 delegate! {
     fn upsert_article(&self, key: &ArticleKey, article: &Article) -> Result<Upsert, StoreError>;
+    fn store_article(&self, key: &ArticleKey, article: &Article, matches: &dyn Fn(i64) -> Vec<NewMatch>, translate_to: Option<&str>) -> Result<Upsert, StoreError>;
+    fn merge_entity(&self, kind: &str, from: &str, into: &str) -> Result<u64, StoreError>;
+    fn role_holders(&self, limit: usize) -> Result<Vec<RoleHolder>, StoreError>;
+    fn add_watch(&self, watch: &NewWatch) -> Result<(i64, String), StoreError>;
+    fn remove_watch(&self, id: i64) -> Result<bool, StoreError>;
+    fn watches(&self) -> Result<Vec<WatchRecord>, StoreError>;
+    fn watches_version(&self) -> Result<i64, StoreError>;
+    fn translated_texts(&self, ids: &[i64], language: &str) -> Result<HashMap<i64, (String, String)>, StoreError>;
+    fn put_raw_page(&self, page: &RawPage) -> Result<bool, StoreError>;
+    fn raw_page(&self, key: &str) -> Result<Option<RawPage>, StoreError>;
     fn content_hash_of(&self, dedup_key: &str) -> Result<Option<(i64, String)>, StoreError>;
     fn article_id_by_url(&self, url: &str) -> Result<Option<i64>, StoreError>;
     fn article(&self, id: i64) -> Result<Option<Article>, StoreError>;

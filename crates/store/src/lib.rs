@@ -20,6 +20,7 @@ mod entities;
 mod error;
 pub mod migrations;
 mod record;
+mod raw_pages;
 mod related;
 mod sources;
 mod time_util;
@@ -37,6 +38,7 @@ pub use articles::{
 };
 pub use backend::ArticleStore;
 pub use digest::Digest;
+pub use raw_pages::RawPage;
 pub use record::ArticleRecord;
 pub use entities::{grouped_mentions, EntityArticle, EntityRecord, EntityRole, QuoteRecord, RoleHolder, MAX_ROLES};
 pub use error::StoreError;

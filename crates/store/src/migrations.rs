@@ -267,6 +267,19 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX articles_by_language ON articles(language, sort_ts DESC);
     CREATE INDEX articles_by_original ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL;
     "#,
+    // 8: raw pages kept by key for the workers of the distributed mode.
+    r#"
+    CREATE TABLE raw_pages (
+        id           INTEGER PRIMARY KEY,
+        key          TEXT NOT NULL UNIQUE,
+        url          TEXT,
+        content_type TEXT,
+        source       TEXT,
+        published    TEXT,
+        body         BLOB NOT NULL,
+        stored_at    INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.
