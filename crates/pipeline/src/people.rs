@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use polmon_enrich::canonical::surname_key;
 use polmon_model::{Analysis, EntityMention, EntityType};
-use polmon_store::{Store, StoreError};
+use polmon_store::{ArticleStore, StoreError};
 
 /// Most people read from the store when the map is built (the most mentioned first): the
 /// map's memory stays bounded whatever the archive's size; people beyond it are learnt
@@ -72,7 +72,7 @@ fn dominant<'a>(candidates: &[&'a RoleHolder]) -> Option<&'a RoleHolder> {
 impl KnownPeople {
     /// The people among the store's [`KNOWN_PEOPLE_CAP`] most mentioned, and as many
     /// (person, role) pairs, the most given first.
-    pub(crate) fn from_store(store: &Store) -> Result<KnownPeople, StoreError> {
+    pub(crate) fn from_store(store: &(impl ArticleStore + ?Sized)) -> Result<KnownPeople, StoreError> {
         let mut known = KnownPeople::default();
         for e in store.top_entities(Some("person"), KNOWN_PEOPLE_CAP)? {
             known.learn(&e.canonical, e.articles.min(u32::MAX as u64) as u32);

@@ -10,7 +10,7 @@ use crate::people::KnownPeople;
 use polmon_enrich::Analyzer;
 use polmon_index::SearchIndex;
 use polmon_model::Article;
-use polmon_store::{parse_timestamp, NewMatch, Store, Upsert};
+use polmon_store::{parse_timestamp, ArticleStore, NewMatch, Store, Upsert};
 use polmon_watch::{Matcher, WatchSpec};
 
 use crate::inputs::{self, InputFailure, InputItem};
@@ -79,11 +79,14 @@ pub struct Ingested {
     pub truncated_from: Option<usize>,
 }
 
-/// The pipeline over one data folder: the writer's side. Readers (the website,
-/// `export`) use the store and the index directly.
-pub struct Pipeline {
-    store: Arc<Store>,
-    index: Arc<SearchIndex>,
+/// The pipeline over one data folder (the embedded store, `S = Store`) or over a shared
+/// store (`S = dyn ArticleStore`, the distributed mode's roles): the writer's side.
+/// Readers (the website, `export`) use the store and the index directly.
+pub struct Pipeline<S: ?Sized + ArticleStore = Store> {
+    store: Arc<S>,
+    /// The search index, where this process keeps one: always in the embedded mode; in
+    /// the distributed mode only on the nodes that follow the `index` queue.
+    index: Option<Arc<SearchIndex>>,
     analyzer: Arc<Analyzer>,
     /// Built from the newest [`CONNECTOR_WINDOW`] articles when first needed.
     connector: Mutex<Option<Connector>>,
@@ -101,9 +104,9 @@ pub struct Pipeline {
     people: Mutex<Option<KnownPeople>>,
 }
 
-impl std::fmt::Debug for Pipeline {
+impl<S: ?Sized + ArticleStore> std::fmt::Debug for Pipeline<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Pipeline").field("store", &self.store).finish_non_exhaustive()
+        f.debug_struct("Pipeline").field("index", &self.index.is_some()).finish_non_exhaustive()
     }
 }
 
@@ -127,17 +130,31 @@ impl Pipeline {
         let index = Arc::new(SearchIndex::open(&data_dir.join("index"))?);
         let rules = category_rules.map_or_else(|| data_dir.join(CATEGORY_RULES_FILE), Path::to_path_buf);
         let analyzer = load_analyzer(&rules, category_rules.is_some())?;
-        Ok(Pipeline {
+        Ok(Pipeline::on(store, Some(index), Arc::new(analyzer)))
+    }
+
+    /// The embedded store.
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+}
+
+impl<S: ?Sized + ArticleStore> Pipeline<S> {
+    /// A pipeline over `store` (shared with other processes or machines), with a search
+    /// index only where this process keeps one (see [`sync_index`](Self::sync_index)).
+    /// Nothing is read until first needed.
+    pub fn on(store: Arc<S>, index: Option<Arc<SearchIndex>>, analyzer: Arc<Analyzer>) -> Pipeline<S> {
+        Pipeline {
             store,
             index,
-            analyzer: Arc::new(analyzer),
+            analyzer,
             connector: Mutex::new(None),
             pending_index: Mutex::new(Vec::new()),
             pending_related: Mutex::new(Vec::new()),
             translation_target: None,
             watches: Mutex::new(None),
             people: Mutex::new(None),
-        })
+        }
     }
 
     /// Queues every article stored from now on whose language is not `language` for
@@ -155,7 +172,8 @@ impl Pipeline {
     /// outside the search index, or without a related list. Costs nothing when nothing
     /// is left; reads only what is missing.
     pub fn recover(&self) -> Result<(), IngestError> {
-        if self.index.num_docs() == 0 && self.store.count()? > 0 && self.store.unindexed(1)?.is_empty() {
+        let index_lost = self.index.as_ref().is_some_and(|index| index.num_docs() == 0);
+        if index_lost && self.store.count()? > 0 && self.store.unindexed(1)?.is_empty() {
             // The index folder was lost or replaced: rebuild it from the store.
             tracing::warn!(target: "polmon::pipeline", "search index empty: rebuilding it from the store");
             self.store.mark_all_unindexed()?;
@@ -174,14 +192,14 @@ impl Pipeline {
         Ok(())
     }
 
-    /// The store.
-    pub fn store(&self) -> &Arc<Store> {
+    /// The store, as the trait every backend implements.
+    pub fn shared_store(&self) -> &Arc<S> {
         &self.store
     }
 
-    /// The search index.
-    pub fn index(&self) -> &Arc<SearchIndex> {
-        &self.index
+    /// The search index, if this process keeps one.
+    pub fn index(&self) -> Option<&Arc<SearchIndex>> {
+        self.index.as_ref()
     }
 
     /// The analyzer (shared with `polmon analyze`).
@@ -208,7 +226,7 @@ impl Pipeline {
         // not their text or analysis): their translations are replayed after.
         let mut foreign: Vec<(Article, Vec<String>)> = Vec::new();
         let target = self.translation_target.as_deref();
-        self.store.for_each_recent_article(CONNECTOR_WINDOW, |a| {
+        self.store.for_each_recent_article(CONNECTOR_WINDOW, &mut |a| {
             let entities = unique_entities(&a.analysis);
             let doc = connect_doc(&a, &entities);
             if a.links.story_id.is_some() {
@@ -282,7 +300,7 @@ impl Pipeline {
     /// a minute) for an index writer held by another process.
     pub fn sync_index(&self) -> Result<usize, IngestError> {
         let mut total = 0;
-        loop {
+        while let Some(index) = &self.index {
             let batch = self.store.unindexed(INDEX_BATCH)?;
             if batch.is_empty() {
                 break;
@@ -295,16 +313,18 @@ impl Pipeline {
             retry_locked(|| {
                 for a in &batch {
                     let translated = translations.get(&a.id).map(|(title, text)| format!("{title}\n{text}"));
-                    self.index.add_translated(a, a.published.as_deref().and_then(parse_timestamp), translated.as_deref())?;
+                    index.add_translated(a, a.published.as_deref().and_then(parse_timestamp), translated.as_deref())?;
                 }
-                self.index.commit()
+                index.commit()
             })?;
             self.store.mark_indexed(&ids)?;
             total += ids.len();
         }
         lock(&self.pending_index).clear();
         // Let other processes (a server next to this ingest) take the writer between runs.
-        self.index.release_writer();
+        if let Some(index) = &self.index {
+            index.release_writer();
+        }
         self.refresh_related()?;
         Ok(total)
     }
@@ -386,10 +406,28 @@ impl Pipeline {
     /// database or a full disk is tried again a few times before the error is returned;
     /// [`IngestError::is_transient`] tells the caller whether to try again later.
     pub fn ingest_item(&self, item: InputItem) -> Result<Ingested, IngestError> {
+        let (done, inserted) = self.store_item(item)?;
+        if let Upsert::Unchanged(_) = done.outcome {
+            return Ok(done);
+        }
+        if let Some(article) = inserted {
+            self.link(&article)?;
+        }
+        lock(&self.pending_index).push(done.outcome.id());
+        lock(&self.pending_related).push(done.outcome.id());
+        Ok(done)
+    }
+
+    /// The first half of [`ingest_item`](Self::ingest_item): extract → enrich → store,
+    /// with the watches' matches and the translation queue in the article's transaction.
+    /// The article is neither linked nor indexed: in the distributed mode a worker does
+    /// this and hands the id on (`connect` for a new article, `index` for an update).
+    /// Returns the stored article too when it is new.
+    pub fn store_item(&self, item: InputItem) -> Result<(Ingested, Option<Article>), IngestError> {
         let prepared = prepare(item, &self.analyzer, &|key| Ok(self.store.content_hash_of(key)?))?;
         let Prepared { key, mut article, truncated_from } = match prepared {
             Ok(p) => p,
-            Err(id) => return Ok(Ingested { outcome: Upsert::Unchanged(id), truncated_from: None }),
+            Err(id) => return Ok((Ingested { outcome: Upsert::Unchanged(id), truncated_from: None }, None)),
         };
         let day = polmon_store::trends::day_of(
             article.published.as_deref().and_then(parse_timestamp).unwrap_or_else(polmon_store::unix_now),
@@ -414,23 +452,40 @@ impl Pipeline {
         let upsert = retry_transient(|| self.store.store_article(&key, &article, matches, translate_to))?;
         tracing::debug!(target: "polmon::ingest", id = upsert.id(), ?upsert, "stored");
         self.file_lone_surnames(&newly_known)?;
-        if let Upsert::Unchanged(_) = upsert {
-            return Ok(Ingested { outcome: upsert, truncated_from });
+        let inserted = match upsert {
+            Upsert::Inserted(id) => Some(Article { id, ..article }),
+            _ => None,
+        };
+        Ok((Ingested { outcome: upsert, truncated_from }, inserted))
+    }
+
+    /// Gives a new stored article its near-duplicate original and story, and relabels
+    /// the stories the connector changed on the way.
+    fn link(&self, stored: &Article) -> Result<(), IngestError> {
+        let entities = unique_entities(&stored.analysis);
+        let doc = connect_doc(stored, &entities);
+        let (links, changes) = self.with_connector(|c| {
+            let links = c.assign(&doc);
+            (links, c.take_story_changes())
+        })?;
+        retry_transient(|| self.store.set_links(stored.id, links))?;
+        self.apply_story_changes(changes)
+    }
+
+    /// The distributed mode's connector step for one stored article: links it unless it
+    /// has a story already (a message delivered again after its commit changes nothing;
+    /// a connector built now replays its window, which links what a crash left
+    /// unlinked), then computes the related lists of the article and of the articles
+    /// they name. An id that is not stored is nothing to do.
+    pub fn link_stored(&self, id: i64) -> Result<(), IngestError> {
+        self.with_connector(|_| ())?;
+        let Some(article) = retry_transient(|| self.store.article(id))? else { return Ok(()) };
+        if article.links.story_id.is_none() {
+            self.link(&article)?;
         }
-        if let Upsert::Inserted(id) = upsert {
-            let entities = unique_entities(&article.analysis);
-            let stored = Article { id, ..article };
-            let doc = connect_doc(&stored, &entities);
-            let (links, changes) = self.with_connector(|c| {
-                let links = c.assign(&doc);
-                (links, c.take_story_changes())
-            })?;
-            retry_transient(|| self.store.set_links(id, links))?;
-            self.apply_story_changes(changes)?;
-        }
-        lock(&self.pending_index).push(upsert.id());
-        lock(&self.pending_related).push(upsert.id());
-        Ok(Ingested { outcome: upsert, truncated_from })
+        lock(&self.pending_related).push(id);
+        self.refresh_related()?;
+        Ok(())
     }
 
     /// Files people named by surname alone under the one person the store knows by that
@@ -440,7 +495,7 @@ impl Pipeline {
     fn join_known_people(&self, analysis: &mut polmon_model::Analysis, day: i64) -> Result<Vec<String>, IngestError> {
         let mut guard = lock(&self.people);
         if guard.is_none() {
-            *guard = Some(retry_transient(|| KnownPeople::from_store(&self.store))?);
+            *guard = Some(retry_transient(|| KnownPeople::from_store(&*self.store))?);
         }
         let people = guard.as_mut().expect("built above");
         polmon_enrich::canonical::join_known_surnames(analysis, |s| people.full_name(s));
@@ -495,7 +550,7 @@ impl Pipeline {
         if out.len() < n {
             // The headline's words, not query syntax: a headline is not a query.
             let q = polmon_index::SearchQuery { text: polmon_index::plain_words(&a.title), limit: n * 3, ..Default::default() };
-            if let Ok(hits) = self.index.search_ids(&q) {
+            if let Some(Ok(hits)) = self.index.as_ref().map(|index| index.search_ids(&q)) {
                 for hit in hits {
                     if out.len() >= n {
                         break;
@@ -633,7 +688,7 @@ mod tests {
         assert_eq!((r.new, r.updated, r.skipped), (3, 0, 0));
         assert_eq!(r.failed.len(), 1);
         assert!(r.failed[0].input.ends_with("b.jsonl:1"));
-        assert_eq!(p.index().num_docs(), 3);
+        assert_eq!(p.index().unwrap().num_docs(), 3);
         let again = p.ingest_paths(&[good], &mut |_| {}).unwrap();
         assert_eq!((again.new, again.skipped), (0, 2));
         drop(p);
@@ -665,7 +720,7 @@ mod tests {
         let Upsert::Inserted(id) = first else { panic!("{first:?}") };
         assert_eq!(p.ingest_item(item("Two")).unwrap().outcome, Upsert::Updated(id));
         p.sync_index().unwrap();
-        assert_eq!(p.index().num_docs(), 1);
+        assert_eq!(p.index().unwrap().num_docs(), 1);
     }
 
     #[test]
@@ -699,7 +754,7 @@ mod tests {
         std::fs::remove_dir_all(data.path().join("index")).unwrap();
         let p = Pipeline::open(data.path()).unwrap();
         p.recover().unwrap();
-        assert_eq!(p.index().num_docs(), 1);
+        assert_eq!(p.index().unwrap().num_docs(), 1);
     }
 
     #[test]

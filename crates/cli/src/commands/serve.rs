@@ -68,7 +68,7 @@ pub(crate) fn serve_with(pipeline: Arc<Pipeline>, cfg: &Config) -> anyhow::Resul
         let task = crawler.map(|c| tokio::spawn(c.run(stop_rx)));
         let state = polmon_web::AppState::new(
             Arc::clone(pipeline.store()),
-            Arc::clone(pipeline.index()),
+            Arc::clone(pipeline.index().expect("an embedded pipeline keeps its index")),
             polmon_crawl::sources::statuses,
             &public_url,
         )
