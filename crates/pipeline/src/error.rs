@@ -41,6 +41,14 @@ pub enum IngestError {
         /// The cause.
         source: std::io::Error,
     },
+    /// A raw page kept for a worker cannot be read back as an input.
+    #[error("raw page {key}: {reason}")]
+    RawPage {
+        /// The page's key.
+        key: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A background task died.
     #[error("ingest task failed: {0}")]
     Task(String),
@@ -52,7 +60,11 @@ impl IngestError {
         match self {
             IngestError::Store(e) => e.is_transient(),
             IngestError::Index(_) | IngestError::Io { .. } | IngestError::Task(_) => true,
-            IngestError::Extract(_) | IngestError::NoText | IngestError::NotText(_) | IngestError::Rules { .. } => {
+            IngestError::Extract(_)
+            | IngestError::NoText
+            | IngestError::NotText(_)
+            | IngestError::Rules { .. }
+            | IngestError::RawPage { .. } => {
                 false
             }
         }

@@ -46,7 +46,7 @@ pub enum InputItem {
 }
 
 /// An extracted article as JSONL carries it: `{"id"?, "url", "title", "text", ...}`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TextArticle {
     /// The input's own id, kept as `external_id`.

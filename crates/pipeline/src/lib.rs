@@ -17,6 +17,7 @@ mod people;
 pub mod inputs;
 mod prepare;
 mod process;
+mod raw;
 mod warc;
 
 pub use blocks::blocks_from_text;
@@ -24,5 +25,6 @@ pub use error::IngestError;
 pub use hash::content_hash;
 pub use inputs::{InputFailure, InputItem, TextArticle};
 pub use prepare::{check_readable, MAX_TEXT_CHARS};
+pub use raw::{input_item_of, raw_page_of, TEXT_ARTICLE_TYPE};
 pub use process::{IngestReport, Ingested, Pipeline, Progress, CATEGORY_RULES_FILE, CONNECTOR_WINDOW, RELATED};
 pub use polmon_feeds::normalize_url;

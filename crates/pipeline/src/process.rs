@@ -781,11 +781,11 @@ mod tests {
         let item = |t: &str| InputItem::Text(TextArticle { title: Some(t.into()), text: format!("{t} body text."), ..Default::default() });
         first.ingest_item(item("One")).unwrap();
         // The first holds the writer (as a concurrent ingest would) for a moment.
-        first.index.add(&first.store.article(1).unwrap().unwrap(), None).unwrap();
+        first.index.as_ref().unwrap().add(&first.store.article(1).unwrap().unwrap(), None).unwrap();
         let holder = std::thread::spawn(move || {
             std::thread::sleep(Duration::from_millis(700));
-            first.index.commit().unwrap();
-            first.index.release_writer();
+            first.index.as_ref().unwrap().commit().unwrap();
+            first.index.as_ref().unwrap().release_writer();
             first
         });
         second.ingest_item(item("Two")).unwrap();
