@@ -311,6 +311,14 @@ impl<J> Delivery<J> {
         })
     }
 
+    /// Sends the message to `dead.<stage>` now, for a failure that would happen again
+    /// on every delivery (a page with no article text): no retry is worth its cost.
+    pub fn give_up(self, reason: &str) -> Result<(), QueueError> {
+        let inner = &self.queue.inner;
+        let reason = format!("permanent failure: {reason}");
+        inner.block_on(dead_letter(inner, self.stage, &self.message, self.deliveries, self.stream_sequence, reason))
+    }
+
     /// Reports that handling failed with `reason`: the message is delivered again after
     /// `retry_delay × deliveries`, or, on delivery `max_deliver`, goes to `dead.<stage>`.
     pub fn fail(self, reason: &str) -> Result<Failed, QueueError> {

@@ -159,6 +159,28 @@ fn a_poison_message_ends_in_the_dead_letter_subject_after_max_deliver() {
     assert_eq!(queue.stats(Stage::Connect).unwrap().dead, 1);
 }
 
+#[test]
+fn a_message_given_up_is_dead_lettered_on_its_first_delivery() {
+    let nats = server();
+    let queue = connect(&nats);
+    queue.publish_all(&articles([4, 5])).unwrap();
+    let mut consumer = queue.consumer::<ConnectArticle>(ConsumerOptions::new("connector")).unwrap();
+    let batch = consumer.fetch(10, Duration::from_secs(1)).unwrap();
+    assert_eq!(batch.deliveries.len(), 2);
+    for delivery in batch.deliveries {
+        if delivery.job().article_id == 4 {
+            delivery.give_up("no article text found").unwrap();
+        } else {
+            delivery.ack().unwrap();
+        }
+    }
+    assert_eq!(queue.pending(Stage::Connect).unwrap(), 0);
+    let letters = queue.dead_letters(Stage::Connect, 10).unwrap();
+    assert_eq!(letters.len(), 1);
+    assert_eq!((letters[0].deliveries, letters[0].dedup_id.as_deref()), (1, Some("connect:4")));
+    assert!(letters[0].reason.contains("permanent failure: no article text found"), "{}", letters[0].reason);
+}
+
 /// A message of another shape published on the `connect` subject.
 #[derive(Serialize, Deserialize)]
 struct NotAnArticle {
