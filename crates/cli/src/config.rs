@@ -22,7 +22,7 @@ pub(crate) const DEFAULT_FILE: &str = "polmon.toml";
 const SECTIONS: &[&str] = &["serve", "fetch", "crawl", "enrich", "translate", "smtp", "watches", "deliver"];
 /// Top-level keys settable as `POLMON_<KEY>`; other `POLMON_*` variables outside the
 /// sections are not settings and are left alone.
-const TOP_LEVEL: &[&str] = &["data", "log", "allow_private"];
+const TOP_LEVEL: &[&str] = &["data", "log", "allow_private", "store", "queue"];
 /// Older names kept working: `POLMON_ADDR` is `POLMON_SERVE_ADDR`.
 const ALIASES: &[(&str, &str, &str)] = &[("POLMON_ADDR", "serve", "addr")];
 
@@ -34,6 +34,12 @@ pub(crate) struct Config {
     pub(crate) data: PathBuf,
     /// The log filter (`warn`, `polmon=debug`, …), as `RUST_LOG` reads it.
     pub(crate) log: String,
+    /// The shared store of the distributed mode: `postgres://USER@HOST:PORT/DATABASE`, or
+    /// a data folder shared by the processes of one machine. Empty: the data folder.
+    pub(crate) store: String,
+    /// The work queues of the distributed mode: `nats://HOST:PORT` (NATS JetStream).
+    /// Empty: no queues (everything runs in one process).
+    pub(crate) queue: String,
     /// Loopback and private addresses may be fetched (tests, intranets). `1` and `0`
     /// are read as true and false.
     #[serde(deserialize_with = "bool_or_01")]
@@ -61,6 +67,8 @@ impl Default for Config {
         Config {
             data: PathBuf::from("./polmon-data"),
             log: "warn".into(),
+            store: String::new(),
+            queue: String::new(),
             allow_private: false,
             serve: ServeConfig::default(),
             fetch: polmon_fetch::FetchConfig { contact_url: String::new(), ..polmon_fetch::FetchConfig::default() },

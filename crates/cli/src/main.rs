@@ -6,6 +6,7 @@
 mod commands;
 mod config;
 mod demo_corpus;
+mod distributed;
 mod jsonl;
 mod translation;
 
@@ -27,6 +28,16 @@ struct Cli {
     /// The configuration file (TOML; default ./polmon.toml when it exists).
     #[arg(long, global = true, env = "POLMON_CONFIG")]
     config: Option<PathBuf>,
+
+    /// The distributed mode's shared store (`postgres://USER@HOST:PORT/DATABASE`);
+    /// overrides `store` in the configuration and POLMON_STORE.
+    #[arg(long, global = true)]
+    store: Option<String>,
+
+    /// The distributed mode's work queues (`nats://HOST:PORT`); overrides `queue` in the
+    /// configuration and POLMON_QUEUE.
+    #[arg(long, global = true)]
+    queue: Option<String>,
 
     #[command(subcommand)]
     command: Command,
@@ -62,6 +73,14 @@ enum Command {
     Translate(commands::translate::Args),
     /// Benchmark helpers: generate a synthetic archive, check the store's kept counts.
     Bench(commands::bench::Args),
+    /// Distributed mode: keep inputs in the shared store and queue them for the workers.
+    Enqueue(commands::enqueue::Args),
+    /// Distributed mode: extract, enrich and store queued pages (any number of workers).
+    Worker(commands::worker::Args),
+    /// Distributed mode: link stored articles into stories (one leader, standbys wait).
+    Connector(commands::connector::Args),
+    /// Distributed mode: keep this node's search index following the `index` queue.
+    IndexNode(commands::index_node::Args),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +95,12 @@ fn main() -> ExitCode {
     let data_given = cli.data.is_some() || std::env::var_os("POLMON_DATA").is_some() || cfg.data != config::Config::default().data;
     if let Some(d) = cli.data {
         cfg.data = d;
+    }
+    if let Some(s) = cli.store {
+        cfg.store = s;
+    }
+    if let Some(q) = cli.queue {
+        cfg.queue = q;
     }
     init_logging(&cfg.log);
     let result = match cli.command {
@@ -96,6 +121,10 @@ fn main() -> ExitCode {
         Command::Watch(a) => commands::watch::run(&cfg, a),
         Command::Deliver(a) => commands::deliver::run(cfg, a),
         Command::Bench(a) => commands::bench::run(&cfg, a),
+        Command::Enqueue(a) => commands::enqueue::run(&cfg, a),
+        Command::Worker(a) => commands::worker::run(&cfg, a),
+        Command::Connector(a) => commands::connector::run(&cfg, a),
+        Command::IndexNode(a) => commands::index_node::run(&cfg, a),
     };
     match result {
         Ok(code) => code,

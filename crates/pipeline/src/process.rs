@@ -306,17 +306,7 @@ impl<S: ?Sized + ArticleStore> Pipeline<S> {
                 break;
             }
             let ids: Vec<i64> = batch.iter().map(|a| a.id).collect();
-            let translations = match &self.translation_target {
-                Some(target) => self.store.translated_texts(&ids, target)?,
-                None => Default::default(),
-            };
-            retry_locked(|| {
-                for a in &batch {
-                    let translated = translations.get(&a.id).map(|(title, text)| format!("{title}\n{text}"));
-                    index.add_translated(a, a.published.as_deref().and_then(parse_timestamp), translated.as_deref())?;
-                }
-                index.commit()
-            })?;
+            self.add_to_index(index, &batch)?;
             self.store.mark_indexed(&ids)?;
             total += ids.len();
         }
@@ -326,6 +316,58 @@ impl<S: ?Sized + ArticleStore> Pipeline<S> {
             index.release_writer();
         }
         self.refresh_related()?;
+        Ok(total)
+    }
+
+    /// Adds (or replaces) articles in `index` with their translations into the reader's
+    /// language, and commits.
+    fn add_to_index(&self, index: &SearchIndex, batch: &[Article]) -> Result<(), IngestError> {
+        let ids: Vec<i64> = batch.iter().map(|a| a.id).collect();
+        let translations = match &self.translation_target {
+            Some(target) => self.store.translated_texts(&ids, target)?,
+            None => Default::default(),
+        };
+        retry_locked(|| {
+            for a in batch {
+                let translated = translations.get(&a.id).map(|(title, text)| format!("{title}\n{text}"));
+                index.add_translated(a, a.published.as_deref().and_then(parse_timestamp), translated.as_deref())?;
+            }
+            index.commit()
+        })
+    }
+
+    /// A web node's step in the distributed mode: puts the stored versions of `ids` into
+    /// this node's search index and commits; ids no longer stored are skipped. Leaves the
+    /// store's `indexed` flags alone (there they mean "handed to the `index` queue",
+    /// which every node follows). Returns how many were indexed; 0 without an index.
+    pub fn index_ids(&self, ids: &[i64]) -> Result<usize, IngestError> {
+        let Some(index) = &self.index else { return Ok(0) };
+        let mut batch = Vec::with_capacity(ids.len());
+        for &id in ids {
+            if let Some(a) = retry_transient(|| self.store.article(id))? {
+                batch.push(a);
+            }
+        }
+        self.add_to_index(index, &batch)?;
+        Ok(batch.len())
+    }
+
+    /// A web node whose index is empty (new, or its folder lost) fills it from the
+    /// store, [`INDEX_BATCH`] articles per commit, in id order. Linear in the archive,
+    /// once per node; returns how many were indexed (0 when the index has documents).
+    pub fn fill_empty_index(&self) -> Result<usize, IngestError> {
+        let Some(index) = &self.index else { return Ok(0) };
+        if index.num_docs() > 0 {
+            return Ok(0);
+        }
+        let Some(newest) = retry_transient(|| self.store.max_article_id())? else { return Ok(0) };
+        let (mut after, mut total) = (0, 0);
+        while after < newest {
+            let upto = after.saturating_add(INDEX_BATCH as i64).min(newest);
+            let ids: Vec<i64> = retry_transient(|| self.store.dated_ids(after, upto))?.into_iter().map(|(id, _)| id).collect();
+            total += self.index_ids(&ids)?;
+            after = upto;
+        }
         Ok(total)
     }
 
@@ -472,13 +514,19 @@ impl<S: ?Sized + ArticleStore> Pipeline<S> {
         self.apply_story_changes(changes)
     }
 
+    /// Builds the connector now if it is not built yet: the newest [`CONNECTOR_WINDOW`]
+    /// articles' stored decisions replayed, and those a crash left unlinked linked.
+    pub fn open_window(&self) -> Result<(), IngestError> {
+        self.with_connector(|_| ())
+    }
+
     /// The distributed mode's connector step for one stored article: links it unless it
     /// has a story already (a message delivered again after its commit changes nothing;
     /// a connector built now replays its window, which links what a crash left
     /// unlinked), then computes the related lists of the article and of the articles
     /// they name. An id that is not stored is nothing to do.
     pub fn link_stored(&self, id: i64) -> Result<(), IngestError> {
-        self.with_connector(|_| ())?;
+        self.open_window()?;
         let Some(article) = retry_transient(|| self.store.article(id))? else { return Ok(()) };
         if article.links.story_id.is_none() {
             self.link(&article)?;
@@ -618,6 +666,15 @@ fn retry_locked(mut f: impl FnMut() -> Result<(), polmon_index::IndexError>) -> 
 
 /// The file in the data folder that replaces the bundled topic category rules.
 pub const CATEGORY_RULES_FILE: &str = "categories.rules";
+
+/// The analyzer with the category rules of the file `category_rules`, or the bundled
+/// rules: what a node of the distributed mode, which has no data folder, runs.
+pub fn analyzer_with_rules(category_rules: Option<&Path>) -> Result<Analyzer, IngestError> {
+    match category_rules {
+        Some(path) => load_analyzer(path, true),
+        None => Ok(Analyzer::new()),
+    }
+}
 
 /// The analyzer, with the category rules in `path` when the file exists (it must when
 /// `required`: the configuration named it).

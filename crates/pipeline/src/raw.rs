@@ -16,12 +16,28 @@ pub const TEXT_ARTICLE_TYPE: &str = "application/x-polmon-article+json";
 /// and however often it is enqueued.
 pub fn raw_page_of(item: &InputItem) -> RawPage {
     let (body, url, content_type, source, published) = match item {
-        InputItem::Html { bytes, url, content_type, source, published } => {
-            (bytes.clone(), url.clone(), content_type.clone(), source.clone(), published.clone())
-        }
+        InputItem::Html {
+            bytes,
+            url,
+            content_type,
+            source,
+            published,
+        } => (
+            bytes.clone(),
+            url.clone(),
+            content_type.clone(),
+            source.clone(),
+            published.clone(),
+        ),
         InputItem::Text(t) => {
             let body = serde_json::to_vec(t).expect("a text article serialises");
-            (body, t.url.clone(), Some(TEXT_ARTICLE_TYPE.to_owned()), None, None)
+            (
+                body,
+                t.url.clone(),
+                Some(TEXT_ARTICLE_TYPE.to_owned()),
+                None,
+                None,
+            )
         }
     };
     let field = |v: &Option<String>| v.as_deref().unwrap_or("").as_bytes().to_vec();
@@ -32,14 +48,24 @@ pub fn raw_page_of(item: &InputItem) -> RawPage {
         &field(&source),
         &field(&published),
     ]);
-    RawPage { key, url, content_type, source, published, body }
+    RawPage {
+        key,
+        url,
+        content_type,
+        source,
+        published,
+        body,
+    }
 }
 
 /// The input item a raw page keeps.
 pub fn input_item_of(page: RawPage) -> Result<InputItem, IngestError> {
     if page.content_type.as_deref() == Some(TEXT_ARTICLE_TYPE) {
-        let article: TextArticle = serde_json::from_slice(&page.body)
-            .map_err(|e| IngestError::RawPage { key: page.key.clone(), reason: format!("not an article: {e}") })?;
+        let article: TextArticle =
+            serde_json::from_slice(&page.body).map_err(|e| IngestError::RawPage {
+                key: page.key.clone(),
+                reason: format!("not an article: {e}"),
+            })?;
         return Ok(InputItem::Text(article));
     }
     Ok(InputItem::Html {
@@ -68,8 +94,13 @@ mod tests {
         let page = raw_page_of(&text);
         assert_eq!(page.key, raw_page_of(&text).key);
         assert_eq!(page.content_type.as_deref(), Some(TEXT_ARTICLE_TYPE));
-        let InputItem::Text(back) = input_item_of(page.clone()).unwrap() else { panic!("a text item") };
-        assert_eq!((back.id.as_deref(), back.text.as_str()), (Some("7"), "Le gouvernement présente son budget."));
+        let InputItem::Text(back) = input_item_of(page.clone()).unwrap() else {
+            panic!("a text item")
+        };
+        assert_eq!(
+            (back.id.as_deref(), back.text.as_str()),
+            (Some("7"), "Le gouvernement présente son budget.")
+        );
 
         let html = InputItem::Html {
             bytes: b"<html><p>x</p></html>".to_vec(),
@@ -80,14 +111,37 @@ mod tests {
         };
         let raw = raw_page_of(&html);
         assert_ne!(raw.key, page.key);
-        let InputItem::Html { bytes, url, published, .. } = input_item_of(raw).unwrap() else { panic!("an HTML item") };
-        assert_eq!((bytes.as_slice(), url.as_deref(), published.as_deref()), (&b"<html><p>x</p></html>"[..], Some("https://example.org/b"), Some("2026-01-02")));
+        let InputItem::Html {
+            bytes,
+            url,
+            published,
+            ..
+        } = input_item_of(raw).unwrap()
+        else {
+            panic!("an HTML item")
+        };
+        assert_eq!(
+            (bytes.as_slice(), url.as_deref(), published.as_deref()),
+            (
+                &b"<html><p>x</p></html>"[..],
+                Some("https://example.org/b"),
+                Some("2026-01-02")
+            )
+        );
     }
 
     #[test]
     fn a_damaged_text_page_is_an_error_naming_its_key() {
-        let page = RawPage { key: "k1".into(), content_type: Some(TEXT_ARTICLE_TYPE.into()), body: b"{oops".to_vec(), ..Default::default() };
+        let page = RawPage {
+            key: "k1".into(),
+            content_type: Some(TEXT_ARTICLE_TYPE.into()),
+            body: b"{oops".to_vec(),
+            ..Default::default()
+        };
         let err = input_item_of(page).unwrap_err().to_string();
-        assert!(err.contains("raw page k1") && err.contains("not an article"), "{err}");
+        assert!(
+            err.contains("raw page k1") && err.contains("not an article"),
+            "{err}"
+        );
     }
 }

@@ -25,6 +25,7 @@
 mod articles;
 mod entities;
 mod error;
+mod leader;
 pub mod migrations;
 mod pool;
 mod sources;
@@ -33,6 +34,7 @@ pub mod test_cluster;
 use std::time::Duration;
 
 pub use error::PgStoreError;
+pub use leader::PgLeaderLock;
 
 type Connection = r2d2::PooledConnection<pool::Connector>;
 

@@ -19,12 +19,23 @@ impl Store {
     /// database file. `None` while another holds it.
     pub fn try_lead(&self, role: &str) -> Result<Option<LeaderLock>, StoreError> {
         assert!(
-            !role.is_empty() && role.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+            !role.is_empty()
+                && role
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
             "a role name is letters, digits, '-' and '_'"
         );
         let path = self.path().with_file_name(format!("{role}.leader"));
-        let io = |source| StoreError::Io { path: path.clone(), source };
-        let file = File::options().create(true).truncate(false).write(true).open(&path).map_err(io)?;
+        let io = |source| StoreError::Io {
+            path: path.clone(),
+            source,
+        };
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io)?;
         match file.try_lock() {
             Ok(()) => Ok(Some(LeaderLock { _file: file })),
             Err(TryLockError::WouldBlock) => Ok(None),
@@ -40,11 +51,23 @@ mod tests {
     #[test]
     fn one_leader_per_role_until_it_lets_go() {
         let dir = tempfile::tempdir().unwrap();
-        let (a, b) = (Store::open(dir.path()).unwrap(), Store::open(dir.path()).unwrap());
+        let (a, b) = (
+            Store::open(dir.path()).unwrap(),
+            Store::open(dir.path()).unwrap(),
+        );
         let lead = a.try_lead("connector").unwrap().expect("nobody leads yet");
-        assert!(b.try_lead("connector").unwrap().is_none(), "a second handle waits");
-        assert!(b.try_lead("other-role").unwrap().is_some(), "roles are independent");
+        assert!(
+            b.try_lead("connector").unwrap().is_none(),
+            "a second handle waits"
+        );
+        assert!(
+            b.try_lead("other-role").unwrap().is_some(),
+            "roles are independent"
+        );
         drop(lead);
-        assert!(b.try_lead("connector").unwrap().is_some(), "the standby takes over");
+        assert!(
+            b.try_lead("connector").unwrap().is_some(),
+            "the standby takes over"
+        );
     }
 }

@@ -4,15 +4,19 @@ pub(crate) mod analyze;
 pub(crate) mod bench;
 pub(crate) mod crawl;
 pub(crate) mod deliver;
+pub(crate) mod connector;
 pub(crate) mod demo;
+pub(crate) mod enqueue;
 pub(crate) mod export;
 pub(crate) mod extract;
+pub(crate) mod index_node;
 pub(crate) mod ingest;
 pub(crate) mod serve;
 pub(crate) mod similarity;
 pub(crate) mod sources;
 pub(crate) mod translate;
 pub(crate) mod watch;
+pub(crate) mod worker;
 
 use std::path::Path;
 

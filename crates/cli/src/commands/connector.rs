@@ -1,0 +1,88 @@
+//! `polmon connector`: the distributed mode's story connector, a single writer. One
+//! process leads (a lock held on the shared store: a PostgreSQL advisory lock on its own
+//! connection, or a lock file beside a shared data folder); a standby waits for the
+//! lock and takes over when the leader dies. The leader rebuilds its window from the
+//! store (the newest [`CONNECTOR_WINDOW`](polmon_pipeline::CONNECTOR_WINDOW) articles,
+//! linking any a crash left unlinked), then takes `connect` messages: links each
+//! article, computes the related lists it changes, hands it to `index`, acks. Messages
+//! it did not ack come again, in order. It also sweeps: work a crash left between a
+//! commit and its publish is published again.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use polmon_pipeline::Pipeline;
+use polmon_queue::{ConnectArticle, IndexArticle, Sweeper};
+
+use crate::distributed::{connect_queue, SharedStore, StageConsumer};
+
+/// The role's name: the lock's and the consumer group's.
+const ROLE: &str = "connector";
+
+/// `polmon connector`
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Seconds between sweeps for unfinished work (articles without a story or not yet
+    /// handed to the index), when the queues are idle.
+    #[arg(long, default_value_t = 30)]
+    sweep_secs: u64,
+    /// Seconds a standby waits between tries of the leadership.
+    #[arg(long, default_value_t = 1)]
+    standby_poll_secs: u64,
+}
+
+pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<ExitCode> {
+    let shared = SharedStore::open(cfg)?;
+    let store = shared.articles();
+    let mut leadership =
+        shared.wait_to_lead(ROLE, Duration::from_secs(args.standby_poll_secs.max(1)))?;
+    let queue = connect_queue(cfg)?;
+    // The connector does not analyse text: the bundled analyzer is never used.
+    let mut pipeline = Pipeline::on(
+        Arc::clone(&store),
+        None,
+        Arc::new(polmon_enrich::Analyzer::new()),
+    );
+    let target = polmon_translate::lang::normalize(&cfg.translate.target);
+    pipeline.set_translation_target((!target.is_empty()).then_some(target.as_str()));
+    let started = Instant::now();
+    // The window first (and whatever a crash left unlinked in it), before any message.
+    pipeline.open_window()?;
+    tracing::info!(target: "polmon::distributed", ms = started.elapsed().as_millis() as u64, "connector window ready");
+    let mut consumer = StageConsumer::<ConnectArticle>::join(&queue, ROLE)?;
+    let mut sweeper = Sweeper::new(&*store, &queue);
+    let sweep_every = Duration::from_secs(args.sweep_secs.max(1));
+    let mut last_sweep = Instant::now();
+    loop {
+        if !leadership.still_held() {
+            anyhow::bail!("the connector's leadership was lost (the shared store's session ended): stopping so that one leader links at a time");
+        }
+        let batch = consumer.next_batch(64);
+        let idle = batch.deliveries.is_empty();
+        for delivery in batch.deliveries {
+            let id = delivery.job().article_id;
+            let linked = pipeline
+                .link_stored(id)
+                .map_err(anyhow::Error::from)
+                .and_then(|()| Ok(queue.publish(&IndexArticle { article_id: id })?))
+                .and_then(|_| Ok(store.mark_indexed(&[id])?));
+            match linked {
+                Ok(()) => delivery.ack()?,
+                Err(e) => {
+                    tracing::warn!(target: "polmon::distributed", article = id, error = %format!("{e:#}"), "linking failed: retried later");
+                    delivery.fail(&format!("{e:#}"))?;
+                }
+            }
+        }
+        if idle && last_sweep.elapsed() >= sweep_every {
+            match sweeper.sweep() {
+                Ok(report) => tracing::debug!(target: "polmon::distributed", ?report, "swept"),
+                Err(e) => {
+                    tracing::warn!(target: "polmon::distributed", error = %e, "sweeping failed")
+                }
+            }
+            last_sweep = Instant::now();
+        }
+    }
+}

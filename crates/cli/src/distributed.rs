@@ -1,0 +1,144 @@
+//! What the distributed mode's commands share: the store and the queue the
+//! configuration names (`store`, `queue`, or `--store`, `--queue`), the leadership of a
+//! single-writer role, and the loop that takes a stage's messages.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use polmon_queue::{Batch, Consumer, ConsumerOptions, Job, Queue, QueueConfig};
+use polmon_store::{ArticleStore, Store};
+use polmon_store_postgres::PgStore;
+
+/// Connections each process keeps to PostgreSQL at most.
+const PG_POOL_SIZE: u32 = 8;
+/// How long a pull waits for messages before the loop looks around (sweeps, logs).
+pub(crate) const PULL_WAIT: Duration = Duration::from_secs(1);
+/// The pause after the queue server could not be reached, before trying again.
+const QUEUE_RETRY: Duration = Duration::from_secs(1);
+
+/// The shared store: PostgreSQL, or a data folder the processes of one machine share.
+pub(crate) enum SharedStore {
+    /// `postgres://…`
+    Postgres(Arc<PgStore>),
+    /// A data folder.
+    Folder(Arc<Store>),
+}
+
+impl SharedStore {
+    /// Opens the store the configuration names; an empty `store` is refused with what
+    /// to give.
+    pub(crate) fn open(cfg: &crate::config::Config) -> anyhow::Result<SharedStore> {
+        let url = cfg.store.trim();
+        if url.is_empty() {
+            bail!("this command runs in the distributed mode: give the shared store with --store postgres://USER@HOST/DATABASE (or `store` in the configuration, or POLMON_STORE)");
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let store = PgStore::connect(url, PG_POOL_SIZE)
+                .context("opening the shared PostgreSQL store")?;
+            return Ok(SharedStore::Postgres(Arc::new(store)));
+        }
+        let folder = Path::new(url);
+        let store = Store::open(folder)
+            .with_context(|| format!("opening the shared data folder {}", folder.display()))?;
+        Ok(SharedStore::Folder(Arc::new(store)))
+    }
+
+    /// The store's operations.
+    pub(crate) fn articles(&self) -> Arc<dyn ArticleStore> {
+        match self {
+            SharedStore::Postgres(s) => Arc::clone(s) as Arc<dyn ArticleStore>,
+            SharedStore::Folder(s) => Arc::clone(s) as Arc<dyn ArticleStore>,
+        }
+    }
+
+    /// Waits until this process leads `role` (a standby waits here while the leader
+    /// lives), checking every `poll`; the returned guard keeps the leadership until
+    /// dropped or the process dies.
+    pub(crate) fn wait_to_lead(
+        &self,
+        role: &str,
+        poll: Duration,
+    ) -> anyhow::Result<Box<dyn Leadership>> {
+        let mut said = false;
+        loop {
+            let lead: Option<Box<dyn Leadership>> = match self {
+                SharedStore::Postgres(s) => s
+                    .try_lead(role)?
+                    .map(|g| Box::new(g) as Box<dyn Leadership>),
+                SharedStore::Folder(s) => s
+                    .try_lead(role)?
+                    .map(|g| Box::new(g) as Box<dyn Leadership>),
+            };
+            if let Some(guard) = lead {
+                tracing::info!(target: "polmon::distributed", role, "leading");
+                return Ok(guard);
+            }
+            if !said {
+                tracing::info!(target: "polmon::distributed", role, "another process leads: standing by");
+                said = true;
+            }
+            std::thread::sleep(poll);
+        }
+    }
+}
+
+/// A role's leadership, held until dropped.
+pub(crate) trait Leadership: Send {
+    /// Whether it is still held: a leader asks between units of work and stops when it
+    /// is not (a PostgreSQL lock ends with its session).
+    fn still_held(&mut self) -> bool;
+}
+
+impl Leadership for polmon_store::LeaderLock {
+    fn still_held(&mut self) -> bool {
+        // A lock file held open by this process: only the process's death ends it.
+        true
+    }
+}
+
+impl Leadership for polmon_store_postgres::PgLeaderLock {
+    fn still_held(&mut self) -> bool {
+        polmon_store_postgres::PgLeaderLock::still_held(self)
+    }
+}
+
+/// Connects to the queue the configuration names, creating missing streams.
+pub(crate) fn connect_queue(cfg: &crate::config::Config) -> anyhow::Result<Queue> {
+    let url = cfg.queue.trim();
+    if url.is_empty() {
+        bail!("this command runs in the distributed mode: give the queue with --queue nats://HOST:PORT (or `queue` in the configuration, or POLMON_QUEUE)");
+    }
+    Ok(Queue::connect(QueueConfig::new(url))?)
+}
+
+/// A stage's consumer that rides out the queue server's absence: a pull that fails is
+/// logged and tried again after a pause (the client reconnects by itself).
+pub(crate) struct StageConsumer<J> {
+    consumer: Consumer<J>,
+}
+
+impl<J: Job> StageConsumer<J> {
+    /// Joins consumer group `group` of `J`'s stage.
+    pub(crate) fn join(queue: &Queue, group: &str) -> anyhow::Result<StageConsumer<J>> {
+        let consumer = queue.consumer::<J>(ConsumerOptions::new(group))?;
+        Ok(StageConsumer { consumer })
+    }
+
+    /// Up to `max` messages, or none after [`PULL_WAIT`] (or a pause when the server
+    /// is away).
+    pub(crate) fn next_batch(&mut self, max: usize) -> Batch<J> {
+        match self.consumer.fetch(max, PULL_WAIT) {
+            Ok(batch) => batch,
+            Err(e) => {
+                tracing::warn!(target: "polmon::distributed", stage = %self.consumer.stage(), error = %e, "taking messages failed: trying again");
+                std::thread::sleep(QUEUE_RETRY);
+                Batch {
+                    deliveries: Vec::new(),
+                    dead_lettered: 0,
+                }
+            }
+        }
+    }
+}
