@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
-use polmon_queue::{Batch, Consumer, ConsumerOptions, Job, Queue, QueueConfig};
+use polmon_queue::{Batch, Consumer, ConsumerOptions, Delivery, Job, Queue, QueueConfig};
 use polmon_store::{ArticleStore, Store};
 use polmon_store_postgres::PgStore;
 
@@ -63,14 +63,19 @@ impl SharedStore {
     ) -> anyhow::Result<Box<dyn Leadership>> {
         let mut said = false;
         loop {
-            let lead: Option<Box<dyn Leadership>> = match self {
-                SharedStore::Postgres(s) => s
+            let lead: anyhow::Result<Option<Box<dyn Leadership>>> = match self {
+                SharedStore::Postgres(s) => Ok(s
                     .try_lead(role)?
-                    .map(|g| Box::new(g) as Box<dyn Leadership>),
-                SharedStore::Folder(s) => s
+                    .map(|g| Box::new(g) as Box<dyn Leadership>)),
+                SharedStore::Folder(s) => Ok(s
                     .try_lead(role)?
-                    .map(|g| Box::new(g) as Box<dyn Leadership>),
+                    .map(|g| Box::new(g) as Box<dyn Leadership>)),
             };
+            let lead = lead.unwrap_or_else(|e| {
+                // The store is away (restarting): a standby keeps waiting for it.
+                tracing::warn!(target: "polmon::distributed", role, error = %format!("{e:#}"), "asking for the leadership failed");
+                None
+            });
             if let Some(guard) = lead {
                 tracing::info!(target: "polmon::distributed", role, "leading");
                 return Ok(guard);
@@ -113,6 +118,15 @@ pub(crate) fn connect_queue(cfg: &crate::config::Config) -> anyhow::Result<Queue
     Ok(Queue::connect(QueueConfig::new(url))?)
 }
 
+/// How a role takes its messages (flags shared by the roles).
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct ConsumeArgs {
+    /// Seconds a taken message may stay unacked before the queue gives it to another
+    /// member of the group (this process died or hangs).
+    #[arg(long, default_value_t = 30)]
+    pub(crate) ack_wait_secs: u64,
+}
+
 /// A stage's consumer that rides out the queue server's absence: a pull that fails is
 /// logged and tried again after a pause (the client reconnects by itself).
 pub(crate) struct StageConsumer<J> {
@@ -121,8 +135,16 @@ pub(crate) struct StageConsumer<J> {
 
 impl<J: Job> StageConsumer<J> {
     /// Joins consumer group `group` of `J`'s stage.
-    pub(crate) fn join(queue: &Queue, group: &str) -> anyhow::Result<StageConsumer<J>> {
-        let consumer = queue.consumer::<J>(ConsumerOptions::new(group))?;
+    pub(crate) fn join(
+        queue: &Queue,
+        group: &str,
+        args: &ConsumeArgs,
+    ) -> anyhow::Result<StageConsumer<J>> {
+        let ack_wait = Duration::from_secs(args.ack_wait_secs.max(PULL_WAIT.as_secs() + 6));
+        let consumer = queue.consumer::<J>(ConsumerOptions {
+            ack_wait,
+            ..ConsumerOptions::new(group)
+        })?;
         Ok(StageConsumer { consumer })
     }
 
@@ -140,5 +162,23 @@ impl<J: Job> StageConsumer<J> {
                 }
             }
         }
+    }
+}
+
+/// Settles a delivery after its work: acked on success, failed (retried later, or
+/// dead-lettered on its last delivery) otherwise. A queue that cannot be told is only
+/// logged: the message comes again, and every handler is idempotent.
+pub(crate) fn settle<J>(delivery: Delivery<J>, outcome: anyhow::Result<()>) {
+    let sequence = delivery.stream_sequence();
+    let told = match outcome {
+        Ok(()) => delivery.ack(),
+        Err(e) => {
+            let reason = format!("{e:#}");
+            tracing::warn!(target: "polmon::distributed", sequence, error = %reason, "work failed: retried later");
+            delivery.fail(&reason).map(|_| ())
+        }
+    };
+    if let Err(e) = told {
+        tracing::warn!(target: "polmon::distributed", sequence, error = %e, "the queue was not told: the message will come again");
     }
 }

@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 use polmon_pipeline::Pipeline;
 use polmon_queue::{ConnectArticle, IndexArticle, Sweeper};
 
-use crate::distributed::{connect_queue, SharedStore, StageConsumer};
+use crate::distributed::{
+    connect_queue, settle, ConsumeArgs, Leadership, SharedStore, StageConsumer,
+};
 
 /// The role's name: the lock's and the consumer group's.
 const ROLE: &str = "connector";
@@ -30,14 +32,32 @@ pub(crate) struct Args {
     /// Seconds a standby waits between tries of the leadership.
     #[arg(long, default_value_t = 1)]
     standby_poll_secs: u64,
+    #[command(flatten)]
+    consume: ConsumeArgs,
 }
 
 pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<ExitCode> {
     let shared = SharedStore::open(cfg)?;
-    let store = shared.articles();
-    let mut leadership =
-        shared.wait_to_lead(ROLE, Duration::from_secs(args.standby_poll_secs.max(1)))?;
     let queue = connect_queue(cfg)?;
+    loop {
+        let mut leadership =
+            shared.wait_to_lead(ROLE, Duration::from_secs(args.standby_poll_secs.max(1)))?;
+        lead(cfg, &args, &shared, &queue, &mut *leadership)?;
+        // The leadership ended with its session (a restarted server): stand by again,
+        // with no state kept from the term that ended.
+        tracing::warn!(target: "polmon::distributed", "leadership lost: standing by");
+    }
+}
+
+/// One term as the leader: returns when the leadership is lost.
+fn lead(
+    cfg: &crate::config::Config,
+    args: &Args,
+    shared: &SharedStore,
+    queue: &polmon_queue::Queue,
+    leadership: &mut dyn Leadership,
+) -> anyhow::Result<()> {
+    let store = shared.articles();
     // The connector does not analyse text: the bundled analyzer is never used.
     let mut pipeline = Pipeline::on(
         Arc::clone(&store),
@@ -48,15 +68,21 @@ pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<Exi
     pipeline.set_translation_target((!target.is_empty()).then_some(target.as_str()));
     let started = Instant::now();
     // The window first (and whatever a crash left unlinked in it), before any message.
-    pipeline.open_window()?;
+    while let Err(e) = pipeline.open_window() {
+        if !e.is_transient() || !leadership.still_held() {
+            return Err(e.into());
+        }
+        tracing::warn!(target: "polmon::distributed", error = %e, "building the window failed: trying again");
+        std::thread::sleep(Duration::from_secs(1));
+    }
     tracing::info!(target: "polmon::distributed", ms = started.elapsed().as_millis() as u64, "connector window ready");
-    let mut consumer = StageConsumer::<ConnectArticle>::join(&queue, ROLE)?;
-    let mut sweeper = Sweeper::new(&*store, &queue);
+    let mut consumer = StageConsumer::<ConnectArticle>::join(queue, ROLE, &args.consume)?;
+    let mut sweeper = Sweeper::new(&*store, queue);
     let sweep_every = Duration::from_secs(args.sweep_secs.max(1));
     let mut last_sweep = Instant::now();
     loop {
         if !leadership.still_held() {
-            anyhow::bail!("the connector's leadership was lost (the shared store's session ended): stopping so that one leader links at a time");
+            return Ok(());
         }
         let batch = consumer.next_batch(64);
         let idle = batch.deliveries.is_empty();
@@ -67,13 +93,10 @@ pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<Exi
                 .map_err(anyhow::Error::from)
                 .and_then(|()| Ok(queue.publish(&IndexArticle { article_id: id })?))
                 .and_then(|_| Ok(store.mark_indexed(&[id])?));
-            match linked {
-                Ok(()) => delivery.ack()?,
-                Err(e) => {
-                    tracing::warn!(target: "polmon::distributed", article = id, error = %format!("{e:#}"), "linking failed: retried later");
-                    delivery.fail(&format!("{e:#}"))?;
-                }
-            }
+            settle(
+                delivery,
+                linked.map_err(|e| e.context(format!("linking article {id}"))),
+            );
         }
         if idle && last_sweep.elapsed() >= sweep_every {
             match sweeper.sweep() {

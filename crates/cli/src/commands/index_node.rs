@@ -13,7 +13,7 @@ use polmon_index::SearchIndex;
 use polmon_pipeline::Pipeline;
 use polmon_queue::IndexArticle;
 
-use crate::distributed::{connect_queue, SharedStore, StageConsumer};
+use crate::distributed::{connect_queue, settle, ConsumeArgs, SharedStore, StageConsumer};
 
 /// `polmon index-node`
 #[derive(Debug, clap::Args)]
@@ -24,6 +24,8 @@ pub(crate) struct Args {
     /// Messages taken (and committed together) per pull.
     #[arg(long, default_value_t = 256)]
     batch: usize,
+    #[command(flatten)]
+    consume: ConsumeArgs,
 }
 
 pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<ExitCode> {
@@ -51,8 +53,11 @@ pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<Exi
     let target = polmon_translate::lang::normalize(&cfg.translate.target);
     pipeline.set_translation_target((!target.is_empty()).then_some(target.as_str()));
     // Joined before the fill: what is published meanwhile waits for this group.
-    let mut consumer =
-        StageConsumer::<IndexArticle>::join(&queue, &format!("index-{}", args.node))?;
+    let mut consumer = StageConsumer::<IndexArticle>::join(
+        &queue,
+        &format!("index-{}", args.node),
+        &args.consume,
+    )?;
     let started = Instant::now();
     let filled = pipeline.fill_empty_index()?;
     if filled > 0 {
@@ -71,16 +76,13 @@ pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<Exi
         ids.sort_unstable();
         ids.dedup();
         match pipeline.index_ids(&ids) {
-            Ok(_) => {
-                for delivery in batch.deliveries {
-                    delivery.ack()?;
-                }
-            }
+            Ok(_) => batch.deliveries.into_iter().for_each(|d| settle(d, Ok(()))),
             Err(e) => {
-                tracing::warn!(target: "polmon::distributed", error = %e, "indexing failed: retried later");
-                for delivery in batch.deliveries {
-                    delivery.fail(&e.to_string())?;
-                }
+                let reason = e.to_string();
+                batch
+                    .deliveries
+                    .into_iter()
+                    .for_each(|d| settle(d, Err(anyhow::anyhow!("indexing failed: {reason}"))));
             }
         }
     }

@@ -11,7 +11,7 @@ use polmon_pipeline::{analyzer_with_rules, input_item_of, IngestError, Pipeline}
 use polmon_queue::{ConnectArticle, IndexArticle, ProcessPage, Queue};
 use polmon_store::{ArticleStore, Upsert};
 
-use crate::distributed::{connect_queue, SharedStore, StageConsumer};
+use crate::distributed::{connect_queue, settle, ConsumeArgs, SharedStore, StageConsumer};
 
 /// The consumer group every worker joins (they share the `process` stage's work).
 const GROUP: &str = "workers";
@@ -22,6 +22,8 @@ pub(crate) struct Args {
     /// Messages taken per pull.
     #[arg(long, default_value_t = 16)]
     batch: usize,
+    #[command(flatten)]
+    consume: ConsumeArgs,
 }
 
 /// Why one page failed: for good (dead-lettered at once) or for now (retried).
@@ -49,21 +51,20 @@ pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<Exi
     let mut pipeline = Pipeline::on(Arc::clone(&store), None, Arc::new(analyzer));
     let target = polmon_translate::lang::normalize(&cfg.translate.target);
     pipeline.set_translation_target((!target.is_empty()).then_some(target.as_str()));
-    let mut consumer = StageConsumer::<ProcessPage>::join(&queue, GROUP)?;
+    let mut consumer = StageConsumer::<ProcessPage>::join(&queue, GROUP, &args.consume)?;
     tracing::info!(target: "polmon::distributed", "worker ready");
     loop {
         for delivery in consumer.next_batch(args.batch.max(1)).deliveries {
             let key = delivery.job().page_key.clone();
             match process(&pipeline, &*store, &queue, delivery.job()) {
-                Ok(()) => delivery.ack()?,
+                Ok(()) => settle(delivery, Ok(())),
                 Err(PageError::Permanent(reason)) => {
                     tracing::warn!(target: "polmon::distributed", page = %key, %reason, "page given up");
-                    delivery.give_up(&reason)?;
+                    if let Err(e) = delivery.give_up(&reason) {
+                        tracing::warn!(target: "polmon::distributed", page = %key, error = %e, "the queue was not told: the page will come again");
+                    }
                 }
-                Err(PageError::Transient(e)) => {
-                    tracing::warn!(target: "polmon::distributed", page = %key, error = %format!("{e:#}"), "page failed: retried later");
-                    delivery.fail(&format!("{e:#}"))?;
-                }
+                Err(PageError::Transient(e)) => settle(delivery, Err(e)),
             }
         }
     }
