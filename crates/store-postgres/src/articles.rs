@@ -5,12 +5,15 @@ use std::collections::{BTreeMap, HashMap};
 
 use polmon_model::{Analysis, Article, Links};
 use polmon_store::{
-    now_rfc3339, parse_timestamp, ArticleKey, ArticleSummary, Cursor, Facet, ListQuery, StoreError, Upsert, TOTAL_CAP,
+    now_rfc3339, parse_timestamp, ArticleKey, ArticleSummary, Cursor, Facet, ListQuery, NewMatch, StoreError, Upsert,
+    TOTAL_CAP,
 };
 use postgres::types::ToSql;
 use postgres::{Row, Statement, Transaction};
 
+use crate::entities::EntityStatements;
 use crate::pool::PgConnection;
+use crate::watches::MatchWrite;
 use crate::{PgStore, PgStoreError};
 
 const SUMMARY_COLUMNS: &str =
@@ -74,8 +77,8 @@ fn check_storable(key: &ArticleKey, a: &Article, blocks: &str, analysis: &str) -
         ("analysis", Some(analysis)),
         ("dedup key", Some(key.dedup_key.as_str())),
     ];
-    match fields.into_iter().find(|(_, v)| v.is_some_and(|v| v.contains('\0') || v.contains("\\u0000"))) {
-        Some((field, _)) => Err(PgStoreError::NulCharacter { field, dedup_key: key.dedup_key.clone() }),
+    match crate::error::field_with_nul(&fields) {
+        Some(field) => Err(PgStoreError::NulCharacter { field, dedup_key: key.dedup_key.clone() }),
         None => Ok(()),
     }
 }
@@ -88,10 +91,11 @@ pub(crate) struct ArticleWrite {
     update: Statement,
     delete_mentions: Statement,
     delete_quotes: Statement,
-    pub(crate) find_entity: Statement,
-    pub(crate) insert_entity: Statement,
+    entity: EntityStatements,
     insert_mention: Statement,
     insert_quote: Statement,
+    matches: MatchWrite,
+    queue_translation: Statement,
 }
 
 impl ArticleWrite {
@@ -113,16 +117,15 @@ impl ArticleWrite {
             )?,
             delete_mentions: conn.statement("DELETE FROM mentions WHERE article_id = $1")?,
             delete_quotes: conn.statement("DELETE FROM quotes WHERE article_id = $1")?,
-            find_entity: conn.statement("SELECT id FROM entities WHERE canonical = $1 AND kind = $2")?,
-            insert_entity: conn.statement(
-                "INSERT INTO entities (canonical, kind) VALUES ($1, $2) ON CONFLICT (canonical, kind) DO NOTHING RETURNING id",
-            )?,
+            entity: EntityStatements::prepare(conn)?,
             insert_mention: conn.statement(
                 "INSERT INTO mentions (article_id, entity_id, role, count, sort_ts) VALUES ($1, $2, $3, $4, $5)",
             )?,
             insert_quote: conn.statement(
                 "INSERT INTO quotes (article_id, entity_id, speaker, text, direct, sort_ts) VALUES ($1, $2, $3, $4, $5, $6)",
             )?,
+            matches: MatchWrite::prepare(conn)?,
+            queue_translation: conn.statement(crate::translations::QUEUE_TRANSLATION)?,
         })
     }
 }
@@ -141,7 +144,7 @@ fn replace_mentions(
     let seen = polmon_store::grouped_mentions(analysis);
     let mut ids: BTreeMap<&str, i64> = BTreeMap::new();
     for ((canonical, kind), (count, role)) in &seen {
-        let id = crate::entities::entity_id(tx, st, canonical, kind)?;
+        let id = crate::entities::entity_id(tx, &st.entity, canonical, kind)?;
         if *kind == "person" || !ids.contains_key(canonical) {
             ids.insert(canonical, id);
         }
@@ -195,6 +198,20 @@ impl PgStore {
     /// A concurrent writer of the same key waits for this one; the loser sees the
     /// winner's article (`Unchanged` or `Updated`).
     pub fn upsert_article(&self, key: &ArticleKey, a: &Article) -> Result<Upsert, PgStoreError> {
+        self.store_article(key, a, &|_| Vec::new(), None)
+    }
+
+    /// See [`ArticleStore::store_article`](polmon_store::ArticleStore::store_article):
+    /// [`upsert_article`](Self::upsert_article) with, for a stored version, the watches'
+    /// matches and their deliveries and the article's place in the translation queue,
+    /// in the article's transaction.
+    pub fn store_article(
+        &self,
+        key: &ArticleKey,
+        a: &Article,
+        matches: &dyn Fn(i64) -> Vec<NewMatch>,
+        translate_to: Option<&str>,
+    ) -> Result<Upsert, PgStoreError> {
         let blocks = serde_json::to_string(&a.blocks).unwrap_or_else(|_| "[]".into());
         let analysis = serde_json::to_string(&a.analysis).unwrap_or_else(|_| "{}".into());
         check_storable(key, a, &blocks, &analysis)?;
@@ -220,6 +237,17 @@ impl PgStore {
         ];
         let mut conn = self.conn()?;
         let st = ArticleWrite::prepare(&mut conn)?;
+        // What goes with a stored version (inserted or updated), in its transaction.
+        let with_the_article = |tx: &mut Transaction<'_>, id: i64| -> Result<(), PgStoreError> {
+            crate::watches::record_matches(tx, &st.matches, id, &matches(id))?;
+            match (translate_to, a.language.as_deref()) {
+                (Some(target), Some(language)) if language != target => {
+                    tx.execute(&st.queue_translation, &[&id, &target])?;
+                }
+                _ => {}
+            }
+            Ok(())
+        };
         let mut tx = conn.transaction()?;
         let (id, hash): (i64, String) = loop {
             if let Some(r) = tx.query_opt(&st.find, &[&key.dedup_key])? {
@@ -232,6 +260,7 @@ impl PgStore {
             if let Some(row) = inserted {
                 let id: i64 = row.get(0);
                 replace_mentions(&mut tx, &st, id, &a.analysis, sort_ts)?;
+                with_the_article(&mut tx, id)?;
                 tx.commit()?;
                 return Ok(Upsert::Inserted(id));
             }
@@ -246,6 +275,7 @@ impl PgStore {
         params.extend(fields);
         tx.execute(&st.update, &params)?;
         replace_mentions(&mut tx, &st, id, &a.analysis, sort_ts)?;
+        with_the_article(&mut tx, id)?;
         tx.commit()?;
         Ok(Upsert::Updated(id))
     }

@@ -2,30 +2,52 @@
 
 use std::collections::HashMap;
 
-use polmon_store::{EntityArticle, EntityRecord, QuoteRecord};
-use postgres::{Row, Transaction};
+use polmon_store::{EntityArticle, EntityRecord, QuoteRecord, RoleHolder};
+use postgres::{Row, Statement, Transaction};
 
-use crate::articles::ArticleWrite;
+use crate::pool::PgConnection;
 use crate::{PgStore, PgStoreError};
+
+/// The statements that find or create an entity, prepared before a transaction.
+pub(crate) struct EntityStatements {
+    find: Statement,
+    insert: Statement,
+}
+
+impl EntityStatements {
+    pub(crate) fn prepare(conn: &mut PgConnection) -> Result<EntityStatements, PgStoreError> {
+        Ok(EntityStatements {
+            find: conn.statement("SELECT id FROM entities WHERE canonical = $1 AND kind = $2")?,
+            insert: conn.statement(
+                "INSERT INTO entities (canonical, kind) VALUES ($1, $2) ON CONFLICT (canonical, kind) DO NOTHING RETURNING id",
+            )?,
+        })
+    }
+}
 
 /// The id of entity `(canonical, kind)`, created if new. Looks up first, so that ids are
 /// taken only by new entities (as in SQLite); a writer that loses a race for a new
 /// entity waits for the winner and reads its id.
 pub(crate) fn entity_id(
     tx: &mut Transaction<'_>,
-    st: &ArticleWrite,
+    st: &EntityStatements,
     canonical: &str,
     kind: &str,
 ) -> Result<i64, PgStoreError> {
     loop {
-        if let Some(row) = tx.query_opt(&st.find_entity, &[&canonical, &kind])? {
+        if let Some(row) = tx.query_opt(&st.find, &[&canonical, &kind])? {
             return Ok(row.get(0));
         }
-        if let Some(row) = tx.query_opt(&st.insert_entity, &[&canonical, &kind])? {
+        if let Some(row) = tx.query_opt(&st.insert, &[&canonical, &kind])? {
             return Ok(row.get(0));
         }
     }
 }
+
+/// [`polmon_store::trends::day_of`] over `m.sort_ts` (the article's time, copied to its
+/// mentions): PostgreSQL's `/` truncates toward zero, so days before 1970 are floored
+/// by hand.
+const SQL_DAY_OF_MENTION: &str = "((m.sort_ts - (((m.sort_ts % 86400) + 86400) % 86400)) / 86400)";
 
 fn entity_from_row(r: &Row) -> EntityRecord {
     EntityRecord { id: r.get(0), canonical: r.get(1), kind: r.get(2), articles: r.get::<_, i64>(3) as u64 }
@@ -159,5 +181,81 @@ impl PgStore {
             }
         }
         Ok(article_ids.iter().flat_map(|id| by_article.remove(id).unwrap_or_default()).collect())
+    }
+}
+
+impl PgStore {
+    /// See [`ArticleStore::merge_entity`](polmon_store::ArticleStore::merge_entity): files
+    /// the mentions and quotes of `(from, kind)` under `(into, kind)` (created if need be)
+    /// and deletes `from`, in one transaction. An article naming both keeps one mention
+    /// row with both counts (and `into`'s role, else `from`'s). The mention triggers keep
+    /// the entity totals: `into` gains the articles that did not name it, `from` loses
+    /// all of its own. Locks `from` first, so that no writer files a new mention under it
+    /// meanwhile. Linear in the articles that mention `from`.
+    pub fn merge_entity(&self, kind: &str, from: &str, into: &str) -> Result<u64, PgStoreError> {
+        if from == into {
+            return Ok(0);
+        }
+        let mut conn = self.conn()?;
+        let entity = EntityStatements::prepare(&mut conn)?;
+        let mut tx = conn.transaction()?;
+        let Some(from_id) = tx
+            .query_opt("SELECT id FROM entities WHERE canonical = $1 AND kind = $2 FOR UPDATE", &[&from, &kind])?
+            .map(|r| r.get::<_, i64>(0))
+        else {
+            return Ok(0);
+        };
+        let into_id = entity_id(&mut tx, &entity, into, kind)?;
+        // The rows to move, locked in article order (as writers lock their articles).
+        let moved = tx
+            .query("SELECT article_id FROM mentions WHERE entity_id = $1 ORDER BY article_id FOR UPDATE", &[&from_id])?
+            .len() as u64;
+        tx.execute(
+            "UPDATE mentions m SET count = m.count + f.count, role = coalesce(m.role, f.role)
+             FROM mentions f WHERE f.entity_id = $1 AND m.entity_id = $2 AND m.article_id = f.article_id",
+            &[&from_id, &into_id],
+        )?;
+        tx.execute(
+            "INSERT INTO mentions (article_id, entity_id, role, count, sort_ts)
+             SELECT f.article_id, $2, f.role, f.count, f.sort_ts FROM mentions f
+             WHERE f.entity_id = $1
+               AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = f.article_id AND m.entity_id = $2)
+             ORDER BY f.article_id",
+            &[&from_id, &into_id],
+        )?;
+        tx.execute("DELETE FROM mentions WHERE entity_id = $1", &[&from_id])?;
+        // Quotes attributed to `from` (in articles that no longer mention it too: a
+        // store is not assumed to be tidy).
+        tx.execute("UPDATE quotes SET entity_id = $2 WHERE entity_id = $1", &[&from_id, &into_id])?;
+        tx.execute("DELETE FROM entity_totals WHERE entity_id = $1", &[&from_id])?;
+        tx.execute("DELETE FROM entities WHERE id = $1", &[&from_id])?;
+        tx.commit()?;
+        Ok(moved)
+    }
+
+    /// See [`ArticleStore::role_holders`](polmon_store::ArticleStore::role_holders): the
+    /// SQLite store's trend counters of roles by day, computed from the mentions that give
+    /// a person a role (one grouped pass over the `mentions_with_role` index: linear in
+    /// those mentions, for a long-lived process to read once). A day is the UTC day of the
+    /// article's time; ties order by name, then role, in bytes.
+    pub fn role_holders(&self, limit: usize) -> Result<Vec<RoleHolder>, PgStoreError> {
+        let sql = format!(
+            "SELECT m.role, e.canonical, min({SQL_DAY_OF_MENTION}), max({SQL_DAY_OF_MENTION}), count(*) AS n
+             FROM mentions m JOIN entities e ON e.id = m.entity_id
+             WHERE m.role <> '' AND e.kind = 'person'
+             GROUP BY m.entity_id, e.canonical, m.role
+             ORDER BY n DESC, e.canonical, m.role COLLATE \"C\" LIMIT $1"
+        );
+        let rows = self.conn()?.query(&sql, &[&i64::try_from(limit).unwrap_or(i64::MAX)])?;
+        Ok(rows
+            .iter()
+            .map(|r| RoleHolder {
+                role: r.get(0),
+                person: r.get(1),
+                first_day: r.get(2),
+                last_day: r.get(3),
+                articles: r.get::<_, i64>(4) as u64,
+            })
+            .collect())
     }
 }

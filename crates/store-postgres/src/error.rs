@@ -59,6 +59,23 @@ pub enum PgStoreError {
         /// The article's key.
         dedup_key: String,
     },
+    /// A text to store outside an article (a watch, a translation, a raw page) holds a
+    /// NUL character.
+    #[error("the {field} of {owner} holds a NUL character, which PostgreSQL cannot store")]
+    NulCharacterIn {
+        /// Which field.
+        field: &'static str,
+        /// What it belongs to (`the watch "name"`, `the raw page "key"`).
+        owner: String,
+    },
+    /// A stored watch's digest schedule could not be read.
+    #[error("the digest schedule {digest:?} of watch {watch} cannot be read: expected \"hourly\" or \"daily@HH:MM\"")]
+    BadDigest {
+        /// The watch.
+        watch: i64,
+        /// The schedule stored.
+        digest: String,
+    },
     /// The throw-away test cluster could not be set up.
     #[error("test PostgreSQL cluster: {step}: {detail}")]
     TestCluster {
@@ -102,9 +119,27 @@ impl From<PgStoreError> for StoreError {
         match e {
             PgStoreError::NewerSchema { found, known } => StoreError::NewerSchema { found, known },
             PgStoreError::Corrupt { what, id, source } => StoreError::Corrupt { what, id, source },
+            PgStoreError::BadDigest { digest, .. } => StoreError::BadDigest(digest),
             other => {
                 StoreError::Backend { backend: "postgres", transient: other.is_transient(), source: Box::new(other) }
             }
         }
+    }
+}
+
+/// The first of `fields` whose value holds a NUL character, or its JSON escape `\u0000`
+/// (PostgreSQL text and JSONB cannot hold one).
+pub(crate) fn field_with_nul(fields: &[(&'static str, Option<&str>)]) -> Option<&'static str> {
+    fields.iter().find(|(_, v)| v.is_some_and(|v| v.contains('\0') || v.contains("\\u0000"))).map(|(field, _)| *field)
+}
+
+/// Refuses `fields` of `owner` when one holds a NUL character.
+pub(crate) fn refuse_nul(
+    fields: &[(&'static str, Option<&str>)],
+    owner: impl FnOnce() -> String,
+) -> Result<(), PgStoreError> {
+    match field_with_nul(fields) {
+        Some(field) => Err(PgStoreError::NulCharacterIn { field, owner: owner() }),
+        None => Ok(()),
     }
 }

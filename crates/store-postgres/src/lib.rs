@@ -28,8 +28,11 @@ mod error;
 mod leader;
 pub mod migrations;
 mod pool;
+mod raw_pages;
 mod sources;
 pub mod test_cluster;
+mod translations;
+mod watches;
 
 use std::time::Duration;
 
@@ -143,13 +146,26 @@ macro_rules! article_store {
 
 use polmon_model::{Article, Links};
 use polmon_store::{
-    ArticleKey, ArticleSummary, EntityArticle, EntityRecord, Facet, ListQuery, NewSource, QuoteRecord, SeenItem,
-    SourceRecord, Upsert,
+    ArticleKey, ArticleSummary, EntityArticle, EntityRecord, Facet, ListQuery, NewMatch, NewSource, NewWatch,
+    QueuedTranslation, QuoteRecord, RawPage, RoleHolder, SeenItem, SourceRecord, StoredTranslation, Upsert,
+    WatchRecord,
 };
 use std::collections::HashMap;
 
 article_store! {
     fn upsert_article(&self, key: &ArticleKey, article: &Article) -> Upsert;
+    fn store_article(&self, key: &ArticleKey, article: &Article, matches: &dyn Fn(i64) -> Vec<NewMatch>, translate_to: Option<&str>) -> Upsert;
+    fn merge_entity(&self, kind: &str, from: &str, into: &str) -> u64;
+    fn role_holders(&self, limit: usize) -> Vec<RoleHolder>;
+    fn add_watch(&self, watch: &NewWatch) -> (i64, String);
+    fn remove_watch(&self, id: i64) -> bool;
+    fn watches(&self) -> Vec<WatchRecord>;
+    fn watches_version(&self) -> i64;
+    fn translated_texts(&self, ids: &[i64], language: &str) -> HashMap<i64, (String, String)>;
+    fn due_translations(&self, language: &str, now: i64, limit: usize) -> Vec<QueuedTranslation>;
+    fn put_translation(&self, id: i64, source_hash: &str, translation: &StoredTranslation) -> bool;
+    fn put_raw_page(&self, page: &RawPage) -> bool;
+    fn raw_page(&self, key: &str) -> Option<RawPage>;
     fn content_hash_of(&self, dedup_key: &str) -> Option<(i64, String)>;
     fn article_id_by_url(&self, url: &str) -> Option<i64>;
     fn article(&self, id: i64) -> Option<Article>;

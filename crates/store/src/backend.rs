@@ -13,8 +13,8 @@
 //!   `dead_deliveries`;
 //! - trends: `entity_series`, `in_the_news`, `top_speakers`, `quote_shares`,
 //!   `quoting_sources`, `role_history`, `trend_day`, `source_exists`, `rebuild_trends`;
-//! - translations: `content_hash`, `put_translation`, `translation`, `translated_leads`,
-//!   `due_translations`, `queue_untranslated`, `unqueue_translation`,
+//! - translations: `content_hash`, `translation`, `translated_leads`,
+//!   `queued_translations`, `queue_untranslated`, `unqueue_translation`,
 //!   `translation_failed`;
 //! - `top_stories`, `entity_roles`, `delete_article`, `for_each_article` (export),
 //!   `aggregate_mismatches`, `is_seen` (callers can use `seen_item`).
@@ -25,7 +25,8 @@ use polmon_model::{Article, Links};
 
 use crate::{
     ArticleKey, ArticleSummary, EntityArticle, EntityRecord, Facet, ListQuery, NewMatch, NewSource, NewWatch,
-    QuoteRecord, RawPage, RoleHolder, SeenItem, SourceRecord, Store, StoreError, Upsert, WatchRecord,
+    QueuedTranslation, QuoteRecord, RawPage, RoleHolder, SeenItem, SourceRecord, Store, StoreError, StoredTranslation,
+    Upsert, WatchRecord,
 };
 
 /// The store's core operations: what ingest (pipeline, crawler, connector) and the read
@@ -179,6 +180,16 @@ pub trait ArticleStore: Send + Sync {
     /// made from their current text: `id → (title, text)`.
     fn translated_texts(&self, ids: &[i64], language: &str) -> Result<HashMap<i64, (String, String)>, StoreError>;
 
+    /// Up to `limit` articles queued for a translation into `language` and due at `now`
+    /// (Unix seconds), oldest attempt first (ties by article id).
+    fn due_translations(&self, language: &str, now: i64, limit: usize) -> Result<Vec<QueuedTranslation>, StoreError>;
+
+    /// Stores the translation of `id` made from the text with `source_hash`, takes it off
+    /// the queue and sends the article back to the search index, in one transaction;
+    /// false (nothing stored, the article stays queued) when the article's text has
+    /// another hash by now, or the article is gone.
+    fn put_translation(&self, id: i64, source_hash: &str, translation: &StoredTranslation) -> Result<bool, StoreError>;
+
     // --- Raw pages -------------------------------------------------------------------
 
     /// Keeps a raw page under its key; false when that key was already kept (left as it
@@ -313,6 +324,8 @@ delegate! {
     fn watches(&self) -> Result<Vec<WatchRecord>, StoreError>;
     fn watches_version(&self) -> Result<i64, StoreError>;
     fn translated_texts(&self, ids: &[i64], language: &str) -> Result<HashMap<i64, (String, String)>, StoreError>;
+    fn due_translations(&self, language: &str, now: i64, limit: usize) -> Result<Vec<QueuedTranslation>, StoreError>;
+    fn put_translation(&self, id: i64, source_hash: &str, translation: &StoredTranslation) -> Result<bool, StoreError>;
     fn put_raw_page(&self, page: &RawPage) -> Result<bool, StoreError>;
     fn raw_page(&self, key: &str) -> Result<Option<RawPage>, StoreError>;
     fn content_hash_of(&self, dedup_key: &str) -> Result<Option<(i64, String)>, StoreError>;

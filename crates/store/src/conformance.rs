@@ -2,7 +2,7 @@
 //! once and run against each (feature `conformance`).
 //!
 //! Each function takes a fresh, empty store (and, for the lease test, two handles on
-//! the same store) and panics on the first difference. A backend's tests call them all
+//! the same store; for the entity merge, a second empty store) and panics on the first difference. A backend's tests call them all
 //! with [`conformance_tests!`](crate::conformance_tests), which writes one `#[test]` per
 //! function:
 //!
@@ -16,7 +16,10 @@ use std::collections::HashSet;
 
 use polmon_model::{Analysis, Article, Block, BlockKind, EntityMention, EntityType, Links, Quote};
 
-use crate::{ArticleKey, ArticleStore, Facet, ListQuery, NewSource, SeenItem, SourceKind, Upsert};
+use crate::{
+    ArticleKey, ArticleStore, Digest, Facet, ListQuery, NewMatch, NewSource, NewWatch, RawPage, SeenItem, SourceKind,
+    Upsert,
+};
 
 /// Writes one `#[test]` per conformance function. `$fresh` is a function returning
 /// `(guard, open)`: the guard keeps an empty store alive for the test, `open()` opens a
@@ -42,7 +45,20 @@ macro_rules! conformance_tests {
             recent_articles_window,
             sources_are_added_once_and_scheduled,
             seen_items_and_retries,
+            watches_are_added_listed_and_removed,
+            stored_articles_record_matches_and_deliveries,
+            burst_and_digest_watches_deliver_once,
+            stored_articles_are_queued_for_translation,
+            translated_texts_follow_the_content_hash,
+            raw_pages_are_kept_once_by_key,
+            role_holders_count_articles_per_person_and_role,
         );
+        #[test]
+        fn merge_entity_answers_as_a_store_given_the_merged_names() {
+            let (_guard, open) = $fresh();
+            let (_fresh_guard, open_fresh) = $fresh();
+            $crate::conformance::merge_entity_answers_as_a_store_given_the_merged_names(&open(), &open_fresh());
+        }
         #[test]
         fn lease_is_exclusive_across_handles() {
             let (_guard, open) = $fresh();
@@ -652,4 +668,418 @@ pub fn lease_is_exclusive_across_handles(first: &dyn ArticleStore, second: &dyn 
         SOURCES as usize,
         "due again when the lease ends"
     );
+}
+
+// --- Ingest with what goes with an article: watches, translations, entity merges ----------
+
+fn new_watch(name: &str, webhook: bool, email: bool) -> NewWatch {
+    NewWatch {
+        name: name.into(),
+        spec_json: format!(r#"{{"query":"{name}"}}"#),
+        webhook: webhook.then(|| "https://hooks.example/in".into()),
+        email: email.then(|| "desk@example.org".into()),
+        digest: None,
+        burst: None,
+    }
+}
+
+/// A matcher matching every article with each of `watches`; it counts its calls.
+struct Matcher {
+    watches: Vec<i64>,
+    calls: std::cell::Cell<usize>,
+}
+
+impl Matcher {
+    fn new(watches: &[i64]) -> Matcher {
+        Matcher { watches: watches.to_vec(), calls: std::cell::Cell::new(0) }
+    }
+
+    fn matches(&self, _article: i64) -> Vec<NewMatch> {
+        self.calls.set(self.calls.get() + 1);
+        self.watches.iter().map(|&watch_id| NewMatch { watch_id, matched_json: r#"{"terms":["x"]}"#.into() }).collect()
+    }
+}
+
+/// `(matches, pending, dead)` of each watch, by id.
+fn watch_counts(store: &dyn ArticleStore) -> Vec<(i64, u64, u64, u64)> {
+    store.watches().unwrap().iter().map(|w| (w.id, w.matches, w.pending, w.dead)).collect()
+}
+
+/// Watches are added with a secret, listed oldest first with their settings, and
+/// removed; every change moves the version; ids are not reused.
+pub fn watches_are_added_listed_and_removed(store: &dyn ArticleStore) {
+    assert!(store.watches().unwrap().is_empty());
+    let v0 = store.watches_version().unwrap();
+    let (first, secret) = store.add_watch(&new_watch("first", true, false)).unwrap();
+    let v1 = store.watches_version().unwrap();
+    assert_ne!(v1, v0);
+    assert_eq!(secret.len(), 48, "{secret}");
+    assert!(secret.bytes().all(|b| b.is_ascii_hexdigit()), "{secret}");
+    let digest = NewWatch {
+        digest: Some(Digest::Daily { minute_of_day: 450 }),
+        burst: Some((3, 6)),
+        ..new_watch("second", false, true)
+    };
+    let (second, other_secret) = store.add_watch(&digest).unwrap();
+    assert_ne!(secret, other_secret);
+    assert!(second > first);
+    let v2 = store.watches_version().unwrap();
+    assert!(v2 != v1 && v2 != v0);
+    let listed = store.watches().unwrap();
+    assert_eq!(listed.iter().map(|w| w.id).collect::<Vec<_>>(), [first, second]);
+    let w = &listed[0];
+    assert_eq!(
+        (
+            w.name.as_str(),
+            w.spec_json.as_str(),
+            w.secret.as_str(),
+            w.webhook.as_deref(),
+            w.email.as_deref(),
+            w.digest.as_deref()
+        ),
+        ("first", r#"{"query":"first"}"#, secret.as_str(), Some("https://hooks.example/in"), None, None)
+    );
+    assert!(crate::parse_timestamp(&w.created_at).is_some(), "{}", w.created_at);
+    assert_eq!(
+        (listed[1].email.as_deref(), listed[1].digest.as_deref()),
+        (Some("desk@example.org"), Some("daily@07:30"))
+    );
+    assert_eq!(watch_counts(store), [(first, 0, 0, 0), (second, 0, 0, 0)]);
+
+    assert!(store.remove_watch(first).unwrap());
+    let v3 = store.watches_version().unwrap();
+    assert!(![v0, v1, v2].contains(&v3));
+    assert!(!store.remove_watch(first).unwrap(), "removed once");
+    assert_eq!(store.watches().unwrap().iter().map(|w| w.id).collect::<Vec<_>>(), [second]);
+    let (third, _) = store.add_watch(&new_watch("third", true, true)).unwrap();
+    assert!(third > second, "ids are not reused");
+}
+
+/// `store_article` records the matches of stored versions only (an `Unchanged` repeat
+/// is not matched), one delivery per channel and (watch, article) pair, drops matches
+/// of a removed watch, and removing a watch drops its matches and deliveries.
+pub fn stored_articles_record_matches_and_deliveries(store: &dyn ArticleStore) {
+    let (hook, _) = store.add_watch(&new_watch("hook", true, false)).unwrap();
+    let (both, _) = store.add_watch(&new_watch("both", true, true)).unwrap();
+    let (silent, _) = store.add_watch(&new_watch("silent", false, false)).unwrap();
+    let matcher = Matcher::new(&[hook, both, silent]);
+    let a = article("Matched", Some("2024-06-01T09:00:00Z"), "example.org");
+    let first = store.store_article(&key("k1", "h1"), &a, &|id| matcher.matches(id), None).unwrap();
+    let Upsert::Inserted(id) = first else { panic!("{first:?}") };
+    assert_eq!(matcher.calls.get(), 1);
+    assert_eq!(watch_counts(store), [(hook, 1, 1, 0), (both, 1, 2, 0), (silent, 1, 0, 0)]);
+
+    // Unchanged: not matched at all.
+    assert_eq!(
+        store.store_article(&key("k1", "h1"), &a, &|id| matcher.matches(id), None).unwrap(),
+        Upsert::Unchanged(id)
+    );
+    assert_eq!(matcher.calls.get(), 1, "an unchanged article is not matched");
+    // Updated: matched again, no second delivery.
+    let changed = Article { text: "changed".into(), ..a.clone() };
+    assert_eq!(
+        store.store_article(&key("k1", "h2"), &changed, &|id| matcher.matches(id), None).unwrap(),
+        Upsert::Updated(id)
+    );
+    assert_eq!(matcher.calls.get(), 2);
+    assert_eq!(watch_counts(store), [(hook, 1, 1, 0), (both, 1, 2, 0), (silent, 1, 0, 0)]);
+
+    // A second article: one more match and delivery each.
+    store
+        .store_article(&key("k2", "h"), &article("Other", None, "example.org"), &|id| matcher.matches(id), None)
+        .unwrap();
+    assert_eq!(watch_counts(store), [(hook, 2, 2, 0), (both, 2, 4, 0), (silent, 2, 0, 0)]);
+
+    // A matcher built before a removal: the removed watch's match is dropped.
+    assert!(store.remove_watch(both).unwrap());
+    store
+        .store_article(&key("k3", "h"), &article("Third", None, "example.org"), &|id| matcher.matches(id), None)
+        .unwrap();
+    assert_eq!(watch_counts(store), [(hook, 3, 3, 0), (silent, 3, 0, 0)]);
+    assert_eq!(store.count().unwrap(), 3);
+}
+
+/// A burst watch delivers once when its minimum is reached within its window; an
+/// e-mail digest collects a period's matches into one delivery.
+pub fn burst_and_digest_watches_deliver_once(store: &dyn ArticleStore) {
+    let (burst, _) = store.add_watch(&NewWatch { burst: Some((3, 6)), ..new_watch("burst", true, false) }).unwrap();
+    let (digest, _) =
+        store.add_watch(&NewWatch { digest: Some(Digest::Hourly), ..new_watch("digest", false, true) }).unwrap();
+    let matcher = Matcher::new(&[burst, digest]);
+    let hour = |t: i64| t.div_euclid(3_600);
+    let started = crate::unix_now();
+    let mut pending = Vec::new();
+    for i in 0..4 {
+        let a = article(&format!("T{i}"), None, "example.org");
+        store.store_article(&key(&format!("k{i}"), "h"), &a, &|id| matcher.matches(id), None).unwrap();
+        pending.push(store.watches().unwrap()[0].pending);
+    }
+    assert_eq!(pending, [0, 0, 1, 1], "one alert, when the third match arrives");
+    let digest_record = &store.watches().unwrap()[1];
+    assert_eq!(digest_record.matches, 4);
+    if hour(started) == hour(crate::unix_now()) {
+        assert_eq!(digest_record.pending, 1, "one digest for the hour");
+    }
+}
+
+/// `store_article` queues a stored version for translation when its language is not
+/// the target's; an unchanged repeat is not queued again; a translation is taken off
+/// the queue, and a changed article is queued again.
+pub fn stored_articles_are_queued_for_translation(store: &dyn ArticleStore) {
+    let none = |_: i64| Vec::new();
+    let in_language =
+        |title: &str, language: &str| Article { language: Some(language.into()), ..article(title, None, "s") };
+    let due = |language: &str| -> Vec<(i64, u32)> {
+        store.due_translations(language, i64::MAX, 10).unwrap().iter().map(|q| (q.article_id, q.attempts)).collect()
+    };
+    let fr = store.store_article(&key("fr", "h1"), &in_language("Bonjour", "fr"), &none, Some("en")).unwrap().id();
+    let en = store.store_article(&key("en", "h1"), &in_language("Hello", "en"), &none, Some("en")).unwrap().id();
+    let de = store.store_article(&key("de", "h1"), &in_language("Hallo", "de"), &none, Some("en")).unwrap().id();
+    store.store_article(&key("es", "h1"), &in_language("Hola", "es"), &none, None).unwrap();
+    store
+        .store_article(&key("xx", "h1"), &Article { language: None, ..article("?", None, "s") }, &none, Some("en"))
+        .unwrap();
+    assert_eq!(due("en"), [(fr, 0), (de, 0)], "only articles in another known language");
+    assert!(due("fr").is_empty());
+    assert!(store.due_translations("en", 0, 10).unwrap().len() == 2, "due from the start");
+    assert_eq!(store.due_translations("en", i64::MAX, 1).unwrap().len(), 1);
+    assert_eq!(
+        store.store_article(&key("fr", "h1"), &in_language("Bonjour", "fr"), &none, Some("en")).unwrap(),
+        Upsert::Unchanged(fr)
+    );
+    assert_eq!(due("en"), [(fr, 0), (de, 0)], "queued once");
+
+    let t =
+        crate::translation_now("en", "Hello".into(), "Good morning".into(), "apertium", vec!["fr".into(), "en".into()]);
+    assert!(store.put_translation(fr, "h1", &t).unwrap());
+    assert_eq!(due("en"), [(de, 0)], "translated: off the queue");
+    assert!(!store.put_translation(en + 1000, "h1", &t).unwrap(), "no such article");
+    // Changed since: queued again.
+    store.store_article(&key("fr", "h2"), &in_language("Bonsoir", "fr"), &none, Some("en")).unwrap();
+    assert_eq!(due("en"), [(fr, 0), (de, 0)]);
+}
+
+/// Translations are read only when made from the article's current text; storing one
+/// sends the article back to the search index.
+pub fn translated_texts_follow_the_content_hash(store: &dyn ArticleStore) {
+    let none = |_: i64| Vec::new();
+    let fr = |title: &str| Article { language: Some("fr".into()), ..article(title, None, "s") };
+    let one = store.store_article(&key("one", "h1"), &fr("Un"), &none, Some("en")).unwrap().id();
+    let two = store.store_article(&key("two", "h1"), &fr("Deux"), &none, Some("en")).unwrap().id();
+    store.mark_indexed(&[one, two]).unwrap();
+    assert!(store.translated_texts(&[one, two], "en").unwrap().is_empty());
+    let t = |title: &str| {
+        crate::translation_now(
+            "en",
+            title.into(),
+            format!("{title}, translated"),
+            "apertium",
+            vec!["fr".into(), "en".into()],
+        )
+    };
+    assert!(store.put_translation(one, "h1", &t("One")).unwrap());
+    assert!(!store.put_translation(two, "an older hash", &t("Two")).unwrap(), "made from another text");
+    assert_eq!(
+        store.unindexed(10).unwrap().iter().map(|a| a.id).collect::<Vec<_>>(),
+        [one],
+        "indexed again with its translation"
+    );
+    let got = store.translated_texts(&[one, two, 9999], "en").unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[&one], ("One".to_string(), "One, translated".to_string()));
+    assert!(store.translated_texts(&[one], "de").unwrap().is_empty(), "another language");
+    assert!(store.translated_texts(&[], "en").unwrap().is_empty());
+    // A second translation replaces the first.
+    assert!(store.put_translation(one, "h1", &t("One again")).unwrap());
+    assert_eq!(store.translated_texts(&[one], "en").unwrap()[&one].0, "One again");
+    // The article changes: its translation is of an older text and is not read.
+    store.store_article(&key("one", "h2"), &fr("Un, modifié"), &none, Some("en")).unwrap();
+    assert!(store.translated_texts(&[one], "en").unwrap().is_empty());
+    assert!(store.put_translation(one, "h2", &t("One, changed")).unwrap());
+    assert_eq!(store.translated_texts(&[one], "en").unwrap()[&one].0, "One, changed");
+}
+
+/// Raw pages round trip, bytes as given; a key names one content: a second put of it
+/// keeps the first.
+pub fn raw_pages_are_kept_once_by_key(store: &dyn ArticleStore) {
+    let page = RawPage {
+        key: "sha256:abc".into(),
+        url: Some("https://example.org/a".into()),
+        content_type: Some("text/html; charset=windows-1252".into()),
+        source: Some("Example".into()),
+        published: Some("2024-04-02".into()),
+        body: vec![0, 159, 146, 150, b'<', b'p', b'>', 0xe9, 255],
+    };
+    assert_eq!(store.raw_page(&page.key).unwrap(), None);
+    assert!(store.put_raw_page(&page).unwrap());
+    assert_eq!(store.raw_page(&page.key).unwrap().as_ref(), Some(&page));
+    let other = RawPage { body: b"other".to_vec(), url: None, ..page.clone() };
+    assert!(!store.put_raw_page(&other).unwrap(), "the key is kept already");
+    assert_eq!(store.raw_page(&page.key).unwrap().as_ref(), Some(&page), "the first is kept");
+    let bare = RawPage { key: "k2".into(), body: Vec::new(), ..Default::default() };
+    assert!(store.put_raw_page(&bare).unwrap());
+    assert_eq!(store.raw_page("k2").unwrap(), Some(bare));
+    assert_eq!(store.raw_page("sha256:ab").unwrap(), None);
+}
+
+fn dated_person_article(title: &str, published: &str, people: &[(&str, Option<&str>)]) -> Article {
+    let mut a = article(title, Some(published), "example.org");
+    a.analysis.entities = people.iter().map(|(name, role)| mention(name, EntityType::Person, *role)).collect();
+    a
+}
+
+fn holders(store: &dyn ArticleStore, limit: usize) -> Vec<(String, String, i64, i64, u64)> {
+    store
+        .role_holders(limit)
+        .unwrap()
+        .into_iter()
+        .map(|h| (h.person, h.role, h.first_day, h.last_day, h.articles))
+        .collect()
+}
+
+/// Role holders: people (only) with the roles articles gave them, most given first,
+/// ties by name then role, with the first and last UTC day of publication; counts
+/// follow an article's update.
+pub fn role_holders_count_articles_per_person_and_role(store: &dyn ArticleStore) {
+    let day = |date: &str| crate::trends::day_of(crate::parse_timestamp(date).unwrap());
+    let articles: [(&str, &str, &[(&str, Option<&str>)]); 7] = [
+        ("a", "2024-03-01T10:00:00Z", &[("Ada Lovelace", Some("Minister")), ("Bob Smith", Some("Mayor"))]),
+        // 01:30 at +02:00 is the day before in UTC.
+        ("b", "2024-03-05T01:30:00+02:00", &[("Ada Lovelace", Some("Minister")), ("Ada Lovelace", Some("Speaker"))]),
+        ("c", "2024-03-03T12:00:00Z", &[("Bob Smith", Some("Mayor")), ("Carol Jones", None)]),
+        ("d", "1969-12-31T18:00:00Z", &[("Dan Brown", Some("Author"))]),
+        ("e", "2024-03-02T08:00:00Z", &[("Ada Lovelace", Some("Chair"))]),
+        ("f", "2024-03-02T09:00:00Z", &[("Ada Lovelace", Some(""))]),
+        ("g", "2024-03-04T09:00:00Z", &[("Eve Adams", Some("Chair"))]),
+    ];
+    for (k, published, people) in articles {
+        put(store, k, &dated_person_article(k, published, people));
+    }
+    // A role given to a place is no person's.
+    let mut place = article("h", Some("2024-03-01"), "example.org");
+    place.analysis.entities = vec![mention("Paris", EntityType::Location, Some("Capital"))];
+    put(store, "h", &place);
+    let expected = vec![
+        ("Ada Lovelace".to_string(), "Minister".to_string(), day("2024-03-01"), day("2024-03-04"), 2),
+        ("Bob Smith".into(), "Mayor".into(), day("2024-03-01"), day("2024-03-03"), 2),
+        ("Ada Lovelace".into(), "Chair".into(), day("2024-03-02"), day("2024-03-02"), 1),
+        ("Dan Brown".into(), "Author".into(), -1, -1, 1),
+        ("Eve Adams".into(), "Chair".into(), day("2024-03-04"), day("2024-03-04"), 1),
+    ];
+    assert_eq!(holders(store, 10), expected);
+    assert_eq!(holders(store, 2), expected[..2]);
+    // Bob loses a role: the counts follow.
+    store
+        .upsert_article(
+            &key("c", "changed"),
+            &dated_person_article("c", "2024-03-03T12:00:00Z", &[("Bob Smith", None)]),
+        )
+        .unwrap();
+    let bob = ("Bob Smith".to_string(), "Mayor".to_string(), day("2024-03-01"), day("2024-03-01"), 1);
+    assert_eq!(
+        holders(store, 10),
+        [expected[0].clone(), expected[2].clone(), bob, expected[3].clone(), expected[4].clone()]
+    );
+}
+
+/// Articles for the merge test: `obama` and `biden` are the names the first store
+/// writes and the second (given the merged names) replaces.
+fn merge_corpus(obama: &str, biden: &str) -> Vec<(&'static str, Article)> {
+    let with = |title: &str, published: &str, people: &[(&str, Option<&str>)], quotes: &[(&str, Option<&str>)]| {
+        let mut a = dated_person_article(title, published, people);
+        a.analysis.quotes = quotes.iter().map(|(text, speaker)| quote(text, *speaker)).collect();
+        a
+    };
+    let mut city = with("Obama, Japan", "2024-05-04", &[], &[]);
+    city.analysis.entities = vec![mention("Obama", EntityType::Location, None)];
+    vec![
+        ("k1", with("One", "2024-05-01", &[(obama, Some("President"))], &[("Yes we can.", Some(obama))])),
+        (
+            "k2",
+            with(
+                "Two",
+                "2024-05-02",
+                &[("Barack Obama", None), ("Barack Obama", None), (obama, Some("former president")), (biden, None)],
+                &[("Hope.", Some(obama)), ("Change.", Some("Barack Obama")), ("Anon.", None)],
+            ),
+        ),
+        ("k3", with("Three", "2024-05-03", &[("Barack Obama", Some("President")), ("Michelle Obama", None)], &[])),
+        ("k4", city),
+        ("k5", with("Five", "2024-05-05", &[(biden, Some("Vice President"))], &[("Folks.", Some(biden))])),
+    ]
+}
+
+/// What a store answers about its entities, by name (ids differ between stores).
+fn entity_answers(store: &dyn ArticleStore, article_ids: &[i64]) -> Vec<String> {
+    let name =
+        |id: Option<i64>| id.and_then(|id| store.entity(id).unwrap()).map(|e| format!("{}/{}", e.canonical, e.kind));
+    let mut out = Vec::new();
+    for e in store.top_entities(None, 100).unwrap() {
+        out.push(format!("top {} {} {}", e.canonical, e.kind, e.articles));
+        let record = store.entity(e.id).unwrap().unwrap();
+        out.push(format!("entity {} {} {}", record.canonical, record.kind, record.articles));
+        for a in store.entity_articles(e.id, 100).unwrap() {
+            out.push(format!("  in {} {:?} {}", a.article_id, a.role, a.mentions));
+        }
+        for q in store.quotes(Some(e.id), None, 100).unwrap() {
+            out.push(format!("  said {} {}", q.article_id, q.text));
+        }
+    }
+    for kind in ["person", "location"] {
+        let top = store.top_entities(Some(kind), 100).unwrap();
+        out.push(format!("{kind}: {:?}", top.iter().map(|e| (&e.canonical, e.articles)).collect::<Vec<_>>()));
+    }
+    for &id in article_ids {
+        for (e, role) in store.article_entities(id).unwrap() {
+            out.push(format!("article {id}: {} {} {} {:?}", e.canonical, e.kind, e.articles, role));
+        }
+        for q in store.quotes(None, Some(id), 100).unwrap() {
+            out.push(format!("article {id} quote {} by {:?}", q.text, name(q.entity_id)));
+        }
+    }
+    for (_, e, role) in store.entities_of_articles(article_ids).unwrap() {
+        out.push(format!("of articles: {} {} {:?}", e.canonical, e.articles, role));
+    }
+    out.push(format!("{:?}", store.role_holders(100).unwrap()));
+    out
+}
+
+/// `merge_entity` moves the mentions and quotes of one entity to another of the same
+/// kind (created if need be) and deletes it: afterwards every kept count and listing is
+/// what a fresh store given the merged names answers. `fresh` is a second, empty store.
+pub fn merge_entity_answers_as_a_store_given_the_merged_names(store: &dyn ArticleStore, fresh: &dyn ArticleStore) {
+    let mut ids = Vec::new();
+    for (k, a) in merge_corpus("Obama", "Joe Biden") {
+        ids.push(put(store, k, &a));
+    }
+    for (k, a) in merge_corpus("Barack Obama", "Joseph R. Biden") {
+        put(fresh, k, &a);
+    }
+    let person = |s: &dyn ArticleStore, name: &str| {
+        s.top_entities(Some("person"), 100).unwrap().into_iter().find(|e| e.canonical == name)
+    };
+    let obama = person(store, "Obama").unwrap();
+    assert_eq!(obama.articles, 2);
+    assert_eq!(person(store, "Barack Obama").unwrap().articles, 2);
+
+    assert_eq!(store.merge_entity("person", "Obama", "Barack Obama").unwrap(), 2);
+    assert_eq!(store.merge_entity("person", "Joe Biden", "Joseph R. Biden").unwrap(), 2, "into a new entity");
+    assert_eq!(store.entity(obama.id).unwrap(), None, "the merged entity is gone");
+    assert_eq!(entity_answers(store, &ids), entity_answers(fresh, &ids));
+    let place = store.top_entities(Some("location"), 10).unwrap();
+    assert_eq!(
+        place.iter().map(|e| (e.canonical.as_str(), e.articles)).collect::<Vec<_>>(),
+        [("Obama", 1)],
+        "another kind stays"
+    );
+
+    assert_eq!(store.merge_entity("person", "Obama", "Barack Obama").unwrap(), 0, "nothing left to merge");
+    assert_eq!(store.merge_entity("person", "Nobody", "Barack Obama").unwrap(), 0);
+    assert_eq!(store.merge_entity("person", "Barack Obama", "Barack Obama").unwrap(), 0, "into itself");
+    assert_eq!(entity_answers(store, &ids), entity_answers(fresh, &ids));
+    // Articles stored after the merge count with the merged ones.
+    put(store, "k6", &dated_person_article("Six", "2024-05-06", &[("Barack Obama", Some("President"))]));
+    put(fresh, "k6", &dated_person_article("Six", "2024-05-06", &[("Barack Obama", Some("President"))]));
+    assert_eq!(person(store, "Barack Obama").unwrap().articles, 4);
+    assert_eq!(entity_answers(store, &ids), entity_answers(fresh, &ids));
 }

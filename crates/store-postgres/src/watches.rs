@@ -1,0 +1,233 @@
+//! Watches, their matches and the outbox of deliveries, as in the SQLite store: a match
+//! and the outbox rows it causes are written in the transaction that stores the article
+//! ([`record_matches`], called by `store_article`), so no crash loses an alert; the outbox
+//! has the SQLite columns, so a deliverer claims and leases rows the same way.
+
+use std::collections::BTreeMap;
+
+use polmon_store::{now_rfc3339, unix_now, Channel, Digest, NewMatch, NewWatch, Payload, WatchRecord};
+use postgres::{Row, Statement, Transaction};
+
+use crate::error::refuse_nul;
+use crate::pool::PgConnection;
+use crate::{PgStore, PgStoreError};
+
+/// Hex digits of a watch's secret (24 random bytes) and of its idempotency-key prefix
+/// (8 bytes).
+const SECRET_HEX: i32 = 48;
+const KEY_PREFIX_HEX: i32 = 16;
+
+/// SQL for `digits` hex digits from the server's strong random source (`gen_random_uuid`,
+/// built in since PostgreSQL 13), hashed so that every digit is random.
+fn sql_random_hex(digits: i32) -> String {
+    format!("left(encode(sha256((gen_random_uuid()::text || gen_random_uuid()::text)::bytea), 'hex'), {digits})")
+}
+
+const WATCH_COLUMNS: &str = "w.id, w.name, w.spec, w.secret, w.webhook, w.email, w.digest, w.created_at,
+    (SELECT count(*) FROM watch_matches m WHERE m.watch_id = w.id),
+    (SELECT count(*) FROM outbox o WHERE o.watch_id = w.id AND o.state = 'pending'),
+    (SELECT count(*) FROM outbox o WHERE o.watch_id = w.id AND o.state = 'dead')";
+
+fn watch_from_row(r: &Row) -> WatchRecord {
+    WatchRecord {
+        id: r.get(0),
+        name: r.get(1),
+        spec_json: r.get(2),
+        secret: r.get(3),
+        webhook: r.get(4),
+        email: r.get(5),
+        digest: r.get(6),
+        created_at: r.get(7),
+        matches: r.get::<_, i64>(8) as u64,
+        pending: r.get::<_, i64>(9) as u64,
+        dead: r.get::<_, i64>(10) as u64,
+    }
+}
+
+impl PgStore {
+    /// Adds a watch; returns its id and secret token (48 hex digits from the server's
+    /// strong random source).
+    pub fn add_watch(&self, w: &NewWatch) -> Result<(i64, String), PgStoreError> {
+        refuse_nul(
+            &[
+                ("name", Some(w.name.as_str())),
+                ("spec", Some(w.spec_json.as_str())),
+                ("webhook", w.webhook.as_deref()),
+                ("e-mail address", w.email.as_deref()),
+            ],
+            || format!("the watch {:?}", w.name),
+        )?;
+        let digest = w.digest.map(|d| d.to_string());
+        let burst_min = w.burst.map(|b| i64::from(b.0));
+        let burst_hours = w.burst.map(|b| i64::from(b.1));
+        let sql = format!(
+            "INSERT INTO watches (name, spec, secret, key_prefix, webhook, email, digest, burst_min, burst_hours, created_at)
+             VALUES ($1, $2, {}, {}, $3, $4, $5, $6, $7, $8) RETURNING id, secret",
+            sql_random_hex(SECRET_HEX),
+            sql_random_hex(KEY_PREFIX_HEX),
+        );
+        let mut conn = self.conn()?;
+        let insert = conn.statement(&sql)?;
+        let bump = conn.statement("UPDATE watch_changes SET version = version + 1")?;
+        let mut tx = conn.transaction()?;
+        let row = tx.query_one(
+            &insert,
+            &[&w.name, &w.spec_json, &w.webhook, &w.email, &digest, &burst_min, &burst_hours, &now_rfc3339()],
+        )?;
+        tx.execute(&bump, &[])?;
+        tx.commit()?;
+        Ok((row.get(0), row.get(1)))
+    }
+
+    /// Removes a watch with its matches and deliveries; false if there was none. Waits
+    /// for the article transactions recording a match of it.
+    pub fn remove_watch(&self, id: i64) -> Result<bool, PgStoreError> {
+        let mut conn = self.conn()?;
+        let delete = conn.statement("DELETE FROM watches WHERE id = $1")?;
+        let bump = conn.statement("UPDATE watch_changes SET version = version + 1")?;
+        let mut tx = conn.transaction()?;
+        let n = tx.execute(&delete, &[&id])?;
+        tx.execute(&bump, &[])?;
+        tx.commit()?;
+        Ok(n > 0)
+    }
+
+    /// Every watch, oldest first, with its counts of matches, pending and dead deliveries.
+    pub fn watches(&self) -> Result<Vec<WatchRecord>, PgStoreError> {
+        let sql = format!("SELECT {WATCH_COLUMNS} FROM watches w ORDER BY w.id");
+        Ok(self.conn()?.query(&sql, &[])?.iter().map(watch_from_row).collect())
+    }
+
+    /// A number that changes whenever a watch is added or removed, by any node.
+    pub fn watches_version(&self) -> Result<i64, PgStoreError> {
+        Ok(self.conn()?.query_one("SELECT version FROM watch_changes", &[])?.get(0))
+    }
+}
+
+/// The statements of [`record_matches`], prepared before the article's transaction.
+pub(crate) struct MatchWrite {
+    lock_watches: Statement,
+    lock_burst_watches: Statement,
+    insert_match: Statement,
+    update_match: Statement,
+    recent_matches: Statement,
+    alerted: Statement,
+    insert_delivery: Statement,
+}
+
+impl MatchWrite {
+    pub(crate) fn prepare(conn: &mut PgConnection) -> Result<MatchWrite, PgStoreError> {
+        const WATCH: &str =
+            "SELECT id, key_prefix, webhook IS NOT NULL, email IS NOT NULL, digest, burst_min, burst_hours
+             FROM watches WHERE id = ANY($1)";
+        Ok(MatchWrite {
+            lock_watches: conn.statement(&format!("{WATCH} AND burst_min IS NULL ORDER BY id FOR KEY SHARE"))?,
+            lock_burst_watches: conn.statement(&format!("{WATCH} AND burst_min IS NOT NULL ORDER BY id FOR NO KEY UPDATE"))?,
+            insert_match: conn.statement(
+                "INSERT INTO watch_matches (watch_id, article_id, matched, at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (watch_id, article_id) DO NOTHING",
+            )?,
+            update_match: conn
+                .statement("UPDATE watch_matches SET matched = $3 WHERE watch_id = $1 AND article_id = $2")?,
+            recent_matches: conn.statement("SELECT count(*) FROM watch_matches WHERE watch_id = $1 AND at > $2")?,
+            alerted: conn.statement(
+                "SELECT EXISTS (SELECT 1 FROM outbox WHERE watch_id = $1 AND article_id IS NOT NULL AND created_at > $2)",
+            )?,
+            insert_delivery: conn.statement(
+                "INSERT INTO outbox (watch_id, article_id, digest_start, digest_end, channel, idempotency_key,
+                     next_attempt, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (idempotency_key) DO NOTHING",
+            )?,
+        })
+    }
+}
+
+/// How a watch delivers.
+struct WatchDelivery {
+    key_prefix: String,
+    webhook: bool,
+    email: bool,
+    digest: Option<Digest>,
+    burst: Option<(i64, i64)>,
+}
+
+/// Writes the matches of article `article_id` and, for each new (watch, article) pair,
+/// its deliveries, as the SQLite store does: one per channel, an e-mail digest once per
+/// period (due at its end), a burst watch once when its minimum is reached within its
+/// window. A watch removed since the caller's matcher was built is skipped. The watches
+/// are locked in id order (burst watches exclusively, so that two writers do not both
+/// count the same burst), which also makes their removal wait for this transaction.
+pub(crate) fn record_matches(
+    tx: &mut Transaction<'_>,
+    st: &MatchWrite,
+    article_id: i64,
+    matches: &[NewMatch],
+) -> Result<(), PgStoreError> {
+    if matches.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = matches.iter().map(|m| m.watch_id).collect();
+    let mut watches = BTreeMap::new();
+    for statement in [&st.lock_watches, &st.lock_burst_watches] {
+        for r in tx.query(statement, &[&ids])? {
+            let id: i64 = r.get(0);
+            let digest = match r.get::<_, Option<String>>(4) {
+                Some(d) => Some(d.parse::<Digest>().map_err(|_| PgStoreError::BadDigest { watch: id, digest: d })?),
+                None => None,
+            };
+            let burst: (Option<i64>, Option<i64>) = (r.get(5), r.get(6));
+            let delivery = WatchDelivery {
+                key_prefix: r.get(1),
+                webhook: r.get(2),
+                email: r.get(3),
+                digest,
+                burst: burst.0.zip(burst.1),
+            };
+            watches.insert(id, delivery);
+        }
+    }
+    let now = unix_now();
+    for m in matches {
+        let Some(watch) = watches.get(&m.watch_id) else { continue };
+        let inserted = tx.execute(&st.insert_match, &[&m.watch_id, &article_id, &m.matched_json, &now])?;
+        if inserted == 0 {
+            tx.execute(&st.update_match, &[&m.watch_id, &article_id, &m.matched_json])?;
+            continue;
+        }
+        if let Some((min, hours)) = watch.burst {
+            let since = now - hours * 3_600;
+            let recent: i64 = tx.query_one(&st.recent_matches, &[&m.watch_id, &since])?.get(0);
+            let alerted: bool = tx.query_one(&st.alerted, &[&m.watch_id, &since])?.get(0);
+            // One alert per burst: when the count reaches the minimum, then not again
+            // within the window.
+            if recent < min || alerted {
+                continue;
+            }
+        }
+        let mut queue = |channel: Channel, payload: Payload, due: i64| -> Result<(), PgStoreError> {
+            let (article, start, end, what) = match payload {
+                Payload::Article(id) => (Some(id), None, None, format!("a{id}")),
+                Payload::Digest { start, end } => (None, Some(start), Some(end), format!("d{end}")),
+            };
+            let key = format!("polmon-{}-w{}-{what}-{}", watch.key_prefix, m.watch_id, channel.as_str());
+            tx.execute(
+                &st.insert_delivery,
+                &[&m.watch_id, &article, &start, &end, &channel.as_str(), &key, &due, &now],
+            )?;
+            Ok(())
+        };
+        if watch.webhook {
+            queue(Channel::Webhook, Payload::Article(article_id), now)?;
+        }
+        if watch.email {
+            match watch.digest {
+                Some(d) => {
+                    let (start, end) = d.period_of(now);
+                    queue(Channel::Email, Payload::Digest { start, end }, end)?;
+                }
+                None => queue(Channel::Email, Payload::Article(article_id), now)?,
+            }
+        }
+    }
+    Ok(())
+}
