@@ -165,7 +165,7 @@ fn answers(store: &dyn ArticleStore) -> Answers {
             .analysis
             .entities
             .iter()
-            .map(|e| format!("{}/{:?}", e.canonical, e.kind))
+            .map(|e| format!("{}/{:?}", e.canonical, e.entity_type))
             .collect();
         articles.insert(
             id,
@@ -251,7 +251,7 @@ fn one_worker_gives_the_answers_of_an_embedded_ingest() {
         .arg(&input));
 
     let cluster = TestCluster::shared();
-    let store_url = cluster.url(&cluster.create_database().unwrap());
+    let store_url = cluster.create_database().unwrap();
     let nats = TestNats::start().unwrap_or_else(|e| panic!("{e}"));
     let queue_url = nats.url();
     let out = ok(polmon()
