@@ -64,12 +64,14 @@ impl SharedStore {
         let mut said = false;
         loop {
             let lead: anyhow::Result<Option<Box<dyn Leadership>>> = match self {
-                SharedStore::Postgres(s) => Ok(s
-                    .try_lead(role)?
-                    .map(|g| Box::new(g) as Box<dyn Leadership>)),
-                SharedStore::Folder(s) => Ok(s
-                    .try_lead(role)?
-                    .map(|g| Box::new(g) as Box<dyn Leadership>)),
+                SharedStore::Postgres(s) => s
+                    .try_lead(role)
+                    .map(|g| g.map(|g| Box::new(g) as Box<dyn Leadership>))
+                    .map_err(Into::into),
+                SharedStore::Folder(s) => s
+                    .try_lead(role)
+                    .map(|g| g.map(|g| Box::new(g) as Box<dyn Leadership>))
+                    .map_err(Into::into),
             };
             let lead = lead.unwrap_or_else(|e| {
                 // The store is away (restarting): a standby keeps waiting for it.

@@ -16,26 +16,32 @@ use polmon_store::{ArticleStore, Store};
 use polmon_store_postgres::test_cluster::TestCluster;
 use polmon_store_postgres::PgStore;
 
-/// The first `n` articles of each demo file, in one JSONL file.
-fn inputs(dir: &Path, n: usize) -> (PathBuf, usize) {
+/// Articles `skip..skip + n` of each demo file, in one JSONL file `name`.
+fn inputs_from(dir: &Path, name: &str, skip: usize, n: usize) -> (PathBuf, usize) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo");
     let mut lines = Vec::new();
-    for name in [
+    for demo in [
         "wikinews-fr.jsonl",
         "wikinews-en.jsonl",
         "wikinews-en-2019-2020.jsonl",
     ] {
-        let text = std::fs::read_to_string(root.join(name)).unwrap();
+        let text = std::fs::read_to_string(root.join(demo)).unwrap();
         lines.extend(
             text.lines()
                 .filter(|l| !l.trim().is_empty())
+                .skip(skip)
                 .take(n)
                 .map(str::to_owned),
         );
     }
-    let path = dir.join("inputs.jsonl");
+    let path = dir.join(name);
     std::fs::write(&path, lines.join("\n")).unwrap();
     (path, lines.len())
+}
+
+/// The first `n` articles of each demo file, in one JSONL file.
+fn inputs(dir: &Path, n: usize) -> (PathBuf, usize) {
+    inputs_from(dir, "inputs.jsonl", 0, n)
 }
 
 fn polmon() -> Command {
@@ -313,4 +319,208 @@ fn one_worker_gives_the_answers_of_an_embedded_ingest() {
         search_answers(&node.join("index")),
         search_answers(&embedded.join("index"))
     );
+}
+
+fn log_of(role: &Role) -> String {
+    std::fs::read_to_string(&role.log).unwrap_or_default()
+}
+
+fn enqueue(store: &str, queue: &str, paths: &[&Path]) -> String {
+    let out = polmon()
+        .args(["--store", store, "--queue", queue, "enqueue"])
+        .args(paths)
+        .output()
+        .unwrap();
+    // The poison page is read as an item: enqueue itself fails nothing.
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Every stored article linked and handed to the index, every queue empty, and each
+/// node's index holding every article.
+fn finished(pg: &PgStore, queue: &Queue, expected: u64, nodes: &[&Path]) -> bool {
+    if pg.count().unwrap_or(0) != expected
+        || pg.unindexed_count().unwrap_or(1) != 0
+        || !queue_idle(queue)
+    {
+        return false;
+    }
+    let ids: Vec<i64> = (1..=pg.max_article_id().unwrap().unwrap_or(0)).collect();
+    let links = pg.links_of(&ids).unwrap();
+    if links.len() as u64 != expected || links.values().any(|l| l.story_id.is_none()) {
+        return false;
+    }
+    nodes.iter().all(|n| {
+        SearchIndex::open(&n.join("index"))
+            .map(|i| i.num_docs())
+            .unwrap_or(0)
+            == expected
+    })
+}
+
+#[test]
+fn kills_restarts_and_duplicates_lose_nothing_and_store_nothing_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (first, n1) = inputs_from(d, "first.jsonl", 0, 10);
+    let (second, n2) = inputs_from(d, "second.jsonl", 10, 4);
+    // A page with no article text: given up at once, into `dead.process`.
+    let poison = d.join("poison.html");
+    std::fs::write(
+        &poison,
+        "<html><head><title>x</title></head><body><script>1</script></body></html>",
+    )
+    .unwrap();
+    // A cluster of its own: this test restarts it.
+    let cluster = TestCluster::start().unwrap_or_else(|e| panic!("{e}"));
+    let store = cluster.create_database().unwrap();
+    let mut nats = TestNats::start().unwrap_or_else(|e| panic!("{e}"));
+    let queue_url = nats.url();
+    let said = enqueue(&store, &queue_url, &[&first, &poison]);
+    assert!(
+        said.contains(&format!(
+            "{} items: {} new raw pages, {} published",
+            n1 + 1,
+            n1 + 1,
+            n1 + 1
+        )),
+        "{said}"
+    );
+    // Every input published twice: nothing new.
+    let said = enqueue(&store, &queue_url, &[&first, &poison]);
+    assert!(
+        said.contains(&format!("{} items: 0 new raw pages, 0 published", n1 + 1)),
+        "{said}"
+    );
+
+    let fast = ["--ack-wait-secs", "8"];
+    let role = |name: &str, args: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend_from_slice(&fast);
+        Role::start(name, d, &store, &queue_url, &all)
+    };
+    let (node_a, node_b) = (d.join("node-a"), d.join("node-b"));
+    let mut leader = role("connector-a", &["connector", "--sweep-secs", "2"]);
+    let pg = PgStore::connect(&store, 2).unwrap();
+    let queue = Queue::connect(QueueConfig::new(&queue_url)).unwrap();
+    let leader_log = leader.log.clone();
+    until(
+        Duration::from_secs(60),
+        "connector-a leads",
+        &mut [&mut leader],
+        || {
+            std::fs::read_to_string(&leader_log)
+                .unwrap_or_default()
+                .contains("connector window ready")
+        },
+    );
+    let mut standby = role("connector-b", &["connector", "--sweep-secs", "2"]);
+    let mut worker_1 = role("worker-1", &["worker", "--batch", "1"]);
+    let mut worker_2 = role("worker-2", &["worker", "--batch", "1"]);
+    let mut index_a = role(
+        "index-a",
+        &[
+            "--data",
+            node_a.to_str().unwrap(),
+            "index-node",
+            "--node",
+            "a",
+        ],
+    );
+    let mut index_b = role(
+        "index-b",
+        &[
+            "--data",
+            node_b.to_str().unwrap(),
+            "index-node",
+            "--node",
+            "b",
+        ],
+    );
+
+    // kill -9 of a worker in the middle of the run (its taken page comes again).
+    until(
+        Duration::from_secs(120),
+        "a few articles stored",
+        &mut [&mut worker_1, &mut worker_2],
+        || pg.count().unwrap() >= 5,
+    );
+    worker_1.kill();
+    // kill -9 of the connector leader: the standby takes over.
+    until(
+        Duration::from_secs(120),
+        "more articles stored",
+        &mut [&mut worker_2, &mut leader],
+        || pg.count().unwrap() >= 15,
+    );
+    leader.kill();
+    let mut worker_3 = role("worker-3", &["worker", "--batch", "1"]);
+    until(
+        Duration::from_secs(240),
+        "the first inputs, despite the kills",
+        &mut [
+            &mut worker_2,
+            &mut worker_3,
+            &mut standby,
+            &mut index_a,
+            &mut index_b,
+        ],
+        || finished(&pg, &queue, n1 as u64, &[&node_a, &node_b]),
+    );
+    assert!(
+        log_of(&standby).contains("connector window ready"),
+        "the standby took over:\n{}",
+        log_of(&standby)
+    );
+    let letters = queue.dead_letters(Stage::Process, 10).unwrap();
+    assert_eq!(
+        letters.len(),
+        1,
+        "the poison page alone is dead-lettered: {letters:?}"
+    );
+    assert!(
+        letters[0].reason.contains("no article text"),
+        "{}",
+        letters[0].reason
+    );
+
+    // PostgreSQL crashes (immediate stop) and nats-server is killed; both come back,
+    // and the next inputs land as if nothing happened.
+    cluster.stop().unwrap();
+    nats.kill().unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    cluster.restart().unwrap();
+    nats.restart().unwrap();
+    let queue = Queue::connect(QueueConfig::new(&queue_url)).unwrap();
+    let pg = PgStore::connect(&store, 2).unwrap();
+    let said = enqueue(&store, &queue_url, &[&second, &first]);
+    assert!(
+        said.contains(&format!("{} items: {n2} new raw pages", n1 + n2)),
+        "{said}"
+    );
+    let total = (n1 + n2) as u64;
+    until(
+        Duration::from_secs(240),
+        "the next inputs, after the restarts",
+        &mut [
+            &mut worker_2,
+            &mut worker_3,
+            &mut standby,
+            &mut index_a,
+            &mut index_b,
+        ],
+        || finished(&pg, &queue, total, &[&node_a, &node_b]),
+    );
+    // Nothing stored twice: one article per distinct input URL.
+    let urls: BTreeSet<String> = answers(&pg)
+        .articles
+        .values()
+        .map(|a| a.split('|').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(urls.len() as u64, total);
+    assert_eq!(queue.dead_count(Stage::Process).unwrap(), 1);
 }
