@@ -192,3 +192,46 @@ fn nul_characters_outside_articles_are_refused_by_name() {
     assert!(err.to_string().contains("url of the raw page \"k\""), "{err}");
     assert_eq!(store.raw_page("k").unwrap(), None);
 }
+
+#[test]
+fn merges_under_concurrent_writers_fail_none_and_keep_counts() {
+    let (_url, open) = fresh();
+    let store = open();
+    let named = |title: String, names: &[&str]| {
+        let mut a = plain(&title);
+        a.analysis.entities = names
+            .iter()
+            .map(|n| polmon_model::EntityMention {
+                text: n.to_string(),
+                start: 0,
+                end: n.len(),
+                entity_type: polmon_model::EntityType::Person,
+                canonical: n.to_string(),
+                role: None,
+            })
+            .collect();
+        a
+    };
+    std::thread::scope(|s| {
+        for t in 0..3 {
+            let (store, named) = (&store, &named);
+            s.spawn(move || {
+                for i in 0..20 {
+                    let names: &[&str] = if i % 3 == 0 { &["Obama", "Barack Obama"] } else { &["Obama"] };
+                    let key = ArticleKey { dedup_key: format!("k{t}-{i}"), content_hash: "h".into() };
+                    store.upsert_article(&key, &named(format!("T{t}-{i}"), names)).unwrap();
+                }
+            });
+        }
+        s.spawn(|| {
+            for _ in 0..10 {
+                store.merge_entity("person", "Obama", "Barack Obama").unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        });
+    });
+    store.merge_entity("person", "Obama", "Barack Obama").unwrap();
+    let people = store.top_entities(Some("person"), 10).unwrap();
+    assert_eq!(people.iter().map(|e| (e.canonical.as_str(), e.articles)).collect::<Vec<_>>(), [("Barack Obama", 60)]);
+    assert_eq!(store.entity_articles(people[0].id, 100).unwrap().len(), 60);
+}
