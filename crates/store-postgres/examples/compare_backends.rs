@@ -8,7 +8,9 @@
 use std::time::{Duration, Instant};
 
 use polmon_model::{Analysis, Article, EntityMention, EntityType, Quote};
-use polmon_store::{ArticleKey, ArticleStore, Facet, ListQuery, NewSource, SourceKind, Store};
+use polmon_store::{
+    ArticleKey, ArticleStore, Facet, ListQuery, NewMatch, NewSource, NewWatch, RawPage, SourceKind, Store,
+};
 use polmon_store_postgres::test_cluster::TestCluster;
 use polmon_store_postgres::PgStore;
 
@@ -149,5 +151,45 @@ fn main() {
     });
     compare("lease_due_sources (5)", 40, &sqlite, &postgres, |s, _| {
         s.lease_due_sources(1000, 60, 5).unwrap().into_iter().map(|r| r.id).collect::<Vec<_>>()
+    });
+
+    // Ingest with what goes with an article: one article in three matches a watch (a
+    // webhook delivery each), the French ones are queued for translation into English.
+    compare("add_watch", 1, &sqlite, &postgres, |s, _| {
+        let watch = NewWatch {
+            name: "every third".into(),
+            spec_json: "{}".into(),
+            webhook: Some("https://hooks.example/in".into()),
+            ..Default::default()
+        };
+        s.add_watch(&watch).unwrap().0
+    });
+    let more: Vec<(ArticleKey, Article)> = (articles..2 * articles).map(article).collect();
+    compare("store_article (new; 1 in 3 matched, French queued)", articles, &sqlite, &postgres, |s, i| {
+        let matches = |_: i64| -> Vec<NewMatch> {
+            if i.is_multiple_of(3) {
+                vec![NewMatch { watch_id: 1, matched_json: r#"{"terms":["x"]}"#.into() }]
+            } else {
+                Vec::new()
+            }
+        };
+        s.store_article(&more[i].0, &more[i].1, &matches, Some("en")).unwrap()
+    });
+    compare("watches", 20, &sqlite, &postgres, |s, _| {
+        s.watches().unwrap().iter().map(|w| (w.id, w.matches, w.pending, w.dead)).collect::<Vec<_>>()
+    });
+    compare("due_translations (100)", 100, &sqlite, &postgres, |s, _| s.due_translations("en", i64::MAX, 100).unwrap());
+    compare("role_holders (50)", 20, &sqlite, &postgres, |s, _| s.role_holders(50).unwrap());
+    compare("put_raw_page (20 kB; 1 in 5 a repeat)", 500, &sqlite, &postgres, |s, i| {
+        let page = RawPage { key: format!("sha256:{}", i % 400), body: vec![i as u8; 20_000], ..Default::default() };
+        s.put_raw_page(&page).unwrap()
+    });
+    compare("raw_page", 500, &sqlite, &postgres, |s, i| s.raw_page(&format!("sha256:{}", i % 400)).unwrap());
+    compare("merge_entity (a sixth of the people)", 1, &sqlite, &postgres, |s, _| {
+        s.merge_entity("person", "Fay Wray", "Eve Adams").unwrap()
+    });
+    compare("top_entities and role_holders after the merge", 1, &sqlite, &postgres, |s, _| {
+        let top = s.top_entities(None, 10).unwrap().into_iter().map(|e| (e.canonical, e.kind, e.articles));
+        (top.collect::<Vec<_>>(), s.role_holders(50).unwrap())
     });
 }

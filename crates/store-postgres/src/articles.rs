@@ -138,17 +138,22 @@ fn replace_mentions(
     analysis: &Analysis,
     sort_ts: i64,
 ) -> Result<(), PgStoreError> {
+    // Every entity is found (and key-share locked) before any count changes, in sorted
+    // order: concurrent writers take entity rows and then count rows in one order, and a
+    // writer waiting for a `merge_entity` holds no count the merge needs.
+    let seen = polmon_store::grouped_mentions(analysis);
+    let mut rows = Vec::with_capacity(seen.len());
+    for ((canonical, kind), (count, role)) in &seen {
+        rows.push((*canonical, *kind, crate::entities::entity_id(tx, &st.entity, canonical, kind)?, *count, *role));
+    }
     tx.execute(&st.delete_mentions, &[&article_id])?;
     tx.execute(&st.delete_quotes, &[&article_id])?;
-    // Sorted, so that concurrent writers take entity rows in one order.
-    let seen = polmon_store::grouped_mentions(analysis);
     let mut ids: BTreeMap<&str, i64> = BTreeMap::new();
-    for ((canonical, kind), (count, role)) in &seen {
-        let id = crate::entities::entity_id(tx, &st.entity, canonical, kind)?;
-        if *kind == "person" || !ids.contains_key(canonical) {
+    for (canonical, kind, id, count, role) in rows {
+        if kind == "person" || !ids.contains_key(canonical) {
             ids.insert(canonical, id);
         }
-        tx.execute(&st.insert_mention, &[&article_id, &id, role, &(*count as i64), &sort_ts])?;
+        tx.execute(&st.insert_mention, &[&article_id, &id, &role, &(count as i64), &sort_ts])?;
     }
     for q in &analysis.quotes {
         let entity = q.speaker_canonical.as_deref().and_then(|c| ids.get(c).copied());

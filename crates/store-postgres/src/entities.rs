@@ -17,7 +17,7 @@ pub(crate) struct EntityStatements {
 impl EntityStatements {
     pub(crate) fn prepare(conn: &mut PgConnection) -> Result<EntityStatements, PgStoreError> {
         Ok(EntityStatements {
-            find: conn.statement("SELECT id FROM entities WHERE canonical = $1 AND kind = $2")?,
+            find: conn.statement("SELECT id FROM entities WHERE canonical = $1 AND kind = $2 FOR KEY SHARE")?,
             insert: conn.statement(
                 "INSERT INTO entities (canonical, kind) VALUES ($1, $2) ON CONFLICT (canonical, kind) DO NOTHING RETURNING id",
             )?,
@@ -27,7 +27,10 @@ impl EntityStatements {
 
 /// The id of entity `(canonical, kind)`, created if new. Looks up first, so that ids are
 /// taken only by new entities (as in SQLite); a writer that loses a race for a new
-/// entity waits for the winner and reads its id.
+/// entity waits for the winner and reads its id. The entity found is key-share locked
+/// (the lock its mentions' foreign keys take anyway): a [`merge_entity`](PgStore::merge_entity)
+/// of it waits for this writer, and a writer meeting a merge in progress waits for it and
+/// creates the entity anew rather than failing on a deleted one.
 pub(crate) fn entity_id(
     tx: &mut Transaction<'_>,
     st: &EntityStatements,

@@ -103,3 +103,135 @@ fn a_restarted_server_is_reached_again_by_the_same_store() {
     }
     assert_eq!(got.map(|a| a.title), Some("Kept".to_string()));
 }
+
+fn watch(name: &str, burst: Option<(u32, u32)>) -> polmon_store::NewWatch {
+    polmon_store::NewWatch {
+        name: name.into(),
+        spec_json: r#"{"query":"x"}"#.into(),
+        webhook: Some("https://hooks.example/in".into()),
+        burst,
+        ..Default::default()
+    }
+}
+
+fn matching(watch_id: i64) -> impl Fn(i64) -> Vec<polmon_store::NewMatch> {
+    move |_| vec![polmon_store::NewMatch { watch_id, matched_json: "{}".into() }]
+}
+
+fn plain(title: &str) -> polmon_model::Article {
+    polmon_model::Article { title: title.into(), text: "x".into(), category: "politics".into(), ..Default::default() }
+}
+
+#[test]
+fn two_writers_reaching_a_burst_together_alert_once() {
+    let (_url, open) = fresh();
+    let store = open();
+    let (burst, _) = store.add_watch(&watch("burst", Some((3, 6)))).unwrap();
+    let matches = matching(burst);
+    let none = |_: i64| Vec::new();
+    for i in 0..4 {
+        let key = ArticleKey { dedup_key: format!("k{i}"), content_hash: "h".into() };
+        store.store_article(&key, &plain("T"), if i < 2 { &matches } else { &none }, None).unwrap();
+    }
+    // The third and fourth matches, written at once by updates (which, unlike inserts, do
+    // not queue on the shared article counters): both writers are inside their
+    // transactions (the matcher runs there) before either records its match.
+    let both_inside = std::sync::Barrier::new(2);
+    let at_once = |id: i64| {
+        both_inside.wait();
+        matches(id)
+    };
+    std::thread::scope(|s| {
+        for i in 2..4 {
+            let (store, at_once) = (&store, &at_once);
+            s.spawn(move || {
+                let key = ArticleKey { dedup_key: format!("k{i}"), content_hash: "changed".into() };
+                store.store_article(&key, &plain("T, changed"), at_once, None).unwrap();
+            });
+        }
+    });
+    let record = store.watches().unwrap().pop().unwrap();
+    assert_eq!((record.matches, record.pending), (4, 1), "one alert for the burst, whoever reached the minimum");
+}
+
+#[test]
+fn a_watch_removed_while_writers_match_it_fails_no_write() {
+    let (_url, open) = fresh();
+    let store = open();
+    let (w, _) = store.add_watch(&watch("short-lived", None)).unwrap();
+    let matches = matching(w);
+    std::thread::scope(|s| {
+        for t in 0..3 {
+            let (store, matches) = (&store, &matches);
+            s.spawn(move || {
+                for i in 0..20 {
+                    let key = ArticleKey { dedup_key: format!("k{t}-{i}"), content_hash: "h".into() };
+                    store.store_article(&key, &plain("T"), matches, None).unwrap();
+                }
+            });
+        }
+        s.spawn(|| {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            assert!(store.remove_watch(w).unwrap());
+        });
+    });
+    assert_eq!(ArticleStore::count(&store).unwrap(), 60);
+    assert!(store.watches().unwrap().is_empty());
+}
+
+#[test]
+fn nul_characters_outside_articles_are_refused_by_name() {
+    let (_url, open) = fresh();
+    let store = open();
+    let err = StoreError::from(store.add_watch(&watch("bad\0name", None)).unwrap_err());
+    assert!(err.to_string().contains("name of the watch") && err.to_string().contains("NUL"), "{err}");
+    assert!(store.watches().unwrap().is_empty());
+    let page =
+        polmon_store::RawPage { key: "k".into(), url: Some("https://a.example/\0".into()), ..Default::default() };
+    let err = StoreError::from(store.put_raw_page(&page).unwrap_err());
+    assert!(err.to_string().contains("url of the raw page \"k\""), "{err}");
+    assert_eq!(store.raw_page("k").unwrap(), None);
+}
+
+#[test]
+fn merges_under_concurrent_writers_fail_none_and_keep_counts() {
+    let (_url, open) = fresh();
+    let store = open();
+    let named = |title: String, names: &[&str]| {
+        let mut a = plain(&title);
+        a.analysis.entities = names
+            .iter()
+            .map(|n| polmon_model::EntityMention {
+                text: n.to_string(),
+                start: 0,
+                end: n.len(),
+                entity_type: polmon_model::EntityType::Person,
+                canonical: n.to_string(),
+                role: None,
+            })
+            .collect();
+        a
+    };
+    std::thread::scope(|s| {
+        for t in 0..3 {
+            let (store, named) = (&store, &named);
+            s.spawn(move || {
+                for i in 0..20 {
+                    let names: &[&str] = if i % 3 == 0 { &["Obama", "Barack Obama"] } else { &["Obama"] };
+                    let key = ArticleKey { dedup_key: format!("k{t}-{i}"), content_hash: "h".into() };
+                    store.upsert_article(&key, &named(format!("T{t}-{i}"), names)).unwrap();
+                }
+            });
+        }
+        s.spawn(|| {
+            for _ in 0..10 {
+                store.merge_entity("person", "Obama", "Barack Obama").unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        });
+    });
+    store.merge_entity("person", "Obama", "Barack Obama").unwrap();
+    let people = store.top_entities(Some("person"), 10).unwrap();
+    assert_eq!(people.iter().map(|e| (e.canonical.as_str(), e.articles)).collect::<Vec<_>>(), [("Barack Obama", 60)]);
+    assert_eq!(store.entity_articles(people[0].id, 100).unwrap().len(), 60);
+}

@@ -922,6 +922,9 @@ pub fn raw_pages_are_kept_once_by_key(store: &dyn ArticleStore) {
     assert_eq!(store.raw_page("sha256:ab").unwrap(), None);
 }
 
+/// People named by an article, each with the role it gives them.
+type People<'a> = &'a [(&'a str, Option<&'a str>)];
+
 fn dated_person_article(title: &str, published: &str, people: &[(&str, Option<&str>)]) -> Article {
     let mut a = article(title, Some(published), "example.org");
     a.analysis.entities = people.iter().map(|(name, role)| mention(name, EntityType::Person, *role)).collect();
@@ -942,7 +945,7 @@ fn holders(store: &dyn ArticleStore, limit: usize) -> Vec<(String, String, i64, 
 /// follow an article's update.
 pub fn role_holders_count_articles_per_person_and_role(store: &dyn ArticleStore) {
     let day = |date: &str| crate::trends::day_of(crate::parse_timestamp(date).unwrap());
-    let articles: [(&str, &str, &[(&str, Option<&str>)]); 7] = [
+    let articles: [(&str, &str, People); 7] = [
         ("a", "2024-03-01T10:00:00Z", &[("Ada Lovelace", Some("Minister")), ("Bob Smith", Some("Mayor"))]),
         // 01:30 at +02:00 is the day before in UTC.
         ("b", "2024-03-05T01:30:00+02:00", &[("Ada Lovelace", Some("Minister")), ("Ada Lovelace", Some("Speaker"))]),
