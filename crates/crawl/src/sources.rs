@@ -212,7 +212,7 @@ pub fn find(store: &Store, which: &str) -> Result<Option<SourceRecord>, StoreErr
 }
 
 /// Every source with its state and article count.
-pub fn statuses(store: &Store) -> Result<Vec<SourceStatus>, StoreError> {
+pub fn statuses(store: &dyn polmon_store::ArticleStore) -> Result<Vec<SourceStatus>, StoreError> {
     let counts = store.facet(Facet::Source)?;
     let policy = SchedulePolicy::default();
     let fmt = polmon_store::format_unix;

@@ -9,14 +9,11 @@
 //! every backend runs it in its own tests.
 //!
 //! Not in the trait yet (SQLite only, on [`Store`]):
-//! - watches' reads and their outbox: `watch`, `watch_matches`, the deliveries and
-//!   `dead_deliveries`;
-//! - trends: `entity_series`, `in_the_news`, `top_speakers`, `quote_shares`,
-//!   `quoting_sources`, `role_history`, `trend_day`, `source_exists`, `rebuild_trends`;
-//! - translations: `content_hash`, `translation`, `translated_leads`,
-//!   `queued_translations`, `queue_untranslated`, `unqueue_translation`,
-//!   `translation_failed`;
-//! - `top_stories`, `entity_roles`, `delete_article`, `for_each_article` (export),
+//! - the watches' outbox: claiming deliveries, `delivery_sent`, `delivery_failed`,
+//!   `watch_match`, `watch_matches_between` (the deliverer's side);
+//! - translations: `content_hash`, `queued_translations`, `queue_untranslated`,
+//!   `unqueue_translation`, `translation_failed`;
+//! - `rebuild_trends`, `delete_article`, `for_each_article` (export),
 //!   `aggregate_mismatches`, `is_seen` (callers can use `seen_item`).
 
 use std::collections::HashMap;
@@ -24,9 +21,10 @@ use std::collections::HashMap;
 use polmon_model::{Article, Links};
 
 use crate::{
-    ArticleKey, ArticleSummary, EntityArticle, EntityRecord, Facet, ListQuery, NewMatch, NewSource, NewWatch,
-    QueuedTranslation, QuoteRecord, RawPage, RoleHolder, SeenItem, SourceRecord, Store, StoreError, StoredTranslation,
-    Upsert, WatchRecord,
+    ArticleKey, ArticleSummary, DayCount, DeadDelivery, EntityArticle, EntityRecord, EntityRole, Facet, ListQuery,
+    MatchRecord, NewMatch, NewSource, NewWatch, Period, QueuedTranslation, QuoteRecord, QuoteShares, RawPage,
+    RoleHolder, RoleSpan, SeenItem, SourceQuotes, SourceRecord, SpeakerCount, Store, StoreError, StoredTranslation,
+    StoryStat, TrendingEntity, Upsert, WatchRecord,
 };
 
 /// The store's core operations: what ingest (pipeline, crawler, connector) and the read
@@ -190,6 +188,60 @@ pub trait ArticleStore: Send + Sync {
     /// another hash by now, or the article is gone.
     fn put_translation(&self, id: i64, source_hash: &str, translation: &StoredTranslation) -> Result<bool, StoreError>;
 
+    /// One watch.
+    fn watch(&self, id: i64) -> Result<Option<WatchRecord>, StoreError>;
+
+    /// A watch's matches, newest first.
+    fn watch_matches(&self, watch_id: i64, limit: usize, offset: usize) -> Result<Vec<MatchRecord>, StoreError>;
+
+    /// Deliveries given up, newest first.
+    fn dead_deliveries(&self, limit: usize) -> Result<Vec<DeadDelivery>, StoreError>;
+
+    /// The stored translation of `id` into `language`, if it was made from the current
+    /// text.
+    fn translation(&self, id: i64, language: &str) -> Result<Option<StoredTranslation>, StoreError>;
+
+    /// The translated titles and first paragraphs of the given articles (current text
+    /// only): `id → (title, lead)`.
+    fn translated_leads(&self, ids: &[i64], language: &str) -> Result<HashMap<i64, (String, String)>, StoreError>;
+
+    // --- The read side's summaries: stories, roles, trends ----------------------------
+
+    /// The stories most active over the `window` seconds before the newest article, of
+    /// at least `min_size` articles, best first (see [`ACTIVE_STORIES_CAP`](crate::ACTIVE_STORIES_CAP)).
+    fn top_stories(&self, window: i64, min_size: u64, limit: usize) -> Result<Vec<StoryStat>, StoreError>;
+
+    /// The roles articles gave an entity, most given first (at most
+    /// [`MAX_ROLES`](crate::MAX_ROLES)).
+    fn entity_roles(&self, entity_id: i64) -> Result<Vec<EntityRole>, StoreError>;
+
+    /// Every value of a column with its article count, most frequent first.
+    fn facet(&self, column: Facet) -> Result<Vec<(String, u64)>, StoreError>;
+
+    /// The newest day with trend counts at or before `today`.
+    fn trend_day(&self, today: i64) -> Result<Option<i64>, StoreError>;
+
+    /// The entities in the news on `day` against their usual level.
+    fn in_the_news(&self, day: i64, min_count: u64, limit: usize) -> Result<Vec<TrendingEntity>, StoreError>;
+
+    /// The most quoted speakers of a period.
+    fn top_speakers(&self, period: Period, limit: usize) -> Result<Vec<SpeakerCount>, StoreError>;
+
+    /// An entity's articles per day over a period.
+    fn entity_series(&self, entity_id: i64, period: Period) -> Result<Vec<DayCount>, StoreError>;
+
+    /// Who a source quotes over a period: shares by speaker role and the top speakers.
+    fn quote_shares(&self, source: &str, period: Period, limit: usize) -> Result<QuoteShares, StoreError>;
+
+    /// The sources that quote an entity over a period, most first.
+    fn quoting_sources(&self, entity_id: i64, period: Period, limit: usize) -> Result<Vec<SourceQuotes>, StoreError>;
+
+    /// The roles an entity was given over time, with first and last day.
+    fn role_history(&self, entity_id: i64, limit: usize) -> Result<Vec<RoleSpan>, StoreError>;
+
+    /// Whether any article comes from `source`.
+    fn source_exists(&self, source: &str) -> Result<bool, StoreError>;
+
     // --- Raw pages -------------------------------------------------------------------
 
     /// Keeps a raw page under its key; false when that key was already kept (left as it
@@ -328,6 +380,22 @@ delegate! {
     fn put_translation(&self, id: i64, source_hash: &str, translation: &StoredTranslation) -> Result<bool, StoreError>;
     fn put_raw_page(&self, page: &RawPage) -> Result<bool, StoreError>;
     fn raw_page(&self, key: &str) -> Result<Option<RawPage>, StoreError>;
+    fn watch(&self, id: i64) -> Result<Option<WatchRecord>, StoreError>;
+    fn watch_matches(&self, watch_id: i64, limit: usize, offset: usize) -> Result<Vec<MatchRecord>, StoreError>;
+    fn dead_deliveries(&self, limit: usize) -> Result<Vec<DeadDelivery>, StoreError>;
+    fn translation(&self, id: i64, language: &str) -> Result<Option<StoredTranslation>, StoreError>;
+    fn translated_leads(&self, ids: &[i64], language: &str) -> Result<HashMap<i64, (String, String)>, StoreError>;
+    fn top_stories(&self, window: i64, min_size: u64, limit: usize) -> Result<Vec<StoryStat>, StoreError>;
+    fn entity_roles(&self, entity_id: i64) -> Result<Vec<EntityRole>, StoreError>;
+    fn facet(&self, column: Facet) -> Result<Vec<(String, u64)>, StoreError>;
+    fn trend_day(&self, today: i64) -> Result<Option<i64>, StoreError>;
+    fn in_the_news(&self, day: i64, min_count: u64, limit: usize) -> Result<Vec<TrendingEntity>, StoreError>;
+    fn top_speakers(&self, period: Period, limit: usize) -> Result<Vec<SpeakerCount>, StoreError>;
+    fn entity_series(&self, entity_id: i64, period: Period) -> Result<Vec<DayCount>, StoreError>;
+    fn quote_shares(&self, source: &str, period: Period, limit: usize) -> Result<QuoteShares, StoreError>;
+    fn quoting_sources(&self, entity_id: i64, period: Period, limit: usize) -> Result<Vec<SourceQuotes>, StoreError>;
+    fn role_history(&self, entity_id: i64, limit: usize) -> Result<Vec<RoleSpan>, StoreError>;
+    fn source_exists(&self, source: &str) -> Result<bool, StoreError>;
     fn content_hash_of(&self, dedup_key: &str) -> Result<Option<(i64, String)>, StoreError>;
     fn article_id_by_url(&self, url: &str) -> Result<Option<i64>, StoreError>;
     fn article(&self, id: i64) -> Result<Option<Article>, StoreError>;

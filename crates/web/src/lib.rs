@@ -57,7 +57,7 @@ use std::sync::Arc;
 use axum::routing::get;
 use axum::Router;
 use polmon_index::SearchIndex;
-use polmon_store::{SourceStatus, Store, StoreError};
+use polmon_store::{ArticleStore, SourceStatus, StoreError};
 
 pub use error::WebError;
 pub use cache::Cached;
@@ -67,13 +67,13 @@ pub use server::Limits;
 pub use trends::TrendsCache;
 
 /// How the site lists the crawled sources with their state.
-pub type SourceStatuses = fn(&Store) -> Result<Vec<SourceStatus>, StoreError>;
+pub type SourceStatuses = fn(&dyn ArticleStore) -> Result<Vec<SourceStatus>, StoreError>;
 
 /// What every handler shares: a read-only view of the data folder.
 #[derive(Clone)]
 pub struct AppState {
     /// The store (read).
-    pub store: Arc<Store>,
+    pub store: Arc<dyn ArticleStore>,
     /// The search index (read).
     pub index: Arc<SearchIndex>,
     /// The crawled sources with their state.
@@ -101,7 +101,7 @@ pub struct AppState {
 
 impl AppState {
     /// A state over `store` and `index`; `public_url` loses any trailing slash.
-    pub fn new(store: Arc<Store>, index: Arc<SearchIndex>, source_statuses: SourceStatuses, public_url: &str) -> AppState {
+    pub fn new(store: Arc<dyn ArticleStore>, index: Arc<SearchIndex>, source_statuses: SourceStatuses, public_url: &str) -> AppState {
         AppState {
             store,
             index,

@@ -402,7 +402,7 @@ struct SourcesPage {
 pub(crate) async fn sources(State(state): State<AppState>) -> Result<Html<String>, WebError> {
     let page = blocking(move || {
         let store = &state.store;
-        Ok(SourcesPage { crawled: (state.source_statuses)(store)?, sources: store.facet(Facet::Source)? })
+        Ok(SourcesPage { crawled: (state.source_statuses)(&**store)?, sources: store.facet(Facet::Source)? })
     })
     .await?;
     render(&page)

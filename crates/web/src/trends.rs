@@ -22,7 +22,7 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use polmon_store::trends::{day_label, day_of, SCORE_FORMULA};
-use polmon_store::{DayCount, Period, QuoteShares, RoleSpan, SourceQuotes, SpeakerCount, Store, TrendingEntity};
+use polmon_store::{ArticleStore, DayCount, Period, QuoteShares, RoleSpan, SourceQuotes, SpeakerCount, TrendingEntity};
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
@@ -158,7 +158,7 @@ impl std::fmt::Debug for TrendsCache {
 }
 
 /// The period of `days` ending on the trend day, if anything is counted yet.
-fn period(store: &Store, days: i64) -> Result<Option<Period>, WebError> {
+fn period(store: &dyn ArticleStore, days: i64) -> Result<Option<Period>, WebError> {
     let today = day_of(polmon_store::unix_now());
     match store.trend_day(today)? {
         Some(day) => Ok(Some(Period::ending(day, days)?)),
@@ -175,7 +175,7 @@ struct Trends {
     speakers: Vec<SpeakerCount>,
 }
 
-fn trends(store: &Store, days: i64) -> Result<Trends, WebError> {
+fn trends(store: &dyn ArticleStore, days: i64) -> Result<Trends, WebError> {
     let Some(period) = period(store, days)? else {
         return Ok(Trends { days, period: None, now: Vec::new(), speakers: Vec::new() });
     };
@@ -191,7 +191,7 @@ fn trends(store: &Store, days: i64) -> Result<Trends, WebError> {
 /// The overview for `days`, from the cache.
 fn overview(state: &AppState, days: i64) -> Result<Arc<Trends>, WebError> {
     let store = Arc::clone(&state.store);
-    state.trends.overview.get_or(days, move || trends(&store, days))
+    state.trends.overview.get_or(days, move || trends(&*store, days))
 }
 
 /// Computes the overview of every period into the cache (at start-up, so that the first
@@ -449,10 +449,10 @@ pub(crate) struct EntityTrends {
 /// An entity's trends for `days`, from the cache when fresh.
 pub(crate) fn entity_trends(state: &AppState, id: i64, name: &str, days: i64) -> Result<Arc<EntityTrends>, WebError> {
     let (store, name) = (Arc::clone(&state.store), name.to_string());
-    state.trends.entities.get_or((id, days), move || compute_entity_trends(&store, id, &name, days))
+    state.trends.entities.get_or((id, days), move || compute_entity_trends(&*store, id, &name, days))
 }
 
-fn compute_entity_trends(store: &Store, id: i64, name: &str, days: i64) -> Result<EntityTrends, WebError> {
+fn compute_entity_trends(store: &dyn ArticleStore, id: i64, name: &str, days: i64) -> Result<EntityTrends, WebError> {
     let periods = period_links(&format!("/entity/{id}?"), days);
     let Some(period) = period(store, days)? else {
         return Ok(EntityTrends { days, periods, series: Vec::new(), chart: None, roles: Vec::new(), sources: Vec::new() });
@@ -523,7 +523,7 @@ pub(crate) struct SpeakView {
 fn quote_shares(state: &AppState, source: &str, days: i64) -> Result<Arc<(Option<Period>, Option<QuoteShares>)>, WebError> {
     let (store, name) = (Arc::clone(&state.store), source.to_string());
     state.trends.sources.get_or((source.to_string(), days), move || {
-        let period = period(&store, days)?;
+        let period = period(&*store, days)?;
         Ok((period, period.map(|p| store.quote_shares(&name, p, LIST_LINES)).transpose()?))
     })
 }
