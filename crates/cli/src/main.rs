@@ -79,8 +79,6 @@ enum Command {
     Worker(commands::worker::Args),
     /// Distributed mode: link stored articles into stories (one leader, standbys wait).
     Connector(commands::connector::Args),
-    /// Distributed mode: keep this node's search index following the `index` queue.
-    IndexNode(commands::index_node::Args),
 }
 
 fn main() -> ExitCode {
@@ -124,7 +122,6 @@ fn main() -> ExitCode {
         Command::Enqueue(a) => commands::enqueue::run(&cfg, a),
         Command::Worker(a) => commands::worker::run(&cfg, a),
         Command::Connector(a) => commands::connector::run(&cfg, a),
-        Command::IndexNode(a) => commands::index_node::run(&cfg, a),
     };
     match result {
         Ok(code) => code,

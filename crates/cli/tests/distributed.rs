@@ -72,21 +72,28 @@ fn ok(cmd: &mut Command) -> Output {
     out
 }
 
-/// A distributed role running as its own process, killed (-9) when dropped.
+/// A process of the test (a distributed role, or an embedded server), killed (-9)
+/// when dropped; stderr and stdout go to files beside the test's data.
 struct Role {
     child: Child,
     name: String,
     log: PathBuf,
+    out: PathBuf,
 }
 
 impl Role {
     fn start(name: &str, dir: &Path, store: &str, queue: &str, args: &[&str]) -> Role {
+        let mut cmd = polmon();
+        cmd.args(["--store", store, "--queue", queue]).args(args);
+        Role::spawn(name, dir, cmd)
+    }
+
+    fn spawn(name: &str, dir: &Path, mut cmd: Command) -> Role {
         let log = dir.join(format!("{name}.log"));
-        let child = polmon()
-            .args(["--store", store, "--queue", queue])
-            .args(args)
+        let out = dir.join(format!("{name}.out"));
+        let child = cmd
             .env("POLMON_LOG", "polmon=info")
-            .stdout(Stdio::null())
+            .stdout(std::fs::File::create(&out).unwrap())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .expect("a role starts");
@@ -94,6 +101,7 @@ impl Role {
             child,
             name: name.to_owned(),
             log,
+            out,
         }
     }
 
@@ -112,6 +120,58 @@ impl Role {
             );
         }
     }
+
+    /// The address a serving role listens on (from its "serving on http://…/" line).
+    fn addr(&mut self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            self.assert_alive();
+            let out = std::fs::read_to_string(&self.out).unwrap_or_default();
+            if let Some(rest) = out.split("serving on http://").nth(1) {
+                return rest.split('/').next().unwrap().to_owned();
+            }
+            assert!(Instant::now() < deadline, "{} does not serve", self.name);
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+/// `GET path` over HTTP/1.0 (no chunked body): the status and the body.
+fn http_get(addr: &str, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    (
+        head.split_whitespace().nth(1).unwrap().parse().unwrap(),
+        body.to_owned(),
+    )
+}
+
+/// The JSON at `path`, without its `related` lists (see the test below), which must be 200.
+fn api(addr: &str, path: &str) -> serde_json::Value {
+    fn drop_related(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                // Related lists differ by design (the connector keeps no search index
+                // to fill them from); ingestion times by the clock.
+                m.remove("related");
+                m.remove("ingested_at");
+                m.values_mut().for_each(drop_related);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(drop_related),
+            _ => {}
+        }
+    }
+    let (status, body) = http_get(addr, path);
+    assert_eq!(status, 200, "{addr}{path}: {body}");
+    let mut v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    drop_related(&mut v);
+    v
 }
 
 impl Drop for Role {
@@ -280,16 +340,18 @@ fn one_worker_gives_the_answers_of_an_embedded_ingest() {
         &["connector"],
     );
     let mut indexer = Role::start(
-        "index-node",
+        "web-a",
         dir.path(),
         &store_url,
         &queue_url,
         &[
             "--data",
             node.to_str().unwrap(),
-            "index-node",
+            "serve",
             "--node",
             "a",
+            "--addr",
+            "127.0.0.1:0",
         ],
     );
     let pg = PgStore::connect(&store_url, 2).unwrap();
@@ -304,8 +366,6 @@ fn one_worker_gives_the_answers_of_an_embedded_ingest() {
                 && queue_idle(&queue)
         },
     );
-    indexer.kill();
-
     let sqlite = Store::open(&embedded).unwrap();
     let expected = answers(&sqlite);
     assert_eq!(expected.articles.len(), n);
@@ -319,6 +379,47 @@ fn one_worker_gives_the_answers_of_an_embedded_ingest() {
         search_answers(&node.join("index")),
         search_answers(&embedded.join("index"))
     );
+
+    // The same answers through the web node's API as through an embedded server's.
+    let mut cmd = polmon();
+    cmd.arg("--data")
+        .arg(&embedded)
+        .args(["serve", "--no-crawl", "--addr", "127.0.0.1:0"]);
+    let mut server = Role::spawn("embedded-serve", dir.path(), cmd);
+    let (node_addr, embedded_addr) = (indexer.addr(), server.addr());
+    let mut paths: Vec<String> = [
+        "/api/articles?per_page=100",
+        "/api/search?q=gouvernement",
+        "/api/search?q=police&per_page=20",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let mut story_ids = BTreeSet::new();
+    for id in 1..=n as i64 {
+        paths.push(format!("/api/articles/{id}"));
+        story_ids.insert(sqlite.article(id).unwrap().unwrap().links.story_id.unwrap());
+    }
+    paths.extend(story_ids.iter().map(|s| format!("/api/stories/{s}")));
+    paths.extend((1..=15).map(|e| format!("/api/entities/{e}")));
+    paths.push("/api/trends".to_owned());
+    for path in &paths {
+        assert_eq!(api(&node_addr, path), api(&embedded_addr, path), "{path}");
+    }
+    for page in [
+        "/",
+        "/stories",
+        "/entities",
+        "/trends",
+        "/article/1",
+        "/entity/1",
+        "/search?q=police",
+        "/sources",
+        "/feeds/latest",
+    ] {
+        let (status, body) = http_get(&node_addr, page);
+        assert_eq!(status, 200, "{page}: {body}");
+        assert!(body.len() > 500, "{page}: {body}");
+    }
 }
 
 fn log_of(role: &Role) -> String {
@@ -422,23 +523,27 @@ fn kills_restarts_and_duplicates_lose_nothing_and_store_nothing_twice() {
     let mut worker_1 = role("worker-1", &["worker", "--batch", "1"]);
     let mut worker_2 = role("worker-2", &["worker", "--batch", "1"]);
     let mut index_a = role(
-        "index-a",
+        "web-a",
         &[
             "--data",
             node_a.to_str().unwrap(),
-            "index-node",
+            "serve",
             "--node",
             "a",
+            "--addr",
+            "127.0.0.1:0",
         ],
     );
     let mut index_b = role(
-        "index-b",
+        "web-b",
         &[
             "--data",
             node_b.to_str().unwrap(),
-            "index-node",
+            "serve",
             "--node",
             "b",
+            "--addr",
+            "127.0.0.1:0",
         ],
     );
 

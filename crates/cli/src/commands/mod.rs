@@ -9,7 +9,6 @@ pub(crate) mod demo;
 pub(crate) mod enqueue;
 pub(crate) mod export;
 pub(crate) mod extract;
-pub(crate) mod index_node;
 pub(crate) mod ingest;
 pub(crate) mod serve;
 pub(crate) mod similarity;
