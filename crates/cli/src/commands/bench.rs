@@ -66,9 +66,118 @@ pub(crate) fn run(cfg: &Config, args: Args) -> anyhow::Result<ExitCode> {
                 mismatches.len(),
                 started.elapsed().as_secs_f64()
             );
-            Ok(if mismatches.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if mismatches.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
     }
+}
+
+/// `bench generate --store … --queue …`: the same articles stored in the shared store one
+/// by one through the trait, and handed to the `connect` queue: here the connector finds
+/// the stories (they are not drawn), and the web nodes index what it hands on.
+fn generate_shared(cfg: &Config, n: u64, seed: u64) -> anyhow::Result<ExitCode> {
+    let store = crate::distributed::SharedStore::open(cfg)?.articles();
+    let queue = crate::distributed::connect_queue(cfg)?;
+    let texts = demo_texts()?;
+    let pool = entity_pool();
+    let mut rng = Rng(seed);
+    let started = Instant::now();
+    let mut pending = Vec::with_capacity(PUBLISH_BATCH);
+    for i in 0..n {
+        let (key, article, _) = synthetic_article(&mut rng, &texts, &pool, i, n, seed);
+        let article_id = store.upsert_article(&key, &article)?.id();
+        pending.push(polmon_queue::ConnectArticle { article_id });
+        if pending.len() == PUBLISH_BATCH || i + 1 == n {
+            queue.publish_all(&pending)?;
+            pending.clear();
+        }
+        if (i + 1) % 10_000 == 0 {
+            eprintln!(
+                "{} articles, {:.0} articles/s",
+                i + 1,
+                (i + 1) as f64 / started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "generated {n} articles in {secs:.1} s ({:.0} articles/s); the store holds {}",
+        n as f64 / secs,
+        store.count()?
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Article `i` of `n` of the synthetic archive of `seed`: its key, the article (with its
+/// entities, quotes and category; no links) and its publication time.
+fn synthetic_article(
+    rng: &mut Rng,
+    texts: &[DemoText],
+    pool: &[(String, EntityType, Option<&'static str>)],
+    i: u64,
+    n: u64,
+    seed: u64,
+) -> (ArticleKey, Article, i64) {
+    let start_ts: i64 = 1_704_067_200; // 2024-01-01
+    let year: i64 = 366 * 86_400;
+    let a = &texts[rng.below(texts.len())];
+    let b = &texts[rng.below(texts.len())];
+    let text = format!("{}\n\n{}", half(&a.text, false), half(&b.text, true));
+    let ts = start_ts + (i as i64 * year) / n as i64 + rng.below(6 * 3600) as i64;
+    let source = format!("news{}.example", rng.zipf(SOURCES));
+    let mut entities = Vec::new();
+    for _ in 0..3 + rng.below(6) {
+        let (canonical, kind, role) = &pool[rng.zipf(pool.len())];
+        entities.push(EntityMention {
+            text: canonical.clone(),
+            start: 0,
+            end: canonical.chars().count(),
+            entity_type: *kind,
+            canonical: canonical.clone(),
+            role: role.map(str::to_owned),
+        });
+    }
+    let quotes = entities
+        .iter()
+        .filter(|e| e.entity_type == EntityType::Person)
+        .take(rng.below(3))
+        .map(|e| Quote {
+            text: a.title.clone(),
+            start: 0,
+            end: a.title.chars().count(),
+            speaker: Some(e.canonical.clone()),
+            speaker_canonical: Some(e.canonical.clone()),
+            cue: Some("said".into()),
+            direct: rng.below(2) == 0,
+            speaker_start: None,
+            speaker_end: None,
+        })
+        .collect();
+    let url = format!("https://{source}/gen/{seed}/{i}");
+    let article = Article {
+        url: Some(url.clone()),
+        title: format!("{} ({})", a.title, i),
+        blocks: polmon_pipeline::blocks_from_text(&text),
+        text,
+        published: unix_to_rfc3339(ts),
+        language: Some(a.language.clone()),
+        source: Some(source),
+        category: CATEGORIES[rng.zipf(CATEGORIES.len())].into(),
+        analysis: Analysis {
+            entities,
+            quotes,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let key = ArticleKey {
+        dedup_key: format!("url:{url}"),
+        content_hash: format!("gen-{seed}-{i}"),
+    };
+    (key, article, ts)
 }
 
 /// SplitMix64: small, fast, and the same sequence for the same seed.
@@ -93,7 +202,9 @@ impl Rng {
 
     /// An index in `0..n` with probability falling as 1/(rank+1): a long tail.
     fn zipf(&mut self, n: usize) -> usize {
-        ((n as f64 + 1.0).powf(self.unit()) as usize).saturating_sub(1).min(n - 1)
+        ((n as f64 + 1.0).powf(self.unit()) as usize)
+            .saturating_sub(1)
+            .min(n - 1)
     }
 }
 
@@ -108,10 +219,22 @@ fn demo_texts() -> anyhow::Result<Vec<DemoText>> {
     for (name, content) in crate::demo_corpus::FILES {
         let fallback = if name.contains("-fr") { "fr" } else { "en" };
         for line in content.lines().filter(|l| !l.trim().is_empty()) {
-            let v: serde_json::Value = serde_json::from_str(line).with_context(|| format!("demo file {name}"))?;
-            let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_string();
-            let language = Some(field("language")).filter(|l| !l.is_empty()).unwrap_or_else(|| fallback.into());
-            out.push(DemoText { title: field("title"), text: field("text"), language });
+            let v: serde_json::Value =
+                serde_json::from_str(line).with_context(|| format!("demo file {name}"))?;
+            let field = |k: &str| {
+                v.get(k)
+                    .and_then(|x| x.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let language = Some(field("language"))
+                .filter(|l| !l.is_empty())
+                .unwrap_or_else(|| fallback.into());
+            out.push(DemoText {
+                title: field("title"),
+                text: field("text"),
+                language,
+            });
         }
     }
     anyhow::ensure!(!out.is_empty(), "the demo corpus is empty");
@@ -124,44 +247,165 @@ fn half(text: &str, second: bool) -> &str {
         cut += 1;
     }
     let cut = text[cut..].find("\n\n").map_or(cut, |i| cut + i);
-    if second { text[cut..].trim() } else { text[..cut].trim() }
+    if second {
+        text[cut..].trim()
+    } else {
+        text[..cut].trim()
+    }
 }
 
 const FIRST: &[&str] = &[
-    "Anna", "Bruno", "Chloé", "David", "Elena", "Farid", "Greta", "Hugo", "Inès", "Jonas", "Karin", "Luca",
-    "Maria", "Nadia", "Omar", "Paula", "Quentin", "Rosa", "Samir", "Teresa", "Ugo", "Vera", "Walter", "Yasmin",
+    "Anna", "Bruno", "Chloé", "David", "Elena", "Farid", "Greta", "Hugo", "Inès", "Jonas", "Karin",
+    "Luca", "Maria", "Nadia", "Omar", "Paula", "Quentin", "Rosa", "Samir", "Teresa", "Ugo", "Vera",
+    "Walter", "Yasmin",
 ];
 const LAST: &[&str] = &[
-    "Adams", "Bernard", "Costa", "Dubois", "Eriksen", "Fischer", "García", "Horvat", "Ivanova", "Jansen",
-    "Kowalski", "Laurent", "Moreau", "Novak", "Olsen", "Petit", "Rossi", "Schmidt", "Tanaka", "Umarov",
-    "Vidal", "Weber", "Young", "Zimmermann", "Keller", "Lambert", "Mercier", "Nilsson", "Ortega", "Perez",
-    "Quinn", "Roux", "Silva", "Thomas", "Urban", "Varga", "Wagner", "Xu", "Yilmaz", "Zeller",
+    "Adams",
+    "Bernard",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "García",
+    "Horvat",
+    "Ivanova",
+    "Jansen",
+    "Kowalski",
+    "Laurent",
+    "Moreau",
+    "Novak",
+    "Olsen",
+    "Petit",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Umarov",
+    "Vidal",
+    "Weber",
+    "Young",
+    "Zimmermann",
+    "Keller",
+    "Lambert",
+    "Mercier",
+    "Nilsson",
+    "Ortega",
+    "Perez",
+    "Quinn",
+    "Roux",
+    "Silva",
+    "Thomas",
+    "Urban",
+    "Varga",
+    "Wagner",
+    "Xu",
+    "Yilmaz",
+    "Zeller",
 ];
-const ORG_HEADS: &[&str] = &["Ministry of", "Party for", "Council of", "Union of", "Agency for", "Committee on"];
+const ORG_HEADS: &[&str] = &[
+    "Ministry of",
+    "Party for",
+    "Council of",
+    "Union of",
+    "Agency for",
+    "Committee on",
+];
 const ORG_TAILS: &[&str] = &[
-    "Finance", "Justice", "Health", "Defence", "Labour", "Energy", "Transport", "Education", "Culture", "Trade",
-    "Agriculture", "the Interior", "Foreign Affairs", "Environment", "Digital Affairs", "Housing", "Science",
-    "Fisheries", "Tourism", "Sport",
+    "Finance",
+    "Justice",
+    "Health",
+    "Defence",
+    "Labour",
+    "Energy",
+    "Transport",
+    "Education",
+    "Culture",
+    "Trade",
+    "Agriculture",
+    "the Interior",
+    "Foreign Affairs",
+    "Environment",
+    "Digital Affairs",
+    "Housing",
+    "Science",
+    "Fisheries",
+    "Tourism",
+    "Sport",
 ];
 const PLACES: &[&str] = &[
-    "Brussels", "Paris", "Berlin", "Madrid", "Rome", "Vienna", "Warsaw", "Prague", "Lisbon", "Athens", "Dublin",
-    "Helsinki", "Stockholm", "Oslo", "Copenhagen", "Budapest", "Bucharest", "Sofia", "Zagreb", "Ljubljana",
-    "Bratislava", "Vilnius", "Riga", "Tallinn", "Luxembourg", "Valletta", "Nicosia", "Bern", "Kyiv", "Ankara",
-    "London", "Washington", "Ottawa", "Tokyo", "Canberra", "Brasília", "Pretoria", "Nairobi", "Cairo", "Delhi",
+    "Brussels",
+    "Paris",
+    "Berlin",
+    "Madrid",
+    "Rome",
+    "Vienna",
+    "Warsaw",
+    "Prague",
+    "Lisbon",
+    "Athens",
+    "Dublin",
+    "Helsinki",
+    "Stockholm",
+    "Oslo",
+    "Copenhagen",
+    "Budapest",
+    "Bucharest",
+    "Sofia",
+    "Zagreb",
+    "Ljubljana",
+    "Bratislava",
+    "Vilnius",
+    "Riga",
+    "Tallinn",
+    "Luxembourg",
+    "Valletta",
+    "Nicosia",
+    "Bern",
+    "Kyiv",
+    "Ankara",
+    "London",
+    "Washington",
+    "Ottawa",
+    "Tokyo",
+    "Canberra",
+    "Brasília",
+    "Pretoria",
+    "Nairobi",
+    "Cairo",
+    "Delhi",
 ];
 const ROLES: &[&str] = &[
-    "President", "Prime Minister", "Minister of Finance", "Mayor", "Senator", "Spokesperson", "Party leader",
-    "Ambassador", "Governor", "Member of Parliament",
+    "President",
+    "Prime Minister",
+    "Minister of Finance",
+    "Mayor",
+    "Senator",
+    "Spokesperson",
+    "Party leader",
+    "Ambassador",
+    "Governor",
+    "Member of Parliament",
 ];
 const CATEGORIES: &[&str] = &[
-    "politics", "elections", "economy", "diplomacy", "justice", "health", "environment", "security", "migration",
-    "labour", "education", "human-rights",
+    "politics",
+    "elections",
+    "economy",
+    "diplomacy",
+    "justice",
+    "health",
+    "environment",
+    "security",
+    "migration",
+    "labour",
+    "education",
+    "human-rights",
 ];
 const SOURCES: usize = 500;
 /// The last articles among which a new article looks for a story to join.
 const STORY_WINDOW: usize = 5_000;
 /// Articles written to the store per transaction.
 const STORE_BATCH: usize = 1_000;
+/// Articles handed to the `connect` queue per publish (shared store).
+const PUBLISH_BATCH: usize = 256;
 /// Articles added to the search index between commits.
 const INDEX_BATCH: usize = 10_000;
 
@@ -193,14 +437,17 @@ fn entity_pool() -> Vec<(String, EntityType, Option<&'static str>)> {
 }
 
 fn generate(cfg: &Config, n: u64, seed: u64) -> anyhow::Result<ExitCode> {
+    if !cfg.store.is_empty() {
+        return generate_shared(cfg, n, seed);
+    }
     let data = &cfg.data;
-    let store = Store::open(data).with_context(|| format!("opening the data folder {}", data.display()))?;
-    let index = polmon_index::SearchIndex::open(&data.join("index")).context("opening the search index")?;
+    let store =
+        Store::open(data).with_context(|| format!("opening the data folder {}", data.display()))?;
+    let index =
+        polmon_index::SearchIndex::open(&data.join("index")).context("opening the search index")?;
     let texts = demo_texts()?;
     let pool = entity_pool();
     let mut rng = Rng(seed);
-    let start_ts: i64 = 1_704_067_200; // 2024-01-01
-    let year: i64 = 366 * 86_400;
     let mut recent: VecDeque<i64> = VecDeque::with_capacity(STORY_WINDOW); // story of each recent article
     let mut members: HashMap<i64, Vec<i64>> = HashMap::new(); // story -> its last 4 members
     let mut previous: VecDeque<i64> = VecDeque::new(); // the last 4 articles
@@ -213,60 +460,21 @@ fn generate(cfg: &Config, n: u64, seed: u64) -> anyhow::Result<ExitCode> {
         let written: Vec<(Article, i64)> = store.batch(|batch| {
             let mut written = Vec::with_capacity(STORE_BATCH);
             for i in i..batch_end {
-                let a = &texts[rng.below(texts.len())];
-                let b = &texts[rng.below(texts.len())];
-                let text = format!("{}\n\n{}", half(&a.text, false), half(&b.text, true));
-                let ts = start_ts + (i as i64 * year) / n as i64 + rng.below(6 * 3600) as i64;
-                let source = format!("news{}.example", rng.zipf(SOURCES));
-                let mut entities = Vec::new();
-                for _ in 0..3 + rng.below(6) {
-                    let (canonical, kind, role) = &pool[rng.zipf(pool.len())];
-                    entities.push(EntityMention {
-                        text: canonical.clone(),
-                        start: 0,
-                        end: canonical.chars().count(),
-                        entity_type: *kind,
-                        canonical: canonical.clone(),
-                        role: role.map(str::to_owned),
-                    });
-                }
-                let quotes = entities
-                    .iter()
-                    .filter(|e| e.entity_type == EntityType::Person)
-                    .take(rng.below(3))
-                    .map(|e| Quote {
-                        text: a.title.clone(),
-                        start: 0,
-                        end: a.title.chars().count(),
-                        speaker: Some(e.canonical.clone()),
-                        speaker_canonical: Some(e.canonical.clone()),
-                        cue: Some("said".into()),
-                        direct: rng.below(2) == 0,
-                        speaker_start: None,
-                        speaker_end: None,
-                    })
-                    .collect();
-                let url = format!("https://{source}/gen/{seed}/{i}");
-                let mut article = Article {
-                    url: Some(url.clone()),
-                    title: format!("{} ({})", a.title, i),
-                    blocks: polmon_pipeline::blocks_from_text(&text),
-                    text,
-                    published: unix_to_rfc3339(ts),
-                    language: Some(a.language.clone()),
-                    source: Some(source),
-                    category: CATEGORIES[rng.zipf(CATEGORIES.len())].into(),
-                    analysis: Analysis { entities, quotes, ..Default::default() },
-                    ..Default::default()
-                };
-                let key = ArticleKey { dedup_key: format!("url:{url}"), content_hash: format!("gen-{seed}-{i}") };
+                let (key, mut article, ts) = synthetic_article(&mut rng, &texts, &pool, i, n, seed);
                 let id = batch.upsert_article(&key, &article)?.id();
                 article.id = id;
                 // Join a story with probability 0.65, picked in proportion to its recent size.
-                let joined = (!recent.is_empty() && rng.below(100) < 65).then(|| recent[rng.below(recent.len())]);
+                let joined = (!recent.is_empty() && rng.below(100) < 65)
+                    .then(|| recent[rng.below(recent.len())]);
                 let story = joined.unwrap_or(id);
                 let duplicate_of = joined.filter(|_| rng.below(10) == 0);
-                batch.set_links(id, Links { story_id: Some(story), duplicate_of })?;
+                batch.set_links(
+                    id,
+                    Links {
+                        story_id: Some(story),
+                        duplicate_of,
+                    },
+                )?;
                 let mates = members.entry(story).or_default();
                 let mut related: Vec<i64> = mates.iter().rev().copied().collect();
                 for &p in previous.iter().rev() {
@@ -301,11 +509,18 @@ fn generate(cfg: &Config, n: u64, seed: u64) -> anyhow::Result<ExitCode> {
             index.commit()?;
             store.mark_indexed(&unindexed)?;
             unindexed.clear();
-            eprintln!("{i} articles, {:.0} articles/s", i as f64 / started.elapsed().as_secs_f64());
+            eprintln!(
+                "{i} articles, {:.0} articles/s",
+                i as f64 / started.elapsed().as_secs_f64()
+            );
         }
     }
     index.release_writer();
     let secs = started.elapsed().as_secs_f64();
-    println!("generated {n} articles in {secs:.1} s ({:.0} articles/s); the folder holds {}", n as f64 / secs, store.count()?);
+    println!(
+        "generated {n} articles in {secs:.1} s ({:.0} articles/s); the folder holds {}",
+        n as f64 / secs,
+        store.count()?
+    );
     Ok(ExitCode::SUCCESS)
 }
