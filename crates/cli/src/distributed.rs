@@ -120,6 +120,60 @@ pub(crate) fn connect_queue(cfg: &crate::config::Config) -> anyhow::Result<Queue
     Ok(Queue::connect(QueueConfig::new(url))?)
 }
 
+/// Hands what a worker or a crawler stored to the queues: a new article to `connect`, an
+/// updated one to `index` (then marks it handed over); an unchanged one, met again after
+/// a crash between its commit and its hand-off, to `connect` again while it has no story
+/// (the queue drops a copy of work still waiting).
+pub(crate) struct QueueHandoff {
+    pub(crate) store: Arc<dyn ArticleStore>,
+    pub(crate) queue: Queue,
+}
+
+impl polmon_pipeline::Handoff for QueueHandoff {
+    fn stored(&self, outcome: polmon_store::Upsert) -> Result<(), String> {
+        use polmon_queue::{ConnectArticle, IndexArticle};
+        use polmon_store::Upsert;
+        let step = || -> anyhow::Result<()> {
+            match outcome {
+                Upsert::Inserted(id) => {
+                    self.queue.publish(&ConnectArticle { article_id: id })?;
+                }
+                Upsert::Updated(id) => {
+                    self.queue.publish(&IndexArticle { article_id: id })?;
+                    self.store.mark_indexed(&[id])?;
+                }
+                Upsert::Unchanged(id) => {
+                    let links = self.store.links_of(&[id])?;
+                    if links.get(&id).is_some_and(|l| l.story_id.is_none()) {
+                        self.queue.publish(&ConnectArticle { article_id: id })?;
+                    }
+                }
+            }
+            Ok(())
+        };
+        step().map_err(|e| format!("{e:#}"))
+    }
+}
+
+/// The pipeline of a worker or a crawler on the shared store: it stores, and hands what
+/// it stored to the queues.
+pub(crate) fn storing_pipeline(
+    cfg: &crate::config::Config,
+    store: &Arc<dyn ArticleStore>,
+    queue: &Queue,
+) -> anyhow::Result<polmon_pipeline::Pipeline<dyn ArticleStore>> {
+    let analyzer = polmon_pipeline::analyzer_with_rules(cfg.enrich.category_rules.as_deref())
+        .context("loading the category rules")?;
+    let mut pipeline = polmon_pipeline::Pipeline::on(Arc::clone(store), None, Arc::new(analyzer));
+    let target = polmon_translate::lang::normalize(&cfg.translate.target);
+    pipeline.set_translation_target((!target.is_empty()).then_some(target.as_str()));
+    pipeline.hand_off_to(Box::new(QueueHandoff {
+        store: Arc::clone(store),
+        queue: queue.clone(),
+    }));
+    Ok(pipeline)
+}
+
 /// How a role takes its messages (flags shared by the roles).
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct ConsumeArgs {

@@ -629,3 +629,141 @@ fn kills_restarts_and_duplicates_lose_nothing_and_store_nothing_twice() {
     assert_eq!(urls.len() as u64, total);
     assert_eq!(queue.dead_count(Stage::Process).unwrap(), 1);
 }
+
+/// A loopback news site: `/feed.xml` lists `/a0`…`/a{n-1}`, each a short article page;
+/// every request is counted by path.
+struct Site {
+    port: u16,
+    hits: std::sync::Arc<std::sync::Mutex<BTreeMap<String, usize>>>,
+}
+
+impl Site {
+    fn start(n: usize) -> Site {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let hits = std::sync::Arc::new(std::sync::Mutex::new(BTreeMap::new()));
+        let counted = std::sync::Arc::clone(&hits);
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                let mut line = String::new();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                if reader.read_line(&mut line).is_err() {
+                    continue;
+                }
+                while let Ok(read) = reader.read_line(&mut String::new()) {
+                    if read <= 2 {
+                        break;
+                    }
+                }
+                let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                *counted.lock().unwrap().entry(path.clone()).or_insert(0) += 1;
+                let (status, ctype, body) = if path == "/feed.xml" {
+                    let items: String = (0..n)
+                        .map(|i| format!("<item><title>Vote number {i}</title><link>http://127.0.0.1:{port}/a{i}</link></item>"))
+                        .collect();
+                    (
+                        "200 OK",
+                        "application/rss+xml",
+                        format!(
+                            r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Loopback News</title><link>http://127.0.0.1:{port}/</link>{items}</channel></rss>"#
+                        ),
+                    )
+                } else if let Some(i) = path.strip_prefix("/a") {
+                    let para = format!("<p>The national assembly held vote number {i} on the budget on Tuesday, and the minister said the government would present amendments next week after consulting the regions and the unions.</p>");
+                    ("200 OK", "text/html; charset=utf-8", format!("<!doctype html><html><head><title>Vote number {i}</title></head><body><article><h1>Vote number {i}</h1>{}</article></body></html>", para.repeat(4)))
+                } else {
+                    ("404 Not Found", "text/plain", "not found".to_owned())
+                };
+                let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+            }
+        });
+        Site { port, hits }
+    }
+
+    fn hits(&self) -> BTreeMap<String, usize> {
+        self.hits.lock().unwrap().clone()
+    }
+}
+
+/// The crawler's settings for a loopback site: a contact, no politeness delay.
+fn crawling(mut cmd: Command) -> Command {
+    cmd.env("POLMON_FETCH_CONTACT_URL", "mailto:tests@polmon.invalid")
+        .env("POLMON_FETCH_PER_HOST_DELAY", "0")
+        .env("POLMON_ALLOW_PRIVATE", "1");
+    cmd
+}
+
+#[test]
+fn two_crawlers_on_the_shared_store_poll_each_source_once_and_hand_articles_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let site = Site::start(12);
+    let cluster = TestCluster::shared();
+    let store = cluster.create_database().unwrap();
+    let nats = TestNats::start().unwrap_or_else(|e| panic!("{e}"));
+    let queue_url = nats.url();
+    let feed = format!("http://127.0.0.1:{}/feed.xml", site.port);
+    let mut add = crawling(polmon());
+    ok(add.args(["--store", &store, "sources", "add", &feed]));
+    let node = d.join("node");
+    let mut connector = Role::start("connector", d, &store, &queue_url, &["connector"]);
+    let mut web = Role::start(
+        "web",
+        d,
+        &store,
+        &queue_url,
+        &[
+            "--data",
+            node.to_str().unwrap(),
+            "serve",
+            "--node",
+            "a",
+            "--addr",
+            "127.0.0.1:0",
+        ],
+    );
+    // Two crawlers at once: the source's lease goes to one of them.
+    let crawlers: Vec<Child> = (0..2)
+        .map(|_| {
+            let mut c = crawling(polmon());
+            c.args(["--store", &store, "--queue", &queue_url, "crawl", "--once"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            c.spawn().unwrap()
+        })
+        .collect();
+    let outputs: Vec<Output> = crawlers
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    for o in &outputs {
+        assert!(
+            o.status.success(),
+            "{}\n{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let pg = PgStore::connect(&store, 2).unwrap();
+    let queue = Queue::connect(QueueConfig::new(&queue_url)).unwrap();
+    until(
+        Duration::from_secs(120),
+        "the crawled articles linked and indexed",
+        &mut [&mut connector, &mut web],
+        || finished(&pg, &queue, 12, &[&node]),
+    );
+    let hits = site.hits();
+    // `sources add` read the feed once; the two crawlers' round read it once more.
+    assert_eq!(hits.get("/feed.xml"), Some(&2), "{hits:?}");
+    for i in 0..12 {
+        assert_eq!(
+            hits.get(&format!("/a{i}")),
+            Some(&1),
+            "page {i} fetched once: {hits:?}"
+        );
+    }
+    let (status, body) = http_get(&web.addr(), "/api/search?q=amendments");
+    assert_eq!(status, 200);
+    assert!(body.contains("\"total\":12"), "{body}");
+}

@@ -18,7 +18,7 @@ use std::time::Duration;
 use polmon_feeds::{parse_feed, parse_sitemap, Sitemap, SitemapUrl};
 use polmon_fetch::{FetchError, FetchOutcome, FetchRequest, Fetcher, SourceState, Validators};
 use polmon_pipeline::{IngestError, InputItem, Pipeline};
-use polmon_store::{unix_now, SourceKind, SourceRecord, Store, Upsert};
+use polmon_store::{unix_now, ArticleStore, SourceKind, SourceRecord, Store, Upsert};
 use url::Url;
 
 use crate::sources::{normalized, source_name, state_of};
@@ -35,10 +35,23 @@ struct Entry {
     published: Option<String>,
 }
 
-fn entry(link: Option<&str>, base: &Url, fingerprint: String, published: Option<String>) -> Option<Entry> {
-    let link = base.join(link?.trim()).ok().filter(|u| matches!(u.scheme(), "http" | "https"))?;
+fn entry(
+    link: Option<&str>,
+    base: &Url,
+    fingerprint: String,
+    published: Option<String>,
+) -> Option<Entry> {
+    let link = base
+        .join(link?.trim())
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))?;
     let key = normalized(&link);
-    Some(Entry { link: Url::parse(&key).unwrap_or(link), key, fingerprint, published })
+    Some(Entry {
+        link: Url::parse(&key).unwrap_or(link),
+        key,
+        fingerprint,
+        published,
+    })
 }
 
 fn sitemap_entry(u: &SitemapUrl, base: &Url) -> Option<Entry> {
@@ -47,7 +60,10 @@ fn sitemap_entry(u: &SitemapUrl, base: &Url) -> Option<Entry> {
         .and_then(|n| n.title.clone())
         .or_else(|| u.lastmod.map(|t| t.to_rfc3339()))
         .unwrap_or_default();
-    let published = news.and_then(|n| n.publication_date).or(u.lastmod).map(|t| t.to_rfc3339());
+    let published = news
+        .and_then(|n| n.publication_date)
+        .or(u.lastmod)
+        .map(|t| t.to_rfc3339());
     entry(Some(&u.loc), base, fp, published)
 }
 
@@ -76,19 +92,28 @@ pub struct PollReport {
     pub error: Option<String>,
 }
 
-/// The crawler over a pipeline. Share it in an [`Arc`].
+/// How long a crawler holds the sources it took for a round (a crawler that dies
+/// mid-round leaves them to the others after this).
+pub const SOURCE_LEASE_SECS: i64 = 600;
+
+/// The crawler over a pipeline (the data folder's, or in the distributed mode one on the
+/// shared store that hands what it stores to the queues). Share it in an [`Arc`].
 #[derive(Debug)]
-pub struct Crawler {
-    pipeline: Arc<Pipeline>,
+pub struct Crawler<S: ?Sized + ArticleStore = Store> {
+    pipeline: Arc<Pipeline<S>>,
     fetcher: Fetcher,
     config: CrawlConfig,
 }
 
-impl Crawler {
+impl<S: ?Sized + ArticleStore + 'static> Crawler<S> {
     /// A crawler with its own fetcher.
-    pub fn new(pipeline: Arc<Pipeline>, config: CrawlConfig) -> Result<Crawler, CrawlError> {
+    pub fn new(pipeline: Arc<Pipeline<S>>, config: CrawlConfig) -> Result<Crawler<S>, CrawlError> {
         let fetcher = Fetcher::new(config.fetch.clone())?;
-        Ok(Crawler { pipeline, fetcher, config })
+        Ok(Crawler {
+            pipeline,
+            fetcher,
+            config,
+        })
     }
 
     /// The fetcher (for `sources add`).
@@ -97,20 +122,25 @@ impl Crawler {
     }
 
     /// The pipeline.
-    pub fn pipeline(&self) -> &Arc<Pipeline> {
+    pub fn pipeline(&self) -> &Arc<Pipeline<S>> {
         &self.pipeline
     }
 
     /// Polls the due sources (every enabled source when `only_due` is false), a few at a
     /// time, then brings the search index up to date.
     pub async fn poll_all(self: &Arc<Self>, only_due: bool) -> Result<Vec<PollReport>, CrawlError> {
-        let store = self.pipeline.store().clone();
+        let store = self.pipeline.shared_store().clone();
         let sources: Vec<SourceRecord> = if only_due {
-            store.due_sources(unix_now(), usize::MAX >> 1)?
+            // Taken with a lease: another crawler on the same store (another process, or
+            // another machine in the distributed mode) does not poll them meanwhile; each
+            // poll saves the source's real next time when it ends.
+            store.lease_due_sources(unix_now(), SOURCE_LEASE_SECS, usize::MAX >> 1)?
         } else {
             store.sources()?.into_iter().filter(|s| s.enabled).collect()
         };
-        let permits = Arc::new(tokio::sync::Semaphore::new(self.config.max_sources_at_once.max(1)));
+        let permits = Arc::new(tokio::sync::Semaphore::new(
+            self.config.max_sources_at_once.max(1),
+        ));
         let mut tasks = tokio::task::JoinSet::new();
         for (i, src) in sources.into_iter().enumerate() {
             let me = Arc::clone(self);
@@ -129,10 +159,15 @@ impl Crawler {
         }
         reports.sort_by_key(|(i, _)| *i);
         // Only when something was stored: the index writer is shared with other processes.
-        if reports.iter().any(|(_, r)| r.new + r.updated + r.unchanged > 0) {
+        if reports
+            .iter()
+            .any(|(_, r)| r.new + r.updated + r.unchanged > 0)
+        {
             let pipeline = Arc::clone(&self.pipeline);
             match tokio::task::spawn_blocking(move || pipeline.sync_index()).await {
-                Ok(Err(e)) => tracing::warn!(target: TARGET, error = %e, "search index not synchronised"),
+                Ok(Err(e)) => {
+                    tracing::warn!(target: TARGET, error = %e, "search index not synchronised")
+                }
                 Err(e) => tracing::warn!(target: TARGET, error = %e, "search index task failed"),
                 Ok(Ok(_)) => {}
             }
@@ -155,10 +190,17 @@ impl Crawler {
                 }
                 Err(e) => tracing::warn!(target: TARGET, error = %e, "crawl round failed"),
             }
-            let next = self.pipeline.store().next_source_due().ok().flatten();
+            let next = self
+                .pipeline
+                .shared_store()
+                .next_source_due()
+                .ok()
+                .flatten();
             let wait = next.map_or(60, |t| (t - unix_now()).clamp(1, 60)) as u64;
             // Wakes early when told to stop (or when the sender is gone).
-            if let Ok(Err(_)) = tokio::time::timeout(Duration::from_secs(wait), stop.changed()).await {
+            if let Ok(Err(_)) =
+                tokio::time::timeout(Duration::from_secs(wait), stop.changed()).await
+            {
                 return;
             }
         }
@@ -168,24 +210,39 @@ impl Crawler {
     /// the pages of its new items, and saves its state. Never fails: what went wrong is
     /// in the report and in the source's state.
     pub async fn poll_source(self: &Arc<Self>, src: SourceRecord) -> PollReport {
-        let mut report = PollReport { source_id: src.id, url: src.url.clone(), ..Default::default() };
+        let mut report = PollReport {
+            source_id: src.id,
+            url: src.url.clone(),
+            ..Default::default()
+        };
         if let Err(e) = self.poll_inner(&src, &mut report).await {
             report.error = Some(e.to_string());
             let now = unix_now();
             let policy = &self.config.policy;
             let mut state = state_of(&src, policy);
             state.record_failure(now, e.to_string(), policy);
-            if let CrawlError::Fetch(FetchError::Status { retry_after: Some(d), .. }) = &e {
+            if let CrawlError::Fetch(FetchError::Status {
+                retry_after: Some(d),
+                ..
+            }) = &e
+            {
                 state.defer_until(now + d.as_secs() as i64);
             }
-            self.save(&src, &state, &Validators { etag: src.etag.clone(), last_modified: src.last_modified.clone() });
+            self.save(
+                &src,
+                &state,
+                &Validators {
+                    etag: src.etag.clone(),
+                    last_modified: src.last_modified.clone(),
+                },
+            );
         }
         report
     }
 
     fn save(&self, src: &SourceRecord, state: &SourceState, v: &Validators) {
         let json = serde_json::to_string(state).unwrap_or_else(|_| "{}".into());
-        if let Err(e) = self.pipeline.store().save_source_state(
+        if let Err(e) = self.pipeline.shared_store().save_source_state(
             src.id,
             &json,
             state.next_due,
@@ -196,10 +253,17 @@ impl Crawler {
         }
     }
 
-    async fn poll_inner(self: &Arc<Self>, src: &SourceRecord, report: &mut PollReport) -> Result<(), CrawlError> {
+    async fn poll_inner(
+        self: &Arc<Self>,
+        src: &SourceRecord,
+        report: &mut PollReport,
+    ) -> Result<(), CrawlError> {
         let policy = &self.config.policy;
         let url = Url::parse(&src.url).map_err(|_| CrawlError::InvalidUrl(src.url.clone()))?;
-        let validators = Validators { etag: src.etag.clone(), last_modified: src.last_modified.clone() };
+        let validators = Validators {
+            etag: src.etag.clone(),
+            last_modified: src.last_modified.clone(),
+        };
         let req = FetchRequest::new(url.clone()).with_validators(validators);
         let page = match self.fetcher.fetch_with(&req).await? {
             FetchOutcome::NotModified { validators, .. } => {
@@ -219,7 +283,12 @@ impl Crawler {
                     .iter()
                     .filter_map(|it| {
                         let published = it.published.or(it.updated).map(|t| t.to_rfc3339());
-                        entry(it.link.as_deref(), &page.final_url, it.title.clone().unwrap_or_default(), published)
+                        entry(
+                            it.link.as_deref(),
+                            &page.final_url,
+                            it.title.clone().unwrap_or_default(),
+                            published,
+                        )
                     })
                     .collect()
             }
@@ -230,7 +299,7 @@ impl Crawler {
         // (the fetcher keeps to one request at a time per host, so this only overlaps
         // different hosts and the processing of one page with the fetching of the next);
         // a slow link costs at most the fetcher's total deadline.
-        let store = self.pipeline.store();
+        let store = self.pipeline.shared_store();
         let mut todo = Vec::new();
         for e in entries {
             if todo.len() >= self.config.max_items_per_poll {
@@ -241,7 +310,9 @@ impl Crawler {
             }
         }
         report.fetched = todo.len();
-        let permits = Arc::new(tokio::sync::Semaphore::new(self.config.max_items_at_once.max(1)));
+        let permits = Arc::new(tokio::sync::Semaphore::new(
+            self.config.max_items_at_once.max(1),
+        ));
         let mut tasks = tokio::task::JoinSet::new();
         for e in todo {
             let me = Arc::clone(self);
@@ -255,7 +326,8 @@ impl Crawler {
             });
         }
         while let Some(done) = tasks.join_next().await {
-            let (e, taken) = done.map_err(|j| CrawlError::Ingest(IngestError::Task(j.to_string())))?;
+            let (e, taken) =
+                done.map_err(|j| CrawlError::Ingest(IngestError::Task(j.to_string())))?;
             match taken? {
                 Taken::Stored(Upsert::Inserted(_)) => report.new += 1,
                 Taken::Stored(Upsert::Updated(_)) => report.updated += 1,
@@ -269,7 +341,10 @@ impl Crawler {
         let mut state = state_of(src, policy);
         state.record_success(now, (report.new + report.updated) as u32, policy);
         if let Some((u, why)) = report.failed.first() {
-            state.last_error = Some(format!("{} page(s) failed; {u}: {why}", report.failed.len()));
+            state.last_error = Some(format!(
+                "{} page(s) failed; {u}: {why}",
+                report.failed.len()
+            ));
             state.last_error_at = Some(now);
         }
         self.save(src, &state, &page.validators);
@@ -278,12 +353,16 @@ impl Crawler {
 
     async fn sitemap_entries(&self, body: &[u8], base: &Url) -> Result<Vec<Entry>, CrawlError> {
         match parse_sitemap(body)? {
-            Sitemap::UrlSet(urls) => Ok(urls.iter().filter_map(|u| sitemap_entry(u, base)).collect()),
+            Sitemap::UrlSet(urls) => {
+                Ok(urls.iter().filter_map(|u| sitemap_entry(u, base)).collect())
+            }
             Sitemap::Index(mut refs) => {
                 refs.sort_by_key(|r| std::cmp::Reverse(r.lastmod));
                 let mut out = Vec::new();
                 for r in refs.iter().take(self.config.max_child_sitemaps) {
-                    let Ok(child) = base.join(r.loc.trim()) else { continue };
+                    let Ok(child) = base.join(r.loc.trim()) else {
+                        continue;
+                    };
                     let page = match self.fetcher.fetch(&child).await {
                         Ok(FetchOutcome::Fetched(p)) => p,
                         Ok(FetchOutcome::NotModified { .. }) => continue,
@@ -293,7 +372,10 @@ impl Crawler {
                         }
                     };
                     if let Ok(Sitemap::UrlSet(urls)) = parse_sitemap(&page.body) {
-                        out.extend(urls.iter().filter_map(|u| sitemap_entry(u, &page.final_url)));
+                        out.extend(
+                            urls.iter()
+                                .filter_map(|u| sitemap_entry(u, &page.final_url)),
+                        );
                     }
                 }
                 Ok(out)
@@ -305,9 +387,11 @@ impl Crawler {
     /// An item whose article is stored already (by another source, or just before a
     /// crash) is marked seen instead.
     fn needs_fetch(&self, source_id: i64, e: &Entry) -> Result<bool, CrawlError> {
-        let store = self.pipeline.store();
+        let store = self.pipeline.shared_store();
         match store.seen_item(source_id, &e.key)? {
-            Some(seen) if seen.fingerprint == e.fingerprint || e.fingerprint.is_empty() => Ok(false),
+            Some(seen) if seen.fingerprint == e.fingerprint || e.fingerprint.is_empty() => {
+                Ok(false)
+            }
             Some(_) => Ok(true), // changed title: fetch again, the pipeline updates the article
             None => match store.article_id_by_url(&e.key)? {
                 Some(id) => {
@@ -323,7 +407,7 @@ impl Crawler {
     /// failed for good (seen, with the reason), or failed for a passing reason (asked
     /// again at the next poll, up to [`MAX_ITEM_ATTEMPTS`] times).
     async fn take_entry(&self, source_id: i64, name: &str, e: &Entry) -> Result<Taken, CrawlError> {
-        let store: &Arc<Store> = self.pipeline.store();
+        let store: &Arc<S> = self.pipeline.shared_store();
         let page = match self.fetcher.fetch(&e.link).await {
             Ok(FetchOutcome::Fetched(p)) => p,
             Ok(FetchOutcome::NotModified { .. }) => return Ok(Taken::NotModified),
@@ -347,7 +431,13 @@ impl Crawler {
             .unwrap_or_else(|j| Err(IngestError::Task(j.to_string())));
         match result {
             Ok(done) => {
-                store.mark_seen(source_id, &e.key, &e.fingerprint, Some(done.outcome.id()), None)?;
+                store.mark_seen(
+                    source_id,
+                    &e.key,
+                    &e.fingerprint,
+                    Some(done.outcome.id()),
+                    None,
+                )?;
                 store.clear_item_retries(source_id, &e.key)?;
                 Ok(Taken::Stored(done.outcome))
             }
@@ -361,8 +451,14 @@ impl Crawler {
 
     /// A permanent failure marks the item seen with its reason; a transient one is
     /// counted, and marks it seen only after [`MAX_ITEM_ATTEMPTS`].
-    fn record_failure(&self, source_id: i64, e: &Entry, why: &str, transient: bool) -> Result<(), CrawlError> {
-        let store = self.pipeline.store();
+    fn record_failure(
+        &self,
+        source_id: i64,
+        e: &Entry,
+        why: &str,
+        transient: bool,
+    ) -> Result<(), CrawlError> {
+        let store = self.pipeline.shared_store();
         if transient {
             let attempts = store.record_item_retry(source_id, &e.key, why)?;
             if attempts < MAX_ITEM_ATTEMPTS {
@@ -403,8 +499,14 @@ mod tests {
         assert_eq!(a.link.as_str(), a.key);
         assert!(entry(None, &base, String::new(), None).is_none());
         assert!(entry(Some("mailto:x@y"), &base, String::new(), None).is_none());
-        let u = SitemapUrl { loc: "https://news.example/b?fbclid=1".into(), ..Default::default() };
-        assert_eq!(sitemap_entry(&u, &base).unwrap().key, "https://news.example/b");
+        let u = SitemapUrl {
+            loc: "https://news.example/b?fbclid=1".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            sitemap_entry(&u, &base).unwrap().key,
+            "https://news.example/b"
+        );
     }
 
     /// A loopback server: `/feed.xml` lists `/a` and `/b`; every request is counted.
@@ -462,21 +564,53 @@ mod tests {
             .unwrap();
         // `/a` was stored, then the crawler died before marking its item seen.
         let key_a = format!("http://127.0.0.1:{port}/a");
-        let page = format!("<html><head><title>Page /a</title></head><body><p>{}</p></body></html>", "Stored before the crash. ".repeat(20));
+        let page = format!(
+            "<html><head><title>Page /a</title></head><body><p>{}</p></body></html>",
+            "Stored before the crash. ".repeat(20)
+        );
         pipeline
-            .ingest_item(InputItem::Html { bytes: page.into_bytes(), url: Some(key_a.clone()), content_type: None, source: None, published: None })
+            .ingest_item(InputItem::Html {
+                bytes: page.into_bytes(),
+                url: Some(key_a.clone()),
+                content_type: None,
+                source: None,
+                published: None,
+            })
             .unwrap();
-        let fetch = FetchConfig { allow_private: true, per_host_delay: Duration::ZERO, ..FetchConfig::default() };
-        let crawler = Arc::new(Crawler::new(Arc::clone(&pipeline), CrawlConfig { fetch, ..CrawlConfig::default() }).unwrap());
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let fetch = FetchConfig {
+            allow_private: true,
+            per_host_delay: Duration::ZERO,
+            ..FetchConfig::default()
+        };
+        let crawler = Arc::new(
+            Crawler::new(
+                Arc::clone(&pipeline),
+                CrawlConfig {
+                    fetch,
+                    ..CrawlConfig::default()
+                },
+            )
+            .unwrap(),
+        );
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         let reports = rt.block_on(crawler.poll_all(true)).unwrap();
         assert_eq!(reports.len(), 1);
         let r = &reports[0];
-        assert_eq!((r.listed, r.fetched, r.new, r.error.as_deref()), (2, 1, 1, None), "{r:?}");
+        assert_eq!(
+            (r.listed, r.fetched, r.new, r.error.as_deref()),
+            (2, 1, 1, None),
+            "{r:?}"
+        );
         let paths = hits.lock().unwrap().clone();
         assert!(!paths.iter().any(|p| p.starts_with("/a")), "{paths:?}");
         assert!(paths.contains(&"/b".to_owned()));
-        assert!(store.is_seen(id, &key_a).unwrap(), "recognised and marked seen");
+        assert!(
+            store.is_seen(id, &key_a).unwrap(),
+            "recognised and marked seen"
+        );
         let saved = store.source(id).unwrap().unwrap();
         let state = state_of(&saved, &policy);
         assert_eq!((state.items_seen, state.consecutive_failures), (1, 0));

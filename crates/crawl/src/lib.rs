@@ -13,7 +13,7 @@
 mod crawler;
 pub mod sources;
 
-pub use crawler::{Crawler, PollReport};
+pub use crawler::{Crawler, PollReport, SOURCE_LEASE_SECS};
 
 use polmon_feeds::ParseError;
 use polmon_fetch::{FetchConfig, FetchError, SchedulePolicy};

@@ -3,7 +3,7 @@
 
 use polmon_feeds::{discover_feeds, parse_feed, parse_sitemap};
 use polmon_fetch::{FetchOutcome, Fetcher, SchedulePolicy, SourceState};
-use polmon_store::{unix_now, Facet, NewSource, SourceKind, SourceRecord, SourceStatus, Store, StoreError};
+use polmon_store::{unix_now, Facet, NewSource, SourceKind, SourceRecord, SourceStatus, StoreError};
 use url::Url;
 
 use crate::CrawlError;
@@ -132,7 +132,7 @@ pub struct Added {
 }
 
 /// Fetches `url` once, finds out what it is ([`probe`]) and adds it as a source.
-pub async fn add(store: &Store, fetcher: &Fetcher, url: &str, opts: AddOptions) -> Result<Added, CrawlError> {
+pub async fn add(store: &dyn polmon_store::ArticleStore, fetcher: &Fetcher, url: &str, opts: AddOptions) -> Result<Added, CrawlError> {
     let found = probe(fetcher, url).await?;
     let (state, next_due) = initial_state();
     let (id, created) = store.add_source(&NewSource {
@@ -160,7 +160,7 @@ pub struct Imported {
 }
 
 /// Adds the feeds of an OPML document (folders become categories; nothing is fetched).
-pub fn import_opml(store: &Store, bytes: &[u8]) -> Result<Imported, CrawlError> {
+pub fn import_opml(store: &dyn polmon_store::ArticleStore, bytes: &[u8]) -> Result<Imported, CrawlError> {
     let doc = polmon_feeds::parse_opml(bytes)?;
     let mut out = Imported::default();
     for f in doc.feeds {
@@ -189,7 +189,7 @@ pub fn import_opml(store: &Store, bytes: &[u8]) -> Result<Imported, CrawlError> 
 }
 
 /// The sources as an OPML document.
-pub fn export_opml(store: &Store) -> Result<String, StoreError> {
+pub fn export_opml(store: &dyn polmon_store::ArticleStore) -> Result<String, StoreError> {
     let feeds = store
         .sources()?
         .into_iter()
@@ -199,7 +199,7 @@ pub fn export_opml(store: &Store) -> Result<String, StoreError> {
 }
 
 /// The source named by an id or a URL (as given or normalised).
-pub fn find(store: &Store, which: &str) -> Result<Option<SourceRecord>, StoreError> {
+pub fn find(store: &dyn polmon_store::ArticleStore, which: &str) -> Result<Option<SourceRecord>, StoreError> {
     if let Ok(id) = which.trim().parse::<i64>() {
         return store.source(id);
     }

@@ -49,6 +49,10 @@ pub enum IngestError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A stored article could not be handed to the processes that link and index it
+    /// (the distributed mode's queue is away).
+    #[error("handing the stored article on: {0}")]
+    Handoff(String),
     /// A background task died.
     #[error("ingest task failed: {0}")]
     Task(String),
@@ -59,7 +63,7 @@ impl IngestError {
     pub fn is_transient(&self) -> bool {
         match self {
             IngestError::Store(e) => e.is_transient(),
-            IngestError::Index(_) | IngestError::Io { .. } | IngestError::Task(_) => true,
+            IngestError::Index(_) | IngestError::Io { .. } | IngestError::Task(_) | IngestError::Handoff(_) => true,
             IngestError::Extract(_)
             | IngestError::NoText
             | IngestError::NotText(_)

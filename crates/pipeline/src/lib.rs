@@ -26,5 +26,5 @@ pub use hash::content_hash;
 pub use inputs::{InputFailure, InputItem, TextArticle};
 pub use prepare::{check_readable, MAX_TEXT_CHARS};
 pub use raw::{input_item_of, raw_page_of, TEXT_ARTICLE_TYPE};
-pub use process::{analyzer_with_rules, IngestReport, Ingested, Pipeline, Progress, CATEGORY_RULES_FILE, CONNECTOR_WINDOW, RELATED};
+pub use process::{analyzer_with_rules, Handoff, IngestReport, Ingested, Pipeline, Progress, CATEGORY_RULES_FILE, CONNECTOR_WINDOW, RELATED};
 pub use polmon_feeds::normalize_url;

@@ -31,6 +31,16 @@ const TRANSLATION_BATCH: usize = 500;
 /// Related articles kept per article (the article page's box).
 pub const RELATED: usize = 4;
 
+/// Where a stored article goes next when other processes link and index it (the
+/// distributed mode): a worker hands new articles to the connector and updated ones to
+/// the search index, through queues this crate knows nothing of.
+pub trait Handoff: Send + Sync {
+    /// Called after the article's transaction committed, with what it did. An error
+    /// (a queue away) is transient: the item is tried again, finds the article
+    /// `Unchanged`, and hands it off again if it is still unlinked.
+    fn stored(&self, outcome: Upsert) -> Result<(), String>;
+}
+
 /// The totals of an ingest run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IngestReport {
@@ -102,6 +112,9 @@ pub struct Pipeline<S: ?Sized + ArticleStore = Store> {
     watches: Mutex<Option<(i64, Arc<Matcher>)>>,
     /// People known by surname (built from the store when first needed).
     people: Mutex<Option<KnownPeople>>,
+    /// Set in the distributed mode: stored articles are handed off instead of being
+    /// linked and indexed here.
+    handoff: Option<Box<dyn Handoff>>,
 }
 
 impl<S: ?Sized + ArticleStore> std::fmt::Debug for Pipeline<S> {
@@ -154,7 +167,14 @@ impl<S: ?Sized + ArticleStore> Pipeline<S> {
             translation_target: None,
             watches: Mutex::new(None),
             people: Mutex::new(None),
+            handoff: None,
         }
+    }
+
+    /// Hands stored articles to `handoff` instead of linking and indexing them here
+    /// (the distributed mode's workers and crawlers).
+    pub fn hand_off_to(&mut self, handoff: Box<dyn Handoff>) {
+        self.handoff = Some(handoff);
     }
 
     /// Queues every article stored from now on whose language is not `language` for
@@ -449,6 +469,10 @@ impl<S: ?Sized + ArticleStore> Pipeline<S> {
     /// [`IngestError::is_transient`] tells the caller whether to try again later.
     pub fn ingest_item(&self, item: InputItem) -> Result<Ingested, IngestError> {
         let (done, inserted) = self.store_item(item)?;
+        if let Some(handoff) = &self.handoff {
+            handoff.stored(done.outcome).map_err(IngestError::Handoff)?;
+            return Ok(done);
+        }
         if let Upsert::Unchanged(_) = done.outcome {
             return Ok(done);
         }

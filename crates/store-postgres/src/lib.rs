@@ -124,13 +124,27 @@ fn redact(url: &str) -> String {
     }
 }
 
+/// Runs a call of the synchronous client, which drives a runtime of its own and so may
+/// not block a thread that runs async tasks (an async caller, such as the crawler, calling
+/// the store inline): on such a thread of a multi-threaded tokio runtime the call runs in
+/// `block_in_place`, elsewhere as it is. (A current-thread runtime cannot lend its thread:
+/// callers there use `spawn_blocking`.)
+fn outside_async<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}
+
 /// Writes `impl ArticleStore for PgStore` as calls of the inherent methods of the same
 /// names, converting [`PgStoreError`] into [`StoreError`](polmon_store::StoreError).
 macro_rules! article_store {
     ($( fn $name:ident(&self $(, $arg:ident : $ty:ty)* ) -> $ret:ty; )*) => {
         impl polmon_store::ArticleStore for PgStore {
             $( fn $name(&self $(, $arg: $ty)*) -> Result<$ret, polmon_store::StoreError> {
-                PgStore::$name(self $(, $arg)*).map_err(Into::into)
+                outside_async(|| PgStore::$name(self $(, $arg)*).map_err(Into::into))
             } )*
 
             fn for_each_recent_article(
@@ -138,7 +152,7 @@ macro_rules! article_store {
                 limit: usize,
                 f: &mut dyn FnMut(polmon_model::Article) -> Result<(), polmon_store::StoreError>,
             ) -> Result<(), polmon_store::StoreError> {
-                PgStore::for_each_recent_article(self, limit, f)
+                outside_async(|| PgStore::for_each_recent_article(self, limit, f))
             }
         }
     };

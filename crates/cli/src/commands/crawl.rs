@@ -9,7 +9,8 @@ use polmon_crawl::{Crawler, PollReport};
 /// `polmon crawl`
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Poll every source once (due or not) and exit.
+    /// Poll every source once (due or not) and exit; on a shared store (`--store`), every
+    /// due source, taken with a lease so that crawlers running at once share them.
     #[arg(long)]
     once: bool,
     /// Allow loopback and private addresses (also `allow_private` in the configuration).
@@ -29,16 +30,22 @@ pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 pub(crate) fn run(mut cfg: crate::config::Config, args: Args) -> anyhow::Result<ExitCode> {
     cfg.allow_private |= args.allow_private;
     cfg.require_contact()?;
+    if !cfg.store.is_empty() {
+        return run_shared(&cfg, &args);
+    }
     let config = cfg.crawl_config();
     let data = cfg.data.as_path();
     let pipeline = Arc::new(super::open_pipeline(&cfg, data)?);
-    pipeline.recover().context("finishing what an earlier run left")?;
+    pipeline
+        .recover()
+        .context("finishing what an earlier run left")?;
     let sources = pipeline.store().sources()?.len();
     if sources == 0 {
         eprintln!("no sources: add some with `polmon sources add URL` or `polmon sources import FILE.opml`");
         return Ok(ExitCode::from(1));
     }
-    let deliverer = super::deliver::deliverer(Arc::clone(pipeline.store()), &cfg, &cfg.site_url()?)?;
+    let deliverer =
+        super::deliver::deliverer(Arc::clone(pipeline.store()), &cfg, &cfg.site_url()?)?;
     let crawler = Arc::new(Crawler::new(Arc::clone(&pipeline), config)?);
     let rt = runtime()?;
     if args.once {
@@ -51,11 +58,16 @@ pub(crate) fn run(mut cfg: crate::config::Config, args: Args) -> anyhow::Result<
             eprintln!("warning: delivering the watches' alerts: {e}");
         }
         let failed_sources = reports.iter().filter(|r| r.error.is_some()).count();
-        return Ok(if failed_sources > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS });
+        return Ok(if failed_sources > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
     }
     println!("crawling {sources} sources; Ctrl-C to stop");
     let stop_translating = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let translating = crate::translation::Worker::new(pipeline, &cfg.translate).map(|w| w.spawn(Arc::clone(&stop_translating)));
+    let translating = crate::translation::Worker::new(pipeline, &cfg.translate)
+        .map(|w| w.spawn(Arc::clone(&stop_translating)));
     rt.block_on(async move {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let task = tokio::spawn(crawler.run(stop_rx));
@@ -70,6 +82,43 @@ pub(crate) fn run(mut cfg: crate::config::Config, args: Args) -> anyhow::Result<
     if let Some(t) = translating {
         let _ = t.join();
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The distributed mode's crawler: any number of them poll the shared store's sources
+/// (each round's sources taken with a lease, so no two poll one source at once), fetch and
+/// store the new items' pages, and hand the articles to the queues. Translation and
+/// delivery are not done here.
+fn run_shared(cfg: &crate::config::Config, args: &Args) -> anyhow::Result<ExitCode> {
+    use crate::distributed::{connect_queue, storing_pipeline, SharedStore};
+    let store = SharedStore::open(cfg)?.articles();
+    let queue = connect_queue(cfg)?;
+    let pipeline = Arc::new(storing_pipeline(cfg, &store, &queue)?);
+    let sources = store.sources()?.len();
+    if sources == 0 {
+        eprintln!("no sources: add some with `polmon --store … sources add URL`");
+        return Ok(ExitCode::from(1));
+    }
+    let crawler = Arc::new(Crawler::new(pipeline, cfg.crawl_config())?);
+    let rt = runtime()?;
+    if args.once {
+        let reports = rt.block_on(crawler.poll_all(true))?;
+        print_reports(&reports);
+        let failed_sources = reports.iter().filter(|r| r.error.is_some()).count();
+        return Ok(if failed_sources > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
+    println!("crawling {sources} sources of the shared store; Ctrl-C to stop");
+    rt.block_on(async move {
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let task = tokio::spawn(crawler.run(stop_rx));
+        let _ = tokio::signal::ctrl_c().await;
+        let _ = stop_tx.send(true);
+        let _ = task.await;
+    });
     Ok(ExitCode::SUCCESS)
 }
 

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use polmon_crawl::sources::{self, AddOptions};
-use polmon_store::Store;
+use polmon_store::{ArticleStore, Store};
 
 /// `polmon sources ...`
 #[derive(Debug, clap::Args)]
@@ -58,34 +58,62 @@ struct AddArgs {
 }
 
 pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<ExitCode> {
-    let data = cfg.data.as_path();
-    let store = Store::open(data).with_context(|| format!("opening the data folder {}", data.display()))?;
+    // The data folder's sources, or the shared store's in the distributed mode.
+    let store: std::sync::Arc<dyn ArticleStore> = if cfg.store.is_empty() {
+        let data = cfg.data.as_path();
+        std::sync::Arc::new(
+            Store::open(data)
+                .with_context(|| format!("opening the data folder {}", data.display()))?,
+        )
+    } else {
+        crate::distributed::SharedStore::open(cfg)?.articles()
+    };
+    let store = &*store;
     match args.command {
-        Cmd::Add(a) => add(cfg, &store, a),
-        Cmd::List { json } => list(&store, json),
-        Cmd::Remove { source } => remove(&store, &source),
-        Cmd::Import { file } => import(&store, &file),
-        Cmd::Export => print_out(&sources::export_opml(&store)?),
+        Cmd::Add(a) => add(cfg, store, a),
+        Cmd::List { json } => list(store, json),
+        Cmd::Remove { source } => remove(store, &source),
+        Cmd::Import { file } => import(store, &file),
+        Cmd::Export => print_out(&sources::export_opml(store)?),
     }
 }
 
-fn add(cfg: &crate::config::Config, store: &Store, a: AddArgs) -> anyhow::Result<ExitCode> {
+fn add(
+    cfg: &crate::config::Config,
+    store: &dyn ArticleStore,
+    a: AddArgs,
+) -> anyhow::Result<ExitCode> {
     cfg.require_contact()?;
     let mut config = cfg.crawl_config();
     config.fetch.allow_private |= a.allow_private;
     let fetcher = polmon_fetch::Fetcher::new(config.fetch)?;
     let rt = super::crawl::runtime()?;
-    let opts = AddOptions { name: a.name, category: a.category, language: a.language };
-    let added = rt.block_on(sources::add(store, &fetcher, &a.url, opts)).with_context(|| format!("adding {}", a.url))?;
-    let verb = if added.created { "added" } else { "already there" };
-    println!("{verb}: {} {} {}", added.id, added.probe.kind.as_str(), added.probe.url);
+    let opts = AddOptions {
+        name: a.name,
+        category: a.category,
+        language: a.language,
+    };
+    let added = rt
+        .block_on(sources::add(store, &fetcher, &a.url, opts))
+        .with_context(|| format!("adding {}", a.url))?;
+    let verb = if added.created {
+        "added"
+    } else {
+        "already there"
+    };
+    println!(
+        "{verb}: {} {} {}",
+        added.id,
+        added.probe.kind.as_str(),
+        added.probe.url
+    );
     for other in &added.probe.other_feeds {
         println!("the page also announces {other} (add it with `polmon sources add {other}`)");
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn list(store: &Store, json: bool) -> anyhow::Result<ExitCode> {
+fn list(store: &dyn ArticleStore, json: bool) -> anyhow::Result<ExitCode> {
     use std::fmt::Write as _;
     let rows = sources::statuses(store)?;
     let mut out = String::new();
@@ -124,25 +152,40 @@ fn list(store: &Store, json: bool) -> anyhow::Result<ExitCode> {
 fn print_out(text: &str) -> anyhow::Result<ExitCode> {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).context("writing to stdout"),
         _ => Ok(ExitCode::SUCCESS),
     }
 }
 
-fn remove(store: &Store, which: &str) -> anyhow::Result<ExitCode> {
-    let Some(src) = sources::find(store, which)? else { bail!("no source {which:?} (see `polmon sources list`)") };
+fn remove(store: &dyn ArticleStore, which: &str) -> anyhow::Result<ExitCode> {
+    let Some(src) = sources::find(store, which)? else {
+        bail!("no source {which:?} (see `polmon sources list`)")
+    };
     store.remove_source(src.id)?;
     println!("removed: {} {}", src.id, src.url);
     Ok(ExitCode::SUCCESS)
 }
 
-fn import(store: &Store, file: &Path) -> anyhow::Result<ExitCode> {
+fn import(store: &dyn ArticleStore, file: &Path) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let r = sources::import_opml(store, &bytes).with_context(|| format!("reading {}", file.display()))?;
+    let r = sources::import_opml(store, &bytes)
+        .with_context(|| format!("reading {}", file.display()))?;
     for url in &r.skipped {
         eprintln!("skipped: {url:?} is not an http(s) URL");
     }
-    println!("import: {} added, {} already there, {} skipped", r.added, r.existing, r.skipped.len());
-    Ok(if r.skipped.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    println!(
+        "import: {} added, {} already there, {} skipped",
+        r.added,
+        r.existing,
+        r.skipped.len()
+    );
+    Ok(if r.skipped.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

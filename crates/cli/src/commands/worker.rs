@@ -4,14 +4,14 @@
 //! to `index`, and acks only then.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use anyhow::Context;
-use polmon_pipeline::{analyzer_with_rules, input_item_of, IngestError, Pipeline};
-use polmon_queue::{ConnectArticle, IndexArticle, ProcessPage, Queue};
-use polmon_store::{ArticleStore, Upsert};
+use polmon_pipeline::{input_item_of, IngestError, Pipeline};
+use polmon_queue::ProcessPage;
+use polmon_store::ArticleStore;
 
-use crate::distributed::{connect_queue, settle, ConsumeArgs, SharedStore, StageConsumer};
+use crate::distributed::{
+    connect_queue, settle, storing_pipeline, ConsumeArgs, SharedStore, StageConsumer,
+};
 
 /// The consumer group every worker joins (they share the `process` stage's work).
 const GROUP: &str = "workers";
@@ -43,20 +43,15 @@ impl From<IngestError> for PageError {
 }
 
 pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<ExitCode> {
-    let shared = SharedStore::open(cfg)?;
-    let store = shared.articles();
+    let store = SharedStore::open(cfg)?.articles();
     let queue = connect_queue(cfg)?;
-    let analyzer = analyzer_with_rules(cfg.enrich.category_rules.as_deref())
-        .context("loading the category rules")?;
-    let mut pipeline = Pipeline::on(Arc::clone(&store), None, Arc::new(analyzer));
-    let target = polmon_translate::lang::normalize(&cfg.translate.target);
-    pipeline.set_translation_target((!target.is_empty()).then_some(target.as_str()));
+    let pipeline = storing_pipeline(cfg, &store, &queue)?;
     let mut consumer = StageConsumer::<ProcessPage>::join(&queue, GROUP, &args.consume)?;
     tracing::info!(target: "polmon::distributed", "worker ready");
     loop {
         for delivery in consumer.next_batch(args.batch.max(1)).deliveries {
             let key = delivery.job().page_key.clone();
-            match process(&pipeline, &*store, &queue, delivery.job()) {
+            match process(&pipeline, &*store, delivery.job()) {
                 Ok(()) => settle(delivery, Ok(())),
                 Err(PageError::Permanent(reason)) => {
                     tracing::warn!(target: "polmon::distributed", page = %key, %reason, "page given up");
@@ -70,48 +65,19 @@ pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<Exi
     }
 }
 
-/// One page: stored (idempotently: the same page again is `Unchanged`), then handed on.
+/// One page: stored (idempotently: the same page again is `Unchanged`) and handed on by
+/// the pipeline's hand-off.
 fn process(
     pipeline: &Pipeline<dyn ArticleStore>,
     store: &dyn ArticleStore,
-    queue: &Queue,
     job: &ProcessPage,
 ) -> Result<(), PageError> {
-    let transient = |e: polmon_store::StoreError| PageError::Transient(e.into());
     let page = store
         .raw_page(&job.page_key)
-        .map_err(transient)?
+        .map_err(|e| PageError::Transient(e.into()))?
         .ok_or_else(|| {
             PageError::Permanent(format!("no raw page is kept under {}", job.page_key))
         })?;
-    let (done, _) = pipeline.store_item(input_item_of(page)?)?;
-    let publish_error = |e: polmon_queue::QueueError| PageError::Transient(e.into());
-    match done.outcome {
-        Upsert::Inserted(id) => {
-            queue
-                .publish(&ConnectArticle { article_id: id })
-                .map_err(publish_error)?;
-        }
-        Upsert::Updated(id) => {
-            queue
-                .publish(&IndexArticle { article_id: id })
-                .map_err(publish_error)?;
-            store.mark_indexed(&[id]).map_err(transient)?;
-        }
-        // Delivered again after a commit whose hand-over was lost: hand it over again
-        // (the queue drops a copy of work still waiting).
-        Upsert::Unchanged(id) => {
-            let unlinked = store
-                .links_of(&[id])
-                .map_err(transient)?
-                .get(&id)
-                .is_some_and(|l| l.story_id.is_none());
-            if unlinked {
-                queue
-                    .publish(&ConnectArticle { article_id: id })
-                    .map_err(publish_error)?;
-            }
-        }
-    }
+    pipeline.ingest_item(input_item_of(page)?)?;
     Ok(())
 }
