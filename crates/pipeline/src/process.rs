@@ -804,6 +804,46 @@ mod tests {
         assert_eq!(p.index().unwrap().num_docs(), 1);
     }
 
+    /// Records what it is handed.
+    struct Recorder(Arc<Mutex<Vec<Upsert>>>);
+
+    impl Handoff for Recorder {
+        fn stored(&self, outcome: Upsert) -> Result<(), String> {
+            lock(&self.0).push(outcome);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_pipeline_that_hands_off_stores_without_linking_and_the_connector_step_links() {
+        let data = tempfile::tempdir().unwrap();
+        let store: Arc<dyn ArticleStore> = Arc::new(Store::open(data.path()).unwrap());
+        let handed = Arc::new(Mutex::new(Vec::new()));
+        let mut worker = Pipeline::on(Arc::clone(&store), None, Arc::new(Analyzer::new()));
+        worker.hand_off_to(Box::new(Recorder(Arc::clone(&handed))));
+        let item = |title: &str| {
+            InputItem::Text(TextArticle {
+                url: Some("https://x.org/a".into()),
+                title: Some(title.into()),
+                text: "The minister presented the budget to parliament on Tuesday.".into(),
+                ..Default::default()
+            })
+        };
+        let id = worker.ingest_item(item("Budget")).unwrap().outcome.id();
+        worker.ingest_item(item("Budget")).unwrap();
+        worker.ingest_item(item("Budget, amended")).unwrap();
+        assert_eq!(*lock(&handed), vec![Upsert::Inserted(id), Upsert::Unchanged(id), Upsert::Updated(id)]);
+        assert_eq!(store.article(id).unwrap().unwrap().links.story_id, None, "a worker does not link");
+        // The connector's step links it, once.
+        let connector = Pipeline::on(Arc::clone(&store), None, Arc::new(Analyzer::new()));
+        connector.link_stored(id).unwrap();
+        let links = store.article(id).unwrap().unwrap().links;
+        assert_eq!(links.story_id, Some(id));
+        connector.link_stored(id).unwrap();
+        assert_eq!(store.article(id).unwrap().unwrap().links, links);
+        assert!(store.related(id).unwrap().is_some(), "its related list is computed");
+    }
+
     #[test]
     fn an_undated_text_takes_the_date_of_its_dateline() {
         let data = tempfile::tempdir().unwrap();
