@@ -183,9 +183,7 @@ impl Queue {
                 duplicate_window: inner.config.duplicate_window,
                 ..Default::default()
             };
-            inner
-                .block_on(inner.jetstream.get_or_create_stream(config))
-                .map_err(|e| inner.error(format!("creating the {stage} stream"), e))?;
+            self.ensure_stream(config, &format!("creating the {stage} stream"))?;
         }
         let dead = stream::Config {
             name: DEAD_STREAM.to_owned(),
@@ -195,10 +193,22 @@ impl Queue {
             duplicate_window: inner.config.duplicate_window,
             ..Default::default()
         };
-        inner
-            .block_on(inner.jetstream.get_or_create_stream(dead))
-            .map_err(|e| inner.error("creating the dead-letter stream", e))?;
-        Ok(())
+        self.ensure_stream(dead, "creating the dead-letter stream")
+    }
+
+    /// Creates a stream unless it exists. Processes starting together race to create
+    /// it; the loser's create fails ("subjects overlap with an existing stream" on
+    /// nats-server 2.9), and finds the winner's stream when it looks again.
+    fn ensure_stream(&self, config: stream::Config, step: &str) -> Result<(), QueueError> {
+        let inner = &self.inner;
+        let name = config.name.clone();
+        match inner.block_on(inner.jetstream.get_or_create_stream(config)) {
+            Ok(_) => Ok(()),
+            Err(e) => match inner.block_on(inner.jetstream.get_stream(&name)) {
+                Ok(_) => Ok(()),
+                Err(_) => Err(inner.error(step.to_owned(), e)),
+            },
+        }
     }
 
     /// Publishes one message on its stage's stream with its de-duplication id and waits

@@ -29,6 +29,22 @@ fn until(limit: Duration, what: &str, mut step: impl FnMut() -> bool) {
 }
 
 #[test]
+fn processes_starting_together_all_find_the_streams() {
+    let nats = server();
+    let url = nats.url();
+    let starting: Vec<_> = (0..6)
+        .map(|_| {
+            let url = url.clone();
+            std::thread::spawn(move || Queue::connect(QueueConfig::new(url)).map(|_| ()).map_err(|e| e.to_string()))
+        })
+        .collect();
+    for s in starting {
+        s.join().unwrap().unwrap();
+    }
+    assert_eq!(connect(&nats).pending(Stage::Connect).unwrap(), 0);
+}
+
+#[test]
 fn publishing_the_same_work_twice_stores_one_message() {
     let nats = server();
     let queue = connect(&nats);
