@@ -563,6 +563,23 @@ fn kills_restarts_and_duplicates_lose_nothing_and_store_nothing_twice() {
         || pg.count().unwrap() >= 15,
     );
     leader.kill();
+    let killed = Instant::now();
+    let standby_log = standby.log.clone();
+    until(
+        Duration::from_secs(60),
+        "the standby takes over",
+        &mut [&mut standby],
+        || {
+            std::fs::read_to_string(&standby_log)
+                .unwrap_or_default()
+                .contains("connector window ready")
+        },
+    );
+    // Recovery times are reported, not asserted (see the README's figures).
+    eprintln!(
+        "recovery: the standby connector led {:.2} s after the leader's kill -9",
+        killed.elapsed().as_secs_f64()
+    );
     let mut worker_3 = role("worker-3", &["worker", "--batch", "1"]);
     until(
         Duration::from_secs(240),
@@ -602,12 +619,23 @@ fn kills_restarts_and_duplicates_lose_nothing_and_store_nothing_twice() {
     nats.restart().unwrap();
     let queue = Queue::connect(QueueConfig::new(&queue_url)).unwrap();
     let pg = PgStore::connect(&store, 2).unwrap();
+    let restarted = Instant::now();
     let said = enqueue(&store, &queue_url, &[&second, &first]);
     assert!(
         said.contains(&format!("{} items: {n2} new raw pages", n1 + n2)),
         "{said}"
     );
     let total = (n1 + n2) as u64;
+    until(
+        Duration::from_secs(120),
+        "a first article after the restarts",
+        &mut [&mut worker_2, &mut worker_3],
+        || pg.count().unwrap_or(0) > n1 as u64,
+    );
+    eprintln!(
+        "recovery: a first new article stored {:.2} s after PostgreSQL and nats-server restarted",
+        restarted.elapsed().as_secs_f64()
+    );
     until(
         Duration::from_secs(240),
         "the next inputs, after the restarts",
