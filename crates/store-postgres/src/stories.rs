@@ -25,13 +25,13 @@ impl PgStore {
             "SELECT s.story_id, s.size,
                     (SELECT count(*) FROM articles a WHERE a.story_id = s.story_id AND a.sort_ts > $1 - $2),
                     (SELECT count(*) FROM articles a WHERE a.story_id = s.story_id
-                         AND a.sort_ts > $1 - 2 * $2 AND a.sort_ts <= $1 - $2),
+                         AND a.sort_ts > $1::bigint - 2 * $2::bigint AND a.sort_ts <= $1 - $2),
                     s.sources, s.languages, s.last_ts
-             FROM (SELECT * FROM stories WHERE last_ts > $1 - 2 * $2 AND size >= $3
+             FROM (SELECT * FROM stories WHERE last_ts > $1::bigint - 2 * $2::bigint AND size >= $3
                    ORDER BY last_ts DESC, story_id LIMIT $4) s
              UNION
              SELECT story_id, size, 0, 0, sources, languages, last_ts
-             FROM (SELECT * FROM stories WHERE last_ts <= $1 - 2 * $2 AND size >= $3
+             FROM (SELECT * FROM stories WHERE last_ts <= $1::bigint - 2 * $2::bigint AND size >= $3
                    ORDER BY 5 * sources + size DESC, last_ts DESC, story_id LIMIT $5) o
              ORDER BY 1",
             &[
