@@ -363,14 +363,6 @@ pub const MIGRATIONS: &[&str] = &[
         FOR EACH ROW WHEN (OLD.story_id IS DISTINCT FROM NEW.story_id OR OLD.sort_ts <> NEW.sort_ts
                            OR OLD.source IS DISTINCT FROM NEW.source OR OLD.language IS DISTINCT FROM NEW.language)
         EXECUTE FUNCTION polmon_stories_counted();
-    INSERT INTO story_values (story_id, facet, value, articles)
-        SELECT story_id, 'source', source, count(*) FROM articles
-        WHERE story_id IS NOT NULL AND source IS NOT NULL GROUP BY story_id, source
-        UNION ALL SELECT story_id, 'language', language, count(*) FROM articles
-        WHERE story_id IS NOT NULL AND language IS NOT NULL GROUP BY story_id, language;
-    INSERT INTO stories (story_id, size, sources, languages, first_ts, last_ts)
-        SELECT story_id, count(*), count(DISTINCT source), count(DISTINCT language), min(sort_ts), max(sort_ts)
-        FROM articles WHERE story_id IS NOT NULL GROUP BY story_id;
 
     CREATE TABLE entity_role_counts (
         entity_id   BIGINT NOT NULL,
@@ -395,8 +387,6 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER mention_roles_recounted AFTER UPDATE OF entity_id, role ON mentions
         FOR EACH ROW WHEN (OLD.entity_id <> NEW.entity_id OR OLD.role IS DISTINCT FROM NEW.role)
         EXECUTE FUNCTION polmon_mention_roles_counted();
-    INSERT INTO entity_role_counts (entity_id, role, articles)
-        SELECT entity_id, role, count(*) FROM mentions WHERE role IS NOT NULL GROUP BY entity_id, role;
     -- The first and last mention giving an entity a role (entity_roles); role holders
     -- read the role counters by day now.
     DROP INDEX mentions_with_role;
@@ -479,23 +469,45 @@ pub const MIGRATIONS: &[&str] = &[
                 AND day = d AND articles = 0;
         END IF;
     END $$;
-    INSERT INTO trend_entity_days (day, entity_id, articles, mentions, quotes)
-        SELECT polmon_day_of(m.sort_ts), m.entity_id, count(*), sum(m.count),
-               sum((SELECT count(*) FROM quotes q WHERE q.article_id = m.article_id AND q.entity_id = m.entity_id))
-        FROM mentions m GROUP BY 1, 2;
-    INSERT INTO trend_source_days (source, day, entity_id, role, articles, mentions, quotes)
-        SELECT source, day, entity_id, role, sum(articles), sum(mentions), sum(quotes) FROM (
-            SELECT coalesce(a.source, '') AS source, polmon_day_of(a.sort_ts) AS day, m.entity_id AS entity_id,
-                   coalesce(m.role, '') AS role, 1 AS articles, m.count AS mentions,
-                   (SELECT count(*) FROM quotes q WHERE q.article_id = m.article_id AND q.entity_id = m.entity_id) AS quotes
-            FROM mentions m JOIN articles a ON a.id = m.article_id
-            UNION ALL
-            SELECT coalesce(a.source, ''), polmon_day_of(a.sort_ts), 0, '', 0, 0, 1
-            FROM quotes q JOIN articles a ON a.id = q.article_id WHERE q.entity_id IS NULL
-        ) parts GROUP BY 1, 2, 3, 4;
-    INSERT INTO trend_role_days (entity_id, role, day, articles)
-        SELECT entity_id, role, polmon_day_of(sort_ts), count(*) FROM mentions
-        WHERE coalesce(role, '') <> '' GROUP BY 1, 2, 3;
+    -- Empties every count kept above and recounts it from the stored articles: fills
+    -- them here, and tests compare the kept counts with it.
+    CREATE FUNCTION polmon_recount_kept() RETURNS void LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM story_values;
+        DELETE FROM stories;
+        DELETE FROM entity_role_counts;
+        DELETE FROM trend_entity_days;
+        DELETE FROM trend_source_days;
+        DELETE FROM trend_role_days;
+        INSERT INTO story_values (story_id, facet, value, articles)
+            SELECT story_id, 'source', source, count(*) FROM articles
+            WHERE story_id IS NOT NULL AND source IS NOT NULL GROUP BY story_id, source
+            UNION ALL SELECT story_id, 'language', language, count(*) FROM articles
+            WHERE story_id IS NOT NULL AND language IS NOT NULL GROUP BY story_id, language;
+        INSERT INTO stories (story_id, size, sources, languages, first_ts, last_ts)
+            SELECT story_id, count(*), count(DISTINCT source), count(DISTINCT language), min(sort_ts), max(sort_ts)
+            FROM articles WHERE story_id IS NOT NULL GROUP BY story_id;
+        INSERT INTO entity_role_counts (entity_id, role, articles)
+            SELECT entity_id, role, count(*) FROM mentions WHERE role IS NOT NULL GROUP BY entity_id, role;
+        INSERT INTO trend_entity_days (day, entity_id, articles, mentions, quotes)
+            SELECT polmon_day_of(m.sort_ts), m.entity_id, count(*), sum(m.count),
+                   sum((SELECT count(*) FROM quotes q WHERE q.article_id = m.article_id AND q.entity_id = m.entity_id))
+            FROM mentions m GROUP BY 1, 2;
+        INSERT INTO trend_source_days (source, day, entity_id, role, articles, mentions, quotes)
+            SELECT source, day, entity_id, role, sum(articles), sum(mentions), sum(quotes) FROM (
+                SELECT coalesce(a.source, '') AS source, polmon_day_of(a.sort_ts) AS day, m.entity_id AS entity_id,
+                       coalesce(m.role, '') AS role, 1 AS articles, m.count AS mentions,
+                       (SELECT count(*) FROM quotes q WHERE q.article_id = m.article_id AND q.entity_id = m.entity_id) AS quotes
+                FROM mentions m JOIN articles a ON a.id = m.article_id
+                UNION ALL
+                SELECT coalesce(a.source, ''), polmon_day_of(a.sort_ts), 0, '', 0, 0, 1
+                FROM quotes q JOIN articles a ON a.id = q.article_id WHERE q.entity_id IS NULL
+            ) parts GROUP BY 1, 2, 3, 4;
+        INSERT INTO trend_role_days (entity_id, role, day, articles)
+            SELECT entity_id, role, polmon_day_of(sort_ts), count(*) FROM mentions
+            WHERE coalesce(role, '') <> '' GROUP BY 1, 2, 3;
+    END $$;
+    SELECT polmon_recount_kept();
     "#,
 ];
 
