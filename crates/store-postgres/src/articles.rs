@@ -260,6 +260,9 @@ impl PgStore {
             Ok(())
         };
         let mut tx = conn.transaction()?;
+        // Before any row lock: a merge_entity, holding the counts lock exclusively, may
+        // need this article's row (its mentions' foreign key).
+        st.trends.share_counts(&mut tx)?;
         let (id, hash): (i64, String) = loop {
             if let Some(r) = tx.query_opt(&st.find, &[&key.dedup_key])? {
                 break (r.get(0), r.get(1));
@@ -270,9 +273,9 @@ impl PgStore {
             let inserted = tx.query_opt(&st.insert, &params)?;
             if let Some(row) = inserted {
                 let id: i64 = row.get(0);
-                st.trends.share_counts(&mut tx)?;
                 replace_mentions(&mut tx, &st, id, &a.analysis, sort_ts)?;
-                st.trends.count(&mut tx, id, 1)?;
+                let parts = st.trends.parts(&mut tx, &[id])?;
+                st.trends.add(&mut tx, &parts)?;
                 with_the_article(&mut tx, id)?;
                 tx.commit()?;
                 return Ok(Upsert::Inserted(id));
@@ -285,13 +288,13 @@ impl PgStore {
             return Ok(Upsert::Unchanged(id));
         }
         // The trend counters lose the stored version's part and gain the new one's.
-        st.trends.share_counts(&mut tx)?;
-        st.trends.count(&mut tx, id, -1)?;
+        let stored = st.trends.parts(&mut tx, &[id])?;
         let mut params = vec![&id as &(dyn ToSql + Sync)];
         params.extend(fields);
         tx.execute(&st.update, &params)?;
         replace_mentions(&mut tx, &st, id, &a.analysis, sort_ts)?;
-        st.trends.count(&mut tx, id, 1)?;
+        let parts = stored.negated().and(st.trends.parts(&mut tx, &[id])?);
+        st.trends.add(&mut tx, &parts)?;
         with_the_article(&mut tx, id)?;
         tx.commit()?;
         Ok(Upsert::Updated(id))

@@ -229,6 +229,7 @@ impl PgStore {
         }
         let mut conn = self.conn()?;
         let entity = EntityStatements::prepare(&mut conn)?;
+        let trends = crate::trends::TrendWrite::prepare(&mut conn)?;
         let mut tx = conn.transaction()?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&crate::trends::COUNTS_LOCK])?;
         let Some(from_id) = tx
@@ -244,10 +245,9 @@ impl PgStore {
             .iter()
             .map(|r| r.get(0))
             .collect();
-        // The trend counters of those articles: out now, back in once they are rewritten.
-        let count_trends =
-            "SELECT polmon_count_trends(a, $2) FROM unnest($1::bigint[]) WITH ORDINALITY AS t (a, n) ORDER BY n";
-        tx.execute(count_trends, &[&articles, &-1i64])?;
+        // The trend counters of those articles lose their part as stored and gain it as
+        // rewritten.
+        let stored = trends.parts(&mut tx, &articles)?;
         tx.execute(
             "UPDATE mentions m SET count = m.count + f.count, role = coalesce(m.role, f.role)
              FROM mentions f WHERE f.entity_id = $1 AND m.entity_id = $2 AND m.article_id = f.article_id",
@@ -266,7 +266,8 @@ impl PgStore {
             "UPDATE quotes SET entity_id = $2 WHERE entity_id = $1 AND article_id = ANY($3)",
             &[&from_id, &into_id, &articles],
         )?;
-        tx.execute(count_trends, &[&articles, &1i64])?;
+        let parts = stored.negated().and(trends.parts(&mut tx, &articles)?);
+        trends.add(&mut tx, &parts)?;
         // Quotes attributed to `from` in articles that no longer mention it (none are
         // written so, but a store is not assumed to be tidy): not in any counter.
         tx.execute("UPDATE quotes SET entity_id = $2 WHERE entity_id = $1", &[&from_id, &into_id])?;

@@ -279,8 +279,8 @@ pub const MIGRATIONS: &[&str] = &[
     // stories.rs): story sizes with their distinct sources and languages and time span
     // (trigger on articles), articles per (entity, role) (trigger on mentions), and the
     // trend counters per entity × day, source × day × entity × role and entity × role ×
-    // day (`polmon_count_trends`, called by the article writes). Filled from the stored
-    // articles here, once.
+    // day (`polmon_add_trend_parts`, called by the article writes with the stored
+    // version's parts negated and the new one's). Filled from the stored articles here.
     r#"
     CREATE TABLE stories (
         story_id    BIGINT PRIMARY KEY,
@@ -426,48 +426,54 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE FUNCTION polmon_day_of(ts BIGINT) RETURNS BIGINT LANGUAGE sql IMMUTABLE AS $$
         SELECT (ts - (((ts % 86400) + 86400) % 86400)) / 86400
     $$;
-    -- Adds `delta` times article `art`'s part (as now stored: row, mentions, quotes) to
-    -- the trend counters, rows in key order; counters back at zero are removed.
-    CREATE FUNCTION polmon_count_trends(art BIGINT, delta BIGINT) RETURNS void LANGUAGE plpgsql AS $$
-    DECLARE
-        d BIGINT;
-        src TEXT;
+    -- An article's part of the trend counters, as now stored (row, mentions, quotes): a
+    -- row per mention, and one of entity 0 for its quotes whose speaker is no entity.
+    CREATE FUNCTION polmon_trend_parts(art BIGINT) RETURNS TABLE (
+        day BIGINT, source TEXT, entity_id BIGINT, role TEXT, articles BIGINT, mentions BIGINT, quotes BIGINT
+    ) LANGUAGE sql STABLE AS $$
+        SELECT polmon_day_of(a.sort_ts), coalesce(a.source, ''), m.entity_id, coalesce(m.role, ''), 1::bigint, m.count,
+               (SELECT count(*) FROM quotes q WHERE q.article_id = m.article_id AND q.entity_id = m.entity_id)
+        FROM articles a JOIN mentions m ON m.article_id = a.id WHERE a.id = art
+        UNION ALL
+        SELECT polmon_day_of(a.sort_ts), coalesce(a.source, ''), 0, '', 0, 0, count(*)
+        FROM articles a JOIN quotes q ON q.article_id = a.id WHERE a.id = art AND q.entity_id IS NULL
+        GROUP BY a.id
+    $$;
+    -- Adds signed parts (the columns of polmon_trend_parts as arrays, a stored version's
+    -- negated) to the counters: one grouped upsert per table, rows in key order, so that
+    -- writers take counter rows in one order; counters back at zero are removed.
+    CREATE FUNCTION polmon_add_trend_parts(
+        p_day BIGINT[], p_source TEXT[], p_entity BIGINT[], p_role TEXT[],
+        p_articles BIGINT[], p_mentions BIGINT[], p_quotes BIGINT[]
+    ) RETURNS void LANGUAGE plpgsql AS $$
     BEGIN
-        SELECT polmon_day_of(sort_ts), coalesce(source, '') INTO d, src FROM articles WHERE id = art;
-        IF NOT FOUND THEN
-            RETURN;
-        END IF;
         INSERT INTO trend_entity_days AS t (day, entity_id, articles, mentions, quotes)
-            SELECT d, m.entity_id, delta, delta * m.count,
-                   delta * (SELECT count(*) FROM quotes q WHERE q.article_id = art AND q.entity_id = m.entity_id)
-            FROM mentions m WHERE m.article_id = art ORDER BY m.entity_id
+            SELECT u.day, u.entity_id, sum(u.articles), sum(u.mentions), sum(u.quotes)
+            FROM unnest(p_day, p_entity, p_articles, p_mentions, p_quotes) AS u (day, entity_id, articles, mentions, quotes)
+            WHERE u.entity_id <> 0 GROUP BY 1, 2
+            HAVING sum(u.articles) <> 0 OR sum(u.mentions) <> 0 OR sum(u.quotes) <> 0 ORDER BY 1, 2
         ON CONFLICT (day, entity_id) DO UPDATE SET articles = t.articles + EXCLUDED.articles,
             mentions = t.mentions + EXCLUDED.mentions, quotes = t.quotes + EXCLUDED.quotes;
         INSERT INTO trend_source_days AS t (source, day, entity_id, role, articles, mentions, quotes)
-            SELECT src, d, m.entity_id, coalesce(m.role, ''), delta, delta * m.count,
-                   delta * (SELECT count(*) FROM quotes q WHERE q.article_id = art AND q.entity_id = m.entity_id)
-            FROM mentions m WHERE m.article_id = art
-            UNION ALL
-            SELECT src, d, 0, '', 0, 0, delta * count(*) FROM quotes WHERE article_id = art AND entity_id IS NULL
-            HAVING count(*) > 0
-            ORDER BY 3
+            SELECT u.source, u.day, u.entity_id, u.role, sum(u.articles), sum(u.mentions), sum(u.quotes)
+            FROM unnest(p_source, p_day, p_entity, p_role, p_articles, p_mentions, p_quotes)
+                AS u (source, day, entity_id, role, articles, mentions, quotes)
+            GROUP BY 1, 2, 3, 4
+            HAVING sum(u.articles) <> 0 OR sum(u.mentions) <> 0 OR sum(u.quotes) <> 0 ORDER BY 1, 2, 3, 4
         ON CONFLICT (source, day, entity_id, role) DO UPDATE SET articles = t.articles + EXCLUDED.articles,
             mentions = t.mentions + EXCLUDED.mentions, quotes = t.quotes + EXCLUDED.quotes;
         INSERT INTO trend_role_days AS t (entity_id, role, day, articles)
-            SELECT m.entity_id, m.role, d, delta FROM mentions m
-            WHERE m.article_id = art AND coalesce(m.role, '') <> '' ORDER BY m.entity_id
+            SELECT u.entity_id, u.role, u.day, sum(u.articles)
+            FROM unnest(p_entity, p_role, p_day, p_articles) AS u (entity_id, role, day, articles)
+            WHERE u.entity_id <> 0 AND u.role <> '' GROUP BY 1, 2, 3 HAVING sum(u.articles) <> 0 ORDER BY 1, 2, 3
         ON CONFLICT (entity_id, role, day) DO UPDATE SET articles = t.articles + EXCLUDED.articles;
-        IF delta < 0 THEN
-            DELETE FROM trend_entity_days WHERE day = d
-                AND entity_id IN (SELECT entity_id FROM mentions WHERE article_id = art)
-                AND articles = 0 AND mentions = 0 AND quotes = 0;
-            DELETE FROM trend_source_days WHERE source = src AND day = d
-                AND entity_id IN (SELECT entity_id FROM mentions WHERE article_id = art UNION ALL SELECT 0)
-                AND articles = 0 AND mentions = 0 AND quotes = 0;
-            DELETE FROM trend_role_days WHERE (entity_id, role) IN
-                (SELECT entity_id, role FROM mentions WHERE article_id = art AND role <> '')
-                AND day = d AND articles = 0;
-        END IF;
+        DELETE FROM trend_entity_days t USING unnest(p_day, p_entity) AS u (day, entity_id)
+            WHERE t.day = u.day AND t.entity_id = u.entity_id AND t.articles = 0 AND t.mentions = 0 AND t.quotes = 0;
+        DELETE FROM trend_source_days t USING unnest(p_source, p_day, p_entity, p_role) AS u (source, day, entity_id, role)
+            WHERE t.source = u.source AND t.day = u.day AND t.entity_id = u.entity_id AND t.role = u.role
+              AND t.articles = 0 AND t.mentions = 0 AND t.quotes = 0;
+        DELETE FROM trend_role_days t USING unnest(p_entity, p_role, p_day) AS u (entity_id, role, day)
+            WHERE t.entity_id = u.entity_id AND t.role = u.role AND t.day = u.day AND t.articles = 0;
     END $$;
     -- Empties every count kept above and recounts it from the stored articles: fills
     -- them here, and tests compare the kept counts with it.

@@ -1,17 +1,19 @@
 //! Trends: who is in the news and who gets to speak, read from per-day counters, as in
 //! the SQLite store (`polmon_store::trends`, whose doc describes the three tables).
 //!
-//! The counters are kept in the article's write transaction: `store_article` calls
-//! `polmon_count_trends(id, -1)` (migration 6) before it changes a stored article and
-//! `polmon_count_trends(id, 1)` after, and `merge_entity` does both around the articles
-//! it rewrites; so they always equal a recount over `articles`, `mentions` and `quotes`.
-//! Every read below is an index range over a bounded period (at most
-//! [`MAX_PERIOD_DAYS`](polmon_store::trends::MAX_PERIOD_DAYS) days) or over one
-//! entity's roles, with a `LIMIT`: none reads the articles.
+//! The counters are kept in the article's write transaction: `store_article` reads the
+//! stored version's part ([`TrendParts`], from `polmon_trend_parts` of migration 6)
+//! before it changes the article, and adds it negated with the new version's part in one
+//! grouped upsert per table (`polmon_add_trend_parts`), rows in key order, so concurrent
+//! writers take counter rows in one order; `merge_entity` does the same around the
+//! articles it rewrites. So they always equal a recount over `articles`, `mentions` and
+//! `quotes` (`polmon_recount_kept()`). Every read below is an index range over a bounded
+//! period (at most [`MAX_PERIOD_DAYS`](polmon_store::trends::MAX_PERIOD_DAYS) days) or over
+//! one entity's roles, with a `LIMIT`: none reads the articles.
 //!
-//! Writers hold [`COUNTS_LOCK`] shared while they change counters and a merge holds it
-//! exclusively: a merge rewrites the counters of many articles, in an order no writer
-//! could follow, so the two never interleave (and never deadlock).
+//! Writers hold [`COUNTS_LOCK`] shared from the start of their transaction and a merge
+//! holds it exclusively before it locks anything else: a merge rewrites the mentions and
+//! counters of many articles, so the two never interleave (and never deadlock).
 
 use polmon_store::trends::{day_label, trend_score, BASELINE_DAYS, NOW_CANDIDATES};
 use polmon_store::{DayCount, Period, QuoteShares, RoleShare, RoleSpan, SourceQuotes, SpeakerCount, TrendingEntity};
@@ -27,27 +29,87 @@ pub(crate) const COUNTS_LOCK: i64 = 0x706f_6c6d_6f6e + 1;
 /// The statements that keep the trend counters, prepared before a transaction.
 pub(crate) struct TrendWrite {
     share_counts: Statement,
-    count: Statement,
+    parts: Statement,
+    add: Statement,
+}
+
+/// Signed parts of articles in the trend counters, column by column (the columns of
+/// `polmon_trend_parts`).
+#[derive(Debug, Default)]
+pub(crate) struct TrendParts {
+    day: Vec<i64>,
+    source: Vec<String>,
+    entity: Vec<i64>,
+    role: Vec<String>,
+    articles: Vec<i64>,
+    mentions: Vec<i64>,
+    quotes: Vec<i64>,
+}
+
+impl TrendParts {
+    /// These parts taken away.
+    pub(crate) fn negated(mut self) -> TrendParts {
+        for column in [&mut self.articles, &mut self.mentions, &mut self.quotes] {
+            column.iter_mut().for_each(|n| *n = -*n);
+        }
+        self
+    }
+
+    /// These parts and `other`'s.
+    pub(crate) fn and(mut self, other: TrendParts) -> TrendParts {
+        self.day.extend(other.day);
+        self.source.extend(other.source);
+        self.entity.extend(other.entity);
+        self.role.extend(other.role);
+        self.articles.extend(other.articles);
+        self.mentions.extend(other.mentions);
+        self.quotes.extend(other.quotes);
+        self
+    }
 }
 
 impl TrendWrite {
     pub(crate) fn prepare(conn: &mut PgConnection) -> Result<TrendWrite, PgStoreError> {
         Ok(TrendWrite {
             share_counts: conn.statement("SELECT pg_advisory_xact_lock_shared($1)")?,
-            count: conn.statement("SELECT polmon_count_trends($1, $2)")?,
+            parts: conn.statement(
+                "SELECT coalesce(array_agg(p.day), '{}'), coalesce(array_agg(p.source), '{}'),
+                        coalesce(array_agg(p.entity_id), '{}'), coalesce(array_agg(p.role), '{}'),
+                        coalesce(array_agg(p.articles), '{}'), coalesce(array_agg(p.mentions), '{}'),
+                        coalesce(array_agg(p.quotes), '{}')
+                 FROM unnest($1::bigint[]) AS a (id), polmon_trend_parts(a.id) p",
+            )?,
+            add: conn.statement("SELECT polmon_add_trend_parts($1, $2, $3, $4, $5, $6, $7)")?,
         })
     }
 
-    /// Takes [`COUNTS_LOCK`] shared for the rest of the transaction (before any count
-    /// changes).
+    /// Takes [`COUNTS_LOCK`] shared for the rest of the transaction (first: before any
+    /// row lock).
     pub(crate) fn share_counts(&self, tx: &mut Transaction<'_>) -> Result<(), PgStoreError> {
         tx.execute(&self.share_counts, &[&COUNTS_LOCK])?;
         Ok(())
     }
 
-    /// Adds (`delta` 1) or subtracts (-1) the stored article's part of the counters.
-    pub(crate) fn count(&self, tx: &mut Transaction<'_>, article_id: i64, delta: i64) -> Result<(), PgStoreError> {
-        tx.execute(&self.count, &[&article_id, &delta])?;
+    /// The parts of the given articles, as now stored.
+    pub(crate) fn parts(&self, tx: &mut Transaction<'_>, article_ids: &[i64]) -> Result<TrendParts, PgStoreError> {
+        let r = tx.query_one(&self.parts, &[&article_ids])?;
+        Ok(TrendParts {
+            day: r.get(0),
+            source: r.get(1),
+            entity: r.get(2),
+            role: r.get(3),
+            articles: r.get(4),
+            mentions: r.get(5),
+            quotes: r.get(6),
+        })
+    }
+
+    /// Adds signed parts to the counters.
+    pub(crate) fn add(&self, tx: &mut Transaction<'_>, p: &TrendParts) -> Result<(), PgStoreError> {
+        if p.day.is_empty() {
+            return Ok(());
+        }
+        tx.execute(&self.add, &[&p.day, &p.source, &p.entity, &p.role, &p.articles, &p.mentions, &p.quotes])?;
         Ok(())
     }
 }
