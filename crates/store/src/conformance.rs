@@ -1332,6 +1332,8 @@ pub fn top_stories_rank_by_growth_and_follow_story_changes(store: &dyn ArticleSt
     let old_wide = story(&[("2024-05-01", "a"), ("2024-05-02", "b"), ("2024-05-03", "a"), ("2024-05-03", "b")]);
     let old_single = story(&[("2024-05-05", "a")]);
     let old_pair = story(&[("2024-05-06", "d"), ("2024-05-07", "d")]);
+    // The same counts and times as the pair: a tie, ordered by story id.
+    let old_twin = story(&[("2024-05-06", "e"), ("2024-05-07", "e")]);
     let stats = |min_size: u64, limit: usize| -> Vec<(i64, u64, u64, u64, u64, u64, i64)> {
         store
             .top_stories(86_400, min_size, limit)
@@ -1347,12 +1349,14 @@ pub fn top_stories_rank_by_growth_and_follow_story_changes(store: &dyn ArticleSt
         (fading, 3, 1, 2, 1, 1, ts("2024-06-10T02:00:00Z")),
         (old_wide, 4, 0, 0, 2, 1, ts("2024-05-03")),
         (old_pair, 2, 0, 0, 1, 1, ts("2024-05-07")),
+        (old_twin, 2, 0, 0, 1, 1, ts("2024-05-07")),
     ];
+    assert!(old_pair < old_twin);
     assert_eq!(stats(2, 10), expected);
     assert_eq!(stats(2, 2), expected[..2]);
     assert_eq!(stats(4, 10), [expected[2]]);
-    assert_eq!(stats(1, 10).len(), 5, "the single article story has the least growth");
-    assert_eq!(stats(1, 10)[4].0, old_single);
+    assert_eq!(stats(1, 10).len(), 6, "the single article story has the least growth");
+    assert_eq!(stats(1, 10)[5].0, old_single);
 
     // Merging the pair into the wide story and moving an article out of the breaking
     // one: sizes, breadth and time spans follow.
@@ -1367,6 +1371,7 @@ pub fn top_stories_rank_by_growth_and_follow_story_changes(store: &dyn ArticleSt
             (old_single, 2, 1, 0, 2, 1, ts("2024-06-10T12:00:00Z")),
             (old_wide, 6, 0, 0, 3, 1, ts("2024-05-07")),
             (fading, 3, 1, 2, 1, 1, ts("2024-06-10T02:00:00Z")),
+            (old_twin, 2, 0, 0, 1, 1, ts("2024-05-07")),
         ]
     );
     assert_eq!(store.story_size(old_pair).unwrap(), 0);
