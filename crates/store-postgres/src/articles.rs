@@ -13,13 +13,17 @@ use postgres::{Row, Statement, Transaction};
 
 use crate::entities::EntityStatements;
 use crate::pool::PgConnection;
+use crate::trends::TrendWrite;
 use crate::watches::MatchWrite;
 use crate::{PgStore, PgStoreError};
 
 const SUMMARY_COLUMNS: &str =
     "id, title, source, published, category, language, url, substr(text, 1, 400), story_id, sort_ts";
+/// [`SUMMARY_COLUMNS`] of a table aliased `a`, for joins.
+pub(crate) const SUMMARY_COLUMNS_A: &str =
+    "a.id, a.title, a.source, a.published, a.category, a.language, a.url, substr(a.text, 1, 400), a.story_id, a.sort_ts";
 
-fn summary_from_row(r: &Row) -> ArticleSummary {
+pub(crate) fn summary_from_row(r: &Row) -> ArticleSummary {
     ArticleSummary {
         id: r.get(0),
         title: r.get(1),
@@ -96,6 +100,7 @@ pub(crate) struct ArticleWrite {
     insert_quote: Statement,
     matches: MatchWrite,
     queue_translation: Statement,
+    trends: TrendWrite,
 }
 
 impl ArticleWrite {
@@ -126,6 +131,7 @@ impl ArticleWrite {
             )?,
             matches: MatchWrite::prepare(conn)?,
             queue_translation: conn.statement(crate::translations::QUEUE_TRANSLATION)?,
+            trends: TrendWrite::prepare(conn)?,
         })
     }
 }
@@ -254,6 +260,9 @@ impl PgStore {
             Ok(())
         };
         let mut tx = conn.transaction()?;
+        // Before any row lock: a merge_entity, holding the counts lock exclusively, may
+        // need this article's row (its mentions' foreign key).
+        st.trends.share_counts(&mut tx)?;
         let (id, hash): (i64, String) = loop {
             if let Some(r) = tx.query_opt(&st.find, &[&key.dedup_key])? {
                 break (r.get(0), r.get(1));
@@ -265,6 +274,8 @@ impl PgStore {
             if let Some(row) = inserted {
                 let id: i64 = row.get(0);
                 replace_mentions(&mut tx, &st, id, &a.analysis, sort_ts)?;
+                let parts = st.trends.parts(&mut tx, &[id])?;
+                st.trends.add(&mut tx, &parts)?;
                 with_the_article(&mut tx, id)?;
                 tx.commit()?;
                 return Ok(Upsert::Inserted(id));
@@ -276,10 +287,14 @@ impl PgStore {
             tx.commit()?;
             return Ok(Upsert::Unchanged(id));
         }
+        // The trend counters lose the stored version's part and gain the new one's.
+        let stored = st.trends.parts(&mut tx, &[id])?;
         let mut params = vec![&id as &(dyn ToSql + Sync)];
         params.extend(fields);
         tx.execute(&st.update, &params)?;
         replace_mentions(&mut tx, &st, id, &a.analysis, sort_ts)?;
+        let parts = stored.negated().and(st.trends.parts(&mut tx, &[id])?);
+        st.trends.add(&mut tx, &parts)?;
         with_the_article(&mut tx, id)?;
         tx.commit()?;
         Ok(Upsert::Updated(id))
@@ -390,7 +405,9 @@ impl PgStore {
         let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id > $1 ORDER BY id LIMIT 500");
         loop {
             let batch = articles_in(&mut *self.conn()?, &sql, &[&after])?;
-            let Some(last) = batch.last() else { return Ok(()) };
+            let Some(last) = batch.last() else {
+                return Ok(());
+            };
             after = last.id;
             for a in batch {
                 f(a)?;
@@ -405,6 +422,17 @@ impl PgStore {
             &[&facet_name(column), &limit_of(limit)],
         )?;
         Ok(rows.iter().map(|r| (r.get(0), r.get::<_, i64>(1) as u64)).collect())
+    }
+
+    /// Every value of a column with its article count, most frequent first, ties by value
+    /// (kept counts: costs the number of distinct values).
+    pub fn facet(&self, column: Facet) -> Result<Vec<(String, u64)>, PgStoreError> {
+        self.facet_top(column, usize::MAX)
+    }
+
+    /// Whether any stored article has `source` (one index look-up).
+    pub fn source_exists(&self, source: &str) -> Result<bool, PgStoreError> {
+        Ok(self.conn()?.query_one("SELECT EXISTS (SELECT 1 FROM articles WHERE source = $1)", &[&source])?.get(0))
     }
 
     /// The number of articles with `value` in a column.
@@ -464,7 +492,7 @@ impl PgStore {
         Ok((distinct("source")?, distinct("language")?))
     }
 
-    /// The number of articles in a story (counted on the story's index entries).
+    /// The number of articles in a story (kept in `stories`).
     pub fn story_size(&self, story_id: i64) -> Result<u64, PgStoreError> {
         story_size(&mut *self.conn()?, story_id)
     }
@@ -592,5 +620,7 @@ impl ListFilter {
 }
 
 fn story_size(client: &mut PgConnection, story_id: i64) -> Result<u64, PgStoreError> {
-    Ok(client.query_one("SELECT count(*) FROM articles WHERE story_id = $1", &[&story_id])?.get::<_, i64>(0) as u64)
+    let size: Option<i64> =
+        client.query_opt("SELECT size FROM stories WHERE story_id = $1", &[&story_id])?.map(|r| r.get(0));
+    Ok(size.unwrap_or(0) as u64)
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use polmon_store::{EntityArticle, EntityRecord, QuoteRecord, RoleHolder};
+use polmon_store::{EntityArticle, EntityRecord, EntityRole, QuoteRecord, RoleHolder, MAX_ROLES};
 use postgres::{Row, Statement, Transaction};
 
 use crate::pool::PgConnection;
@@ -46,11 +46,6 @@ pub(crate) fn entity_id(
         }
     }
 }
-
-/// [`polmon_store::trends::day_of`] over `m.sort_ts` (the article's time, copied to its
-/// mentions): PostgreSQL's `/` truncates toward zero, so days before 1970 are floored
-/// by hand.
-const SQL_DAY_OF_MENTION: &str = "((m.sort_ts - (((m.sort_ts % 86400) + 86400) % 86400)) / 86400)";
 
 fn entity_from_row(r: &Row) -> EntityRecord {
     EntityRecord { id: r.get(0), canonical: r.get(1), kind: r.get(2), articles: r.get::<_, i64>(3) as u64 }
@@ -144,6 +139,37 @@ impl PgStore {
         Ok(rows.iter().map(entity_from_row).collect())
     }
 
+    /// The roles an entity was given (the [`MAX_ROLES`] most given, ties by role), in
+    /// order of first appearance: kept counts, and the first and last article of each
+    /// role are two look-ups in the `mentions_by_role` index.
+    pub fn entity_roles(&self, entity_id: i64) -> Result<Vec<EntityRole>, PgStoreError> {
+        let rows = self.conn()?.query(
+            "SELECT c.role, c.articles, f.published, f.sort_ts, l.published
+             FROM entity_role_counts c
+             CROSS JOIN LATERAL (SELECT a.published, m.sort_ts FROM mentions m JOIN articles a ON a.id = m.article_id
+                 WHERE m.entity_id = c.entity_id AND m.role = c.role ORDER BY m.sort_ts, m.article_id LIMIT 1) f
+             CROSS JOIN LATERAL (SELECT a.published FROM mentions m JOIN articles a ON a.id = m.article_id
+                 WHERE m.entity_id = c.entity_id AND m.role = c.role
+                 ORDER BY m.sort_ts DESC, m.article_id DESC LIMIT 1) l
+             WHERE c.entity_id = $1 ORDER BY c.articles DESC, c.role LIMIT $2",
+            &[&entity_id, &(MAX_ROLES as i64)],
+        )?;
+        let mut roles: Vec<(i64, EntityRole)> = rows
+            .iter()
+            .map(|r| {
+                let role = EntityRole {
+                    role: r.get(0),
+                    articles: r.get::<_, i64>(1) as u64,
+                    first_seen: r.get(2),
+                    last_seen: r.get(4),
+                };
+                (r.get(3), role)
+            })
+            .collect();
+        roles.sort_by_key(|(first_ts, _)| *first_ts);
+        Ok(roles.into_iter().map(|(_, r)| r).collect())
+    }
+
     /// Quotes attributed to an entity (newest first), or found in an article (in order).
     pub fn quotes(
         &self,
@@ -192,8 +218,10 @@ impl PgStore {
     /// the mentions and quotes of `(from, kind)` under `(into, kind)` (created if need be)
     /// and deletes `from`, in one transaction. An article naming both keeps one mention
     /// row with both counts (and `into`'s role, else `from`'s). The mention triggers keep
-    /// the entity totals: `into` gains the articles that did not name it, `from` loses
-    /// all of its own. Locks `from` first, so that no writer files a new mention under it
+    /// the entity totals and role counts: `into` gains the articles that did not name it,
+    /// `from` loses all of its own; the trend counters of each article concerned are
+    /// taken out before and put back after. Takes the counts lock exclusively, then locks
+    /// `from`, so that no writer changes a count or files a new mention under it
     /// meanwhile. Linear in the articles that mention `from`.
     pub fn merge_entity(&self, kind: &str, from: &str, into: &str) -> Result<u64, PgStoreError> {
         if from == into {
@@ -201,7 +229,9 @@ impl PgStore {
         }
         let mut conn = self.conn()?;
         let entity = EntityStatements::prepare(&mut conn)?;
+        let trends = crate::trends::TrendWrite::prepare(&mut conn)?;
         let mut tx = conn.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&crate::trends::COUNTS_LOCK])?;
         let Some(from_id) = tx
             .query_opt("SELECT id FROM entities WHERE canonical = $1 AND kind = $2 FOR UPDATE", &[&from, &kind])?
             .map(|r| r.get::<_, i64>(0))
@@ -210,9 +240,14 @@ impl PgStore {
         };
         let into_id = entity_id(&mut tx, &entity, into, kind)?;
         // The rows to move, locked in article order (as writers lock their articles).
-        let moved = tx
+        let articles: Vec<i64> = tx
             .query("SELECT article_id FROM mentions WHERE entity_id = $1 ORDER BY article_id FOR UPDATE", &[&from_id])?
-            .len() as u64;
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        // The trend counters of those articles lose their part as stored and gain it as
+        // rewritten.
+        let stored = trends.parts(&mut tx, &articles)?;
         tx.execute(
             "UPDATE mentions m SET count = m.count + f.count, role = coalesce(m.role, f.role)
              FROM mentions f WHERE f.entity_id = $1 AND m.entity_id = $2 AND m.article_id = f.article_id",
@@ -227,29 +262,37 @@ impl PgStore {
             &[&from_id, &into_id],
         )?;
         tx.execute("DELETE FROM mentions WHERE entity_id = $1", &[&from_id])?;
-        // Quotes attributed to `from` (in articles that no longer mention it too: a
-        // store is not assumed to be tidy).
+        tx.execute(
+            "UPDATE quotes SET entity_id = $2 WHERE entity_id = $1 AND article_id = ANY($3)",
+            &[&from_id, &into_id, &articles],
+        )?;
+        let parts = stored.negated().and(trends.parts(&mut tx, &articles)?);
+        trends.add(&mut tx, &parts)?;
+        // Quotes attributed to `from` in articles that no longer mention it (none are
+        // written so, but a store is not assumed to be tidy): not in any counter.
         tx.execute("UPDATE quotes SET entity_id = $2 WHERE entity_id = $1", &[&from_id, &into_id])?;
-        tx.execute("DELETE FROM entity_totals WHERE entity_id = $1", &[&from_id])?;
+        for table in
+            ["entity_totals", "entity_role_counts", "trend_entity_days", "trend_source_days", "trend_role_days"]
+        {
+            tx.execute(&format!("DELETE FROM {table} WHERE entity_id = $1"), &[&from_id])?;
+        }
         tx.execute("DELETE FROM entities WHERE id = $1", &[&from_id])?;
         tx.commit()?;
-        Ok(moved)
+        Ok(articles.len() as u64)
     }
 
     /// See [`ArticleStore::role_holders`](polmon_store::ArticleStore::role_holders): the
-    /// SQLite store's trend counters of roles by day, computed from the mentions that give
-    /// a person a role (one grouped pass over the `mentions_with_role` index: linear in
-    /// those mentions, for a long-lived process to read once). A day is the UTC day of the
-    /// article's time; ties order by name, then role, in bytes.
+    /// trend counters of roles by day, in one grouped scan (linear in the (person, role,
+    /// day) counters, for a long-lived process to read once). Ties order by name, then
+    /// role, in bytes.
     pub fn role_holders(&self, limit: usize) -> Result<Vec<RoleHolder>, PgStoreError> {
-        let sql = format!(
-            "SELECT m.role, e.canonical, min({SQL_DAY_OF_MENTION}), max({SQL_DAY_OF_MENTION}), count(*) AS n
-             FROM mentions m JOIN entities e ON e.id = m.entity_id
-             WHERE m.role <> '' AND e.kind = 'person'
-             GROUP BY m.entity_id, e.canonical, m.role
-             ORDER BY n DESC, e.canonical, m.role COLLATE \"C\" LIMIT $1"
-        );
-        let rows = self.conn()?.query(&sql, &[&i64::try_from(limit).unwrap_or(i64::MAX)])?;
+        let rows = self.conn()?.query(
+            "SELECT r.role, e.canonical, min(r.day), max(r.day), sum(r.articles)::bigint AS n
+             FROM trend_role_days r JOIN entities e ON e.id = r.entity_id
+             WHERE e.kind = 'person'
+             GROUP BY r.entity_id, e.canonical, r.role ORDER BY n DESC, e.canonical, r.role LIMIT $1",
+            &[&i64::try_from(limit).unwrap_or(i64::MAX)],
+        )?;
         Ok(rows
             .iter()
             .map(|r| RoleHolder {

@@ -30,8 +30,10 @@ pub mod migrations;
 mod pool;
 mod raw_pages;
 mod sources;
+mod stories;
 pub mod test_cluster;
 mod translations;
+mod trends;
 mod watches;
 
 use std::time::Duration;
@@ -160,9 +162,10 @@ macro_rules! article_store {
 
 use polmon_model::{Article, Links};
 use polmon_store::{
-    ArticleKey, ArticleSummary, EntityArticle, EntityRecord, Facet, ListQuery, NewMatch, NewSource, NewWatch,
-    QueuedTranslation, QuoteRecord, RawPage, RoleHolder, SeenItem, SourceRecord, StoredTranslation, Upsert,
-    WatchRecord,
+    ArticleKey, ArticleSummary, DayCount, DeadDelivery, EntityArticle, EntityRecord, EntityRole, Facet, ListQuery,
+    MatchRecord, NewMatch, NewSource, NewWatch, Period, QueuedTranslation, QuoteRecord, QuoteShares, RawPage,
+    RoleHolder, RoleSpan, SeenItem, SourceQuotes, SourceRecord, SpeakerCount, StoredTranslation, StoryStat,
+    TrendingEntity, Upsert, WatchRecord,
 };
 use std::collections::HashMap;
 
@@ -180,6 +183,22 @@ article_store! {
     fn put_translation(&self, id: i64, source_hash: &str, translation: &StoredTranslation) -> bool;
     fn put_raw_page(&self, page: &RawPage) -> bool;
     fn raw_page(&self, key: &str) -> Option<RawPage>;
+    fn watch(&self, id: i64) -> Option<WatchRecord>;
+    fn watch_matches(&self, watch_id: i64, limit: usize, offset: usize) -> Vec<MatchRecord>;
+    fn dead_deliveries(&self, limit: usize) -> Vec<DeadDelivery>;
+    fn translation(&self, id: i64, language: &str) -> Option<StoredTranslation>;
+    fn translated_leads(&self, ids: &[i64], language: &str) -> HashMap<i64, (String, String)>;
+    fn top_stories(&self, window: i64, min_size: u64, limit: usize) -> Vec<StoryStat>;
+    fn entity_roles(&self, entity_id: i64) -> Vec<EntityRole>;
+    fn facet(&self, column: Facet) -> Vec<(String, u64)>;
+    fn trend_day(&self, today: i64) -> Option<i64>;
+    fn in_the_news(&self, day: i64, min_count: u64, limit: usize) -> Vec<TrendingEntity>;
+    fn top_speakers(&self, period: Period, limit: usize) -> Vec<SpeakerCount>;
+    fn entity_series(&self, entity_id: i64, period: Period) -> Vec<DayCount>;
+    fn quote_shares(&self, source: &str, period: Period, limit: usize) -> QuoteShares;
+    fn quoting_sources(&self, entity_id: i64, period: Period, limit: usize) -> Vec<SourceQuotes>;
+    fn role_history(&self, entity_id: i64, limit: usize) -> Vec<RoleSpan>;
+    fn source_exists(&self, source: &str) -> bool;
     fn content_hash_of(&self, dedup_key: &str) -> Option<(i64, String)>;
     fn article_id_by_url(&self, url: &str) -> Option<i64>;
     fn article(&self, id: i64) -> Option<Article>;

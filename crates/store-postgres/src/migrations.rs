@@ -275,6 +275,246 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX mentions_with_role ON mentions (entity_id, role, sort_ts) WHERE role <> '';
     "#,
+    // 6: the read side's kept counts, as the SQLite store keeps them (see trends.rs and
+    // stories.rs): story sizes with their distinct sources and languages and time span
+    // (trigger on articles), articles per (entity, role) (trigger on mentions), and the
+    // trend counters per entity × day, source × day × entity × role and entity × role ×
+    // day (`polmon_add_trend_parts`, called by the article writes with the stored
+    // version's parts negated and the new one's). Filled from the stored articles here.
+    r#"
+    CREATE TABLE stories (
+        story_id    BIGINT PRIMARY KEY,
+        size        BIGINT NOT NULL,
+        sources     BIGINT NOT NULL,
+        languages   BIGINT NOT NULL,
+        first_ts    BIGINT NOT NULL,
+        last_ts     BIGINT NOT NULL
+    );
+    CREATE INDEX stories_by_last ON stories (last_ts DESC, story_id);
+    CREATE INDEX stories_by_breadth ON stories ((5 * sources + size) DESC, last_ts DESC, story_id);
+    CREATE TABLE story_values (
+        story_id    BIGINT NOT NULL,
+        facet       TEXT NOT NULL,
+        value       TEXT COLLATE "C" NOT NULL,
+        articles    BIGINT NOT NULL,
+        PRIMARY KEY (story_id, facet, value)
+    );
+    -- Adds `delta` articles of value `v` to a story; 1 when the value appeared in (or
+    -- left) the story, else 0.
+    CREATE FUNCTION polmon_count_story_value(story BIGINT, f TEXT, v TEXT, delta BIGINT) RETURNS BIGINT
+    LANGUAGE plpgsql AS $$
+    DECLARE
+        now_n BIGINT;
+    BEGIN
+        IF v IS NULL THEN
+            RETURN 0;
+        END IF;
+        INSERT INTO story_values AS s (story_id, facet, value, articles) VALUES (story, f, v, delta)
+        ON CONFLICT (story_id, facet, value) DO UPDATE SET articles = s.articles + EXCLUDED.articles
+        RETURNING s.articles INTO now_n;
+        IF now_n <= 0 THEN
+            DELETE FROM story_values WHERE story_id = story AND facet = f AND value = v;
+        END IF;
+        IF delta > 0 THEN
+            RETURN CASE WHEN now_n = 1 THEN 1 ELSE 0 END;
+        END IF;
+        RETURN CASE WHEN now_n <= 0 THEN 1 ELSE 0 END;
+    END $$;
+    -- An article left its story (OLD) and joined one (NEW). Row triggers of a statement
+    -- run after all its rows changed, so a story's time span is re-read from the
+    -- articles as they end up (kept as it was when none is left: the size reaches 0).
+    CREATE FUNCTION polmon_stories_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        gone_sources BIGINT;
+        gone_languages BIGINT;
+        left_size BIGINT;
+        span_first BIGINT;
+        span_last BIGINT;
+    BEGIN
+        IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.story_id IS NOT NULL THEN
+            gone_sources := polmon_count_story_value(OLD.story_id, 'source', OLD.source, -1);
+            gone_languages := polmon_count_story_value(OLD.story_id, 'language', OLD.language, -1);
+            UPDATE stories SET size = size - 1, sources = sources - gone_sources, languages = languages - gone_languages
+            WHERE story_id = OLD.story_id RETURNING size, first_ts, last_ts INTO left_size, span_first, span_last;
+            IF left_size <= 0 THEN
+                DELETE FROM stories WHERE story_id = OLD.story_id;
+            ELSIF OLD.sort_ts <= span_first OR OLD.sort_ts >= span_last THEN
+                UPDATE stories SET
+                    first_ts = coalesce((SELECT min(sort_ts) FROM articles WHERE story_id = OLD.story_id), first_ts),
+                    last_ts = coalesce((SELECT max(sort_ts) FROM articles WHERE story_id = OLD.story_id), last_ts)
+                WHERE story_id = OLD.story_id;
+            END IF;
+        END IF;
+        IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.story_id IS NOT NULL THEN
+            INSERT INTO stories AS s (story_id, size, sources, languages, first_ts, last_ts)
+            VALUES (NEW.story_id, 1,
+                    polmon_count_story_value(NEW.story_id, 'source', NEW.source, 1),
+                    polmon_count_story_value(NEW.story_id, 'language', NEW.language, 1),
+                    NEW.sort_ts, NEW.sort_ts)
+            ON CONFLICT (story_id) DO UPDATE SET size = s.size + 1, sources = s.sources + EXCLUDED.sources,
+                languages = s.languages + EXCLUDED.languages, first_ts = least(s.first_ts, EXCLUDED.first_ts),
+                last_ts = greatest(s.last_ts, EXCLUDED.last_ts);
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER articles_in_stories AFTER INSERT OR DELETE ON articles
+        FOR EACH ROW EXECUTE FUNCTION polmon_stories_counted();
+    CREATE TRIGGER articles_moved_in_stories AFTER UPDATE OF story_id, sort_ts, source, language ON articles
+        FOR EACH ROW WHEN (OLD.story_id IS DISTINCT FROM NEW.story_id OR OLD.sort_ts <> NEW.sort_ts
+                           OR OLD.source IS DISTINCT FROM NEW.source OR OLD.language IS DISTINCT FROM NEW.language)
+        EXECUTE FUNCTION polmon_stories_counted();
+
+    CREATE TABLE entity_role_counts (
+        entity_id   BIGINT NOT NULL,
+        role        TEXT COLLATE "C" NOT NULL,
+        articles    BIGINT NOT NULL,
+        PRIMARY KEY (entity_id, role)
+    );
+    CREATE FUNCTION polmon_mention_roles_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.role IS NOT NULL THEN
+            UPDATE entity_role_counts SET articles = articles - 1 WHERE entity_id = OLD.entity_id AND role = OLD.role;
+            DELETE FROM entity_role_counts WHERE entity_id = OLD.entity_id AND role = OLD.role AND articles <= 0;
+        END IF;
+        IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.role IS NOT NULL THEN
+            INSERT INTO entity_role_counts AS c (entity_id, role, articles) VALUES (NEW.entity_id, NEW.role, 1)
+            ON CONFLICT (entity_id, role) DO UPDATE SET articles = c.articles + 1;
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER mention_roles_counted AFTER INSERT OR DELETE ON mentions
+        FOR EACH ROW EXECUTE FUNCTION polmon_mention_roles_counted();
+    CREATE TRIGGER mention_roles_recounted AFTER UPDATE OF entity_id, role ON mentions
+        FOR EACH ROW WHEN (OLD.entity_id <> NEW.entity_id OR OLD.role IS DISTINCT FROM NEW.role)
+        EXECUTE FUNCTION polmon_mention_roles_counted();
+    -- The first and last mention giving an entity a role (entity_roles); role holders
+    -- read the role counters by day now.
+    DROP INDEX mentions_with_role;
+    CREATE INDEX mentions_by_role ON mentions (entity_id, role, sort_ts, article_id) WHERE role IS NOT NULL;
+
+    CREATE TABLE trend_entity_days (
+        day         BIGINT NOT NULL,
+        entity_id   BIGINT NOT NULL,
+        articles    BIGINT NOT NULL,
+        mentions    BIGINT NOT NULL,
+        quotes      BIGINT NOT NULL,
+        PRIMARY KEY (day, entity_id)
+    );
+    CREATE INDEX trend_entity_days_by_entity ON trend_entity_days (entity_id, day);
+    CREATE INDEX trend_entity_days_quoted ON trend_entity_days (day, entity_id, quotes) WHERE quotes > 0;
+    CREATE TABLE trend_source_days (
+        source      TEXT COLLATE "C" NOT NULL,
+        day         BIGINT NOT NULL,
+        entity_id   BIGINT NOT NULL,
+        role        TEXT COLLATE "C" NOT NULL,
+        articles    BIGINT NOT NULL,
+        mentions    BIGINT NOT NULL,
+        quotes      BIGINT NOT NULL,
+        PRIMARY KEY (source, day, entity_id, role)
+    );
+    CREATE INDEX trend_source_days_quoted ON trend_source_days (entity_id, day, source, quotes) WHERE quotes > 0;
+    CREATE INDEX trend_source_days_quoted_by_source ON trend_source_days (source, day, entity_id, role, quotes)
+        WHERE quotes > 0;
+    CREATE TABLE trend_role_days (
+        entity_id   BIGINT NOT NULL,
+        role        TEXT COLLATE "C" NOT NULL,
+        day         BIGINT NOT NULL,
+        articles    BIGINT NOT NULL,
+        PRIMARY KEY (entity_id, role, day)
+    );
+    -- The UTC day of a Unix time, floored (PostgreSQL's `/` truncates toward zero).
+    CREATE FUNCTION polmon_day_of(ts BIGINT) RETURNS BIGINT LANGUAGE sql IMMUTABLE AS $$
+        SELECT (ts - (((ts % 86400) + 86400) % 86400)) / 86400
+    $$;
+    -- An article's part of the trend counters, as now stored (row, mentions, quotes): a
+    -- row per mention, and one of entity 0 for its quotes whose speaker is no entity.
+    CREATE FUNCTION polmon_trend_parts(art BIGINT) RETURNS TABLE (
+        day BIGINT, source TEXT, entity_id BIGINT, role TEXT, articles BIGINT, mentions BIGINT, quotes BIGINT
+    ) LANGUAGE sql STABLE AS $$
+        SELECT polmon_day_of(a.sort_ts), coalesce(a.source, ''), m.entity_id, coalesce(m.role, ''), 1::bigint, m.count,
+               (SELECT count(*) FROM quotes q WHERE q.article_id = m.article_id AND q.entity_id = m.entity_id)
+        FROM articles a JOIN mentions m ON m.article_id = a.id WHERE a.id = art
+        UNION ALL
+        SELECT polmon_day_of(a.sort_ts), coalesce(a.source, ''), 0, '', 0, 0, count(*)
+        FROM articles a JOIN quotes q ON q.article_id = a.id WHERE a.id = art AND q.entity_id IS NULL
+        GROUP BY a.id
+    $$;
+    -- Adds signed parts (the columns of polmon_trend_parts as arrays, a stored version's
+    -- negated) to the counters: one grouped upsert per table, rows in key order, so that
+    -- writers take counter rows in one order; counters back at zero are removed.
+    CREATE FUNCTION polmon_add_trend_parts(
+        p_day BIGINT[], p_source TEXT[], p_entity BIGINT[], p_role TEXT[],
+        p_articles BIGINT[], p_mentions BIGINT[], p_quotes BIGINT[]
+    ) RETURNS void LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO trend_entity_days AS t (day, entity_id, articles, mentions, quotes)
+            SELECT u.day, u.entity_id, sum(u.articles), sum(u.mentions), sum(u.quotes)
+            FROM unnest(p_day, p_entity, p_articles, p_mentions, p_quotes) AS u (day, entity_id, articles, mentions, quotes)
+            WHERE u.entity_id <> 0 GROUP BY 1, 2
+            HAVING sum(u.articles) <> 0 OR sum(u.mentions) <> 0 OR sum(u.quotes) <> 0 ORDER BY 1, 2
+        ON CONFLICT (day, entity_id) DO UPDATE SET articles = t.articles + EXCLUDED.articles,
+            mentions = t.mentions + EXCLUDED.mentions, quotes = t.quotes + EXCLUDED.quotes;
+        INSERT INTO trend_source_days AS t (source, day, entity_id, role, articles, mentions, quotes)
+            SELECT u.source, u.day, u.entity_id, u.role, sum(u.articles), sum(u.mentions), sum(u.quotes)
+            FROM unnest(p_source, p_day, p_entity, p_role, p_articles, p_mentions, p_quotes)
+                AS u (source, day, entity_id, role, articles, mentions, quotes)
+            GROUP BY 1, 2, 3, 4
+            HAVING sum(u.articles) <> 0 OR sum(u.mentions) <> 0 OR sum(u.quotes) <> 0 ORDER BY 1, 2, 3, 4
+        ON CONFLICT (source, day, entity_id, role) DO UPDATE SET articles = t.articles + EXCLUDED.articles,
+            mentions = t.mentions + EXCLUDED.mentions, quotes = t.quotes + EXCLUDED.quotes;
+        INSERT INTO trend_role_days AS t (entity_id, role, day, articles)
+            SELECT u.entity_id, u.role, u.day, sum(u.articles)
+            FROM unnest(p_entity, p_role, p_day, p_articles) AS u (entity_id, role, day, articles)
+            WHERE u.entity_id <> 0 AND u.role <> '' GROUP BY 1, 2, 3 HAVING sum(u.articles) <> 0 ORDER BY 1, 2, 3
+        ON CONFLICT (entity_id, role, day) DO UPDATE SET articles = t.articles + EXCLUDED.articles;
+        DELETE FROM trend_entity_days t USING unnest(p_day, p_entity) AS u (day, entity_id)
+            WHERE t.day = u.day AND t.entity_id = u.entity_id AND t.articles = 0 AND t.mentions = 0 AND t.quotes = 0;
+        DELETE FROM trend_source_days t USING unnest(p_source, p_day, p_entity, p_role) AS u (source, day, entity_id, role)
+            WHERE t.source = u.source AND t.day = u.day AND t.entity_id = u.entity_id AND t.role = u.role
+              AND t.articles = 0 AND t.mentions = 0 AND t.quotes = 0;
+        DELETE FROM trend_role_days t USING unnest(p_entity, p_role, p_day) AS u (entity_id, role, day)
+            WHERE t.entity_id = u.entity_id AND t.role = u.role AND t.day = u.day AND t.articles = 0;
+    END $$;
+    -- Empties every count kept above and recounts it from the stored articles: fills
+    -- them here, and tests compare the kept counts with it.
+    CREATE FUNCTION polmon_recount_kept() RETURNS void LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM story_values;
+        DELETE FROM stories;
+        DELETE FROM entity_role_counts;
+        DELETE FROM trend_entity_days;
+        DELETE FROM trend_source_days;
+        DELETE FROM trend_role_days;
+        INSERT INTO story_values (story_id, facet, value, articles)
+            SELECT story_id, 'source', source, count(*) FROM articles
+            WHERE story_id IS NOT NULL AND source IS NOT NULL GROUP BY story_id, source
+            UNION ALL SELECT story_id, 'language', language, count(*) FROM articles
+            WHERE story_id IS NOT NULL AND language IS NOT NULL GROUP BY story_id, language;
+        INSERT INTO stories (story_id, size, sources, languages, first_ts, last_ts)
+            SELECT story_id, count(*), count(DISTINCT source), count(DISTINCT language), min(sort_ts), max(sort_ts)
+            FROM articles WHERE story_id IS NOT NULL GROUP BY story_id;
+        INSERT INTO entity_role_counts (entity_id, role, articles)
+            SELECT entity_id, role, count(*) FROM mentions WHERE role IS NOT NULL GROUP BY entity_id, role;
+        INSERT INTO trend_entity_days (day, entity_id, articles, mentions, quotes)
+            SELECT polmon_day_of(m.sort_ts), m.entity_id, count(*), sum(m.count),
+                   sum((SELECT count(*) FROM quotes q WHERE q.article_id = m.article_id AND q.entity_id = m.entity_id))
+            FROM mentions m GROUP BY 1, 2;
+        INSERT INTO trend_source_days (source, day, entity_id, role, articles, mentions, quotes)
+            SELECT source, day, entity_id, role, sum(articles), sum(mentions), sum(quotes) FROM (
+                SELECT coalesce(a.source, '') AS source, polmon_day_of(a.sort_ts) AS day, m.entity_id AS entity_id,
+                       coalesce(m.role, '') AS role, 1 AS articles, m.count AS mentions,
+                       (SELECT count(*) FROM quotes q WHERE q.article_id = m.article_id AND q.entity_id = m.entity_id) AS quotes
+                FROM mentions m JOIN articles a ON a.id = m.article_id
+                UNION ALL
+                SELECT coalesce(a.source, ''), polmon_day_of(a.sort_ts), 0, '', 0, 0, 1
+                FROM quotes q JOIN articles a ON a.id = q.article_id WHERE q.entity_id IS NULL
+            ) parts GROUP BY 1, 2, 3, 4;
+        INSERT INTO trend_role_days (entity_id, role, day, articles)
+            SELECT entity_id, role, polmon_day_of(sort_ts), count(*) FROM mentions
+            WHERE coalesce(role, '') <> '' GROUP BY 1, 2, 3;
+    END $$;
+    SELECT polmon_recount_kept();
+    "#,
 ];
 
 /// The schema version this build writes.

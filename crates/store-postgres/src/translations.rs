@@ -23,15 +23,52 @@ impl PgStore {
         ids: &[i64],
         language: &str,
     ) -> Result<HashMap<i64, (String, String)>, PgStoreError> {
+        self.translated_columns(ids, language, "t.text")
+    }
+
+    /// The translation of `id` into `language`, if one was made from its present text.
+    pub fn translation(&self, id: i64, language: &str) -> Result<Option<StoredTranslation>, PgStoreError> {
+        let row = self.conn()?.query_opt(
+            "SELECT t.title, t.text, t.engine, t.route, t.translated_at FROM translations t
+             JOIN articles a ON a.id = t.article_id AND a.content_hash = t.source_hash
+             WHERE t.article_id = $1 AND t.language = $2",
+            &[&id, &language],
+        )?;
+        Ok(row.map(|r| StoredTranslation {
+            language: language.to_string(),
+            title: r.get(0),
+            text: r.get(1),
+            engine: r.get(2),
+            route: r.get(3),
+            translated_at: r.get(4),
+        }))
+    }
+
+    /// The translated title and the first 400 characters of the translated text of each
+    /// of `ids` into `language` (those with one made from their present text).
+    pub fn translated_leads(
+        &self,
+        ids: &[i64],
+        language: &str,
+    ) -> Result<HashMap<i64, (String, String)>, PgStoreError> {
+        self.translated_columns(ids, language, "substr(t.text, 1, 400)")
+    }
+
+    fn translated_columns(
+        &self,
+        ids: &[i64],
+        language: &str,
+        text: &str,
+    ) -> Result<HashMap<i64, (String, String)>, PgStoreError> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let rows = self.conn()?.query(
-            "SELECT t.article_id, t.title, t.text FROM translations t
+        let sql = format!(
+            "SELECT t.article_id, t.title, {text} FROM translations t
              JOIN articles a ON a.id = t.article_id AND a.content_hash = t.source_hash
-             WHERE t.language = $1 AND t.article_id = ANY($2)",
-            &[&language, &ids],
-        )?;
+             WHERE t.language = $1 AND t.article_id = ANY($2)"
+        );
+        let rows = self.conn()?.query(&sql, &[&language, &ids])?;
         Ok(rows.iter().map(|r| (r.get(0), (r.get(1), r.get(2)))).collect())
     }
 

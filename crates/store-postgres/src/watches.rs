@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use polmon_store::{now_rfc3339, unix_now, Channel, Digest, NewMatch, NewWatch, Payload, WatchRecord};
+use polmon_store::{
+    now_rfc3339, unix_now, Channel, DeadDelivery, Digest, MatchRecord, NewMatch, NewWatch, Payload, WatchRecord,
+};
 use postgres::{Row, Statement, Transaction};
 
 use crate::error::refuse_nul;
@@ -98,6 +100,53 @@ impl PgStore {
         Ok(self.conn()?.query(&sql, &[])?.iter().map(watch_from_row).collect())
     }
 
+    /// One watch, with its counts.
+    pub fn watch(&self, id: i64) -> Result<Option<WatchRecord>, PgStoreError> {
+        let sql = format!("SELECT {WATCH_COLUMNS} FROM watches w WHERE w.id = $1");
+        Ok(self.conn()?.query_opt(&sql, &[&id])?.as_ref().map(watch_from_row))
+    }
+
+    /// A watch's matches, newest first (ties by article, newest first).
+    pub fn watch_matches(&self, watch_id: i64, limit: usize, offset: usize) -> Result<Vec<MatchRecord>, PgStoreError> {
+        let sql = format!(
+            "SELECT {}, m.matched, m.at FROM watch_matches m JOIN articles a ON a.id = m.article_id
+             WHERE m.watch_id = $1 ORDER BY m.at DESC, m.article_id DESC LIMIT $2 OFFSET $3",
+            crate::articles::SUMMARY_COLUMNS_A
+        );
+        let rows = self.conn()?.query(
+            &sql,
+            &[&watch_id, &i64::try_from(limit).unwrap_or(i64::MAX), &i64::try_from(offset).unwrap_or(i64::MAX)],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| MatchRecord {
+                article: crate::articles::summary_from_row(r),
+                matched_json: r.get(10),
+                at: r.get(11),
+            })
+            .collect())
+    }
+
+    /// Deliveries given up, newest first.
+    pub fn dead_deliveries(&self, limit: usize) -> Result<Vec<DeadDelivery>, PgStoreError> {
+        let rows = self.conn()?.query(
+            "SELECT id, watch_id, article_id, channel, attempts, last_error FROM outbox
+             WHERE state = 'dead' ORDER BY id DESC LIMIT $1",
+            &[&i64::try_from(limit).unwrap_or(i64::MAX)],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| DeadDelivery {
+                id: r.get(0),
+                watch_id: r.get(1),
+                article_id: r.get(2),
+                channel: if r.get::<_, &str>(3) == "email" { Channel::Email } else { Channel::Webhook },
+                attempts: u32::try_from(r.get::<_, i64>(4)).unwrap_or(u32::MAX),
+                last_error: r.get(5),
+            })
+            .collect())
+    }
+
     /// A number that changes whenever a watch is added or removed, by any node.
     pub fn watches_version(&self) -> Result<i64, PgStoreError> {
         Ok(self.conn()?.query_one("SELECT version FROM watch_changes", &[])?.get(0))
@@ -188,7 +237,9 @@ pub(crate) fn record_matches(
     }
     let now = unix_now();
     for m in matches {
-        let Some(watch) = watches.get(&m.watch_id) else { continue };
+        let Some(watch) = watches.get(&m.watch_id) else {
+            continue;
+        };
         let inserted = tx.execute(&st.insert_match, &[&m.watch_id, &article_id, &m.matched_json, &now])?;
         if inserted == 0 {
             tx.execute(&st.update_match, &[&m.watch_id, &article_id, &m.matched_json])?;

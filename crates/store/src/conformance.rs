@@ -16,9 +16,10 @@ use std::collections::HashSet;
 
 use polmon_model::{Analysis, Article, Block, BlockKind, EntityMention, EntityType, Links, Quote};
 
+use crate::trends::day_of;
 use crate::{
-    ArticleKey, ArticleStore, Digest, Facet, ListQuery, NewMatch, NewSource, NewWatch, RawPage, SeenItem, SourceKind,
-    Upsert,
+    parse_timestamp, ArticleKey, ArticleStore, Digest, Facet, ListQuery, NewMatch, NewSource, NewWatch, Period,
+    RawPage, SeenItem, SourceKind, SourceQuotes, Upsert,
 };
 
 /// Writes one `#[test]` per conformance function. `$fresh` is a function returning
@@ -52,6 +53,13 @@ macro_rules! conformance_tests {
             translated_texts_follow_the_content_hash,
             raw_pages_are_kept_once_by_key,
             role_holders_count_articles_per_person_and_role,
+            trends_count_dated_articles_quotes_and_roles,
+            trends_follow_an_article_updated_with_other_entities,
+            top_stories_rank_by_growth_and_follow_story_changes,
+            entity_roles_list_roles_in_order_of_first_appearance,
+            facet_lists_every_value_and_sources_exist,
+            watch_and_its_matches_are_read_back,
+            translation_and_leads_follow_the_content_hash,
         );
         #[test]
         fn merge_entity_answers_as_a_store_given_the_merged_names() {
@@ -1044,6 +1052,25 @@ fn entity_answers(store: &dyn ArticleStore, article_ids: &[i64]) -> Vec<String> 
         out.push(format!("of articles: {} {} {:?}", e.canonical, e.articles, role));
     }
     out.push(format!("{:?}", store.role_holders(100).unwrap()));
+    // The trend counters and role counts, by name.
+    let period = Period::ending(day("2024-05-06"), 7).unwrap();
+    for e in store.top_entities(None, 100).unwrap() {
+        let series: Vec<_> =
+            store.entity_series(e.id, period).unwrap().iter().map(|d| (d.articles, d.mentions, d.quotes)).collect();
+        out.push(format!("series {} {} {series:?}", e.canonical, e.kind));
+        out.push(format!("quoted by {} {:?}", e.canonical, store.quoting_sources(e.id, period, 10).unwrap()));
+        out.push(format!("role history {} {:?}", e.canonical, store.role_history(e.id, 10).unwrap()));
+        out.push(format!("roles {} {:?}", e.canonical, store.entity_roles(e.id).unwrap()));
+    }
+    let speakers: Vec<_> =
+        store.top_speakers(period, 10).unwrap().into_iter().map(|s| (s.canonical, s.quotes)).collect();
+    out.push(format!("speakers {speakers:?}"));
+    let shares = store.quote_shares("example.org", period, 10).unwrap();
+    let speakers: Vec<_> = shares.speakers.into_iter().map(|s| (s.canonical, s.quotes)).collect();
+    out.push(format!("shares {} {speakers:?} {:?}", shares.total, shares.roles));
+    let news: Vec<_> =
+        store.in_the_news(day("2024-05-02"), 1, 10).unwrap().into_iter().map(|t| (t.canonical, t.count)).collect();
+    out.push(format!("in the news {news:?}"));
     out
 }
 
@@ -1085,4 +1112,412 @@ pub fn merge_entity_answers_as_a_store_given_the_merged_names(store: &dyn Articl
     put(fresh, "k6", &dated_person_article("Six", "2024-05-06", &[("Barack Obama", Some("President"))]));
     assert_eq!(person(store, "Barack Obama").unwrap().articles, 4);
     assert_eq!(entity_answers(store, &ids), entity_answers(fresh, &ids));
+}
+
+/// The UTC day of a date or time.
+fn day(date: &str) -> i64 {
+    day_of(parse_timestamp(date).unwrap())
+}
+
+/// The id of the entity `(canonical, kind)`, found through the listings.
+fn entity_id_of(store: &dyn ArticleStore, canonical: &str, kind: &str) -> i64 {
+    let top = store.top_entities(Some(kind), 1000).unwrap();
+    top.iter().find(|e| e.canonical == canonical).unwrap_or_else(|| panic!("no entity {canonical:?}")).id
+}
+
+/// An article from `source` on `published` naming `mentions` (name, kind, role) and
+/// quoting `speakers` (`None`: a speaker not resolved to anyone).
+fn trend_article(
+    published: &str,
+    source: &str,
+    mentions: &[(&str, EntityType, Option<&str>)],
+    speakers: &[Option<&str>],
+) -> Article {
+    let mut a = article(&format!("{published} {source} {mentions:?} {speakers:?}"), Some(published), source);
+    a.analysis.entities = mentions.iter().map(|(name, kind, role)| mention(name, *kind, *role)).collect();
+    a.analysis.quotes = speakers.iter().enumerate().map(|(i, s)| quote(&format!("words {i}"), *s)).collect();
+    a
+}
+
+const MACRON: (&str, EntityType, Option<&str>) = ("Emmanuel Macron", EntityType::Person, Some("president"));
+const BORNE: (&str, EntityType, Option<&str>) = ("Élisabeth Borne", EntityType::Person, Some("prime minister"));
+
+/// The four dated articles of the trends tests; their ids.
+fn trend_corpus(store: &dyn ArticleStore) -> Vec<i64> {
+    let macron_plain = ("Emmanuel Macron", EntityType::Person, None);
+    let paris = ("Paris", EntityType::Location, None);
+    let articles = [
+        trend_article(
+            "2024-04-01T10:00:00Z",
+            "lemonde.fr",
+            &[MACRON, BORNE, paris],
+            &[Some("Emmanuel Macron"), Some("Emmanuel Macron"), None],
+        ),
+        trend_article("2024-04-03T08:00:00Z", "lemonde.fr", &[macron_plain, macron_plain], &[Some("Emmanuel Macron")]),
+        // 23:30 at -02:00 is the next day in UTC.
+        trend_article("2024-04-02T23:30:00-02:00", "rtl.be", &[BORNE, paris], &[Some("Élisabeth Borne")]),
+        trend_article(
+            "2024-05-20T12:00:00Z",
+            "rtl.be",
+            &[("Emmanuel Macron", EntityType::Person, Some("head of state"))],
+            &[],
+        ),
+    ];
+    articles.iter().enumerate().map(|(i, a)| put(store, &format!("t{i}"), a)).collect()
+}
+
+/// Trends over a few dated articles with quotes and roles: an entity's series, the day
+/// of the trends, who is in the news, the top speakers, a source's quote shares, the
+/// sources quoting an entity and the roles an entity was given over time.
+pub fn trends_count_dated_articles_quotes_and_roles(store: &dyn ArticleStore) {
+    assert_eq!(store.trend_day(day("2030-01-01")).unwrap(), None, "an empty store has no trend day");
+    trend_corpus(store);
+    let macron = entity_id_of(store, "Emmanuel Macron", "person");
+    let borne = entity_id_of(store, "Élisabeth Borne", "person");
+    let paris = entity_id_of(store, "Paris", "location");
+    assert_eq!(store.trend_day(day("2030-01-01")).unwrap(), Some(day("2024-05-20")));
+    assert_eq!(store.trend_day(day("2024-04-02")).unwrap(), Some(day("2024-04-01")));
+    assert_eq!(store.trend_day(day("2024-03-31")).unwrap(), None);
+
+    let period = Period::ending(day("2024-04-03"), 7).unwrap();
+    let series = store.entity_series(macron, period).unwrap();
+    assert_eq!(series.iter().map(|d| d.day.as_str()).collect::<Vec<_>>()[..2], ["2024-03-28", "2024-03-29"]);
+    let counts: Vec<(u64, u64, u64)> = series.iter().map(|d| (d.articles, d.mentions, d.quotes)).collect();
+    assert_eq!(counts, [(0, 0, 0), (0, 0, 0), (0, 0, 0), (0, 0, 0), (1, 1, 2), (0, 0, 0), (1, 2, 1)]);
+    let paris_series: Vec<u64> = store.entity_series(paris, period).unwrap().iter().map(|d| d.articles).collect();
+    assert_eq!(paris_series, [0, 0, 0, 0, 1, 0, 1], "the -02:00 article counts on its UTC day");
+
+    // Speakers: Macron 3 quotes, Borne 1 (the unresolved one is no speaker here).
+    let top = store.top_speakers(period, 10).unwrap();
+    let named: Vec<(&str, u64, f64)> =
+        top.iter().map(|s| (s.canonical.as_deref().unwrap(), s.quotes, s.share)).collect();
+    assert_eq!(named, [("Emmanuel Macron", 3, 0.75), ("Élisabeth Borne", 1, 0.25)]);
+    assert_eq!(top[0].entity_id, Some(macron));
+    assert_eq!(store.top_speakers(period, 1).unwrap().len(), 1);
+
+    let shares = store.quote_shares("lemonde.fr", period, 10).unwrap();
+    assert_eq!(shares.total, 4);
+    let speakers: Vec<(Option<i64>, u64)> = shares.speakers.iter().map(|s| (s.entity_id, s.quotes)).collect();
+    assert_eq!(speakers, [(Some(macron), 3), (None, 1)], "unresolved speakers are one line");
+    assert_eq!(shares.speakers[0].share, 0.75);
+    let roles: Vec<(Option<&str>, u64)> = shares.roles.iter().map(|r| (r.role.as_deref(), r.quotes)).collect();
+    assert_eq!(roles, [(None, 2), (Some("president"), 2)], "ties by role, no role first");
+    let rtl = store.quote_shares("rtl.be", period, 10).unwrap();
+    assert_eq!((rtl.total, rtl.roles.len()), (1, 1));
+    assert_eq!(rtl.roles[0].role.as_deref(), Some("prime minister"));
+    assert_eq!(store.quote_shares("nowhere.example", period, 10).unwrap().total, 0);
+
+    assert_eq!(
+        store.quoting_sources(macron, period, 10).unwrap(),
+        [SourceQuotes { source: "lemonde.fr".into(), quotes: 3 }]
+    );
+    assert_eq!(
+        store.quoting_sources(borne, period, 10).unwrap(),
+        [SourceQuotes { source: "rtl.be".into(), quotes: 1 }]
+    );
+    assert!(store.quoting_sources(paris, period, 10).unwrap().is_empty());
+
+    let history: Vec<(String, String, String, u64)> = store
+        .role_history(macron, 10)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.role, r.first_seen, r.last_seen, r.articles))
+        .collect();
+    assert_eq!(
+        history,
+        [
+            ("president".into(), "2024-04-01".into(), "2024-04-01".into(), 1),
+            ("head of state".into(), "2024-05-20".into(), "2024-05-20".into(), 1),
+        ]
+    );
+    assert_eq!(store.role_history(macron, 1).unwrap().len(), 1);
+    assert!(store.role_history(paris, 10).unwrap().is_empty());
+
+    // In the news on 2024-04-03: Macron and Borne (1 article each, no baseline) tie on
+    // score and count and order by name; Paris too.
+    let news: Vec<(String, u64, f64)> = store
+        .in_the_news(day("2024-04-03"), 1, 10)
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.canonical, t.count, t.baseline_mean))
+        .collect();
+    assert_eq!(news.len(), 3, "{news:?}");
+    assert_eq!(news.iter().map(|n| n.0.as_str()).collect::<Vec<_>>(), ["Emmanuel Macron", "Paris", "Élisabeth Borne"]);
+    assert!((news[0].2 - 1.0 / 30.0).abs() < 1e-12, "one article on 04-01 in the 30 days before");
+    assert!(store.in_the_news(day("2024-04-03"), 2, 10).unwrap().is_empty(), "below the minimum count");
+    assert_eq!(store.in_the_news(day("2024-04-03"), 1, 2).unwrap().len(), 2);
+}
+
+/// An article updated with other entities, day and source moves its counts; re-storing
+/// it unchanged counts nothing twice.
+pub fn trends_follow_an_article_updated_with_other_entities(store: &dyn ArticleStore) {
+    trend_corpus(store);
+    let macron = entity_id_of(store, "Emmanuel Macron", "person");
+    let borne = entity_id_of(store, "Élisabeth Borne", "person");
+    let period = Period::ending(day("2024-04-10"), 14).unwrap();
+    let before = store.top_speakers(period, 10).unwrap();
+    // Unchanged: nothing counted twice.
+    let again = trend_article(
+        "2024-04-03T08:00:00Z",
+        "lemonde.fr",
+        &[("Emmanuel Macron", EntityType::Person, None); 2],
+        &[Some("Emmanuel Macron")],
+    );
+    assert!(matches!(
+        store.upsert_article(&key("t1", &format!("hash of {}", again.title)), &again).unwrap(),
+        Upsert::Unchanged(_)
+    ));
+    assert_eq!(store.top_speakers(period, 10).unwrap(), before);
+
+    // The first article now names Attal (quoted twice) instead of Macron and Borne, two
+    // days later, from another source.
+    let attal = ("Gabriel Attal", EntityType::Person, Some("prime minister"));
+    let changed =
+        trend_article("2024-04-03T09:00:00Z", "rtl.be", &[attal], &[Some("Gabriel Attal"), Some("Gabriel Attal")]);
+    assert!(matches!(store.upsert_article(&key("t0", "changed"), &changed).unwrap(), Upsert::Updated(_)));
+    let attal_id = entity_id_of(store, "Gabriel Attal", "person");
+    let articles_on = |entity: i64, date: &str| {
+        let series = store.entity_series(entity, period).unwrap();
+        let label = &date[..10];
+        series.iter().find(|d| d.day == label).map(|d| (d.articles, d.quotes)).unwrap()
+    };
+    assert_eq!(articles_on(macron, "2024-04-01"), (0, 0), "the old day lost the article");
+    assert_eq!(articles_on(borne, "2024-04-01"), (0, 0));
+    assert_eq!(articles_on(attal_id, "2024-04-03"), (1, 2));
+    assert_eq!(articles_on(borne, "2024-04-03"), (1, 1), "the other article stays");
+    let top: Vec<(String, u64)> =
+        store.top_speakers(period, 10).unwrap().into_iter().map(|s| (s.canonical.unwrap(), s.quotes)).collect();
+    assert_eq!(top, [("Gabriel Attal".to_string(), 2), ("Emmanuel Macron".into(), 1), ("Élisabeth Borne".into(), 1)]);
+    let lemonde = store.quote_shares("lemonde.fr", period, 10).unwrap();
+    assert_eq!((lemonde.total, lemonde.speakers.len()), (1, 1), "{lemonde:?}");
+    let rtl = store.quote_shares("rtl.be", period, 10).unwrap();
+    assert_eq!(rtl.total, 3);
+    assert_eq!(
+        rtl.roles.iter().map(|r| (r.role.as_deref(), r.quotes)).collect::<Vec<_>>(),
+        [(Some("prime minister"), 3)]
+    );
+    assert_eq!(
+        store.quoting_sources(macron, period, 10).unwrap(),
+        [SourceQuotes { source: "lemonde.fr".into(), quotes: 1 }]
+    );
+    let history: Vec<String> = store.role_history(macron, 10).unwrap().into_iter().map(|r| r.role).collect();
+    assert_eq!(history, ["head of state"], "the president role went with the article");
+    assert_eq!(store.role_history(borne, 10).unwrap()[0].first_seen, "2024-04-03");
+    assert_eq!(store.trend_day(day("2024-04-02")).unwrap(), None, "no day before 04-03 is counted now");
+}
+
+/// Top stories: active stories by growth (recent volume, its rise over the window
+/// before, breadth), older ones by kept size and breadth, at least `min_size` articles;
+/// the kept sizes follow story merges and moves.
+pub fn top_stories_rank_by_growth_and_follow_story_changes(store: &dyn ArticleStore) {
+    assert!(store.top_stories(86_400, 1, 10).unwrap().is_empty(), "an empty store has none");
+    let mut n = 0;
+    let mut story = |articles: &[(&str, &str)]| -> i64 {
+        let ids: Vec<i64> = articles
+            .iter()
+            .map(|(published, source)| {
+                n += 1;
+                put(store, &format!("s{n}"), &article(&format!("S{n}"), Some(published), source))
+            })
+            .collect();
+        for &id in &ids {
+            store.set_links(id, Links { story_id: Some(ids[0]), duplicate_of: None }).unwrap();
+        }
+        ids[0]
+    };
+    // The newest article is at 2024-06-10T12:00Z; a window of a day.
+    let breaking =
+        story(&[("2024-06-10T01:00:00Z", "a"), ("2024-06-10T06:00:00Z", "b"), ("2024-06-10T12:00:00Z", "c")]);
+    let fading = story(&[("2024-06-09T01:00:00Z", "a"), ("2024-06-09T02:00:00Z", "a"), ("2024-06-10T02:00:00Z", "a")]);
+    let old_wide = story(&[("2024-05-01", "a"), ("2024-05-02", "b"), ("2024-05-03", "a"), ("2024-05-03", "b")]);
+    let old_single = story(&[("2024-05-05", "a")]);
+    let old_pair = story(&[("2024-05-06", "d"), ("2024-05-07", "d")]);
+    // The same counts and times as the pair: a tie, ordered by story id.
+    let old_twin = story(&[("2024-05-06", "e"), ("2024-05-07", "e")]);
+    let stats = |min_size: u64, limit: usize| -> Vec<(i64, u64, u64, u64, u64, u64, i64)> {
+        store
+            .top_stories(86_400, min_size, limit)
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.story_id, s.articles, s.recent, s.previous, s.sources, s.languages, s.last_ts))
+            .collect()
+    };
+    let ts = |date: &str| parse_timestamp(date).unwrap();
+    // Growth: 3 + 3 + 1.5 + 0.3; 1 + 0 + 0.5 + 0.3; 0 + 0 + 1 + 0.4; 0.5 + 0.2.
+    let expected = vec![
+        (breaking, 3, 3, 0, 3, 1, ts("2024-06-10T12:00:00Z")),
+        (fading, 3, 1, 2, 1, 1, ts("2024-06-10T02:00:00Z")),
+        (old_wide, 4, 0, 0, 2, 1, ts("2024-05-03")),
+        (old_pair, 2, 0, 0, 1, 1, ts("2024-05-07")),
+        (old_twin, 2, 0, 0, 1, 1, ts("2024-05-07")),
+    ];
+    assert!(old_pair < old_twin);
+    assert_eq!(stats(2, 10), expected);
+    assert_eq!(stats(2, 2), expected[..2]);
+    assert_eq!(stats(4, 10), [expected[2]]);
+    assert_eq!(stats(1, 10).len(), 6, "the single article story has the least growth");
+    assert_eq!(stats(1, 10)[5].0, old_single);
+
+    // Merging the pair into the wide story and moving an article out of the breaking
+    // one: sizes, breadth and time spans follow.
+    store.merge_story(old_pair, old_wide).unwrap();
+    let newest = store.list(&ListQuery { story_id: Some(breaking), limit: 1, ..Default::default() }).unwrap().0[0].id;
+    store.move_to_story(&[newest], old_single).unwrap();
+    // Growth: 2 + 2 + 1 + 0.2; 1 + 1 + 1 + 0.2; 1.5 + 0.6; 1.8 as before.
+    assert_eq!(
+        stats(2, 10),
+        [
+            (breaking, 2, 2, 0, 2, 1, ts("2024-06-10T06:00:00Z")),
+            (old_single, 2, 1, 0, 2, 1, ts("2024-06-10T12:00:00Z")),
+            (old_wide, 6, 0, 0, 3, 1, ts("2024-05-07")),
+            (fading, 3, 1, 2, 1, 1, ts("2024-06-10T02:00:00Z")),
+            (old_twin, 2, 0, 0, 1, 1, ts("2024-05-07")),
+        ]
+    );
+    assert_eq!(store.story_size(old_pair).unwrap(), 0);
+}
+
+/// The roles articles gave an entity: the most given (ties by role), listed in order of
+/// first appearance, each with its first and last publication date and article count;
+/// they follow an article's update.
+pub fn entity_roles_list_roles_in_order_of_first_appearance(store: &dyn ArticleStore) {
+    fn person(role: Option<&str>) -> Vec<(&str, Option<&str>)> {
+        vec![("Ada Lovelace", role)]
+    }
+    let corpus = [
+        ("r1", "2024-02-03", person(Some("Minister"))),
+        ("r2", "2024-02-01", person(Some("Minister"))),
+        ("r3", "2024-02-05", person(Some("Chair"))),
+        ("r4", "2024-02-02", person(None)),
+        ("r5", "2024-02-07", person(Some("Minister"))),
+        ("r6", "2024-02-04", person(Some("Author"))),
+    ];
+    for (k, published, people) in &corpus {
+        put(store, k, &dated_person_article(k, published, people));
+    }
+    let ada = entity_id_of(store, "Ada Lovelace", "person");
+    let roles = |store: &dyn ArticleStore| -> Vec<(String, Option<String>, Option<String>, u64)> {
+        store.entity_roles(ada).unwrap().into_iter().map(|r| (r.role, r.first_seen, r.last_seen, r.articles)).collect()
+    };
+    let d = |s: &str| Some(s.to_string());
+    assert_eq!(
+        roles(store),
+        [
+            ("Minister".into(), d("2024-02-01"), d("2024-02-07"), 3),
+            ("Author".into(), d("2024-02-04"), d("2024-02-04"), 1),
+            ("Chair".into(), d("2024-02-05"), d("2024-02-05"), 1),
+        ]
+    );
+    // The oldest minister article now names her chair.
+    put(
+        store,
+        "r2",
+        &Article { title: "r2 again".into(), ..dated_person_article("r2", "2024-02-01", &person(Some("Chair"))) },
+    );
+    assert_eq!(
+        roles(store),
+        [
+            ("Chair".into(), d("2024-02-01"), d("2024-02-05"), 2),
+            ("Minister".into(), d("2024-02-03"), d("2024-02-07"), 2),
+            ("Author".into(), d("2024-02-04"), d("2024-02-04"), 1),
+        ]
+    );
+    assert!(store.entity_roles(ada + 1000).unwrap().is_empty());
+}
+
+/// `facet` lists every value with its count, most frequent first, ties by value;
+/// `source_exists` tells stored sources.
+pub fn facet_lists_every_value_and_sources_exist(store: &dyn ArticleStore) {
+    assert!(store.facet(Facet::Source).unwrap().is_empty());
+    assert!(!store.source_exists("a").unwrap());
+    for (i, source) in ["b", "a", "c", "a", "b", "a", "B"].into_iter().enumerate() {
+        let mut a = article(&format!("T{i}"), None, source);
+        if i == 6 {
+            a.language = Some("fr".into());
+        }
+        put(store, &format!("k{i}"), &a);
+    }
+    let counts = |v: &[(&str, u64)]| v.iter().map(|(s, n)| (s.to_string(), *n)).collect::<Vec<_>>();
+    assert_eq!(
+        store.facet(Facet::Source).unwrap(),
+        counts(&[("a", 3), ("b", 2), ("B", 1), ("c", 1)]),
+        "ties in byte order"
+    );
+    assert_eq!(store.facet(Facet::Language).unwrap(), counts(&[("en", 6), ("fr", 1)]));
+    assert_eq!(store.facet(Facet::Category).unwrap(), counts(&[("politics", 7)]));
+    assert!(store.source_exists("a").unwrap());
+    assert!(store.source_exists("B").unwrap());
+    assert!(!store.source_exists("d").unwrap());
+    // The only "c" article moves to "d".
+    put(store, "k2", &article("T2 moved", None, "d"));
+    assert!(!store.source_exists("c").unwrap());
+    assert!(store.source_exists("d").unwrap());
+}
+
+/// One watch with its counts, its matches newest first with their articles and paging;
+/// no dead delivery on a fresh store.
+pub fn watch_and_its_matches_are_read_back(store: &dyn ArticleStore) {
+    assert!(store.dead_deliveries(10).unwrap().is_empty());
+    assert_eq!(store.watch(1).unwrap(), None);
+    let (hook, secret) = store.add_watch(&new_watch("hook", true, false)).unwrap();
+    let (other, _) = store.add_watch(&new_watch("other", false, true)).unwrap();
+    let matcher = Matcher::new(&[hook]);
+    let ids: Vec<i64> = (0..3)
+        .map(|i| {
+            let a = article(&format!("Matched {i}"), Some(&format!("2024-06-0{}", i + 1)), "example.org");
+            store.store_article(&key(&format!("m{i}"), "h"), &a, &|id| matcher.matches(id), None).unwrap().id()
+        })
+        .collect();
+    store.store_article(&key("plain", "h"), &article("Plain", None, "example.org"), &|_| Vec::new(), None).unwrap();
+    let w = store.watch(hook).unwrap().unwrap();
+    assert_eq!(
+        (w.id, w.name.as_str(), w.secret.as_str(), w.matches, w.pending, w.dead),
+        (hook, "hook", secret.as_str(), 3, 3, 0)
+    );
+    assert_eq!(w.webhook.as_deref(), Some("https://hooks.example/in"));
+    assert_eq!(store.watch(other).unwrap().unwrap().matches, 0);
+    let matches = store.watch_matches(hook, 10, 0).unwrap();
+    // Matched in the same second or not: newest first, ties by article, newest first.
+    let mut expected: Vec<(i64, i64)> = matches.iter().map(|m| (m.at, m.article.id)).collect();
+    expected.sort_by(|a, b| b.cmp(a));
+    assert_eq!(matches.iter().map(|m| (m.at, m.article.id)).collect::<Vec<_>>(), expected);
+    let mut matched: Vec<i64> = matches.iter().map(|m| m.article.id).collect();
+    matched.sort_unstable();
+    assert_eq!(matched, ids);
+    assert_eq!(matches[0].matched_json, r#"{"terms":["x"]}"#);
+    assert_eq!(matches[0].article.title, format!("Matched {}", matches[0].article.id - ids[0]));
+    let page: Vec<i64> = store.watch_matches(hook, 2, 1).unwrap().iter().map(|m| m.article.id).collect();
+    assert_eq!(page, [matches[1].article.id, matches[2].article.id]);
+    assert!(store.watch_matches(other, 10, 0).unwrap().is_empty());
+    assert!(store.dead_deliveries(10).unwrap().is_empty(), "nothing was given up");
+}
+
+/// `translation` and `translated_leads` read a translation made from the article's
+/// current text only: one of an older content hash is refused when stored and not read
+/// once the article changed.
+pub fn translation_and_leads_follow_the_content_hash(store: &dyn ArticleStore) {
+    let none = |_: i64| Vec::new();
+    let fr = |title: &str| Article { language: Some("fr".into()), ..article(title, None, "s") };
+    let one = store.store_article(&key("one", "h1"), &fr("Un"), &none, Some("en")).unwrap().id();
+    let two = store.store_article(&key("two", "h1"), &fr("Deux"), &none, Some("en")).unwrap().id();
+    assert_eq!(store.translation(one, "en").unwrap(), None);
+    // A long text with characters of several bytes: the lead is its first 400 characters.
+    let text = "é".repeat(300) + &"x".repeat(300);
+    let t = crate::translation_now("en", "One".into(), text.clone(), "apertium", vec!["fr".into(), "en".into()]);
+    assert!(store.put_translation(one, "h1", &t).unwrap());
+    assert!(!store.put_translation(two, "an older hash", &t).unwrap(), "made from another text");
+    let got = store.translation(one, "en").unwrap().unwrap();
+    assert_eq!(got, t);
+    assert_eq!(store.translation(two, "en").unwrap(), None);
+    assert_eq!(store.translation(one, "de").unwrap(), None);
+    let leads = store.translated_leads(&[one, two, 9999], "en").unwrap();
+    assert_eq!(leads.len(), 1);
+    assert_eq!(leads[&one], ("One".to_string(), "é".repeat(300) + &"x".repeat(100)));
+    assert!(store.translated_leads(&[], "en").unwrap().is_empty());
+    // The article changes: its translation is of an older text.
+    store.store_article(&key("one", "h2"), &fr("Un, modifié"), &none, Some("en")).unwrap();
+    assert_eq!(store.translation(one, "en").unwrap(), None);
+    assert!(store.translated_leads(&[one], "en").unwrap().is_empty());
+    assert!(!store.put_translation(one, "h1", &t).unwrap(), "a translation of the older text is refused");
+    assert_eq!(store.translation(one, "en").unwrap(), None);
 }
