@@ -388,7 +388,12 @@ fn sentence_subjects(doc: &Doc, mentions: &[Mention]) -> Vec<Option<(usize, usiz
             } else if lexicon::is_subject_pronoun(w) && !toks[pos].quoted {
                 let gender = lexicon::pronoun(w).flatten();
                 let agrees = |m: &Mention| gender.is_none() || m.gender.is_none() || m.gender == gender;
-                let recent = (mi.saturating_sub(LOOK_AROUND)..mi).rev().find(|&k| person(&mentions[k]) && agrees(&mentions[k]));
+                // (Only a person named in the sentences just before: a pronoun far from any
+                // name continues nobody.)
+                let recent = (mi.saturating_sub(LOOK_AROUND)..mi)
+                    .rev()
+                    .take_while(|&k| doc.sentence[doc.tok_at(mentions[k].start).min(toks.len() - 1)] + crate::speaker::RECENT_SENTENCES >= s)
+                    .find(|&k| person(&mentions[k]) && agrees(&mentions[k]));
                 let recent_subject = (mi.saturating_sub(LOOK_AROUND)..mi).rev().find(|&k| person(&mentions[k]) && agrees(&mentions[k]) && mentions[k].subject);
                 // The person of the sentence before, or of older ones when nobody of that
                 // gender was the subject of a clause since (a name in a complement or an

@@ -1,0 +1,515 @@
+//! A small clause analysis of French sentences: where the clause holding a verb starts, the
+//! verb group around a finite verb (auxiliaries, clitics, negation, adverbs: "a déclaré",
+//! "s'est dit", "n'a pas caché", "a-t-il ajouté"), and the noun phrase that is its subject.
+//!
+//! The subject is the noun phrase right before the verb group in the same clause, with the
+//! material a comma pair or parentheses set apart skipped ("Le ministre, visiblement agacé, a
+//! déclaré"); a relative "qui" hands the subject to the noun phrase it follows ("la ministre,
+//! qui a affirmé"); an inverted pronoun ("a-t-il dit", "estime-t-elle") is the subject itself.
+//! A pronoun subject continues the subject of the clause before it: [`continued_subject`]
+//! looks through the clauses of its sentence and of the two sentences before, nearest first,
+//! and gives up rather than reach further (a pronoun nothing near continues names nobody).
+//!
+//! Every walk is bounded ([`MAX_CLAUSE`] tokens back, three sentences), so the analysis of a
+//! page stays linear in its length.
+
+use crate::lexicon;
+use crate::speaker::Phrase;
+use crate::text::Doc;
+
+/// How many tokens a clause, or a subject noun phrase with its incidental material, may span:
+/// a walk back from a verb stops there.
+pub(crate) const MAX_CLAUSE: usize = 40;
+
+/// Words that open a subordinate or relative clause: a subject is never looked for across them.
+fn opens_clause(w: &str) -> bool {
+    matches!(
+        w,
+        "que"
+            | "qu'"
+            | "qui"
+            | "dont"
+            | "où"
+            | "lequel"
+            | "laquelle"
+            | "lesquels"
+            | "lesquelles"
+            | "auquel"
+            | "duquel"
+            | "lorsque"
+            | "lorsqu'"
+            | "quand"
+            | "si"
+            | "s'"
+            | "puisque"
+            | "puisqu'"
+            | "car"
+            | "comme"
+            | "tandis"
+            | "parce"
+            | "quoique"
+            | "afin"
+            | "bien"
+            | "sans"
+            | "pour"
+            | "avant"
+            | "après"
+    )
+}
+
+/// Words that join two clauses; a clause after them may have no subject of its own ("… et a
+/// déclaré": it shares the subject of the clause before).
+fn coordinates(w: &str) -> bool {
+    matches!(w, "et" | "mais" | "puis" | "ou" | "or" | "donc")
+}
+
+/// Words of a French verb group before its verb: auxiliaries, clitics, negation, adverbs.
+fn in_verb_group(w: &str) -> bool {
+    lexicon::is_verb_filler(w)
+        || matches!(
+            w,
+            "avaient"
+                | "ai"
+                | "as"
+                | "avons"
+                | "avez"
+                | "était"
+                | "étaient"
+                | "sera"
+                | "serait"
+                | "été"
+                | "s'est"
+                | "s'était"
+                | "n'a"
+                | "n'avait"
+                | "n'est"
+                | "jamais"
+                | "rien"
+                | "guère"
+        )
+}
+
+/// Finite forms of "avoir" and "être" (auxiliaries and copulas): a noun phrase never runs across one.
+fn is_auxiliary(w: &str) -> bool {
+    matches!(
+        w,
+        "a" | "ont"
+            | "avait"
+            | "avaient"
+            | "aurait"
+            | "auraient"
+            | "aura"
+            | "auront"
+            | "eut"
+            | "ai"
+            | "avons"
+            | "avez"
+            | "est"
+            | "sont"
+            | "était"
+            | "étaient"
+            | "sera"
+            | "serait"
+            | "seront"
+            | "fut"
+            | "été"
+            | "s'est"
+            | "s'était"
+            | "n'a"
+            | "n'avait"
+            | "n'est"
+    )
+}
+
+/// The first token of the verb group whose verb is token `v` (not before `lo`).
+pub(crate) fn verb_group_start(doc: &Doc, v: usize, lo: usize) -> usize {
+    let toks = &doc.tokens;
+    let mut first = v;
+    while first > lo
+        && first + 8 > v
+        && toks[first - 1].is_word()
+        && !toks[first - 1].quoted
+        && in_verb_group(&toks[first - 1].lower)
+    {
+        first -= 1;
+    }
+    // The clitics and adverbs are the group's only when a subject can stand before them:
+    // "le", "la", "les" opening the group are the determiner of the subject ("la ministre a
+    // dit") unless a verb-group word follows them.
+    while first < v
+        && matches!(
+            toks[first].lower.as_str(),
+            "le" | "la" | "les" | "l'" | "de" | "son" | "sa" | "pour"
+        )
+        && !in_verb_group(&toks[first + 1].lower)
+    {
+        first += 1;
+    }
+    first
+}
+
+/// The inverted subject pronoun in a verb group ("a-t-il déclaré", "estime-t-elle"): its token.
+pub(crate) fn inverted_pronoun(doc: &Doc, first: usize, v: usize) -> Option<usize> {
+    (first..=v).find(|&k| {
+        let w = doc.tokens[k].lower.as_str();
+        [
+            "-t-il", "-t-elle", "-il", "-elle", "-ils", "-elles", "-t-on",
+        ]
+        .iter()
+        .any(|s| w.ends_with(s) && w.len() > s.len())
+    })
+}
+
+/// The start of the clause that ends at token `end` (exclusive): the sentence start, a
+/// semicolon or colon, or the word after a subordinator or relative pronoun, whichever is
+/// nearest; quotations and parentheses are stepped over. None when no start lies within
+/// [`MAX_CLAUSE`] tokens.
+pub(crate) fn clause_start(doc: &Doc, end: usize) -> Option<usize> {
+    let toks = &doc.tokens;
+    if end == 0 {
+        return Some(0);
+    }
+    let s0 = doc.sentence_start(end - 1);
+    let mut k = end;
+    let mut steps = 0;
+    while k > s0 && steps < MAX_CLAUSE {
+        steps += 1;
+        let t = &toks[k - 1];
+        if t.quoted {
+            k -= 1;
+            continue;
+        }
+        if t.is_punct(')') {
+            k = (s0..k - 1)
+                .rev()
+                .take(MAX_CLAUSE)
+                .find(|&j| toks[j].is_punct('('))
+                .unwrap_or(k - 1);
+            continue;
+        }
+        if t.is_punct(';') || t.is_punct(':') || t.is_word() && opens_clause(&t.lower) {
+            return Some(k);
+        }
+        k -= 1;
+    }
+    (k == s0).then_some(s0)
+}
+
+/// Where material set apart before token `end` begins: for a closing comma, the comma that
+/// opens the incidental phrase or apposition ("Le ministre, visiblement agacé, a"); for a
+/// closing parenthesis, its opening one. None when `end` follows no such material.
+fn incidental_start(doc: &Doc, end: usize, lo: usize) -> Option<usize> {
+    let toks = &doc.tokens;
+    let t = toks.get(end.checked_sub(1)?)?;
+    if t.is_punct(')') {
+        return (lo..end - 1)
+            .rev()
+            .take(MAX_CLAUSE)
+            .find(|&j| toks[j].is_punct('('));
+    }
+    if !t.is_punct(',') {
+        return None;
+    }
+    let open = (lo..end - 1).rev().take(16).find(|&j| {
+        toks[j].is_punct(',') || !toks[j].is_word() && !toks[j].is_punct('-') && !toks[j].quoted
+    })?;
+    (toks[open].is_punct(',') && open > lo && toks[open - 1].is_word()).then_some(open)
+}
+
+/// The noun phrase that ends right before token `end`, not before `lo`: back over the words
+/// of a phrase (names, determiners, nouns and their complements), stopping at punctuation, a
+/// clause opener or a coordination. A lone lower-case word that is no subject pronoun and
+/// follows no determiner is no noun phrase (an adverb, a verb).
+fn phrase_ending(doc: &Doc, end: usize, lo: usize) -> Option<Phrase> {
+    let toks = &doc.tokens;
+    let mut a = end;
+    while a > lo && end - a < 12 {
+        let t = &toks[a - 1];
+        if !t.is_word()
+            || t.quoted
+            || opens_clause(&t.lower)
+            || coordinates(&t.lower)
+            || is_auxiliary(&t.lower)
+            || lexicon::is_cue(&t.lower)
+        {
+            break;
+        }
+        a -= 1;
+        if lexicon::is_subject_pronoun(&t.lower)
+            || matches!(t.lower.as_str(), "celui-ci" | "celle-ci" | "ceux-ci" | "on")
+        {
+            break;
+        }
+    }
+    if a == end {
+        return None;
+    }
+    // A verb or an adverb glued before the phrase ("Hier soir le ministre"): the phrase opens
+    // at its determiner or its first capitalised word.
+    let opener = (a..end).find(|&k| {
+        let t = &toks[k];
+        lexicon::is_french_determiner(&t.lower)
+            || t.cap
+            || lexicon::is_subject_pronoun(&t.lower)
+            || matches!(t.lower.as_str(), "celui-ci" | "celle-ci" | "ceux-ci" | "on")
+    })?;
+    Some(Phrase { a: opener, b: end })
+}
+
+/// The subject of the finite verb at token `v`, found before it in its clause (see the module
+/// doc); `lo` bounds the walk back. None for a verb whose clause holds no subject before it
+/// (an incise "a déclaré X", a coordinated "… et a dit").
+pub(crate) fn subject_before(doc: &Doc, v: usize, lo: usize) -> Option<Phrase> {
+    let toks = &doc.tokens;
+    let lo = lo.max(v.saturating_sub(MAX_CLAUSE));
+    let first = verb_group_start(doc, v, lo);
+    if let Some(k) = inverted_pronoun(doc, first.saturating_sub(1).max(lo), v) {
+        return Some(Phrase { a: k, b: k + 1 });
+    }
+    let mut end = first;
+    // "… et a déclaré": the subject is the coordinated clause's, not found here.
+    if end > lo && coordinates(&toks[end - 1].lower) {
+        return None;
+    }
+    // "…, qui a affirmé": the relative pronoun's antecedent.
+    if end > lo && toks[end - 1].lower == "qui" {
+        end -= 1;
+        if end > lo && toks[end - 1].is_punct(',') {
+            end -= 1;
+        }
+        return phrase_ending(doc, end, lo)
+            .filter(|p| !lexicon::is_subject_pronoun(&toks[p.a].lower));
+    }
+    // Incidental material: an apposition or a fronted phrase between commas, a parenthesis.
+    for _ in 0..2 {
+        match incidental_start(doc, end, lo) {
+            Some(open) => end = open,
+            None => break,
+        }
+    }
+    if end == first && end > lo && !toks[end - 1].is_word() {
+        return None;
+    }
+    phrase_ending(doc, end, lo)
+}
+
+/// Whether token `k` is a subject pronoun that stands for a person ("il", "elle", "ils",
+/// "elles") rather than an impersonal "il".
+fn personal_pronoun(doc: &Doc, k: usize) -> bool {
+    lexicon::is_subject_pronoun(&doc.tokens[k].lower) && !crate::speaker::impersonal(doc, k)
+}
+
+/// The subject a pronoun at token `tok` continues: the subject of the nearest clause before it
+/// — in its sentence, then in the two sentences before — that is a noun phrase (a pronoun
+/// subject in between continues the same one and is looked through). Each clause's subject is
+/// the noun phrase its main clause opens with, after fronted phrases. None when no clause that
+/// near has a subject: the pronoun is not resolved from further away.
+pub(crate) fn continued_subject(doc: &Doc, tok: usize) -> Option<Phrase> {
+    let toks = &doc.tokens;
+    let sent = doc.sentence[tok];
+    for s in (sent.saturating_sub(2)..=sent).rev() {
+        let (s0, s1) = doc.sentence_bounds(s);
+        let hi = if s == sent { tok } else { s1 };
+        // The clause openings of the sentence, nearest first: its start, and every semicolon
+        // or coordination that a new subject follows.
+        let mut starts: Vec<usize> = vec![s0];
+        starts.extend(
+            (s0..hi)
+                .filter(|&k| {
+                    !toks[k].quoted
+                        && (toks[k].is_punct(';')
+                            || toks[k].is_word()
+                                && matches!(toks[k].lower.as_str(), "mais" | "et" | "puis"))
+                        && k + 1 < hi
+                })
+                .map(|k| k + 1),
+        );
+        for &start in starts.iter().rev() {
+            let Some(a) = crate::speaker::french_subject_start(doc, start, hi) else {
+                continue;
+            };
+            if a >= hi || toks[a].quoted {
+                continue;
+            }
+            if personal_pronoun(doc, a) {
+                continue; // the chain goes on through it
+            }
+            if lexicon::is_subject_pronoun(&toks[a].lower) {
+                continue; // an impersonal "il" is about nobody
+            }
+            let t = &toks[a];
+            if !(t.cap || lexicon::is_french_determiner(&t.lower))
+                || lexicon::is_not_name(&t.lower) && !lexicon::is_french_determiner(&t.lower)
+            {
+                continue;
+            }
+            let mut b = a + 1;
+            while b < hi
+                && b - a < 12
+                && toks[b].is_word()
+                && !toks[b].quoted
+                && !lexicon::is_cue(&toks[b].lower)
+                && !is_auxiliary(&toks[b].lower)
+                && !opens_clause(&toks[b].lower)
+            {
+                b += 1;
+            }
+            // A thing ("Une charge dirigée contre …") is no subject a pronoun of a speaker
+            // continues: the chain looks further back.
+            if names_a_person_or_body(doc, Phrase { a, b }) {
+                return Some(Phrase { a, b });
+            }
+        }
+    }
+    None
+}
+
+/// Whether a subject phrase names a person or a body: a capitalised name that is not in a
+/// complement ("la gauche de Jean Dupont" is about the left), or a head noun of a person or a
+/// body ("la porte-parole", "le gouvernement").
+pub(crate) fn names_a_person_or_body(doc: &Doc, p: Phrase) -> bool {
+    let toks = &doc.tokens;
+    let head = toks[p.a..p.b]
+        .iter()
+        .find(|t| !lexicon::is_french_determiner(&t.lower) && !lexicon::is_role_stop(&t.lower));
+    if head.is_some_and(|h| lexicon::is_person_noun(&h.lower) || lexicon::is_body_noun(&h.lower)) {
+        return true;
+    }
+    let first_name = (p.a..p.b).find(|&k| {
+        toks[k].cap
+            && !lexicon::is_not_name(&toks[k].lower)
+            && !(k == p.a && lexicon::is_french_determiner(&toks[k].lower))
+    });
+    first_name.is_some_and(|k| {
+        k == p.a
+            || !matches!(toks[k - 1].lower.as_str(), "de" | "du" | "des" | "d'")
+                && toks[p.a..k].iter().all(|t| {
+                    lexicon::is_french_determiner(&t.lower)
+                        || lexicon::is_role_stop(&t.lower)
+                        || lexicon::is_person_noun(&t.lower)
+                        || lexicon::is_role_word(&t.lower)
+                        || t.cap
+                })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(doc: &Doc, w: &str) -> usize {
+        doc.tokens
+            .iter()
+            .position(|t| t.lower == w)
+            .unwrap_or_else(|| panic!("no token {w}"))
+    }
+
+    fn text_of(doc: &Doc, p: Option<Phrase>) -> Option<String> {
+        p.map(|p| doc.tok_text(p.a, p.b))
+    }
+
+    #[test]
+    fn subject_skips_an_incidental_phrase_between_commas() {
+        let doc =
+            Doc::new("La présidente du syndicat, très remontée, a affirmé que rien ne changerait.");
+        let v = find(&doc, "affirmé");
+        assert_eq!(
+            text_of(&doc, subject_before(&doc, v, 0)).as_deref(),
+            Some("La présidente du syndicat")
+        );
+    }
+
+    #[test]
+    fn subject_skips_a_parenthesis() {
+        let doc = Doc::new(
+            "Le porte-parole (un ancien journaliste) a indiqué que la réunion aurait lieu.",
+        );
+        let v = find(&doc, "indiqué");
+        assert_eq!(
+            text_of(&doc, subject_before(&doc, v, 0)).as_deref(),
+            Some("Le porte-parole")
+        );
+    }
+
+    #[test]
+    fn relative_qui_hands_the_subject_to_its_antecedent() {
+        let doc = Doc::new("Ils ont rencontré le maire, qui a déclaré que la fête était annulée.");
+        let v = find(&doc, "déclaré");
+        assert_eq!(
+            text_of(&doc, subject_before(&doc, v, 0)).as_deref(),
+            Some("le maire")
+        );
+    }
+
+    #[test]
+    fn compound_and_pronominal_verb_groups() {
+        let doc = Doc::new("Paul Martin ne s'est pas dit surpris.");
+        let v = find(&doc, "dit");
+        assert_eq!(doc.tokens[verb_group_start(&doc, v, 0)].lower, "ne");
+        assert_eq!(
+            text_of(&doc, subject_before(&doc, v, 0)).as_deref(),
+            Some("Paul Martin")
+        );
+        let doc = Doc::new("Cela ne suffira pas, a-t-elle ajouté.");
+        let v = find(&doc, "ajouté");
+        assert_eq!(
+            text_of(&doc, subject_before(&doc, v, 0)).as_deref(),
+            Some("a-t-elle")
+        );
+    }
+
+    #[test]
+    fn a_coordinated_verb_has_no_subject_of_its_own() {
+        let doc = Doc::new("Le juge est arrivé tôt et a expliqué la procédure.");
+        let v = find(&doc, "expliqué");
+        assert_eq!(subject_before(&doc, v, 0), None);
+    }
+
+    #[test]
+    fn clause_starts_after_a_subordinator() {
+        let doc = Doc::new("Le maire pense que la préfète a tort.");
+        let end = find(&doc, "a");
+        assert_eq!(clause_start(&doc, end), Some(find(&doc, "la")));
+    }
+
+    #[test]
+    fn a_pronoun_continues_the_subject_of_the_clause_before() {
+        let doc = Doc::new(
+            "La sénatrice Anne Roux a visité l'usine de Jean Petit. Elle a promis des aides.",
+        );
+        let elle = find(&doc, "elle");
+        assert_eq!(
+            text_of(&doc, continued_subject(&doc, elle)).as_deref(),
+            Some("La sénatrice Anne Roux")
+        );
+    }
+
+    #[test]
+    fn a_thing_as_subject_is_looked_through() {
+        let doc = Doc::new("Le député Paul Noir a parlé longuement. Une attaque visant la gauche de Marie Blanc. Il a conclu ainsi.");
+        let il = doc.tokens.iter().rposition(|t| t.lower == "il").unwrap();
+        assert_eq!(
+            text_of(&doc, continued_subject(&doc, il)).as_deref(),
+            Some("Le député Paul Noir")
+        );
+    }
+
+    #[test]
+    fn an_impersonal_il_in_between_is_looked_through() {
+        let doc = Doc::new("Le ministre Luc Blanc a visité le port. Il faut dire que la grève dure. Il a répondu aux dockers.");
+        let il = doc.tokens.iter().rposition(|t| t.lower == "il").unwrap();
+        assert_eq!(
+            text_of(&doc, continued_subject(&doc, il)).as_deref(),
+            Some("Le ministre Luc Blanc")
+        );
+    }
+
+    #[test]
+    fn a_pronoun_far_from_any_subject_continues_nobody() {
+        let doc = Doc::new(
+            "Marc Dupuis a parlé. « Oui. » « Non. » « Peut-être. » Il ne « manque de rien ».",
+        );
+        let il = find(&doc, "il");
+        assert_eq!(continued_subject(&doc, il), None);
+    }
+}
