@@ -1,17 +1,22 @@
-//! A small clause analysis of French sentences: where the clause holding a verb starts, the
-//! verb group around a finite verb (auxiliaries, clitics, negation, adverbs: "a déclaré",
-//! "s'est dit", "n'a pas caché", "a-t-il ajouté"), and the noun phrase that is its subject.
+//! A small clause analysis of French sentences: the verb group around a finite verb
+//! (auxiliaries, clitics, negation, adverbs: "a déclaré", "s'est dit", "n'a pas caché",
+//! "a-t-il ajouté"), the clause boundaries a subject is never looked for across (subordinators
+//! and relative pronouns, coordinations, punctuation), and the noun phrase that is a clause's
+//! subject.
 //!
 //! The subject is the noun phrase right before the verb group in the same clause, with the
 //! material a comma pair or parentheses set apart skipped ("Le ministre, visiblement agacé, a
-//! déclaré"); a relative "qui" hands the subject to the noun phrase it follows ("la ministre,
-//! qui a affirmé"); an inverted pronoun ("a-t-il dit", "estime-t-elle") is the subject itself.
+//! déclaré"), a name in apposition kept as its head ("Le patron du club, Marc Leroy, a dit");
+//! a relative "qui" hands the subject to the noun phrase it follows ("la ministre, qui a
+//! affirmé"); an inverted pronoun ("a-t-il dit", "estime-t-elle") is the subject itself; a
+//! coordinated verb ("… et a déclaré") has none of its own.
 //! A pronoun subject continues the subject of the clause before it: [`continued_subject`]
 //! looks through the clauses of its sentence and of the two sentences before, nearest first,
-//! and gives up rather than reach further (a pronoun nothing near continues names nobody).
+//! past things and impersonal "il", and gives up rather than reach further (a pronoun nothing
+//! near continues names nobody).
 //!
 //! Every walk is bounded ([`MAX_CLAUSE`] tokens back, three sentences), so the analysis of a
-//! page stays linear in its length.
+//! page stays linear in its length. Pure: no I/O.
 
 use crate::lexicon;
 use crate::speaker::Phrase;
@@ -160,41 +165,6 @@ pub(crate) fn inverted_pronoun(doc: &Doc, first: usize, v: usize) -> Option<usiz
     })
 }
 
-/// The start of the clause that ends at token `end` (exclusive): the sentence start, a
-/// semicolon or colon, or the word after a subordinator or relative pronoun, whichever is
-/// nearest; quotations and parentheses are stepped over. None when no start lies within
-/// [`MAX_CLAUSE`] tokens.
-pub(crate) fn clause_start(doc: &Doc, end: usize) -> Option<usize> {
-    let toks = &doc.tokens;
-    if end == 0 {
-        return Some(0);
-    }
-    let s0 = doc.sentence_start(end - 1);
-    let mut k = end;
-    let mut steps = 0;
-    while k > s0 && steps < MAX_CLAUSE {
-        steps += 1;
-        let t = &toks[k - 1];
-        if t.quoted {
-            k -= 1;
-            continue;
-        }
-        if t.is_punct(')') {
-            k = (s0..k - 1)
-                .rev()
-                .take(MAX_CLAUSE)
-                .find(|&j| toks[j].is_punct('('))
-                .unwrap_or(k - 1);
-            continue;
-        }
-        if t.is_punct(';') || t.is_punct(':') || t.is_word() && opens_clause(&t.lower) {
-            return Some(k);
-        }
-        k -= 1;
-    }
-    (k == s0).then_some(s0)
-}
-
 /// Where material set apart before token `end` begins: for a closing comma, the comma that
 /// opens the incidental phrase or apposition ("Le ministre, visiblement agacé, a"); for a
 /// closing parenthesis, its opening one. None when `end` follows no such material.
@@ -281,16 +251,30 @@ pub(crate) fn subject_before(doc: &Doc, v: usize, lo: usize) -> Option<Phrase> {
             .filter(|p| !lexicon::is_subject_pronoun(&toks[p.a].lower));
     }
     // Incidental material: an apposition or a fronted phrase between commas, a parenthesis.
+    let mut apposed_name = None;
     for _ in 0..2 {
         match incidental_start(doc, end, lo) {
-            Some(open) => end = open,
+            Some(open) => {
+                // ", Marie Dupont," after a description: the name is the subject's head.
+                let name = end - 1 > open + 1
+                    && end - 1 - open <= 5
+                    && toks[open + 1..end - 1].iter().all(|t| t.is_word() && t.cap);
+                if name && apposed_name.is_none() {
+                    apposed_name = Some(end - 1);
+                }
+                end = open;
+            }
             None => break,
         }
     }
     if end == first && end > lo && !toks[end - 1].is_word() {
         return None;
     }
-    phrase_ending(doc, end, lo)
+    let p = phrase_ending(doc, end, lo)?;
+    Some(match apposed_name {
+        Some(b) if lexicon::is_french_determiner(&toks[p.a].lower) => Phrase { a: p.a, b },
+        _ => p,
+    })
 }
 
 /// Whether token `k` is a subject pronoun that stands for a person ("il", "elle", "ils",
@@ -420,6 +404,16 @@ mod tests {
     }
 
     #[test]
+    fn a_name_apposed_to_a_description_stays_in_the_subject() {
+        let doc = Doc::new("Le patron du club, Marc Leroy, a annoncé son départ.");
+        let v = find(&doc, "annoncé");
+        assert_eq!(
+            text_of(&doc, subject_before(&doc, v, 0)).as_deref(),
+            Some("Le patron du club, Marc Leroy")
+        );
+    }
+
+    #[test]
     fn subject_skips_a_parenthesis() {
         let doc = Doc::new(
             "Le porte-parole (un ancien journaliste) a indiqué que la réunion aurait lieu.",
@@ -463,13 +457,6 @@ mod tests {
         let doc = Doc::new("Le juge est arrivé tôt et a expliqué la procédure.");
         let v = find(&doc, "expliqué");
         assert_eq!(subject_before(&doc, v, 0), None);
-    }
-
-    #[test]
-    fn clause_starts_after_a_subordinator() {
-        let doc = Doc::new("Le maire pense que la préfète a tort.");
-        let end = find(&doc, "a");
-        assert_eq!(clause_start(&doc, end), Some(find(&doc, "la")));
     }
 
     #[test]

@@ -161,6 +161,13 @@ fn french_subject(doc: &Doc, first: usize, verb: usize, lo: usize, hi: usize) ->
     if matches!(t.lower.as_str(), "et" | "mais" | "puis" | "ou") {
         return None;
     }
+    // The clause analysis: a subject with incidental material between it and the verb ("Le
+    // ministre, visiblement agacé, a déclaré"), or the antecedent of a relative "qui".
+    if t.is_punct(',') || t.is_punct(')') || t.lower == "qui" {
+        if let Some(p) = clause::subject_before(doc, verb, lo).filter(|&p| clause::names_a_person_or_body(doc, p)) {
+            return Some(with_apposed_name(doc, p, lo));
+        }
+    }
     if lexicon::is_subject_pronoun(&t.lower) {
         return Some(Phrase { a: first - 1, b: first });
     }
