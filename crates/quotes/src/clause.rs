@@ -94,6 +94,15 @@ fn in_verb_group(w: &str) -> bool {
         )
 }
 
+/// Whether token `k` is a verb of saying used as a verb: not capitalised, and not a noun after
+/// a determiner ("la juge", "le constat").
+fn cue_verb(doc: &Doc, k: usize) -> bool {
+    let t = &doc.tokens[k];
+    lexicon::is_cue(&t.lower)
+        && !t.cap
+        && !(k > 0 && lexicon::is_french_determiner(&doc.tokens[k - 1].lower))
+}
+
 /// Finite forms of "avoir" and "être" (auxiliaries and copulas): a noun phrase never runs across one.
 fn is_auxiliary(w: &str) -> bool {
     matches!(
@@ -200,7 +209,7 @@ fn phrase_ending(doc: &Doc, end: usize, lo: usize) -> Option<Phrase> {
             || opens_clause(&t.lower)
             || coordinates(&t.lower)
             || is_auxiliary(&t.lower)
-            || lexicon::is_cue(&t.lower)
+            || cue_verb(doc, a - 1)
         {
             break;
         }
@@ -291,8 +300,18 @@ fn personal_pronoun(doc: &Doc, k: usize) -> bool {
 pub(crate) fn continued_subject(doc: &Doc, tok: usize) -> Option<Phrase> {
     let toks = &doc.tokens;
     let sent = doc.sentence[tok];
-    for s in (sent.saturating_sub(2)..=sent).rev() {
+    // This sentence and the two before it that hold words outside quotation marks (a quote
+    // mark the splitter left alone is no sentence), at most eight sentences back.
+    let mut left = 3;
+    for s in (sent.saturating_sub(8)..=sent).rev() {
+        if left == 0 {
+            break;
+        }
         let (s0, s1) = doc.sentence_bounds(s);
+        if s != sent && toks[s0..s1].iter().all(|t| t.quoted || !t.is_word()) {
+            continue;
+        }
+        left -= 1;
         let hi = if s == sent { tok } else { s1 };
         // The clause openings of the sentence, nearest first: its start, and every semicolon
         // or coordination that a new subject follows.
@@ -321,28 +340,81 @@ pub(crate) fn continued_subject(doc: &Doc, tok: usize) -> Option<Phrase> {
             if lexicon::is_subject_pronoun(&toks[a].lower) {
                 continue; // an impersonal "il" is about nobody
             }
-            let t = &toks[a];
-            if !(t.cap || lexicon::is_french_determiner(&t.lower))
-                || lexicon::is_not_name(&t.lower) && !lexicon::is_french_determiner(&t.lower)
-            {
-                continue;
+            if let Some(p) = subject_phrase_at(doc, a, hi) {
+                return Some(p);
             }
-            let mut b = a + 1;
-            while b < hi
-                && b - a < 12
-                && toks[b].is_word()
-                && !toks[b].quoted
-                && !lexicon::is_cue(&toks[b].lower)
-                && !is_auxiliary(&toks[b].lower)
-                && !opens_clause(&toks[b].lower)
-            {
-                b += 1;
-            }
-            // A thing ("Une charge dirigée contre …") is no subject a pronoun of a speaker
-            // continues: the chain looks further back.
-            if names_a_person_or_body(doc, Phrase { a, b }) {
-                return Some(Phrase { a, b });
-            }
+        }
+    }
+    None
+}
+
+/// A French verb in the imperfect or conditional ("recevait", "affirmaient"): the end of a
+/// subject noun phrase before it. (Nouns ending so are few and listed.)
+fn imperfect_verb(w: &str) -> bool {
+    (w.ends_with("ait") || w.ends_with("aient"))
+        && w.chars().count() > 4
+        && !matches!(
+            w,
+            "portrait"
+                | "souhait"
+                | "attrait"
+                | "extrait"
+                | "bienfait"
+                | "méfait"
+                | "forfait"
+                | "retrait"
+                | "trait"
+                | "parfait"
+        )
+}
+
+/// The subject noun phrase of a clause whose subject starts at token `a` (before `hi`), when it
+/// names a person or a body. A thing ("Une charge dirigée contre …") is no subject a pronoun of
+/// a speaker continues; a phrase a comma closes before any verb ("Dernier jour, le ministre
+/// affirmait") was fronted, and the subject follows it.
+fn subject_phrase_at(doc: &Doc, mut a: usize, hi: usize) -> Option<Phrase> {
+    let toks = &doc.tokens;
+    for hop in 0..4 {
+        let t = &toks[a];
+        let opens_phrase = (t.cap || lexicon::is_french_determiner(&t.lower))
+            && !(lexicon::is_not_name(&t.lower) && !lexicon::is_french_determiner(&t.lower));
+        // (After the first comma, a part that opens no noun phrase is more fronted material.)
+        if !opens_phrase && hop == 0 {
+            return None;
+        }
+        let mut b = a + 1;
+        while b < hi
+            && b - a < 12
+            && toks[b].is_word()
+            && !toks[b].quoted
+            && !cue_verb(doc, b)
+            && !is_auxiliary(&toks[b].lower)
+            && !opens_clause(&toks[b].lower)
+            && !imperfect_verb(&toks[b].lower)
+        {
+            b += 1;
+        }
+        if opens_phrase && names_a_person_or_body(doc, Phrase { a, b }) {
+            return Some(Phrase { a, b });
+        }
+        // The phrase was fronted when a comma follows it before any verb of the clause ("Fidèle
+        // à cette tactique qui lui vaut …, X a dénoncé"): the subject comes after that comma.
+        let comma = (b..hi.min(b + 30)).find(|&k| {
+            !toks[k].quoted
+                && (toks[k].is_punct(',')
+                    || toks[k].is_punct('.')
+                    || is_auxiliary(&toks[k].lower)
+                    || cue_verb(doc, k))
+        })?;
+        if !toks[comma].is_punct(',') || comma + 1 >= hi {
+            return None;
+        }
+        a = comma + 1;
+        while a < hi && toks[a].is_punct(',') {
+            a += 1;
+        }
+        if a >= hi {
+            return None;
         }
     }
     None
@@ -353,16 +425,33 @@ pub(crate) fn continued_subject(doc: &Doc, tok: usize) -> Option<Phrase> {
 /// body ("la porte-parole", "le gouvernement").
 pub(crate) fn names_a_person_or_body(doc: &Doc, p: Phrase) -> bool {
     let toks = &doc.tokens;
-    let head = toks[p.a..p.b]
-        .iter()
-        .find(|t| !lexicon::is_french_determiner(&t.lower) && !lexicon::is_role_stop(&t.lower));
-    if head.is_some_and(|h| lexicon::is_person_noun(&h.lower) || lexicon::is_body_noun(&h.lower)) {
+    // (A capitalised common word opening the sentence is no name: "Dernier jour, …".)
+    let common_opener = |k: usize| {
+        doc.sentence_start(k) == k
+            && (doc.is_capitalised_common(k)
+                || toks.get(k + 1).is_some_and(|n| {
+                    n.is_word()
+                        && !n.cap
+                        && !is_auxiliary(&n.lower)
+                        && !lexicon::is_cue(&n.lower)
+                        && !in_verb_group(&n.lower)
+                        && !imperfect_verb(&n.lower)
+                }))
+    };
+    let head = (p.a..p.b).find(|&k| {
+        !lexicon::is_french_determiner(&toks[k].lower) && !lexicon::is_role_stop(&toks[k].lower)
+    });
+    if head.is_some_and(|h| {
+        (lexicon::is_person_noun(&toks[h].lower) || lexicon::is_body_noun(&toks[h].lower))
+            && !(h == p.a && common_opener(h))
+    }) {
         return true;
     }
     let first_name = (p.a..p.b).find(|&k| {
         toks[k].cap
             && !lexicon::is_not_name(&toks[k].lower)
             && !(k == p.a && lexicon::is_french_determiner(&toks[k].lower))
+            && !common_opener(k)
     });
     first_name.is_some_and(|k| {
         k == p.a
@@ -482,6 +571,36 @@ mod tests {
     }
 
     #[test]
+    fn a_fronted_phrase_before_the_subject_is_passed() {
+        let doc = Doc::new("La veille au soir, la ministre des Sports recevait les clubs. Elle a promis des aides.");
+        let elle = find(&doc, "elle");
+        assert_eq!(
+            text_of(&doc, continued_subject(&doc, elle)).as_deref(),
+            Some("la ministre des Sports")
+        );
+    }
+
+    #[test]
+    fn a_lone_quote_mark_is_no_sentence_between_subject_and_pronoun() {
+        let doc = Doc::new("La juge Claire Morel a parlé aux jurés. Dernier jour, le procès reprend. « Rien n'est joué », a-t-elle dit.");
+        let elle = find(&doc, "a-t-elle");
+        assert_eq!(
+            text_of(&doc, continued_subject(&doc, elle)).as_deref(),
+            Some("La juge Claire Morel")
+        );
+    }
+
+    #[test]
+    fn a_fronted_adjective_phrase_with_commas_is_passed() {
+        let doc = Doc::new("Fidèle à sa méthode qui lui vaut, à chaque fois, des critiques, la maire Anne Roy a répondu. « Non », a-t-elle dit.");
+        let elle = find(&doc, "a-t-elle");
+        assert_eq!(
+            text_of(&doc, continued_subject(&doc, elle)).as_deref(),
+            Some("la maire Anne Roy")
+        );
+    }
+
+    #[test]
     fn an_impersonal_il_in_between_is_looked_through() {
         let doc = Doc::new("Le ministre Luc Blanc a visité le port. Il faut dire que la grève dure. Il a répondu aux dockers.");
         let il = doc.tokens.iter().rposition(|t| t.lower == "il").unwrap();
@@ -494,7 +613,7 @@ mod tests {
     #[test]
     fn a_pronoun_far_from_any_subject_continues_nobody() {
         let doc = Doc::new(
-            "Marc Dupuis a parlé. « Oui. » « Non. » « Peut-être. » Il ne « manque de rien ».",
+            "Marc Dupuis a parlé. La salle était vide. Les portes restaient closes. On attendait. Il ne « manque de rien ».",
         );
         let il = find(&doc, "il");
         assert_eq!(continued_subject(&doc, il), None);

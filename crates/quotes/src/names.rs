@@ -419,6 +419,9 @@ fn sentence_subjects(doc: &Doc, mentions: &[Mention]) -> Vec<Option<(usize, usiz
                             // ("à", "en" may be part of a role: "ministre délégué aux Affaires européennes").
                             && !toks[pos..t].iter().any(|x| lexicon::opens_no_noun_phrase(&x.lower) && !matches!(x.lower.as_str(), "s'" | "c'" | "qu'" | "n'" | "j'" | "m'" | "t'" | "à" | "au" | "aux" | "en"))
                             && !(t > pos && matches!(toks[t - 1].lower.as_str(), "de" | "du" | "des" | "d'"))
+                            // Not a name in a subject that is a thing ("Une charge dirigée
+                            // contre la gauche radicale de X").
+                            && !(t > pos && !crate::clause::names_a_person_or_body(doc, crate::speaker::Phrase { a: pos, b: t + 1 }))
                     })
                     .filter(|(_, m)| person(m))
                     .map(|(k, m)| (k, doc.tok_at(m.start)));
