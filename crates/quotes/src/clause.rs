@@ -376,8 +376,8 @@ fn subject_phrase_at(doc: &Doc, mut a: usize, hi: usize) -> Option<Phrase> {
     let toks = &doc.tokens;
     for hop in 0..4 {
         let t = &toks[a];
-        let opens_phrase = (t.cap || lexicon::is_french_determiner(&t.lower))
-            && !(lexicon::is_not_name(&t.lower) && !lexicon::is_french_determiner(&t.lower));
+        let opens_phrase =
+            lexicon::is_french_determiner(&t.lower) || t.cap && !lexicon::is_not_name(&t.lower);
         // (After the first comma, a part that opens no noun phrase is more fronted material.)
         if !opens_phrase && hop == 0 {
             return None;
@@ -394,7 +394,8 @@ fn subject_phrase_at(doc: &Doc, mut a: usize, hi: usize) -> Option<Phrase> {
         {
             b += 1;
         }
-        if opens_phrase && names_a_person_or_body(doc, Phrase { a, b }) {
+        let common = common_word_opening(doc, a) && !toks[a + 1..b].iter().any(|t| t.cap);
+        if opens_phrase && !common && names_a_person_or_body(doc, Phrase { a, b }) {
             return Some(Phrase { a, b });
         }
         // The phrase was fronted when a comma follows it before any verb of the clause ("Fidèle
@@ -420,30 +421,34 @@ fn subject_phrase_at(doc: &Doc, mut a: usize, hi: usize) -> Option<Phrase> {
     None
 }
 
+/// Whether token `k` opens its sentence with a capitalised common word ("Dernier jour, …",
+/// "Fidèle à sa méthode, …"): the text writes it in lower case elsewhere, or a lower-case word
+/// that is no verb follows it.
+fn common_word_opening(doc: &Doc, k: usize) -> bool {
+    let toks = &doc.tokens;
+    doc.sentence_start(k) == k
+        && toks[k].cap
+        && (doc.is_capitalised_common(k)
+            || toks.get(k + 1).is_some_and(|n| {
+                n.is_word()
+                    && !n.cap
+                    && !is_auxiliary(&n.lower)
+                    && !lexicon::is_cue(&n.lower)
+                    && !in_verb_group(&n.lower)
+                    && !imperfect_verb(&n.lower)
+            }))
+}
+
 /// Whether a subject phrase names a person or a body: a capitalised name that is not in a
 /// complement ("la gauche de Jean Dupont" is about the left), or a head noun of a person or a
 /// body ("la porte-parole", "le gouvernement").
 pub(crate) fn names_a_person_or_body(doc: &Doc, p: Phrase) -> bool {
     let toks = &doc.tokens;
-    // (A capitalised common word opening the sentence is no name: "Dernier jour, …".)
-    let common_opener = |k: usize| {
-        doc.sentence_start(k) == k
-            && (doc.is_capitalised_common(k)
-                || toks.get(k + 1).is_some_and(|n| {
-                    n.is_word()
-                        && !n.cap
-                        && !is_auxiliary(&n.lower)
-                        && !lexicon::is_cue(&n.lower)
-                        && !in_verb_group(&n.lower)
-                        && !imperfect_verb(&n.lower)
-                }))
-    };
     let head = (p.a..p.b).find(|&k| {
         !lexicon::is_french_determiner(&toks[k].lower) && !lexicon::is_role_stop(&toks[k].lower)
     });
     if head.is_some_and(|h| {
-        (lexicon::is_person_noun(&toks[h].lower) || lexicon::is_body_noun(&toks[h].lower))
-            && !(h == p.a && common_opener(h))
+        lexicon::is_person_noun(&toks[h].lower) || lexicon::is_body_noun(&toks[h].lower)
     }) {
         return true;
     }
@@ -451,7 +456,6 @@ pub(crate) fn names_a_person_or_body(doc: &Doc, p: Phrase) -> bool {
         toks[k].cap
             && !lexicon::is_not_name(&toks[k].lower)
             && !(k == p.a && lexicon::is_french_determiner(&toks[k].lower))
-            && !common_opener(k)
     });
     first_name.is_some_and(|k| {
         k == p.a

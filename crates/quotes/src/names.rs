@@ -421,7 +421,7 @@ fn sentence_subjects(doc: &Doc, mentions: &[Mention]) -> Vec<Option<(usize, usiz
                             && !(t > pos && matches!(toks[t - 1].lower.as_str(), "de" | "du" | "des" | "d'"))
                             // Not a name in a subject that is a thing ("Une charge dirigée
                             // contre la gauche radicale de X").
-                            && !(t > pos && !crate::clause::names_a_person_or_body(doc, crate::speaker::Phrase { a: pos, b: t + 1 }))
+                            && (t <= pos || crate::clause::names_a_person_or_body(doc, crate::speaker::Phrase { a: pos, b: t + 1 }))
                     })
                     .filter(|(_, m)| person(m))
                     .map(|(k, m)| (k, doc.tok_at(m.start)));
