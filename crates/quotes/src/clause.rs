@@ -103,6 +103,64 @@ fn cue_verb(doc: &Doc, k: usize) -> bool {
         && !(k > 0 && lexicon::is_french_determiner(&doc.tokens[k - 1].lower))
 }
 
+/// How many tokens at `a` (before `hi`) are an adverb or an adverbial phrase of the verb group
+/// that an inverted subject follows ("rappelle ainsi X", "résume quant à elle X", "a de son
+/// côté dénoncé", "a-t-il à son tour ajouté"): 0 when none starts there.
+pub(crate) fn verb_adverb_len(doc: &Doc, a: usize, hi: usize) -> usize {
+    let toks = &doc.tokens;
+    let w = |k: usize| {
+        if k < hi && toks[k].is_word() && !toks[k].quoted {
+            toks[k].lower.as_str()
+        } else {
+            ""
+        }
+    };
+    let adverb = (w(a).ends_with("ment") && w(a).chars().count() > 6 && !toks[a].cap)
+        || matches!(
+            w(a),
+            "ainsi"
+                | "ensuite"
+                | "alors"
+                | "encore"
+                | "aussi"
+                | "également"
+                | "notamment"
+                | "enfin"
+                | "toutefois"
+                | "cependant"
+                | "pourtant"
+                | "néanmoins"
+                | "d'ailleurs"
+                | "déjà"
+                | "plutôt"
+                | "donc"
+                | "tout"
+                | "hier"
+                | "aujourd'hui"
+                | "lundi"
+                | "mardi"
+                | "mercredi"
+                | "jeudi"
+                | "vendredi"
+                | "samedi"
+                | "dimanche"
+                | "soir"
+                | "matin"
+                | "aussitôt"
+                | "volontiers"
+        );
+    if adverb {
+        return 1;
+    }
+    match (w(a), w(a + 1), w(a + 2)) {
+        ("quant", "à", "lui" | "elle" | "eux" | "elles") => 3,
+        ("de", "son" | "leur", "côté")
+        | ("pour", "sa" | "leur", "part")
+        | ("à", "son" | "leur", "tour") => 3,
+        _ => 0,
+    }
+}
+
 /// Finite forms of "avoir" and "être" (auxiliaries and copulas): a noun phrase never runs across one.
 fn is_auxiliary(w: &str) -> bool {
     matches!(
@@ -602,6 +660,20 @@ mod tests {
             text_of(&doc, continued_subject(&doc, elle)).as_deref(),
             Some("la maire Anne Roy")
         );
+    }
+
+    #[test]
+    fn adverbs_between_an_inverted_verb_and_its_subject() {
+        let doc = Doc::new("« Non », résume quant à elle la juge, puis rappelle ainsi Paul Roy.");
+        assert_eq!(
+            verb_adverb_len(&doc, find(&doc, "quant"), doc.tokens.len()),
+            3
+        );
+        assert_eq!(
+            verb_adverb_len(&doc, find(&doc, "ainsi"), doc.tokens.len()),
+            1
+        );
+        assert_eq!(verb_adverb_len(&doc, find(&doc, "la"), doc.tokens.len()), 0);
     }
 
     #[test]

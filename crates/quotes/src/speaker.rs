@@ -326,20 +326,9 @@ pub(crate) fn phrase_after(doc: &Doc, cue: usize, hi: usize, lang: &str) -> Opti
     let toks = &doc.tokens;
     let french = lang == "fr";
     let mut a = cue + 1;
-    // Adverbs and "de son côté", "pour sa part" before the speaker: how many tokens at `a`.
-    let w = |k: usize| if k < hi && toks[k].is_word() { toks[k].lower.as_str() } else { "" };
-    let skip = |a: usize| {
-        let adverb = w(a).ends_with("ment") && w(a).chars().count() > 6 && !toks[a].cap;
-        if adverb || matches!(w(a), "ensuite" | "alors" | "encore" | "aussi" | "également" | "notamment" | "enfin" | "tout" | "hier" | "aujourd'hui" | "lundi" | "mardi" | "mercredi" | "jeudi" | "vendredi" | "samedi" | "dimanche" | "soir" | "matin") {
-            1
-        } else if matches!((w(a), w(a + 1), w(a + 2)), ("de", "son" | "leur", "côté") | ("pour", "sa" | "leur", "part")) {
-            3
-        } else {
-            0
-        }
-    };
-    while french && skip(a) > 0 {
-        a += skip(a);
+    // Adverbs of the verb group ("ainsi", "de son côté", "quant à elle") before the speaker.
+    while french && clause::verb_adverb_len(doc, a, hi) > 0 {
+        a += clause::verb_adverb_len(doc, a, hi);
     }
     // "à l'AFP", "au Figaro", "auprès de l'AFP", "sur BFMTV", "dans Le Parisien", "devant la
     // presse" (then a time: "dimanche soir") before the speaker.
