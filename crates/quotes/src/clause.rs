@@ -161,6 +161,47 @@ pub(crate) fn verb_adverb_len(doc: &Doc, a: usize, hi: usize) -> usize {
     }
 }
 
+/// Whether the verb of saying at token `v` is a past participle used in the passive or as an
+/// adjective ("jugée", "a été qualifiée", "un projet qualifié"): its agent ("par X") speaks.
+/// `lo` bounds the verb group.
+pub(crate) fn passive_participle(doc: &Doc, v: usize, lo: usize) -> bool {
+    let toks = &doc.tokens;
+    let w = toks[v].lower.as_str();
+    if ![
+        "é", "ée", "és", "ées", "u", "ue", "us", "ues", "it", "ite", "its", "ites", "is", "ise",
+        "ises",
+    ]
+    .iter()
+    .any(|e| w.ends_with(e))
+    {
+        return false;
+    }
+    let group = &toks[verb_group_start(doc, v, lo)..v];
+    let etre = group.iter().any(|t| {
+        matches!(
+            t.lower.as_str(),
+            "été" | "est" | "sont" | "était" | "étaient" | "sera" | "serait" | "fut" | "n'est"
+        )
+    });
+    let avoir = group.iter().any(|t| {
+        matches!(
+            t.lower.as_str(),
+            "a" | "ont"
+                | "avait"
+                | "avaient"
+                | "aurait"
+                | "auraient"
+                | "aura"
+                | "ai"
+                | "avons"
+                | "avez"
+                | "n'a"
+                | "n'avait"
+        )
+    });
+    etre || !avoir
+}
+
 /// Finite forms of "avoir" and "être" (auxiliaries and copulas): a noun phrase never runs across one.
 fn is_auxiliary(w: &str) -> bool {
     matches!(
@@ -674,6 +715,14 @@ mod tests {
             1
         );
         assert_eq!(verb_adverb_len(&doc, find(&doc, "la"), doc.tokens.len()), 0);
+    }
+
+    #[test]
+    fn passive_and_adjectival_participles() {
+        let doc = Doc::new("Une décision jugée sévère, puis qualifiée de dure, a été critiquée; le juge a qualifié l'acte.");
+        assert!(passive_participle(&doc, find(&doc, "jugée"), 0));
+        assert!(passive_participle(&doc, find(&doc, "critiquée"), 0));
+        assert!(!passive_participle(&doc, find(&doc, "qualifié"), 0));
     }
 
     #[test]

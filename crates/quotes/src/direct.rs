@@ -285,6 +285,16 @@ fn cue_before(doc: &Doc, ri: usize, r: &Region, lang: &str) -> Option<Cue> {
         }
     }
     let cue = (lo..open).rev().find_map(|i| speaker::cue_at(doc, i, lo, open, lang));
+    // "Une réélection jugée « lamentable » par le Mexique": a passive cue's agent, after the
+    // quotation, speaks.
+    if let Some(c) = cue.as_ref().filter(|c| lang == "fr" && crate::clause::passive_participle(doc, c.verb, lo)) {
+        let after = doc.tok_at(r.outer_end);
+        if after < toks.len() && toks[after].lower == "par" && toks[after].para == toks[open].para {
+            if let Some(agent) = speaker::phrase_after(doc, after, doc.sentence_end(after), lang) {
+                return Some(Cue { speaker: Some(agent), ..c.clone() });
+            }
+        }
+    }
     match cue {
         // "He then defended the remark, saying, “…”": the clause's subject speaks.
         // "Estimant que « … », il vota": a participial clause opening the sentence; the
