@@ -177,33 +177,13 @@ pub(crate) fn passive_participle(doc: &Doc, v: usize, lo: usize) -> bool {
         return false;
     }
     let group = &toks[verb_group_start(doc, v, lo)..v];
-    let etre = group.iter().any(|t| {
-        matches!(
-            t.lower.as_str(),
-            "été" | "est" | "sont" | "était" | "étaient" | "sera" | "serait" | "fut" | "n'est"
-        )
-    });
-    let avoir = group.iter().any(|t| {
-        matches!(
-            t.lower.as_str(),
-            "a" | "ont"
-                | "avait"
-                | "avaient"
-                | "aurait"
-                | "auraient"
-                | "aura"
-                | "ai"
-                | "avons"
-                | "avez"
-                | "n'a"
-                | "n'avait"
-        )
-    });
+    let etre = group.iter().any(|t| is_etre(&t.lower));
+    let avoir = group.iter().any(|t| is_avoir(&t.lower));
     etre || !avoir
 }
 
-/// Finite forms of "avoir" and "être" (auxiliaries and copulas): a noun phrase never runs across one.
-fn is_auxiliary(w: &str) -> bool {
+/// Finite forms of "avoir".
+fn is_avoir(w: &str) -> bool {
     matches!(
         w,
         "a" | "ont"
@@ -217,7 +197,16 @@ fn is_auxiliary(w: &str) -> bool {
             | "ai"
             | "avons"
             | "avez"
-            | "est"
+            | "n'a"
+            | "n'avait"
+    )
+}
+
+/// Finite forms of "être", and its participle "été".
+fn is_etre(w: &str) -> bool {
+    matches!(
+        w,
+        "est"
             | "sont"
             | "était"
             | "étaient"
@@ -228,10 +217,13 @@ fn is_auxiliary(w: &str) -> bool {
             | "été"
             | "s'est"
             | "s'était"
-            | "n'a"
-            | "n'avait"
             | "n'est"
     )
+}
+
+/// Finite forms of "avoir" and "être" (auxiliaries and copulas): a noun phrase never runs across one.
+fn is_auxiliary(w: &str) -> bool {
+    is_avoir(w) || is_etre(w)
 }
 
 /// The first token of the verb group whose verb is token `v` (not before `lo`).
