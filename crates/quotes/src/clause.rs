@@ -15,16 +15,24 @@
 //! past things and impersonal "il", and gives up rather than reach further (a pronoun nothing
 //! near continues names nobody).
 //!
-//! Every walk is bounded ([`MAX_CLAUSE`] tokens back, three sentences), so the analysis of a
-//! page stays linear in its length. Pure: no I/O.
+//! Every walk is bounded ([`MAX_CLAUSE`] tokens back; three sentences with words outside
+//! quotation marks among the eight before, [`SENTENCE_WINDOW`] tokens and [`MAX_CLAUSES`]
+//! clauses of each), so the analysis of a page stays linear in its length. Pure: no I/O.
 
 use crate::lexicon;
 use crate::speaker::Phrase;
 use crate::text::Doc;
+use crate::work;
 
 /// How many tokens a clause, or a subject noun phrase with its incidental material, may span:
 /// a walk back from a verb stops there.
 pub(crate) const MAX_CLAUSE: usize = 40;
+
+/// How many tokens at the end of a sentence (before a pronoun) are read for its clauses.
+const SENTENCE_WINDOW: usize = 120;
+
+/// How many clauses of a sentence, nearest first, are asked for a subject.
+const MAX_CLAUSES: usize = 4;
 
 /// Words that open a subordinate or relative clause: a subject is never looked for across them.
 fn opens_clause(w: &str) -> bool {
@@ -399,16 +407,22 @@ pub(crate) fn continued_subject(doc: &Doc, tok: usize) -> Option<Phrase> {
             break;
         }
         let (s0, s1) = doc.sentence_bounds(s);
-        if s != sent && toks[s0..s1].iter().all(|t| t.quoted || !t.is_word()) {
+        let (words, quoted) = doc.word_counts(s0, s1);
+        if s != sent && words == quoted {
             continue;
         }
         left -= 1;
         let hi = if s == sent { tok } else { s1 };
-        // The clause openings of the sentence, nearest first: its start, and every semicolon
-        // or coordination that a new subject follows.
-        let mut starts: Vec<usize> = vec![s0];
+        // The clause openings of the sentence (in its last [`SENTENCE_WINDOW`] tokens), nearest
+        // first: its start, and every semicolon or coordination that a new subject follows.
+        let lo = s0.max(hi.saturating_sub(SENTENCE_WINDOW));
+        let mut starts: Vec<usize> = Vec::new();
+        if lo == s0 {
+            starts.push(s0);
+        }
         starts.extend(
-            (s0..hi)
+            (lo..hi)
+                .inspect(|_| work::step())
                 .filter(|&k| {
                     !toks[k].quoted
                         && (toks[k].is_punct(';')
@@ -418,7 +432,8 @@ pub(crate) fn continued_subject(doc: &Doc, tok: usize) -> Option<Phrase> {
                 })
                 .map(|k| k + 1),
         );
-        for &start in starts.iter().rev() {
+        for &start in starts.iter().rev().take(MAX_CLAUSES) {
+            work::step();
             let Some(a) = crate::speaker::french_subject_start(doc, start, hi) else {
                 continue;
             };
