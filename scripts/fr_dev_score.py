@@ -2,7 +2,7 @@
 """Scores French quote attribution on the French development set (crates/quotes/tests/data/fr-dev).
 
 Runs `polmon analyze --jsonl` (the real pipeline: NER, then quotes) over the set's documents and
-reports, per split (tune / heldout) and overall:
+reports, per split (tune / heldout / fresh / fresh2) and overall:
 
 * quoted-quote P/R/F1: predicted quotes that open right after a quotation mark (direct quotes
   and quoted fragments; reported clauses without marks are not counted) against the gold
@@ -85,7 +85,7 @@ def semeval_texts(path):
 def load(traf_pages, semeval_csv):
     """The set's documents with their text; pages whose source is missing are skipped (with a note)."""
     docs = [json.loads(l) for l in open(os.path.join(DATA, 'wikinews.jsonl'))]
-    referenced = [json.loads(l) for name in ('trafilatura.jsonl', 'fresh.jsonl')
+    referenced = [json.loads(l) for name in ('trafilatura.jsonl', 'fresh.jsonl', 'fresh2.jsonl')
                   for l in open(os.path.join(DATA, name))]
     semeval = semeval_texts(semeval_csv) if semeval_csv and os.path.exists(semeval_csv) else None
     skipped = 0
@@ -158,7 +158,7 @@ def score(docs, preds, show):
 
 def report(res):
     print(f"{'split':8} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6} {'speaker acc':>16} {'terms as quotes':>16}")
-    for name in ('tune', 'heldout', 'fresh', 'all'):
+    for name in ('tune', 'heldout', 'fresh', 'fresh2', 'all'):
         r = res.get(name)
         if not r:
             continue

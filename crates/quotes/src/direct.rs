@@ -95,6 +95,8 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
     let mut speakers: Vec<Option<Speaker>> = Vec::with_capacity(found.len());
     for f in &found {
         let s = f.phrase.map(|p| speaker::resolve(doc, p, mentions, previous.as_ref(), lang));
+        // French: a subject pronoun that continues nobody near names no speaker.
+        let s = s.filter(|s| lang != "fr" || s.canonical.is_some() || !is_french_pronoun(&s.text));
         if s.is_some() {
             previous = s.clone();
         }
@@ -116,7 +118,12 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
         if speakers[i].is_none() && !found[i].not_a_speaker {
             let para = para_of(doc, &doc.regions[found[i].region]);
             let next = next_cued[i].filter(|&j| para_of(doc, &doc.regions[found[j].region]) == para && no_words_between(doc, &doc.regions[found[i].region], &doc.regions[found[j].region]));
-            let prev = last_spoken.filter(|&j| para - para_of(doc, &doc.regions[found[j].region]) <= opts.carry_paragraphs);
+            // (French: only from a quote in the sentence before or this one — a quote with no
+            // reporting construction near does not inherit an older paragraph's speaker.)
+            let prev = last_spoken.filter(|&j| {
+                para - para_of(doc, &doc.regions[found[j].region]) <= opts.carry_paragraphs
+                    && (lang != "fr" || neighbouring_sentences(doc, &doc.regions[found[j].region], &doc.regions[found[i].region]))
+            });
             if let Some(j) = next.or(prev) {
                 speakers[i] = speakers[j].clone();
             }
@@ -133,6 +140,23 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
         out.push(Attributed::new(doc, r.start, r.end, s, f.cue.as_ref().map(|c| c.text.clone()), f.direct));
     }
     out
+}
+
+/// Whether a French speaker phrase is a bare subject pronoun ("il", "elle", "a-t-il").
+fn is_french_pronoun(text: &str) -> bool {
+    let w = text.to_lowercase();
+    lexicon::is_subject_pronoun(w.rsplit('-').next().unwrap_or(&w))
+}
+
+/// Whether region `b` opens in the sentence where region `a` ends (its cue included) or in the
+/// next one.
+fn neighbouring_sentences(doc: &Doc, a: &Region, b: &Region) -> bool {
+    let toks = &doc.tokens;
+    let after = doc.tok_at(a.outer_end);
+    let last = after.saturating_sub(1).min(toks.len() - 1);
+    // ("« … . », a-t-il dit." : the cue after the marks may open a sentence of its own.)
+    let end = if after < toks.len() && toks[after].para == toks[last].para { doc.sentence[after] } else { doc.sentence[last] };
+    doc.sentence[doc.tok_at(b.open).min(toks.len() - 1)] <= end + 1
 }
 
 fn para_of(doc: &Doc, r: &Region) -> usize {
@@ -261,6 +285,16 @@ fn cue_before(doc: &Doc, ri: usize, r: &Region, lang: &str) -> Option<Cue> {
         }
     }
     let cue = (lo..open).rev().find_map(|i| speaker::cue_at(doc, i, lo, open, lang));
+    // "Une réélection jugée « lamentable » par le Mexique": a passive cue's agent, after the
+    // quotation, speaks.
+    if let Some(c) = cue.as_ref().filter(|c| lang == "fr" && crate::clause::passive_participle(doc, c.verb, lo)) {
+        let after = doc.tok_at(r.outer_end);
+        if after < toks.len() && toks[after].lower == "par" && toks[after].para == toks[open].para {
+            if let Some(agent) = speaker::phrase_after(doc, after, doc.sentence_end(after), lang) {
+                return Some(Cue { speaker: Some(agent), ..c.clone() });
+            }
+        }
+    }
     match cue {
         // "He then defended the remark, saying, “…”": the clause's subject speaks.
         // "Estimant que « … », il vota": a participial clause opening the sentence; the

@@ -59,6 +59,7 @@ const FRENCH_CUE_STEMS: &[&str] = &[
     "recommand", "jug", "not", "félicit", "inquiét", "indign", "réjou",
     "résum", "interpell", "contest", "développ",
     "insinu", "murmur", "cri", "hurl", "lanç", "racont", "évoqu", "parl", "résum", "conclu",
+    "mentionn", "réaffirm", "suggér", "énonc",
 ];
 
 /// French verbs of saying outside the first group, in the same forms.

@@ -25,6 +25,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod clause;
 mod direct;
 mod indirect;
 mod lexicon;

@@ -388,7 +388,12 @@ fn sentence_subjects(doc: &Doc, mentions: &[Mention]) -> Vec<Option<(usize, usiz
             } else if lexicon::is_subject_pronoun(w) && !toks[pos].quoted {
                 let gender = lexicon::pronoun(w).flatten();
                 let agrees = |m: &Mention| gender.is_none() || m.gender.is_none() || m.gender == gender;
-                let recent = (mi.saturating_sub(LOOK_AROUND)..mi).rev().find(|&k| person(&mentions[k]) && agrees(&mentions[k]));
+                // (Only a person named in the sentences just before: a pronoun far from any
+                // name continues nobody.)
+                let recent = (mi.saturating_sub(LOOK_AROUND)..mi)
+                    .rev()
+                    .take_while(|&k| doc.sentence[doc.tok_at(mentions[k].start).min(toks.len() - 1)] + crate::speaker::RECENT_SENTENCES >= s)
+                    .find(|&k| person(&mentions[k]) && agrees(&mentions[k]));
                 let recent_subject = (mi.saturating_sub(LOOK_AROUND)..mi).rev().find(|&k| person(&mentions[k]) && agrees(&mentions[k]) && mentions[k].subject);
                 // The person of the sentence before, or of older ones when nobody of that
                 // gender was the subject of a clause since (a name in a complement or an
@@ -414,6 +419,9 @@ fn sentence_subjects(doc: &Doc, mentions: &[Mention]) -> Vec<Option<(usize, usiz
                             // ("à", "en" may be part of a role: "ministre délégué aux Affaires européennes").
                             && !toks[pos..t].iter().any(|x| lexicon::opens_no_noun_phrase(&x.lower) && !matches!(x.lower.as_str(), "s'" | "c'" | "qu'" | "n'" | "j'" | "m'" | "t'" | "à" | "au" | "aux" | "en"))
                             && !(t > pos && matches!(toks[t - 1].lower.as_str(), "de" | "du" | "des" | "d'"))
+                            // Not a name in a subject that is a thing ("Une charge dirigée
+                            // contre la gauche radicale de X").
+                            && (t <= pos || crate::clause::names_a_person_or_body(doc, crate::speaker::Phrase { a: pos, b: t + 1 }))
                     })
                     .filter(|(_, m)| person(m))
                     .map(|(k, m)| (k, doc.tok_at(m.start)));

@@ -10,6 +10,7 @@
 
 use polmon_model::EntityType;
 
+use crate::clause;
 use crate::lexicon;
 use crate::names::{self, Mention, Mentions, LOOK_AROUND};
 use crate::text::Doc;
@@ -159,6 +160,13 @@ fn french_subject(doc: &Doc, first: usize, verb: usize, lo: usize, hi: usize) ->
     }
     if matches!(t.lower.as_str(), "et" | "mais" | "puis" | "ou") {
         return None;
+    }
+    // The clause analysis: a subject with incidental material between it and the verb ("Le
+    // ministre, visiblement agacé, a déclaré"), or the antecedent of a relative "qui".
+    if t.is_punct(',') || t.is_punct(')') || t.lower == "qui" {
+        if let Some(p) = clause::subject_before(doc, verb, lo).filter(|&p| clause::names_a_person_or_body(doc, p)) {
+            return Some(with_apposed_name(doc, p, lo));
+        }
     }
     if lexicon::is_subject_pronoun(&t.lower) {
         return Some(Phrase { a: first - 1, b: first });
@@ -318,20 +326,9 @@ pub(crate) fn phrase_after(doc: &Doc, cue: usize, hi: usize, lang: &str) -> Opti
     let toks = &doc.tokens;
     let french = lang == "fr";
     let mut a = cue + 1;
-    // Adverbs and "de son côté", "pour sa part" before the speaker: how many tokens at `a`.
-    let w = |k: usize| if k < hi && toks[k].is_word() { toks[k].lower.as_str() } else { "" };
-    let skip = |a: usize| {
-        let adverb = w(a).ends_with("ment") && w(a).chars().count() > 6 && !toks[a].cap;
-        if adverb || matches!(w(a), "ensuite" | "alors" | "encore" | "aussi" | "également" | "notamment" | "enfin" | "tout" | "hier" | "aujourd'hui" | "lundi" | "mardi" | "mercredi" | "jeudi" | "vendredi" | "samedi" | "dimanche" | "soir" | "matin") {
-            1
-        } else if matches!((w(a), w(a + 1), w(a + 2)), ("de", "son" | "leur", "côté") | ("pour", "sa" | "leur", "part")) {
-            3
-        } else {
-            0
-        }
-    };
-    while french && skip(a) > 0 {
-        a += skip(a);
+    // Adverbs of the verb group ("ainsi", "de son côté", "quant à elle") before the speaker.
+    while french && clause::verb_adverb_len(doc, a, hi) > 0 {
+        a += clause::verb_adverb_len(doc, a, hi);
     }
     // "à l'AFP", "au Figaro", "auprès de l'AFP", "sur BFMTV", "dans Le Parisien", "devant la
     // presse" (then a time: "dimanche soir") before the speaker.
@@ -567,8 +564,54 @@ fn french_antecedent(doc: &Doc, mentions: &Mentions, tok: usize, pos: usize, gen
         (Some((m, t)), Some(s)) => Some(if doc.tok_at(s.start) > t { s.canonical.clone()? } else { m.canonical.clone() }),
         (Some((m, _)), None) => Some(m.canonical.clone()),
         (None, Some(s)) => s.canonical.clone(),
-        (None, None) => mentions.persons_before(pos).find(|m| !m.quoted && agrees(m.gender)).map(|m| m.canonical.clone()),
+        // Else the subject of the clauses just before; else, for a pronoun, the last person
+        // named in this sentence or the [`RECENT_SENTENCES`] before it (never one from further
+        // away), for a description of a person the last person named.
+        (None, None) => {
+            let pronoun = lexicon::is_subject_pronoun(&doc.tokens[tok].lower) || doc.tokens[tok].lower.contains("-il") || doc.tokens[tok].lower.contains("-elle");
+            continued_person(doc, mentions, tok, gender, pronoun).or_else(|| {
+                mentions
+                    .persons_before(pos)
+                    .take_while(|m| !pronoun || doc.sentence[doc.tok_at(m.start).min(doc.tokens.len() - 1)] + RECENT_SENTENCES >= sent)
+                    .find(|m| !m.quoted && agrees(m.gender))
+                    .map(|m| m.canonical.clone())
+            })
+        }
     }
+}
+
+/// How many sentences back a French pronoun or description with no subject before it may
+/// find the last person named.
+pub(crate) const RECENT_SENTENCES: usize = 3;
+
+/// The person a French pronoun at token `tok` continues by subject continuity when no subject
+/// chain or quote before gives one: the subject of the clause before it
+/// ([`clause::continued_subject`]) — the person it names (not one in a complement), else the
+/// person its description points at, else (for a `pronoun`) the description as written. None
+/// when no clause near has such a subject: a pronoun far from any subject names nobody.
+fn continued_person(doc: &Doc, mentions: &Mentions, tok: usize, gender: Option<lexicon::Gender>, pronoun: bool) -> Option<String> {
+    let p = clause::continued_subject(doc, tok)?;
+    let toks = &doc.tokens;
+    let (start, end) = (toks[p.a].start, toks[p.b - 1].end);
+    let agrees = |m: &Mention| gender.is_none() || m.gender.is_none() || m.gender == gender;
+    let head = mentions.inside(start, end).find(|m| {
+        let k = doc.tok_at(m.start);
+        let complement = k > p.a && matches!(toks[k - 1].lower.as_str(), "de" | "du" | "des" | "d'");
+        !complement && m.kind == EntityType::Person
+    });
+    if let Some(m) = head {
+        return agrees(m).then(|| m.canonical.clone());
+    }
+    let first = toks[p.a].lower.as_str();
+    if !pronoun {
+        return None;
+    }
+    let head_noun = toks[p.a..p.b].iter().find(|t| !lexicon::is_french_determiner(&t.lower) && !lexicon::is_role_stop(&t.lower))?;
+    if !lexicon::is_definite(first) || !(lexicon::is_person_noun(&head_noun.lower) || lexicon::is_body_noun(&head_noun.lower)) {
+        return None;
+    }
+    let words = names::content_words(&doc.slice(start, end));
+    Some(described_person(mentions, start, &words).map_or_else(|| doc.slice(start, end), |m| m.canonical.clone()))
 }
 
 /// The most recent person before `pos` whose gender agrees with the pronoun.
