@@ -291,7 +291,7 @@ mod tests {
     #[test]
     fn opml_import_adds_http_feeds_once() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+        let store = polmon_store::Store::open(dir.path()).unwrap();
         let opml = br#"<opml version="2.0"><body><outline text="Politics">
             <outline title="A" xmlUrl="https://a.example/rss"/><outline title="B" xmlUrl="ftp://b.example/rss"/>
             </outline></body></opml>"#;
