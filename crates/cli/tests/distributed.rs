@@ -136,6 +136,26 @@ impl Role {
     }
 }
 
+/// A web node (`serve --node NODE`) with its index in `data`, on a free loopback port.
+fn web_node(name: &str, dir: &Path, store: &str, queue: &str, data: &Path, node: &str) -> Role {
+    let data = data.to_str().unwrap();
+    Role::start(
+        name,
+        dir,
+        store,
+        queue,
+        &[
+            "--data",
+            data,
+            "serve",
+            "--node",
+            node,
+            "--addr",
+            "127.0.0.1:0",
+        ],
+    )
+}
+
 /// `GET path` over HTTP/1.0 (no chunked body): the status and the body.
 fn http_get(addr: &str, path: &str) -> (u16, String) {
     use std::io::{Read, Write};
@@ -339,21 +359,7 @@ fn one_worker_gives_the_answers_of_an_embedded_ingest() {
         &queue_url,
         &["connector"],
     );
-    let mut indexer = Role::start(
-        "web-a",
-        dir.path(),
-        &store_url,
-        &queue_url,
-        &[
-            "--data",
-            node.to_str().unwrap(),
-            "serve",
-            "--node",
-            "a",
-            "--addr",
-            "127.0.0.1:0",
-        ],
-    );
+    let mut indexer = web_node("web-a", dir.path(), &store_url, &queue_url, &node, "a");
     let pg = PgStore::connect(&store_url, 2).unwrap();
     let queue = Queue::connect(QueueConfig::new(&queue_url)).unwrap();
     until(
@@ -407,21 +413,7 @@ fn one_worker_gives_the_answers_of_an_embedded_ingest() {
     // Trends are computed at start-up and kept a minute: node a computed them empty. A
     // node started now fills its index from the store and has the embedded answers.
     let late = dir.path().join("node-b");
-    let mut node_b = Role::start(
-        "web-b",
-        dir.path(),
-        &store_url,
-        &queue_url,
-        &[
-            "--data",
-            late.to_str().unwrap(),
-            "serve",
-            "--node",
-            "b",
-            "--addr",
-            "127.0.0.1:0",
-        ],
-    );
+    let mut node_b = web_node("web-b", dir.path(), &store_url, &queue_url, &late, "b");
     let node_b_addr = node_b.addr();
     until(
         Duration::from_secs(60),
@@ -769,21 +761,7 @@ fn two_crawlers_on_the_shared_store_poll_each_source_once_and_hand_articles_on()
     ok(add.args(["--store", &store, "sources", "add", &feed]));
     let node = d.join("node");
     let mut connector = Role::start("connector", d, &store, &queue_url, &["connector"]);
-    let mut web = Role::start(
-        "web",
-        d,
-        &store,
-        &queue_url,
-        &[
-            "--data",
-            node.to_str().unwrap(),
-            "serve",
-            "--node",
-            "a",
-            "--addr",
-            "127.0.0.1:0",
-        ],
-    );
+    let mut web = web_node("web", d, &store, &queue_url, &node, "a");
     // Two crawlers at once: the source's lease goes to one of them.
     let crawlers: Vec<Child> = (0..2)
         .map(|_| {
