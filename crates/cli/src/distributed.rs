@@ -155,6 +155,29 @@ impl polmon_pipeline::Handoff for QueueHandoff {
     }
 }
 
+/// Request turns per host kept in the shared store (see
+/// [`ArticleStore::reserve_host_turn`]): crawlers on several machines share them.
+pub(crate) struct StoreTurns(pub(crate) Arc<dyn ArticleStore>);
+
+impl std::fmt::Debug for StoreTurns {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StoreTurns")
+    }
+}
+
+impl polmon_fetch::SharedTurns for StoreTurns {
+    fn reserve(&self, origin: &str, gap: Duration) -> Result<Duration, String> {
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        let at = self
+            .0
+            .reserve_host_turn(origin, now_ms, gap.as_millis() as i64)
+            .map_err(|e| e.to_string())?;
+        Ok(Duration::from_millis((at - now_ms).max(0) as u64))
+    }
+}
+
 /// The pipeline of a worker or a crawler on the shared store: it stores, and hands what
 /// it stored to the queues.
 pub(crate) fn storing_pipeline(

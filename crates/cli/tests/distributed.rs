@@ -683,11 +683,13 @@ fn kills_restarts_and_duplicates_lose_nothing_and_store_nothing_twice() {
     assert_eq!(queue.dead_count(Stage::Process).unwrap(), 1);
 }
 
-/// A loopback news site: `/feed.xml` lists `/a0`…`/a{n-1}`, each a short article page;
-/// every request is counted by path.
+/// A loopback news site: `/feed.xml` lists `/a0`…`/a{n-1}` and `/feed2.xml` lists
+/// `/b0`…`/b{n-1}`, each a short article page; every request is counted by path and
+/// its arrival time kept.
 struct Site {
     port: u16,
     hits: std::sync::Arc<std::sync::Mutex<BTreeMap<String, usize>>>,
+    arrivals: std::sync::Arc<std::sync::Mutex<Vec<(Instant, String)>>>,
 }
 
 impl Site {
@@ -697,6 +699,8 @@ impl Site {
         let port = listener.local_addr().unwrap().port();
         let hits = std::sync::Arc::new(std::sync::Mutex::new(BTreeMap::new()));
         let counted = std::sync::Arc::clone(&hits);
+        let arrivals = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let arrived = std::sync::Arc::clone(&arrivals);
         std::thread::spawn(move || {
             for mut stream in listener.incoming().flatten() {
                 let mut line = String::new();
@@ -710,10 +714,16 @@ impl Site {
                     }
                 }
                 let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                arrived.lock().unwrap().push((Instant::now(), path.clone()));
                 *counted.lock().unwrap().entry(path.clone()).or_insert(0) += 1;
-                let (status, ctype, body) = if path == "/feed.xml" {
+                let feed = match path.as_str() {
+                    "/feed.xml" => Some('a'),
+                    "/feed2.xml" => Some('b'),
+                    _ => None,
+                };
+                let (status, ctype, body) = if let Some(letter) = feed {
                     let items: String = (0..n)
-                        .map(|i| format!("<item><title>Vote number {i}</title><link>http://127.0.0.1:{port}/a{i}</link></item>"))
+                        .map(|i| format!("<item><title>Vote number {letter}{i}</title><link>http://127.0.0.1:{port}/{letter}{i}</link></item>"))
                         .collect();
                     (
                         "200 OK",
@@ -722,7 +732,8 @@ impl Site {
                             r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Loopback News</title><link>http://127.0.0.1:{port}/</link>{items}</channel></rss>"#
                         ),
                     )
-                } else if let Some(i) = path.strip_prefix("/a") {
+                } else if let Some(i) = path.strip_prefix("/a").or_else(|| path.strip_prefix("/b"))
+                {
                     let para = format!("<p>The national assembly held vote number {i} on the budget on Tuesday, and the minister said the government would present amendments next week after consulting the regions and the unions.</p>");
                     ("200 OK", "text/html; charset=utf-8", format!("<!doctype html><html><head><title>Vote number {i}</title></head><body><article><h1>Vote number {i}</h1>{}</article></body></html>", para.repeat(4)))
                 } else {
@@ -731,11 +742,33 @@ impl Site {
                 let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
             }
         });
-        Site { port, hits }
+        Site {
+            port,
+            hits,
+            arrivals,
+        }
     }
 
     fn hits(&self) -> BTreeMap<String, usize> {
         self.hits.lock().unwrap().clone()
+    }
+
+    /// The shortest time between two requests that arrived after `since`.
+    fn shortest_gap_since(&self, since: Instant) -> Duration {
+        let mut times: Vec<Instant> = self
+            .arrivals
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(t, _)| *t)
+            .filter(|t| *t >= since)
+            .collect();
+        times.sort();
+        times
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .min()
+            .unwrap_or(Duration::MAX)
     }
 }
 
@@ -748,7 +781,7 @@ fn crawling(mut cmd: Command) -> Command {
 }
 
 #[test]
-fn two_crawlers_on_the_shared_store_poll_each_source_once_and_hand_articles_on() {
+fn two_crawlers_on_the_shared_store_share_the_sources_and_the_hosts_turns() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let site = Site::start(12);
@@ -756,16 +789,22 @@ fn two_crawlers_on_the_shared_store_poll_each_source_once_and_hand_articles_on()
     let store = cluster.create_database().unwrap();
     let nats = TestNats::start().unwrap_or_else(|e| panic!("{e}"));
     let queue_url = nats.url();
-    let feed = format!("http://127.0.0.1:{}/feed.xml", site.port);
-    let mut add = crawling(polmon());
-    ok(add.args(["--store", &store, "sources", "add", &feed]));
+    for feed in ["feed.xml", "feed2.xml"] {
+        let feed = format!("http://127.0.0.1:{}/{feed}", site.port);
+        ok(crawling(polmon()).args(["--store", &store, "sources", "add", &feed]));
+    }
     let node = d.join("node");
     let mut connector = Role::start("connector", d, &store, &queue_url, &["connector"]);
     let mut web = web_node("web", d, &store, &queue_url, &node, "a");
-    // Two crawlers at once: the source's lease goes to one of them.
+    // Two crawlers at once, each polling one source at a time: the sources' leases
+    // share them out, and both sources are on one host, whose turns they share (a
+    // request at most every 250 ms).
+    let started = Instant::now();
     let crawlers: Vec<Child> = (0..2)
         .map(|_| {
             let mut c = crawling(polmon());
+            c.env("POLMON_FETCH_PER_HOST_DELAY", "0.25")
+                .env("POLMON_CRAWL_MAX_SOURCES_AT_ONCE", "1");
             c.args(["--store", &store, "--queue", &queue_url, "crawl", "--once"])
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped());
@@ -790,19 +829,31 @@ fn two_crawlers_on_the_shared_store_poll_each_source_once_and_hand_articles_on()
         Duration::from_secs(120),
         "the crawled articles linked and indexed",
         &mut [&mut connector, &mut web],
-        || finished(&pg, &queue, 12, &[&node]),
+        || finished(&pg, &queue, 24, &[&node]),
     );
     let hits = site.hits();
-    // `sources add` read the feed once; the two crawlers' round read it once more.
-    assert_eq!(hits.get("/feed.xml"), Some(&2), "{hits:?}");
-    for i in 0..12 {
-        assert_eq!(
-            hits.get(&format!("/a{i}")),
-            Some(&1),
-            "page {i} fetched once: {hits:?}"
+    // `sources add` read each feed once; the crawlers read each once more.
+    assert_eq!(
+        (hits.get("/feed.xml"), hits.get("/feed2.xml")),
+        (Some(&2), Some(&2)),
+        "{hits:?}"
+    );
+    for page in (0..12).flat_map(|i| [format!("/a{i}"), format!("/b{i}")]) {
+        assert_eq!(hits.get(&page), Some(&1), "{page} fetched once: {hits:?}");
+    }
+    for o in &outputs {
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("polled http"),
+            "each crawler polled a source: {}",
+            String::from_utf8_lossy(&o.stdout)
         );
     }
+    let gap = site.shortest_gap_since(started);
+    assert!(
+        gap >= Duration::from_millis(150),
+        "two requests to the host {gap:?} apart"
+    );
     let (status, body) = http_get(&web.addr(), "/api/search?q=amendments");
     assert_eq!(status, 200);
-    assert!(body.contains("\"total\":12"), "{body}");
+    assert!(body.contains("\"total\":24"), "{body}");
 }

@@ -103,6 +103,8 @@ pub struct Crawler<S: ?Sized + ArticleStore = Store> {
     pipeline: Arc<Pipeline<S>>,
     fetcher: Fetcher,
     config: CrawlConfig,
+    /// Due sources taken per round.
+    round_size: usize,
 }
 
 impl<S: ?Sized + ArticleStore + 'static> Crawler<S> {
@@ -113,6 +115,25 @@ impl<S: ?Sized + ArticleStore + 'static> Crawler<S> {
             pipeline,
             fetcher,
             config,
+            round_size: usize::MAX >> 1,
+        })
+    }
+
+    /// A crawler among several on one shared store: each round takes only the sources it
+    /// polls at once (`max_sources_at_once`), leaving the others to the other crawlers,
+    /// and every request waits for its host's turn in `turns`, shared by them all.
+    pub fn on_shared_store(
+        pipeline: Arc<Pipeline<S>>,
+        config: CrawlConfig,
+        turns: Arc<dyn polmon_fetch::SharedTurns>,
+    ) -> Result<Crawler<S>, CrawlError> {
+        let fetcher = Fetcher::with_shared_turns(config.fetch.clone(), turns)?;
+        let round_size = config.max_sources_at_once.max(1);
+        Ok(Crawler {
+            pipeline,
+            fetcher,
+            config,
+            round_size,
         })
     }
 
@@ -134,7 +155,7 @@ impl<S: ?Sized + ArticleStore + 'static> Crawler<S> {
             // Taken with a lease: another crawler on the same store (another process, or
             // another machine in the distributed mode) does not poll them meanwhile; each
             // poll saves the source's real next time when it ends.
-            store.lease_due_sources(unix_now(), SOURCE_LEASE_SECS, usize::MAX >> 1)?
+            store.lease_due_sources(unix_now(), SOURCE_LEASE_SECS, self.round_size)?
         } else {
             store.sources()?.into_iter().filter(|s| s.enabled).collect()
         };

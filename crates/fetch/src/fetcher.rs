@@ -135,6 +135,8 @@ struct Inner {
     hosts: Hosts,
     permits: Semaphore,
     jitter: Jitter,
+    /// Turns shared with other fetchers (other processes), if any.
+    shared_turns: Option<Arc<dyn crate::SharedTurns>>,
 }
 
 /// What is left of one fetch's `total_timeout`. Charged with the time spent
@@ -189,8 +191,39 @@ impl Fetcher {
             .map_err(|e| FetchError::Client(error_chain(&e)))?;
         let permits = Semaphore::new(config.max_concurrency.max(1));
         Ok(Fetcher {
-            inner: Arc::new(Inner { client, config, policy, hosts: Hosts::default(), permits, jitter: Jitter::new() }),
+            inner: Arc::new(Inner {
+                client,
+                config,
+                policy,
+                hosts: Hosts::default(),
+                permits,
+                jitter: Jitter::new(),
+                shared_turns: None,
+            }),
         })
+    }
+
+    /// A fetcher that also takes each request's turn at its host from `turns`, shared
+    /// with other processes' fetchers (besides its own one-request-at-a-time rule).
+    pub fn with_shared_turns(config: FetchConfig, turns: Arc<dyn crate::SharedTurns>) -> Result<Self, FetchError> {
+        let mut fetcher = Fetcher::new(config)?;
+        Arc::get_mut(&mut fetcher.inner).expect("a new fetcher is not shared yet").shared_turns = Some(turns);
+        Ok(fetcher)
+    }
+
+    /// Waits for this request's shared turn at `url`'s host, if turns are shared. A
+    /// reservation that fails (the store away) is logged and the request goes on its
+    /// local turn alone.
+    async fn shared_turn(&self, url: &Url, gap: Duration) {
+        let Some(turns) = self.inner.shared_turns.clone() else { return };
+        let origin = url.origin().ascii_serialization();
+        let reserved = tokio::task::spawn_blocking(move || turns.reserve(&origin, gap)).await;
+        match reserved {
+            Ok(Ok(wait)) if !wait.is_zero() => tokio::time::sleep(wait).await,
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(target: TARGET, url = %url, error = %e, "no shared turn: going on the local one"),
+            Err(e) => tracing::warn!(target: TARGET, url = %url, error = %e, "no shared turn: going on the local one"),
+        }
     }
 
     /// The configuration in use.
@@ -307,6 +340,7 @@ impl Fetcher {
         loop {
             attempt += 1;
             slot.wait_turn(delay).await;
+            self.shared_turn(url, delay).await;
             let result = {
                 let _permit = self.inner.permits.acquire().await.map_err(|_| FetchError::Client("fetcher closed".into()))?;
                 let started = Instant::now();
@@ -349,6 +383,7 @@ impl Fetcher {
         robots_url.set_query(None);
         robots_url.set_fragment(None);
         slot.wait_turn(cfg.per_host_delay).await;
+        self.shared_turn(&robots_url, cfg.per_host_delay).await;
         let result = {
             let _permit = self.inner.permits.acquire().await.map_err(|_| FetchError::Client("fetcher closed".into()))?;
             let own_budget = Budget::new(cfg.total_timeout);

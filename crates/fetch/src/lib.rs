@@ -71,5 +71,6 @@ pub use error::FetchError;
 pub use fetcher::{FetchOutcome, FetchRequest, FetchedPage, Fetcher, Validators};
 pub use backoff::{parse_retry_after, retry_delay, Jitter};
 pub use guard::{classify, guarded_client_builder, refused_address, AddressClass, AddressPolicy};
+pub use politeness::SharedTurns;
 pub use robots::Robots;
 pub use schedule::{due_sources, next_wakeup, PollRecord, SchedulePolicy, SourceState, UnixTime};

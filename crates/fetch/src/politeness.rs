@@ -98,3 +98,12 @@ mod tests {
         assert!(before.elapsed() >= Duration::from_millis(25));
     }
 }
+
+/// Request turns per host shared with other processes: the distributed mode's crawlers,
+/// each with its own fetcher, reserve every request to a host in one shared place (the
+/// store), so that together they start at most one request per host per delay.
+pub trait SharedTurns: Send + Sync + std::fmt::Debug {
+    /// Reserves the next request to `origin` (scheme, host and port) at least `gap` after
+    /// the previous reservation, by anyone; returns how long to wait before sending it.
+    fn reserve(&self, origin: &str, gap: Duration) -> Result<Duration, String>;
+}

@@ -240,6 +240,7 @@ article_store! {
     fn due_sources(&self, now: i64, limit: usize) -> Vec<SourceRecord>;
     fn lease_due_sources(&self, now: i64, lease_secs: i64, limit: usize) -> Vec<SourceRecord>;
     fn next_source_due(&self) -> Option<i64>;
+    fn reserve_host_turn(&self, host: &str, now_ms: i64, gap_ms: i64) -> i64;
     fn mark_seen(&self, source_id: i64, key: &str, fingerprint: &str, article_id: Option<i64>, outcome: Option<&str>) -> ();
     fn seen_item(&self, source_id: i64, key: &str) -> Option<SeenItem>;
     fn seen_count(&self, source_id: i64) -> u64;

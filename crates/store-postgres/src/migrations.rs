@@ -515,6 +515,13 @@ pub const MIGRATIONS: &[&str] = &[
     END $$;
     SELECT polmon_recount_kept();
     "#,
+    // 7: the next free request turn per host, shared by every crawler on the store.
+    r#"
+    CREATE TABLE host_turns (
+        host        TEXT PRIMARY KEY,
+        next_ms     BIGINT NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -131,6 +131,22 @@ impl PgStore {
         Ok(rows.iter().map(source_from_row).collect())
     }
 
+    /// Reserves the next request to `host` for a caller at `now_ms`: the later of
+    /// `now_ms` and the host's next free turn, the turn moved `gap_ms` past it (one
+    /// upsert: callers on other machines queue on the host's row).
+    pub fn reserve_host_turn(&self, host: &str, now_ms: i64, gap_ms: i64) -> Result<i64, PgStoreError> {
+        let next: i64 = self
+            .conn()?
+            .query_one(
+                "INSERT INTO host_turns (host, next_ms) VALUES ($1, $2::bigint + $3::bigint)
+                 ON CONFLICT (host) DO UPDATE SET next_ms = GREATEST(host_turns.next_ms, $2::bigint) + $3::bigint
+                 RETURNING next_ms",
+                &[&host, &now_ms, &gap_ms],
+            )?
+            .get(0);
+        Ok(next - gap_ms)
+    }
+
     /// The earliest `next_due` of the enabled sources.
     pub fn next_source_due(&self) -> Result<Option<i64>, PgStoreError> {
         Ok(self.conn()?.query_one("SELECT min(next_due) FROM sources WHERE enabled", &[])?.get(0))

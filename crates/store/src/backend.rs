@@ -321,6 +321,11 @@ pub trait ArticleStore: Send + Sync {
     /// or the taker saves their state. Returned records carry the new `next_due`.
     fn lease_due_sources(&self, now: i64, lease_secs: i64, limit: usize) -> Result<Vec<SourceRecord>, StoreError>;
 
+    /// Reserves the next request to `host` for a caller at `now_ms` (Unix milliseconds):
+    /// the time its request may start (the later of `now_ms` and the host's next free
+    /// turn), the turn moved `gap_ms` past it. Shared by every crawler on the store.
+    fn reserve_host_turn(&self, host: &str, now_ms: i64, gap_ms: i64) -> Result<i64, StoreError>;
+
     /// The earliest `next_due` of the enabled sources.
     fn next_source_due(&self) -> Result<Option<i64>, StoreError>;
 
@@ -437,6 +442,7 @@ delegate! {
     fn due_sources(&self, now: i64, limit: usize) -> Result<Vec<SourceRecord>, StoreError>;
     fn lease_due_sources(&self, now: i64, lease_secs: i64, limit: usize) -> Result<Vec<SourceRecord>, StoreError>;
     fn next_source_due(&self) -> Result<Option<i64>, StoreError>;
+    fn reserve_host_turn(&self, host: &str, now_ms: i64, gap_ms: i64) -> Result<i64, StoreError>;
     fn mark_seen(&self, source_id: i64, key: &str, fingerprint: &str, article_id: Option<i64>, outcome: Option<&str>) -> Result<(), StoreError>;
     fn seen_item(&self, source_id: i64, key: &str) -> Result<Option<SeenItem>, StoreError>;
     fn seen_count(&self, source_id: i64) -> Result<u64, StoreError>;

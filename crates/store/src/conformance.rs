@@ -72,6 +72,11 @@ macro_rules! conformance_tests {
             let (_guard, open) = $fresh();
             $crate::conformance::lease_is_exclusive_across_handles(&open(), &open());
         }
+        #[test]
+        fn host_turns_are_spaced_across_handles() {
+            let (_guard, open) = $fresh();
+            $crate::conformance::host_turns_are_spaced_across_handles(&open(), &open());
+        }
     };
     (@one $fresh:path; $($name:ident),* $(,)?) => {
         $(
@@ -638,6 +643,30 @@ pub fn seen_items_and_retries(store: &dyn ArticleStore) {
     assert_eq!(store.record_item_retry(b, "guid-3", "busy").unwrap(), 1);
     store.clear_item_retries(a, "guid-3").unwrap();
     assert_eq!(store.record_item_retry(a, "guid-3", "busy").unwrap(), 1);
+}
+
+/// Request turns per host: the first caller goes now, callers at the same time queue a
+/// gap apart, a caller after the queue goes at once, hosts are independent, and two
+/// handles reserving at once never get the same turn.
+pub fn host_turns_are_spaced_across_handles(first: &dyn ArticleStore, second: &dyn ArticleStore) {
+    let now = 1_000_000;
+    assert_eq!(first.reserve_host_turn("https://a.example", now, 500).unwrap(), now);
+    assert_eq!(second.reserve_host_turn("https://a.example", now, 500).unwrap(), now + 500);
+    assert_eq!(first.reserve_host_turn("https://a.example", now + 100, 500).unwrap(), now + 1000);
+    assert_eq!(first.reserve_host_turn("https://b.example", now + 100, 500).unwrap(), now + 100, "hosts are independent");
+    assert_eq!(second.reserve_host_turn("https://a.example", now + 5000, 500).unwrap(), now + 5000, "an idle host is free");
+    let later = now + 10_000;
+    let take = |store: &dyn ArticleStore| {
+        (0..20).map(|_| store.reserve_host_turn("https://c.example", later, 100).unwrap()).collect::<Vec<_>>()
+    };
+    let (mut a, b) = std::thread::scope(|scope| {
+        let one = scope.spawn(|| take(first));
+        let two = scope.spawn(|| take(second));
+        (one.join().unwrap(), two.join().unwrap())
+    });
+    a.extend(b);
+    a.sort_unstable();
+    assert_eq!(a, (0..40).map(|i| later + 100 * i).collect::<Vec<_>>(), "every turn once, a gap apart");
 }
 
 /// Two handles (as two schedulers) lease due sources at once: each source is taken by

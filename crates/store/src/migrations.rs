@@ -280,6 +280,13 @@ pub const MIGRATIONS: &[&str] = &[
         stored_at    INTEGER NOT NULL
     );
     "#,
+    // 9: the next free request turn per host, shared by every crawler on the store.
+    r#"
+    CREATE TABLE host_turns (
+        host        TEXT PRIMARY KEY,
+        next_ms     INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -257,6 +257,23 @@ impl Store {
         })
     }
 
+    /// Reserves the next request to `host` for a caller at `now_ms` (Unix milliseconds):
+    /// returns the time its request may start, the later of `now_ms` and the host's next
+    /// free turn, and moves that turn `gap_ms` past it, in one statement. Crawlers on one
+    /// store (processes or machines) so start at most one request per host per gap.
+    pub fn reserve_host_turn(&self, host: &str, now_ms: i64, gap_ms: i64) -> Result<i64, StoreError> {
+        self.write(|conn| {
+            let next: i64 = conn
+                .prepare_cached(
+                    "INSERT INTO host_turns (host, next_ms) VALUES (?1, ?2 + ?3)
+                     ON CONFLICT (host) DO UPDATE SET next_ms = max(next_ms, ?2) + ?3
+                     RETURNING next_ms",
+                )?
+                .query_row(params![host, now_ms, gap_ms], |r| r.get(0))?;
+            Ok(next - gap_ms)
+        })
+    }
+
     /// Takes up to `limit` enabled sources due at `now`, most overdue first, moving their
     /// `next_due` to `now + lease_secs` in one immediate transaction: another handle or
     /// process on the same file does not take them until the lease ends.

@@ -99,10 +99,23 @@ fn run_shared(cfg: &crate::config::Config, args: &Args) -> anyhow::Result<ExitCo
         eprintln!("no sources: add some with `polmon --store … sources add URL`");
         return Ok(ExitCode::from(1));
     }
-    let crawler = Arc::new(Crawler::new(pipeline, cfg.crawl_config())?);
+    let turns = Arc::new(crate::distributed::StoreTurns(Arc::clone(&store)));
+    let crawler = Arc::new(Crawler::on_shared_store(
+        pipeline,
+        cfg.crawl_config(),
+        turns,
+    )?);
     let rt = runtime()?;
     if args.once {
-        let reports = rt.block_on(crawler.poll_all(true))?;
+        // Rounds until no due source is left to this crawler (others take theirs).
+        let mut reports = Vec::new();
+        loop {
+            let round = rt.block_on(crawler.poll_all(true))?;
+            if round.is_empty() {
+                break;
+            }
+            reports.extend(round);
+        }
         print_reports(&reports);
         let failed_sources = reports.iter().filter(|r| r.error.is_some()).count();
         return Ok(if failed_sources > 0 {
