@@ -139,7 +139,7 @@ impl polmon_pipeline::Handoff for QueueHandoff {
                     self.queue.publish(&ConnectArticle { article_id: id })?;
                 }
                 Upsert::Updated(id) => {
-                    self.queue.publish(&IndexArticle { article_id: id })?;
+                    self.queue.publish(&IndexArticle::now(id))?;
                     self.store.mark_indexed(&[id])?;
                 }
                 Upsert::Unchanged(id) => {

@@ -82,17 +82,33 @@ impl Job for ConnectArticle {
 }
 
 /// A stored article to (re)index (`index` stage). The indexer reads the article's current
-/// version from the store, so one message per article and duplicate window is enough.
+/// version from the store. Each request carries the time it was made: an article updated
+/// after its first indexing must be indexed again, even within the duplicate window
+/// (which remembers ids whether or not their message was consumed); the same request
+/// published twice is still one message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndexArticle {
     /// The stored article's id.
     pub article_id: i64,
+    /// When the (re)indexing was asked for (Unix milliseconds).
+    #[serde(default)]
+    pub requested_at_ms: i64,
+}
+
+impl IndexArticle {
+    /// A request to index `article_id` now.
+    pub fn now(article_id: i64) -> IndexArticle {
+        let requested_at_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        IndexArticle { article_id, requested_at_ms }
+    }
 }
 
 impl Job for IndexArticle {
     const STAGE: Stage = Stage::Index;
     fn work_key(&self) -> String {
-        self.article_id.to_string()
+        format!("{}@{}", self.article_id, self.requested_at_ms)
     }
 }
 
@@ -136,7 +152,7 @@ mod tests {
     #[test]
     fn dedup_ids_name_the_stage_and_the_key() {
         assert_eq!(ConnectArticle { article_id: 42 }.dedup_id(), "connect:42");
-        assert_eq!(IndexArticle { article_id: 7 }.dedup_id(), "index:7");
+        assert_eq!(IndexArticle { article_id: 7, requested_at_ms: 1500 }.dedup_id(), "index:7@1500");
         assert_eq!(DeliverMatch { delivery_id: 3 }.dedup_id(), "deliver:3");
         let item = FetchItem { source_id: 2, item_key: "guid-1".into(), url: "https://a.example/1".into() };
         assert_eq!(item.dedup_id(), "fetch:2:guid-1");

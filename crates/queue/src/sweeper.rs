@@ -5,7 +5,8 @@
 //! The store knows: an article the connector handled always has a story
 //! ([`Links::story_id`](polmon_model::Links)), and an indexed one is marked
 //! ([`ArticleStore::mark_indexed`]). The sweeper compares, stage by stage, and
-//! republishes with the usual de-duplication ids (`connect:<id>`, `index:<id>`).
+//! republishes with the usual de-duplication ids (`connect:<id>`, and `index:<id>@<ms>`
+//! for a request to index made at that time).
 //!
 //! It sweeps a stage only when the stage's stream is empty, so that work still queued is
 //! not queued again (after the duplicate window it would be a second message): an
@@ -120,7 +121,7 @@ impl<'a> Sweeper<'a> {
             .unindexed(self.index_batch)
             .map_err(store_error("reading unindexed articles"))?
             .into_iter()
-            .map(|a| IndexArticle { article_id: a.id })
+            .map(|a| IndexArticle::now(a.id))
             .collect();
         if !unindexed.is_empty() {
             report.index_published += self.queue.publish_all(&unindexed)?;

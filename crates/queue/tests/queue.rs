@@ -29,6 +29,28 @@ fn until(limit: Duration, what: &str, mut step: impl FnMut() -> bool) {
 }
 
 #[test]
+fn an_article_asked_to_be_indexed_again_is_new_work_within_the_duplicate_window() {
+    let nats = server();
+    let queue = connect(&nats);
+    // The web node's group first: `index` keeps messages for the groups that exist.
+    let mut node = queue.consumer::<IndexArticle>(ConsumerOptions::new("index-a")).unwrap();
+    let first = IndexArticle { article_id: 9, requested_at_ms: 1_000 };
+    assert!(!queue.publish(&first).unwrap().duplicate);
+    assert!(queue.publish(&first).unwrap().duplicate, "the same request twice is one message");
+    assert_eq!(node.handle_batch(10, Duration::from_secs(1), |_| Ok::<(), String>(())).unwrap().acked, 1);
+    // Updated after it was indexed: a later request is not dropped as a duplicate.
+    let again = IndexArticle { article_id: 9, requested_at_ms: 2_000 };
+    assert!(!queue.publish(&again).unwrap().duplicate);
+    let mut seen = Vec::new();
+    node.handle_batch(10, Duration::from_secs(1), |job| {
+        seen.push(*job);
+        Ok::<(), String>(())
+    })
+    .unwrap();
+    assert_eq!(seen, vec![again]);
+}
+
+#[test]
 fn processes_starting_together_all_find_the_streams() {
     let nats = server();
     let url = nats.url();
@@ -284,7 +306,7 @@ fn every_web_node_group_gets_every_index_message() {
     let nats = server();
     let queue = connect(&nats);
     let mut web = ["web-1", "web-2"].map(|group| queue.consumer::<IndexArticle>(ConsumerOptions::new(group)).unwrap());
-    let jobs: Vec<IndexArticle> = (1..=5).map(|article_id| IndexArticle { article_id }).collect();
+    let jobs: Vec<IndexArticle> = (1..=5).map(|article_id| IndexArticle { article_id, requested_at_ms: 1 }).collect();
     assert_eq!(queue.publish_all(&jobs).unwrap(), 5);
     let take = |consumer: &mut polmon_queue::Consumer<IndexArticle>| {
         let mut ids = Vec::new();

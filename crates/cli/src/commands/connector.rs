@@ -91,7 +91,7 @@ fn lead(
             let linked = pipeline
                 .link_stored(id)
                 .map_err(anyhow::Error::from)
-                .and_then(|()| Ok(queue.publish(&IndexArticle { article_id: id })?))
+                .and_then(|()| Ok(queue.publish(&IndexArticle::now(id))?))
                 .and_then(|_| Ok(store.mark_indexed(&[id])?));
             settle(
                 delivery,
