@@ -857,3 +857,117 @@ fn two_crawlers_on_the_shared_store_share_the_sources_and_the_hosts_turns() {
     assert_eq!(status, 200);
     assert!(body.contains("\"total\":24"), "{body}");
 }
+
+/// A webhook receiver on loopback: records the idempotency key of every POST, answers 204.
+fn webhook_receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let keys = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let recorded = std::sync::Arc::clone(&keys);
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let (mut line, mut key, mut len) = (String::new(), None, 0usize);
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                continue;
+            }
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+                    break;
+                }
+                if let Some((k, v)) = line.split_once(':') {
+                    match k.trim().to_ascii_lowercase().as_str() {
+                        "idempotency-key" => key = Some(v.trim().to_owned()),
+                        "content-length" => len = v.trim().parse().unwrap_or(0),
+                        _ => {}
+                    }
+                }
+            }
+            let mut body = vec![0; len];
+            let _ = reader.read_exact(&mut body);
+            recorded.lock().unwrap().push(key.unwrap_or_default());
+            let _ = write!(
+                stream,
+                "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    (url, keys)
+}
+
+#[test]
+fn a_watch_on_the_shared_store_alerts_once_with_two_deliverers() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (input, n) = inputs(d, 8);
+    let cluster = TestCluster::shared();
+    let store = cluster.create_database().unwrap();
+    let nats = TestNats::start().unwrap_or_else(|e| panic!("{e}"));
+    let queue_url = nats.url();
+    let (hook, keys) = webhook_receiver();
+    let out = ok(polmon().env("POLMON_ALLOW_PRIVATE", "1").args([
+        "--store",
+        &store,
+        "watch",
+        "add",
+        "Government",
+        "--query",
+        "government",
+        "--webhook",
+        &hook,
+    ]));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("added: "),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    ok(polmon()
+        .args(["--store", &store, "--queue", &queue_url, "enqueue"])
+        .arg(&input));
+    let mut worker = Role::start("worker", d, &store, &queue_url, &["worker"]);
+    let mut connector = Role::start("connector", d, &store, &queue_url, &["connector"]);
+    let pg = PgStore::connect(&store, 2).unwrap();
+    until(
+        Duration::from_secs(120),
+        "the inputs stored",
+        &mut [&mut worker, &mut connector],
+        || pg.count().unwrap() == n as u64,
+    );
+    let watch = pg.watches().unwrap().remove(0);
+    let matched = pg.watch_matches(watch.id, 1000, 0).unwrap().len();
+    assert!(
+        matched > 0 && matched < n,
+        "the watch matches some articles: {matched} of {n}"
+    );
+    // Two deliverers at once on the shared outbox: each alert is claimed by one of them.
+    let deliverers: Vec<Child> = (0..2)
+        .map(|_| {
+            let mut c = polmon();
+            c.env("POLMON_ALLOW_PRIVATE", "1")
+                .args(["--store", &store, "deliver", "--once"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            c.spawn().unwrap()
+        })
+        .collect();
+    for c in deliverers {
+        let o = c.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let mut got = keys.lock().unwrap().clone();
+    got.sort();
+    let before = got.len();
+    got.dedup();
+    assert_eq!(
+        (before, got.len()),
+        (matched, matched),
+        "one POST per match, each key once"
+    );
+    assert_eq!(
+        pg.next_delivery_due().unwrap(),
+        None,
+        "nothing left to send"
+    );
+}

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use polmon_fetch::{retry_delay, Jitter};
-use polmon_store::{unix_now, Channel, Delivery, Store};
+use polmon_store::{unix_now, ArticleStore, Channel, Delivery};
 
 pub use email::SmtpConfig;
 pub use error::DeliverError;
@@ -103,7 +103,7 @@ pub struct Report {
 
 /// Sends the outbox of one data folder.
 pub struct Deliverer {
-    store: Arc<Store>,
+    store: Arc<dyn ArticleStore>,
     config: DeliverConfig,
     webhook: webhook::WebhookSender,
     jitter: Jitter,
@@ -117,7 +117,7 @@ impl std::fmt::Debug for Deliverer {
 
 impl Deliverer {
     /// A deliverer over `store`.
-    pub fn new(store: Arc<Store>, config: DeliverConfig) -> Result<Deliverer, DeliverError> {
+    pub fn new(store: Arc<dyn ArticleStore>, config: DeliverConfig) -> Result<Deliverer, DeliverError> {
         let webhook = webhook::WebhookSender::new(config.allow_private, config.timeout)?;
         Ok(Deliverer { store, config, webhook, jitter: Jitter::new() })
     }
@@ -172,7 +172,7 @@ impl Deliverer {
     async fn deliver(&self, d: &Delivery) -> Result<Attempt, DeliverError> {
         let store = Arc::clone(&self.store);
         let (watch_id, payload) = (d.watch_id, d.payload);
-        let content = tokio::task::spawn_blocking(move || render::load(&store, watch_id, payload))
+        let content = tokio::task::spawn_blocking(move || render::load(&*store, watch_id, payload))
             .await
             .map_err(|e| DeliverError::Task(e.to_string()))??;
         let attempt = match content {

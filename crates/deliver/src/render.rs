@@ -1,7 +1,7 @@
 //! What a delivery says: loaded from the store, rendered as JSON, plain text and HTML.
 
 use polmon_feeds::escape_html;
-use polmon_store::{MatchRecord, Payload, Store, StoreError, WatchRecord};
+use polmon_store::{ArticleStore, MatchRecord, Payload, StoreError, WatchRecord};
 use polmon_watch::Matched;
 use serde_json::json;
 
@@ -13,7 +13,7 @@ pub(crate) struct Content {
 }
 
 /// Loads a delivery's content; `None` when the watch or the matches are gone.
-pub(crate) fn load(store: &Store, watch_id: i64, payload: Payload) -> Result<Option<Content>, StoreError> {
+pub(crate) fn load(store: &dyn ArticleStore, watch_id: i64, payload: Payload) -> Result<Option<Content>, StoreError> {
     let Some(watch) = store.watch(watch_id)? else { return Ok(None) };
     let matches = match payload {
         Payload::Article(id) => store.watch_match(watch_id, id)?.into_iter().collect(),

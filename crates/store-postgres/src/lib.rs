@@ -241,6 +241,12 @@ article_store! {
     fn lease_due_sources(&self, now: i64, lease_secs: i64, limit: usize) -> Vec<SourceRecord>;
     fn next_source_due(&self) -> Option<i64>;
     fn reserve_host_turn(&self, host: &str, now_ms: i64, gap_ms: i64) -> i64;
+    fn watch_match(&self, watch_id: i64, article_id: i64) -> Option<polmon_store::MatchRecord>;
+    fn watch_matches_between(&self, watch_id: i64, start: i64, end: i64) -> Vec<polmon_store::MatchRecord>;
+    fn claim_deliveries(&self, lease_secs: i64, limit: usize) -> Vec<polmon_store::Delivery>;
+    fn delivery_sent(&self, id: i64) -> ();
+    fn delivery_failed(&self, id: i64, error: &str, retry_at: Option<i64>) -> ();
+    fn next_delivery_due(&self) -> Option<i64>;
     fn mark_seen(&self, source_id: i64, key: &str, fingerprint: &str, article_id: Option<i64>, outcome: Option<&str>) -> ();
     fn seen_item(&self, source_id: i64, key: &str) -> Option<SeenItem>;
     fn seen_count(&self, source_id: i64) -> u64;

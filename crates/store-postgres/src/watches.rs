@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 
 use polmon_store::{
-    now_rfc3339, unix_now, Channel, DeadDelivery, Digest, MatchRecord, NewMatch, NewWatch, Payload, WatchRecord,
+    now_rfc3339, unix_now, Channel, DeadDelivery, Delivery, Digest, MatchRecord, NewMatch, NewWatch, Payload,
+    WatchRecord,
 };
 use postgres::{Row, Statement, Transaction};
 
@@ -29,6 +30,10 @@ const WATCH_COLUMNS: &str = "w.id, w.name, w.spec, w.secret, w.webhook, w.email,
     (SELECT count(*) FROM watch_matches m WHERE m.watch_id = w.id),
     (SELECT count(*) FROM outbox o WHERE o.watch_id = w.id AND o.state = 'pending'),
     (SELECT count(*) FROM outbox o WHERE o.watch_id = w.id AND o.state = 'dead')";
+
+fn match_from_row(r: &Row) -> MatchRecord {
+    MatchRecord { article: crate::articles::summary_from_row(r), matched_json: r.get(10), at: r.get(11) }
+}
 
 fn watch_from_row(r: &Row) -> WatchRecord {
     WatchRecord {
@@ -117,14 +122,7 @@ impl PgStore {
             &sql,
             &[&watch_id, &i64::try_from(limit).unwrap_or(i64::MAX), &i64::try_from(offset).unwrap_or(i64::MAX)],
         )?;
-        Ok(rows
-            .iter()
-            .map(|r| MatchRecord {
-                article: crate::articles::summary_from_row(r),
-                matched_json: r.get(10),
-                at: r.get(11),
-            })
-            .collect())
+        Ok(rows.iter().map(match_from_row).collect())
     }
 
     /// Deliveries given up, newest first.
@@ -145,6 +143,88 @@ impl PgStore {
                 last_error: r.get(5),
             })
             .collect())
+    }
+
+    /// A watch's matches made from `start` (included) to `end` (excluded), oldest first:
+    /// a digest's content.
+    pub fn watch_matches_between(&self, watch_id: i64, start: i64, end: i64) -> Result<Vec<MatchRecord>, PgStoreError> {
+        let sql = format!(
+            "SELECT {}, m.matched, m.at FROM watch_matches m JOIN articles a ON a.id = m.article_id
+             WHERE m.watch_id = $1 AND m.at >= $2 AND m.at < $3 ORDER BY m.at, m.article_id",
+            crate::articles::SUMMARY_COLUMNS_A
+        );
+        let rows = self.conn()?.query(&sql, &[&watch_id, &start, &end])?;
+        Ok(rows.iter().map(match_from_row).collect())
+    }
+
+    /// The match of one watch and article.
+    pub fn watch_match(&self, watch_id: i64, article_id: i64) -> Result<Option<MatchRecord>, PgStoreError> {
+        let sql = format!(
+            "SELECT {}, m.matched, m.at FROM watch_matches m JOIN articles a ON a.id = m.article_id
+             WHERE m.watch_id = $1 AND m.article_id = $2",
+            crate::articles::SUMMARY_COLUMNS_A
+        );
+        Ok(self.conn()?.query_opt(&sql, &[&watch_id, &article_id])?.as_ref().map(match_from_row))
+    }
+
+    /// Claims up to `limit` due deliveries for `lease_secs` seconds (rows another deliverer
+    /// is claiming are skipped, not waited for): no other deliverer takes them before the
+    /// lease ends, and one takes them then if they were neither sent nor rescheduled.
+    pub fn claim_deliveries(&self, lease_secs: i64, limit: usize) -> Result<Vec<Delivery>, PgStoreError> {
+        let now = unix_now();
+        let rows = self.conn()?.query(
+            "WITH due AS (
+                 SELECT id FROM outbox WHERE state = 'pending' AND next_attempt <= $1
+                 ORDER BY next_attempt, id LIMIT $3 FOR UPDATE SKIP LOCKED
+             )
+             UPDATE outbox o SET next_attempt = $1 + $2, attempts = o.attempts + 1 FROM due WHERE o.id = due.id
+             RETURNING o.id, o.watch_id, o.article_id, o.digest_start, o.digest_end, o.channel, o.idempotency_key,
+                       o.attempts, o.created_at",
+            &[&now, &lease_secs, &i64::try_from(limit).unwrap_or(i64::MAX)],
+        )?;
+        let mut out: Vec<Delivery> = rows
+            .iter()
+            .map(|r| Delivery {
+                id: r.get(0),
+                watch_id: r.get(1),
+                payload: match r.get::<_, Option<i64>>(2) {
+                    Some(id) => Payload::Article(id),
+                    None => Payload::Digest { start: r.get(3), end: r.get(4) },
+                },
+                channel: if r.get::<_, &str>(5) == "email" { Channel::Email } else { Channel::Webhook },
+                idempotency_key: r.get(6),
+                attempts: u32::try_from(r.get::<_, i64>(7)).unwrap_or(u32::MAX),
+                created_at: r.get(8),
+            })
+            .collect();
+        out.sort_by_key(|d| d.id);
+        Ok(out)
+    }
+
+    /// Records a delivery as sent.
+    pub fn delivery_sent(&self, id: i64) -> Result<(), PgStoreError> {
+        self.conn()?.execute(
+            "UPDATE outbox SET state = 'sent', sent_at = $2, last_error = NULL WHERE id = $1",
+            &[&id, &unix_now()],
+        )?;
+        Ok(())
+    }
+
+    /// Records a failed attempt: tried again at `retry_at` (Unix time), or given up when
+    /// `None`.
+    pub fn delivery_failed(&self, id: i64, error: &str, retry_at: Option<i64>) -> Result<(), PgStoreError> {
+        let error = error.replace('\0', "");
+        let mut conn = self.conn()?;
+        match retry_at {
+            Some(t) => conn.execute("UPDATE outbox SET next_attempt = $2, last_error = $3 WHERE id = $1", &[&id, &t, &error])?,
+            None => conn.execute("UPDATE outbox SET state = 'dead', last_error = $2 WHERE id = $1", &[&id, &error])?,
+        };
+        Ok(())
+    }
+
+    /// The soonest time a pending delivery is due (Unix time), if any.
+    pub fn next_delivery_due(&self) -> Result<Option<i64>, PgStoreError> {
+        Ok(self.conn()?.query_one("SELECT min(next_attempt) FROM outbox WHERE state = 'pending'", &[])?.get(0))
     }
 
     /// A number that changes whenever a watch is added or removed, by any node.

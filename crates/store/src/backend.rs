@@ -9,8 +9,6 @@
 //! every backend runs it in its own tests.
 //!
 //! Not in the trait yet (SQLite only, on [`Store`]):
-//! - the watches' outbox: claiming deliveries, `delivery_sent`, `delivery_failed`,
-//!   `watch_match`, `watch_matches_between` (the deliverer's side);
 //! - translations: `content_hash`, `queued_translations`, `queue_untranslated`,
 //!   `unqueue_translation`, `translation_failed`;
 //! - `rebuild_trends`, `delete_article`, `for_each_article` (export),
@@ -21,7 +19,7 @@ use std::collections::HashMap;
 use polmon_model::{Article, Links};
 
 use crate::{
-    ArticleKey, ArticleSummary, DayCount, DeadDelivery, EntityArticle, EntityRecord, EntityRole, Facet, ListQuery,
+    ArticleKey, ArticleSummary, DayCount, DeadDelivery, Delivery, EntityArticle, EntityRecord, EntityRole, Facet, ListQuery,
     MatchRecord, NewMatch, NewSource, NewWatch, Period, QueuedTranslation, QuoteRecord, QuoteShares, RawPage,
     RoleHolder, RoleSpan, SeenItem, SourceQuotes, SourceRecord, SpeakerCount, Store, StoreError, StoredTranslation,
     StoryStat, TrendingEntity, Upsert, WatchRecord,
@@ -196,6 +194,27 @@ pub trait ArticleStore: Send + Sync {
 
     /// Deliveries given up, newest first.
     fn dead_deliveries(&self, limit: usize) -> Result<Vec<DeadDelivery>, StoreError>;
+
+    /// The match of one watch and article.
+    fn watch_match(&self, watch_id: i64, article_id: i64) -> Result<Option<MatchRecord>, StoreError>;
+
+    /// A watch's matches made from `start` (included) to `end` (excluded), oldest first.
+    fn watch_matches_between(&self, watch_id: i64, start: i64, end: i64) -> Result<Vec<MatchRecord>, StoreError>;
+
+    /// Claims up to `limit` due deliveries for `lease_secs` seconds: no other deliverer
+    /// (process or machine) takes them before the lease ends, and one takes them then if
+    /// they were neither recorded as sent nor rescheduled (their sender died).
+    fn claim_deliveries(&self, lease_secs: i64, limit: usize) -> Result<Vec<Delivery>, StoreError>;
+
+    /// Records a delivery as sent.
+    fn delivery_sent(&self, id: i64) -> Result<(), StoreError>;
+
+    /// Records a failed attempt: tried again at `retry_at` (Unix time), or given up
+    /// (dead-lettered) when `None`.
+    fn delivery_failed(&self, id: i64, error: &str, retry_at: Option<i64>) -> Result<(), StoreError>;
+
+    /// The soonest time a pending delivery is due (Unix time), if any.
+    fn next_delivery_due(&self) -> Result<Option<i64>, StoreError>;
 
     /// The stored translation of `id` into `language`, if it was made from the current
     /// text.
@@ -388,6 +407,12 @@ delegate! {
     fn watch(&self, id: i64) -> Result<Option<WatchRecord>, StoreError>;
     fn watch_matches(&self, watch_id: i64, limit: usize, offset: usize) -> Result<Vec<MatchRecord>, StoreError>;
     fn dead_deliveries(&self, limit: usize) -> Result<Vec<DeadDelivery>, StoreError>;
+    fn watch_match(&self, watch_id: i64, article_id: i64) -> Result<Option<MatchRecord>, StoreError>;
+    fn watch_matches_between(&self, watch_id: i64, start: i64, end: i64) -> Result<Vec<MatchRecord>, StoreError>;
+    fn claim_deliveries(&self, lease_secs: i64, limit: usize) -> Result<Vec<Delivery>, StoreError>;
+    fn delivery_sent(&self, id: i64) -> Result<(), StoreError>;
+    fn delivery_failed(&self, id: i64, error: &str, retry_at: Option<i64>) -> Result<(), StoreError>;
+    fn next_delivery_due(&self) -> Result<Option<i64>, StoreError>;
     fn translation(&self, id: i64, language: &str) -> Result<Option<StoredTranslation>, StoreError>;
     fn translated_leads(&self, ids: &[i64], language: &str) -> Result<HashMap<i64, (String, String)>, StoreError>;
     fn top_stories(&self, window: i64, min_size: u64, limit: usize) -> Result<Vec<StoryStat>, StoreError>;

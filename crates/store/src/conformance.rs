@@ -18,7 +18,7 @@ use polmon_model::{Analysis, Article, Block, BlockKind, EntityMention, EntityTyp
 
 use crate::trends::day_of;
 use crate::{
-    parse_timestamp, ArticleKey, ArticleStore, Digest, Facet, ListQuery, NewMatch, NewSource, NewWatch, Period,
+    parse_timestamp, ArticleKey, ArticleStore, Digest, Facet, ListQuery, NewMatch, NewSource, NewWatch, Payload, Period,
     RawPage, SeenItem, SourceKind, SourceQuotes, Upsert,
 };
 
@@ -71,6 +71,11 @@ macro_rules! conformance_tests {
         fn lease_is_exclusive_across_handles() {
             let (_guard, open) = $fresh();
             $crate::conformance::lease_is_exclusive_across_handles(&open(), &open());
+        }
+        #[test]
+        fn deliveries_are_claimed_once_and_settled() {
+            let (_guard, open) = $fresh();
+            $crate::conformance::deliveries_are_claimed_once_and_settled(&open(), &open());
         }
         #[test]
         fn host_turns_are_spaced_across_handles() {
@@ -790,6 +795,51 @@ pub fn watches_are_added_listed_and_removed(store: &dyn ArticleStore) {
     assert_eq!(store.watches().unwrap().iter().map(|w| w.id).collect::<Vec<_>>(), [second]);
     let (third, _) = store.add_watch(&new_watch("third", true, true)).unwrap();
     assert!(third > second, "ids are not reused");
+}
+
+/// The deliverer's side of the outbox, with two handles as two deliverers: due rows are
+/// claimed by one of them only, a claimed row is not due again until its lease ends, a
+/// sent row is done, a failed one is due again when rescheduled or dead when given up;
+/// the watch's match is read back for the message.
+pub fn deliveries_are_claimed_once_and_settled(first: &dyn ArticleStore, second: &dyn ArticleStore) {
+    let (hook, _) = first.add_watch(&new_watch("hook", true, true)).unwrap();
+    let matcher = Matcher::new(&[hook]);
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        let a = article(&format!("Matched {i}"), Some("2024-06-01T09:00:00Z"), "example.org");
+        ids.push(first.store_article(&key(&format!("k{i}"), "h"), &a, &|id| matcher.matches(id), None).unwrap().id());
+    }
+    assert!(first.next_delivery_due().unwrap().is_some_and(|t| t <= crate::unix_now()));
+    // Webhook and e-mail for each article: 12 rows, each claimed by one deliverer.
+    let (a, b) = std::thread::scope(|scope| {
+        let one = scope.spawn(|| first.claim_deliveries(600, 7).unwrap());
+        let two = scope.spawn(|| second.claim_deliveries(600, 7).unwrap());
+        (one.join().unwrap(), two.join().unwrap())
+    });
+    let mut claimed: Vec<i64> = a.iter().chain(&b).map(|d| d.id).collect();
+    claimed.sort_unstable();
+    claimed.dedup();
+    assert_eq!(claimed.len(), a.len() + b.len(), "no row claimed twice: {a:?} {b:?}");
+    let rest = first.claim_deliveries(600, 100).unwrap();
+    assert_eq!(claimed.len() + rest.len(), 12);
+    assert!(first.claim_deliveries(600, 100).unwrap().is_empty(), "leased rows are not due");
+    let all: Vec<_> = a.into_iter().chain(b).chain(rest).collect();
+    assert!(all.iter().all(|d| d.attempts == 1 && d.watch_id == hook));
+    let keys: std::collections::HashSet<&str> = all.iter().map(|d| d.idempotency_key.as_str()).collect();
+    assert_eq!(keys.len(), 12, "one idempotency key per row");
+    let Payload::Article(article_id) = all[0].payload else { panic!("{:?}", all[0].payload) };
+    let m = second.watch_match(hook, article_id).unwrap().expect("the match behind a delivery");
+    assert_eq!(m.article.id, article_id);
+    assert_eq!(second.watch_matches_between(hook, 0, i64::MAX).unwrap().len(), 6);
+    assert!(second.watch_matches_between(hook, 0, 1).unwrap().is_empty());
+    // Settled: sent, rescheduled (due again at once), given up.
+    first.delivery_sent(all[0].id).unwrap();
+    second.delivery_failed(all[1].id, "503 from the hook", Some(0)).unwrap();
+    second.delivery_failed(all[2].id, "gone", None).unwrap();
+    let again = first.claim_deliveries(600, 100).unwrap();
+    assert_eq!(again.iter().map(|d| (d.id, d.attempts)).collect::<Vec<_>>(), vec![(all[1].id, 2)]);
+    let dead = first.dead_deliveries(10).unwrap();
+    assert_eq!(dead.iter().map(|d| (d.id, d.last_error.as_deref())).collect::<Vec<_>>(), vec![(all[2].id, Some("gone"))]);
 }
 
 /// `store_article` records the matches of stored versions only (an `Unchanged` repeat

@@ -45,7 +45,7 @@ pub(crate) fn run(mut cfg: crate::config::Config, args: Args) -> anyhow::Result<
         return Ok(ExitCode::from(1));
     }
     let deliverer =
-        super::deliver::deliverer(Arc::clone(pipeline.store()), &cfg, &cfg.site_url()?)?;
+        super::deliver::deliverer(Arc::clone(pipeline.store()) as Arc<dyn polmon_store::ArticleStore>, &cfg, &cfg.site_url()?)?;
     let crawler = Arc::new(Crawler::new(Arc::clone(&pipeline), config)?);
     let rt = runtime()?;
     if args.once {

@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use polmon_deliver::Deliverer;
-use polmon_store::Store;
 
 /// `polmon deliver`
 #[derive(Debug, clap::Args)]
@@ -19,13 +18,23 @@ pub(crate) struct Args {
 }
 
 /// The deliverer of `cfg`'s data folder (also run by `serve` and `crawl`).
-pub(crate) fn deliverer(store: Arc<Store>, cfg: &crate::config::Config, site_url: &str) -> anyhow::Result<Deliverer> {
+pub(crate) fn deliverer(
+    store: Arc<dyn polmon_store::ArticleStore>,
+    cfg: &crate::config::Config,
+    site_url: &str,
+) -> anyhow::Result<Deliverer> {
     Ok(Deliverer::new(store, cfg.deliver_config(site_url)?)?)
 }
 
 pub(crate) fn run(mut cfg: crate::config::Config, args: Args) -> anyhow::Result<ExitCode> {
     cfg.allow_private |= args.allow_private;
-    let store = Arc::new(super::open_existing_store(&cfg.data)?);
+    // The data folder's outbox, or the shared store's in the distributed mode (any number
+    // of deliverers: each claims due rows with a lease).
+    let store: Arc<dyn polmon_store::ArticleStore> = if cfg.store.is_empty() {
+        Arc::new(super::open_existing_store(&cfg.data)?)
+    } else {
+        crate::distributed::SharedStore::open(&cfg)?.articles()
+    };
     let deliverer = deliverer(store, &cfg, &cfg.site_url()?)?;
     let rt = super::crawl::runtime()?;
     if args.once {

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use polmon_store::{Digest, NewWatch, Store};
+use polmon_store::{ArticleStore, Digest, NewWatch, Store};
 use polmon_watch::{Burst, Matcher, WatchRequest, WatchSpec};
 
 /// How many of the newest stored articles `watch test` looks at by default.
@@ -113,10 +113,16 @@ struct TestArgs {
 }
 
 pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<ExitCode> {
-    let store = Store::open(&cfg.data).with_context(|| format!("opening the data folder {}", cfg.data.display()))?;
+    // The data folder's watches, or the shared store's in the distributed mode.
+    let store: std::sync::Arc<dyn ArticleStore> = if cfg.store.is_empty() {
+        std::sync::Arc::new(Store::open(&cfg.data).with_context(|| format!("opening the data folder {}", cfg.data.display()))?)
+    } else {
+        crate::distributed::SharedStore::open(cfg)?.articles()
+    };
+    let store = &*store;
     match args.command {
-        Cmd::Add(a) => add(&store, a),
-        Cmd::List { json } => list(&store, json),
+        Cmd::Add(a) => add(store, a),
+        Cmd::List { json } => list(store, json),
         Cmd::Remove { id } => {
             if !store.remove_watch(id)? {
                 bail!("no watch {id} (see `polmon watch list`)");
@@ -124,11 +130,11 @@ pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<Exi
             println!("removed: {id}");
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Test(t) => test(&store, t),
+        Cmd::Test(t) => test(store, t),
     }
 }
 
-fn add(store: &Store, a: AddArgs) -> anyhow::Result<ExitCode> {
+fn add(store: &dyn ArticleStore, a: AddArgs) -> anyhow::Result<ExitCode> {
     let request = WatchRequest { name: a.name, spec: a.spec.given(), webhook: a.webhook, email: a.email, digest: a.digest };
     let w = request.check::<Digest>()?;
     let new = NewWatch {
@@ -145,7 +151,7 @@ fn add(store: &Store, a: AddArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn list(store: &Store, json: bool) -> anyhow::Result<ExitCode> {
+fn list(store: &dyn ArticleStore, json: bool) -> anyhow::Result<ExitCode> {
     for w in store.watches()? {
         if json {
             let spec: serde_json::Value = serde_json::from_str(&w.spec_json).unwrap_or_default();
@@ -172,7 +178,7 @@ fn list(store: &Store, json: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn test(store: &Store, t: TestArgs) -> anyhow::Result<ExitCode> {
+fn test(store: &dyn ArticleStore, t: TestArgs) -> anyhow::Result<ExitCode> {
     let spec = match t.id {
         Some(id) => {
             let w = store.watch(id)?.with_context(|| format!("no watch {id} (see `polmon watch list`)"))?;
@@ -183,7 +189,7 @@ fn test(store: &Store, t: TestArgs) -> anyhow::Result<ExitCode> {
     let matcher = Matcher::new([(t.id.unwrap_or(0), spec)])?;
     let mut found = Vec::new();
     let mut scanned = 0usize;
-    store.for_each_recent_article(t.limit, |a| {
+    store.for_each_recent_article(t.limit, &mut |a| {
         scanned += 1;
         if let Some(m) = matcher.matches(&a).into_iter().next() {
             found.push((a.id, a.title, m.matched));
