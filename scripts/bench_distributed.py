@@ -104,6 +104,17 @@ class Postgres:
         self.run("pg_ctl", "-D", str(self.dir / "data"), "-m", "immediate", "stop")
 
 
+# Every process started, stopped at exit whatever happens (a failed run exits early).
+STARTED = []
+
+
+def stop_all():
+    for p in STARTED:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
 class Nats:
     def __init__(self, base):
         self.dir = Path(base) / f"nats-{free_port()}"
@@ -111,6 +122,7 @@ class Nats:
         self.proc = subprocess.Popen(
             ["nats-server", "-js", "-sd", str(self.dir), "-a", "127.0.0.1", "-p", str(self.port)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        STARTED.append(self.proc)
         deadline = time.time() + 10
         while True:
             try:
@@ -141,6 +153,7 @@ class Role:
         env = {k: v for k, v in os.environ.items() if not k.startswith("POLMON_")}
         env.update({"POLMON_TRANSLATE_ENGINE": "none", "POLMON_LOG": "polmon=info"})
         self.proc = subprocess.Popen(cmd, stdout=open(self.out, "w"), stderr=open(self.log, "w"), env=env)
+        STARTED.append(self.proc)
 
     def cpu(self):
         return cpu_seconds(self.proc.pid)
@@ -359,6 +372,7 @@ def main():
             s = summary["scale"]
             print(json.dumps(s, indent=1))
     finally:
+        stop_all()
         pg.stop()
         Path(args.out).write_text(json.dumps(summary, indent=1))
         shutil.rmtree(base, ignore_errors=True)
