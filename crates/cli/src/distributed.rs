@@ -131,17 +131,14 @@ pub(crate) struct QueueHandoff {
 
 impl polmon_pipeline::Handoff for QueueHandoff {
     fn stored(&self, outcome: polmon_store::Upsert) -> Result<(), String> {
-        use polmon_queue::{ConnectArticle, IndexArticle};
+        use polmon_queue::ConnectArticle;
         use polmon_store::Upsert;
         let step = || -> anyhow::Result<()> {
             match outcome {
                 Upsert::Inserted(id) => {
                     self.queue.publish(&ConnectArticle { article_id: id })?;
                 }
-                Upsert::Updated(id) => {
-                    self.queue.publish(&IndexArticle::now(id))?;
-                    self.store.mark_indexed(&[id])?;
-                }
+                Upsert::Updated(id) => hand_to_index(&*self.store, &self.queue, id)?,
                 Upsert::Unchanged(id) => {
                     let links = self.store.links_of(&[id])?;
                     if links.get(&id).is_some_and(|l| l.story_id.is_none()) {
@@ -167,15 +164,25 @@ impl std::fmt::Debug for StoreTurns {
 
 impl polmon_fetch::SharedTurns for StoreTurns {
     fn reserve(&self, origin: &str, gap: Duration) -> Result<Duration, String> {
-        let now_ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64);
+        let now_ms = polmon_store::unix_now_ms();
         let at = self
             .0
             .reserve_host_turn(origin, now_ms, gap.as_millis() as i64)
             .map_err(|e| e.to_string())?;
         Ok(Duration::from_millis((at - now_ms).max(0) as u64))
     }
+}
+
+/// Hands a stored article to the web nodes' indexes: published on `index`, then marked
+/// as handed over (the sweeper publishes again what a crash left between the two).
+pub(crate) fn hand_to_index(
+    store: &dyn ArticleStore,
+    queue: &Queue,
+    id: i64,
+) -> anyhow::Result<()> {
+    queue.publish(&polmon_queue::IndexArticle::now(id))?;
+    store.mark_indexed(&[id])?;
+    Ok(())
 }
 
 /// The pipeline of a worker or a crawler on the shared store: it stores, and hands what

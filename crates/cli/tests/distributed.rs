@@ -530,6 +530,20 @@ fn kills_restarts_and_duplicates_lose_nothing_and_store_nothing_twice() {
         Role::start(name, d, &store, &queue_url, &all)
     };
     let (node_a, node_b) = (d.join("node-a"), d.join("node-b"));
+    let web = |name: &str, data: &Path, node: &str| {
+        role(
+            name,
+            &[
+                "--data",
+                data.to_str().unwrap(),
+                "serve",
+                "--node",
+                node,
+                "--addr",
+                "127.0.0.1:0",
+            ],
+        )
+    };
     let mut leader = role("connector-a", &["connector", "--sweep-secs", "2"]);
     let pg = PgStore::connect(&store, 2).unwrap();
     let queue = Queue::connect(QueueConfig::new(&queue_url)).unwrap();
@@ -547,30 +561,8 @@ fn kills_restarts_and_duplicates_lose_nothing_and_store_nothing_twice() {
     let mut standby = role("connector-b", &["connector", "--sweep-secs", "2"]);
     let mut worker_1 = role("worker-1", &["worker", "--batch", "1"]);
     let mut worker_2 = role("worker-2", &["worker", "--batch", "1"]);
-    let mut index_a = role(
-        "web-a",
-        &[
-            "--data",
-            node_a.to_str().unwrap(),
-            "serve",
-            "--node",
-            "a",
-            "--addr",
-            "127.0.0.1:0",
-        ],
-    );
-    let mut index_b = role(
-        "web-b",
-        &[
-            "--data",
-            node_b.to_str().unwrap(),
-            "serve",
-            "--node",
-            "b",
-            "--addr",
-            "127.0.0.1:0",
-        ],
-    );
+    let mut index_a = web("web-a", &node_a, "a");
+    let mut index_b = web("web-b", &node_b, "b");
 
     // kill -9 of a worker in the middle of the run (its taken page comes again).
     until(

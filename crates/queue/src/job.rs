@@ -98,10 +98,7 @@ pub struct IndexArticle {
 impl IndexArticle {
     /// A request to index `article_id` now.
     pub fn now(article_id: i64) -> IndexArticle {
-        let requested_at_ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64);
-        IndexArticle { article_id, requested_at_ms }
+        IndexArticle { article_id, requested_at_ms: polmon_store::unix_now_ms() }
     }
 }
 

@@ -51,7 +51,7 @@ pub use trends::{DayCount, Period, QuoteShares, RoleShare, RoleSpan, SourceQuote
 pub use watches::{
     Channel, DeadDelivery, Delivery, MatchRecord, NewMatch, NewWatch, Payload, WatchRecord,
 };
-pub use time_util::{format_unix, now_rfc3339, parse_timestamp, unix_now, unix_to_rfc3339};
+pub use time_util::{format_unix, now_rfc3339, parse_timestamp, unix_now, unix_now_ms, unix_to_rfc3339};
 
 /// The file name of the database inside the data folder.
 pub const DB_FILE: &str = "polmon.sqlite3";

@@ -13,10 +13,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use polmon_pipeline::Pipeline;
-use polmon_queue::{ConnectArticle, IndexArticle, Sweeper};
+use polmon_queue::{ConnectArticle, Sweeper};
 
 use crate::distributed::{
-    connect_queue, settle, ConsumeArgs, Leadership, SharedStore, StageConsumer,
+    connect_queue, hand_to_index, settle, ConsumeArgs, Leadership, SharedStore, StageConsumer,
 };
 
 /// The role's name: the lock's and the consumer group's.
@@ -91,8 +91,7 @@ fn lead(
             let linked = pipeline
                 .link_stored(id)
                 .map_err(anyhow::Error::from)
-                .and_then(|()| Ok(queue.publish(&IndexArticle::now(id))?))
-                .and_then(|_| Ok(store.mark_indexed(&[id])?));
+                .and_then(|()| hand_to_index(&*store, queue, id));
             settle(
                 delivery,
                 linked.map_err(|e| e.context(format!("linking article {id}"))),

@@ -82,15 +82,7 @@ pub(crate) fn serve_with(pipeline: Arc<Pipeline>, cfg: &Config) -> anyhow::Resul
             cfg.crawl_config(),
         )?))
     };
-    // Store and index calls run on the blocking pool. A pool the size of the store's
-    // reader set (4) keeps requests queued in order instead of thrashing threads on small
-    // machines: on 2 cores with 50 clients it cut the article page's p99 from 70 to 19 ms
-    // (scripts/bench-serve.sh).
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .max_blocking_threads(4)
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
+    let runtime = web_runtime()?;
     // Articles queued for translation are translated on a thread of their own.
     let stop_translating = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let translating = crate::translation::Worker::new(Arc::clone(&pipeline), &cfg.translate)
@@ -178,11 +170,7 @@ fn serve_node(cfg: &Config, node: &str, args: &Args) -> anyhow::Result<()> {
         .name("index-follower".into())
         .spawn(move || follow_index(&pipeline, consumer, batch))
         .context("starting the index follower")?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .max_blocking_threads(4)
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
+    let runtime = web_runtime()?;
     let public_url = cfg.serve.public_url()?;
     let articles = store.count()?;
     let state =
@@ -247,4 +235,16 @@ fn follow_index(
             }
         }
     }
+}
+
+/// The web server's runtime. Store and index calls run on the blocking pool; a pool the
+/// size of the store's reader set (4) keeps requests queued in order instead of thrashing
+/// threads on small machines: on 2 cores with 50 clients it cut the article page's p99
+/// from 70 to 19 ms (scripts/bench-serve.sh).
+fn web_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(4)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
 }
