@@ -16,7 +16,7 @@ Starts a throw-away PostgreSQL cluster and nats-server on loopback, then:
               table and index sizes, NATS storage, search latency (p50/p95) on both nodes
               and wrk p99 with both nodes loaded at once.
 
-Usage: scripts/bench_distributed.py --bin target/release/polmon [--reps 3] [--scale 100000]
+Usage: scripts/bench_distributed.py --bin target/release/polmon [--reps 3] [--scale 100000 [--writers 2]]
 Writes a JSON summary to --out (default: bench-distributed.json) and prints tables.
 """
 
@@ -119,8 +119,10 @@ class Nats:
     def __init__(self, base):
         self.dir = Path(base) / f"nats-{free_port()}"
         self.port = free_port()
+        self.monitor = free_port()
         self.proc = subprocess.Popen(
-            ["nats-server", "-js", "-sd", str(self.dir), "-a", "127.0.0.1", "-p", str(self.port)],
+            ["nats-server", "-js", "-sd", str(self.dir), "-a", "127.0.0.1", "-p", str(self.port),
+             "-m", str(self.monitor)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         STARTED.append(self.proc)
         deadline = time.time() + 10
@@ -136,6 +138,14 @@ class Nats:
 
     def cpu(self):
         return cpu_seconds(self.proc.pid)
+
+    def unfinished(self):
+        """Messages not yet taken or not yet acked, summed over every consumer (monitoring port)."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.monitor}/jsz?consumers=true", timeout=10) as r:
+            jsz = json.load(r)
+        return sum(c.get("num_pending", 0) + c.get("num_ack_pending", 0)
+                   for acc in jsz.get("account_details", []) for st in acc.get("stream_detail", [])
+                   for c in st.get("consumer_detail", []))
 
     def storage(self):
         return sum(f.stat().st_size for f in self.dir.rglob("*") if f.is_file())
@@ -274,7 +284,8 @@ def scale(args, base, pg):
     webs = [Role(f"web-{x}", [args.bin, *common, "--data", str(Path(base) / f"node-{x}"), "serve", "--node", x,
                              "--addr", "127.0.0.1:0"], base) for x in "ab"]
     addrs = [w.addr() for w in webs]
-    gen = subprocess.Popen([args.bin, *common, "bench", "generate", "--articles", str(args.scale), "--seed", "7"],
+    gen = subprocess.Popen([args.bin, *common, "bench", "generate", "--articles", str(args.scale), "--seed", "7",
+                            "--writers", str(args.writers)],
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     samples = []
     started = time.time()
@@ -285,7 +296,8 @@ def scale(args, base, pg):
         samples.append((time.time() - started, linked, connector.cpu()))
         if gen.poll() is not None and linked >= args.scale:
             break
-        time.sleep(5)
+        # The count reads an index of the whole table: sample less often on large runs.
+        time.sleep(max(5, args.scale / 50_000))
     gen_out = gen.stdout.read()
     # µs of connector CPU per article linked, in windows of the run.
     windows = []
@@ -293,17 +305,18 @@ def scale(args, base, pg):
         if n1 > n0:
             windows.append({"stored_at_end": n1, "us_per_article": (c1 - c0) / (n1 - n0) * 1e6,
                             "articles_per_s": (n1 - n0) / (t1 - t0)})
-    # Wait for both web nodes to hold everything.
+    # Wait for both web nodes to hold everything: no message left on any consumer.
     deadline = time.time() + args.timeout
-    while True:
-        totals = [json.loads(get(a, "/api/search?q=&per_page=1")[1])["total"] for a in addrs]
-        if all(t >= min(args.scale, 10_000) for t in totals) and not any(
-                json.loads(get(a, "/api/search?q=&per_page=1")[1])["total_exact"] for a in addrs) or time.time() > deadline:
-            break
+    while nats.unfinished() > 0:
+        if time.time() > deadline:
+            raise SystemExit(f"the web nodes did not index everything in {args.timeout} s")
         time.sleep(2)
-    sizes = pg.sql(dbname, "SELECT relname || '=' || pg_total_relation_size(c.oid) FROM pg_class c "
-                           "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r' "
-                           "ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 12").splitlines()
+    indexed_s = time.time() - started
+    # Each table: its heap (with TOAST) and its indexes, in bytes.
+    sizes = pg.sql(dbname, "SELECT relname || ' table=' || pg_table_size(c.oid) || ' indexes=' || pg_indexes_size(c.oid) "
+                           "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
+                           "AND c.relkind = 'r' ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 12").splitlines()
+    index_bytes = {x: sum(f.stat().st_size for f in (Path(base) / f"node-{x}").rglob("*") if f.is_file()) for x in "ab"}
     db_size = int(pg.sql(dbname, "SELECT pg_database_size(current_database())"))
     # Search latency, one client, each node in turn.
     words = ["gouvernement", "president", "election", "minister", "police", "trump", "budget", "europe",
@@ -331,7 +344,7 @@ def scale(args, base, pg):
         non2xx = next((l.split()[-1] for l in out.splitlines() if "Non-2xx" in l), "0")
         wrk[f"{a}{path}"] = {"p99": p99, "req_s": rps, "non_2xx": non2xx}
     result = {"articles": args.scale, "generate": gen_out.strip(), "connector_windows": windows,
-              "pg_database_bytes": db_size, "pg_tables": sizes, "nats_storage_bytes": nats.storage(),
+              "all_indexed_after_s": indexed_s, "pg_database_bytes": db_size, "pg_tables": sizes, "node_folder_bytes": index_bytes, "nats_storage_bytes": nats.storage(),
               "search": latency, "wrk": wrk}
     for r in [connector, *webs]:
         r.stop()
@@ -344,6 +357,7 @@ def main():
     ap.add_argument("--bin", default=str(ROOT / "target/release/polmon"))
     ap.add_argument("--reps", type=int, default=3, help="copies of the demo corpus in the throughput runs")
     ap.add_argument("--scale", type=int, default=0, help="articles of the scale run (0: skip)")
+    ap.add_argument("--writers", type=int, default=1, help="writers storing at once in the scale run")
     ap.add_argument("--skip-throughput", action="store_true")
     ap.add_argument("--timeout", type=float, default=1800)
     ap.add_argument("--out", default="bench-distributed.json")

@@ -96,8 +96,8 @@ pub(crate) struct ArticleWrite {
     delete_mentions: Statement,
     delete_quotes: Statement,
     entity: EntityStatements,
-    insert_mention: Statement,
-    insert_quote: Statement,
+    insert_mentions: Statement,
+    insert_quotes: Statement,
     matches: MatchWrite,
     queue_translation: Statement,
     trends: TrendWrite,
@@ -123,11 +123,19 @@ impl ArticleWrite {
             delete_mentions: conn.statement("DELETE FROM mentions WHERE article_id = $1")?,
             delete_quotes: conn.statement("DELETE FROM quotes WHERE article_id = $1")?,
             entity: EntityStatements::prepare(conn)?,
-            insert_mention: conn.statement(
-                "INSERT INTO mentions (article_id, entity_id, role, count, sort_ts) VALUES ($1, $2, $3, $4, $5)",
+            // One statement for all the article's mentions, one for all its quotes (in
+            // their order: quote ids follow it).
+            insert_mentions: conn.statement(
+                "INSERT INTO mentions (article_id, entity_id, role, count, sort_ts)
+                 SELECT $1, m.entity_id, m.role, m.count, $5
+                 FROM unnest($2::bigint[], $3::text[], $4::bigint[]) AS m (entity_id, role, count)",
             )?,
-            insert_quote: conn.statement(
-                "INSERT INTO quotes (article_id, entity_id, speaker, text, direct, sort_ts) VALUES ($1, $2, $3, $4, $5, $6)",
+            insert_quotes: conn.statement(
+                "INSERT INTO quotes (article_id, entity_id, speaker, text, direct, sort_ts)
+                 SELECT $1, q.entity_id, q.speaker, q.text, q.direct, $6
+                 FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bool[]) WITH ORDINALITY
+                      AS q (entity_id, speaker, text, direct, n)
+                 ORDER BY q.n",
             )?,
             matches: MatchWrite::prepare(conn)?,
             queue_translation: conn.statement(crate::translations::QUEUE_TRANSLATION)?,
@@ -148,23 +156,31 @@ fn replace_mentions(
     // order: concurrent writers take entity rows and then count rows in one order, and a
     // writer waiting for a `merge_entity` holds no count the merge needs.
     let seen = polmon_store::grouped_mentions(analysis);
-    let mut rows = Vec::with_capacity(seen.len());
-    for ((canonical, kind), (count, role)) in &seen {
-        rows.push((*canonical, *kind, crate::entities::entity_id(tx, &st.entity, canonical, kind)?, *count, *role));
-    }
+    let keys: Vec<(&str, &str)> = seen.keys().copied().collect();
+    let entity_ids = crate::entities::entity_ids(tx, &st.entity, &keys)?;
     tx.execute(&st.delete_mentions, &[&article_id])?;
     tx.execute(&st.delete_quotes, &[&article_id])?;
     let mut ids: BTreeMap<&str, i64> = BTreeMap::new();
-    for (canonical, kind, id, count, role) in rows {
-        if kind == "person" || !ids.contains_key(canonical) {
+    let (mut roles, mut counts) = (Vec::with_capacity(seen.len()), Vec::with_capacity(seen.len()));
+    for (((canonical, kind), (count, role)), &id) in seen.iter().zip(&entity_ids) {
+        if *kind == "person" || !ids.contains_key(canonical) {
             ids.insert(canonical, id);
         }
-        tx.execute(&st.insert_mention, &[&article_id, &id, &role, &(count as i64), &sort_ts])?;
+        roles.push(*role);
+        counts.push(*count as i64);
     }
-    for q in &analysis.quotes {
-        let entity = q.speaker_canonical.as_deref().and_then(|c| ids.get(c).copied());
-        let speaker = q.speaker_canonical.as_deref().or(q.speaker.as_deref());
-        tx.execute(&st.insert_quote, &[&article_id, &entity, &speaker, &q.text, &q.direct, &sort_ts])?;
+    if !entity_ids.is_empty() {
+        tx.execute(&st.insert_mentions, &[&article_id, &entity_ids, &roles, &counts, &sort_ts])?;
+    }
+    if !analysis.quotes.is_empty() {
+        let (mut entities, mut speakers, mut texts, mut direct) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for q in &analysis.quotes {
+            entities.push(q.speaker_canonical.as_deref().and_then(|c| ids.get(c).copied()));
+            speakers.push(q.speaker_canonical.as_deref().or(q.speaker.as_deref()));
+            texts.push(q.text.as_str());
+            direct.push(q.direct);
+        }
+        tx.execute(&st.insert_quotes, &[&article_id, &entities, &speakers, &texts, &direct, &sort_ts])?;
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ use crate::{PgStore, PgStoreError};
 /// The statements that find or create an entity, prepared before a transaction.
 pub(crate) struct EntityStatements {
     find: Statement,
+    find_many: Statement,
     insert: Statement,
 }
 
@@ -18,6 +19,12 @@ impl EntityStatements {
     pub(crate) fn prepare(conn: &mut PgConnection) -> Result<EntityStatements, PgStoreError> {
         Ok(EntityStatements {
             find: conn.statement("SELECT id FROM entities WHERE canonical = $1 AND kind = $2 FOR KEY SHARE")?,
+            // Locked in byte order (the "C" collation), the order of `entity_ids`' keys.
+            find_many: conn.statement(
+                "SELECT canonical, kind, id FROM entities
+                 WHERE (canonical, kind) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+                 ORDER BY canonical COLLATE \"C\", kind COLLATE \"C\" FOR KEY SHARE",
+            )?,
             insert: conn.statement(
                 "INSERT INTO entities (canonical, kind) VALUES ($1, $2) ON CONFLICT (canonical, kind) DO NOTHING RETURNING id",
             )?,
@@ -45,6 +52,34 @@ pub(crate) fn entity_id(
             return Ok(row.get(0));
         }
     }
+}
+
+/// The ids of the entities `keys` (sorted, distinct), created if new, in one round trip
+/// when they all exist: those that exist are found and key-share locked in key order,
+/// then the new ones are created in key order (as [`entity_id`] would, one by one).
+pub(crate) fn entity_ids(
+    tx: &mut Transaction<'_>,
+    st: &EntityStatements,
+    keys: &[(&str, &str)],
+) -> Result<Vec<i64>, PgStoreError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let canonicals: Vec<&str> = keys.iter().map(|k| k.0).collect();
+    let kinds: Vec<&str> = keys.iter().map(|k| k.1).collect();
+    let found: HashMap<(String, String), i64> = tx
+        .query(&st.find_many, &[&canonicals, &kinds])?
+        .iter()
+        .map(|r| ((r.get(0), r.get(1)), r.get(2)))
+        .collect();
+    let mut ids = Vec::with_capacity(keys.len());
+    for &(canonical, kind) in keys {
+        match found.get(&(canonical.to_owned(), kind.to_owned())) {
+            Some(&id) => ids.push(id),
+            None => ids.push(entity_id(tx, st, canonical, kind)?),
+        }
+    }
+    Ok(ids)
 }
 
 fn entity_from_row(r: &Row) -> EntityRecord {

@@ -45,6 +45,11 @@ enum BenchCommand {
         /// Seed of the generator (the same seed and size give the same archive).
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Writers storing at once, on a shared store only (each its own connection):
+        /// writer `w` stores the articles `i` with `i % writers == w`, drawn from its own
+        /// seed, so the archive depends on the number of writers.
+        #[arg(long, default_value_t = 1)]
+        writers: u64,
     },
     /// Recount every aggregate the store keeps and report any difference (reads the whole archive).
     Check,
@@ -52,7 +57,14 @@ enum BenchCommand {
 
 pub(crate) fn run(cfg: &Config, args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
-        BenchCommand::Generate { articles, seed } => generate(cfg, articles, seed),
+        BenchCommand::Generate { articles, seed, writers } => {
+            if cfg.store.is_empty() {
+                anyhow::ensure!(writers == 1, "--writers needs a shared store (--store postgres://…)");
+                generate(cfg, articles, seed)
+            } else {
+                generate_shared(cfg, articles, seed, writers.max(1))
+            }
+        }
         BenchCommand::Check => {
             let store = super::open_existing_store(&cfg.data)?;
             let started = Instant::now();
@@ -76,35 +88,53 @@ pub(crate) fn run(cfg: &Config, args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// `bench generate --store … --queue …`: the same articles stored in the shared store one
-/// by one through the trait, and handed to the `connect` queue: here the connector finds
-/// the stories (they are not drawn), and the web nodes index what it hands on.
-fn generate_shared(cfg: &Config, n: u64, seed: u64) -> anyhow::Result<ExitCode> {
+/// by one through the trait by `writers` threads, and handed to the `connect` queue: here
+/// the connector finds the stories (they are not drawn), and the web nodes index what it
+/// hands on.
+fn generate_shared(cfg: &Config, n: u64, seed: u64, writers: u64) -> anyhow::Result<ExitCode> {
     let store = crate::distributed::SharedStore::open(cfg)?.articles();
     let queue = crate::distributed::connect_queue(cfg)?;
     let texts = demo_texts()?;
     let pool = entity_pool();
-    let mut rng = Rng(seed);
     let started = Instant::now();
-    let mut pending = Vec::with_capacity(PUBLISH_BATCH);
-    for i in 0..n {
-        let (key, article, _) = synthetic_article(&mut rng, &texts, &pool, i, n, seed);
-        let article_id = store.upsert_article(&key, &article)?.id();
-        pending.push(polmon_queue::ConnectArticle { article_id });
-        if pending.len() == PUBLISH_BATCH || i + 1 == n {
-            queue.publish_all(&pending)?;
-            pending.clear();
+    let stored = std::sync::atomic::AtomicU64::new(0);
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let threads: Vec<_> = (0..writers)
+            .map(|w| {
+                let (store, queue, texts, pool, stored) = (&store, &queue, &texts, &pool, &stored);
+                scope.spawn(move || -> anyhow::Result<()> {
+                    let mut rng = Rng(seed.wrapping_add(w.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
+                    let mut pending = Vec::with_capacity(PUBLISH_BATCH);
+                    let mut i = w;
+                    while i < n {
+                        let (key, article, _) = synthetic_article(&mut rng, texts, pool, i, n, seed);
+                        let article_id = store.upsert_article(&key, &article)?.id();
+                        pending.push(polmon_queue::ConnectArticle { article_id });
+                        if pending.len() == PUBLISH_BATCH || i + writers >= n {
+                            queue.publish_all(&pending)?;
+                            pending.clear();
+                        }
+                        let done = stored.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                        if done % 10_000 == 0 {
+                            eprintln!(
+                                "{done} articles, {:.0} articles/s",
+                                done as f64 / started.elapsed().as_secs_f64()
+                            );
+                        }
+                        i += writers;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().map_err(|_| anyhow::anyhow!("a writer panicked"))??;
         }
-        if (i + 1) % 10_000 == 0 {
-            eprintln!(
-                "{} articles, {:.0} articles/s",
-                i + 1,
-                (i + 1) as f64 / started.elapsed().as_secs_f64()
-            );
-        }
-    }
+        Ok(())
+    })?;
     let secs = started.elapsed().as_secs_f64();
     println!(
-        "generated {n} articles in {secs:.1} s ({:.0} articles/s); the store holds {}",
+        "generated {n} articles in {secs:.1} s ({:.0} articles/s, {writers} writers); the store holds {}",
         n as f64 / secs,
         store.count()?
     );
@@ -437,9 +467,6 @@ fn entity_pool() -> Vec<(String, EntityType, Option<&'static str>)> {
 }
 
 fn generate(cfg: &Config, n: u64, seed: u64) -> anyhow::Result<ExitCode> {
-    if !cfg.store.is_empty() {
-        return generate_shared(cfg, n, seed);
-    }
     let data = &cfg.data;
     let store =
         Store::open(data).with_context(|| format!("opening the data folder {}", data.display()))?;
