@@ -136,19 +136,24 @@ impl polmon_pipeline::Handoff for QueueHandoff {
         let step = || -> anyhow::Result<()> {
             match outcome {
                 Upsert::Inserted(id) => {
-                    self.queue.publish(&ConnectArticle { article_id: id })?;
+                    self.queue.publish(&ConnectArticle::new(id))?;
                 }
                 Upsert::Updated(id) => hand_to_index(&*self.store, &self.queue, id)?,
                 Upsert::Unchanged(id) => {
                     let links = self.store.links_of(&[id])?;
                     if links.get(&id).is_some_and(|l| l.story_id.is_none()) {
-                        self.queue.publish(&ConnectArticle { article_id: id })?;
+                        self.queue.publish(&ConnectArticle::new(id))?;
                     }
                 }
             }
             Ok(())
         };
         step().map_err(|e| format!("{e:#}"))
+    }
+
+    fn translated(&self, id: i64) -> Result<(), String> {
+        let job = polmon_queue::ConnectArticle::translated(id, polmon_store::unix_now_ms());
+        self.queue.publish(&job).map(|_| ()).map_err(|e| format!("{e:#}"))
     }
 }
 

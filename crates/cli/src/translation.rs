@@ -2,10 +2,12 @@
 //! the reader's language, translates their headline and body with the configured engine
 //! and stores the result, which sends them back to the search index.
 //!
-//! It runs after `polmon ingest` has stored everything, in the background of `serve`
-//! and `crawl`, and for `polmon translate --backfill`. Articles are stored before they
-//! are translated, so a failing or slow engine never blocks or loses ingestion: a failed
-//! attempt waits (1 minute, doubling, at most a day) and is tried again.
+//! It runs after `polmon ingest` has stored everything, in the background of `serve`,
+//! `crawl` and (on a shared store) every `polmon worker`, and for `polmon translate
+//! --backfill`. Articles are stored before they are translated, so a failing or slow
+//! engine never blocks or loses ingestion: a failed attempt waits (1 minute, doubling,
+//! at most a day) and is tried again. Articles are claimed for [`LEASE_SECS`] first, so
+//! translators in several processes (or machines) do not translate the same article.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -13,12 +15,14 @@ use std::time::{Duration, Instant};
 
 use polmon_model::{Article, EntityType};
 use polmon_pipeline::Pipeline;
+use polmon_store::{ArticleStore, Store};
 use polmon_translate::{NameKind, Protect, Request, Translator, Untranslated};
 
-/// Articles taken from the queue per round.
-const BATCH: usize = 16;
 /// The longest wait before a failed article is tried again.
 const MAX_BACKOFF_SECS: i64 = 86_400;
+/// How long a claimed article is this translator's: one that died holding it leaves it
+/// to another after this (a batch takes far less: the engine's timeout is 30 s a call).
+const LEASE_SECS: i64 = 600;
 
 /// What a round of translation did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -31,17 +35,17 @@ pub(crate) struct Run {
     pub(crate) failed: usize,
 }
 
-/// The worker over one pipeline and one engine.
-pub(crate) struct Worker {
-    pipeline: Arc<Pipeline>,
+/// The worker over one pipeline (embedded, or on a shared store) and one engine.
+pub(crate) struct Worker<S: ?Sized + ArticleStore = Store> {
+    pipeline: Arc<Pipeline<S>>,
     translator: Box<dyn Translator>,
     target: String,
 }
 
-impl Worker {
+impl<S: ?Sized + ArticleStore + 'static> Worker<S> {
     /// A worker translating into the pipeline's target language, or `None` when
     /// translation is off (no target, or no engine: the queue waits for one).
-    pub(crate) fn new(pipeline: Arc<Pipeline>, config: &polmon_translate::Config) -> Option<Worker> {
+    pub(crate) fn new(pipeline: Arc<Pipeline<S>>, config: &polmon_translate::Config) -> Option<Worker<S>> {
         let target = pipeline.translation_target()?.to_string();
         let translator = match polmon_translate::from_config(config) {
             Ok(t) => t,
@@ -64,28 +68,21 @@ impl Worker {
     /// Translates what is due until nothing is, `stop` is set or `deadline` passes;
     /// then indexes the translations.
     pub(crate) fn drain(&self, stop: &AtomicBool, deadline: Option<Instant>) -> anyhow::Result<Run> {
-        let store = self.pipeline.store();
+        let store = self.pipeline.shared_store();
         let mut run = Run::default();
-        let mut tried = std::collections::HashSet::new();
-        'rounds: loop {
-            let due = store.due_translations(&self.target, polmon_store::unix_now(), BATCH)?;
-            let fresh: Vec<_> = due.into_iter().filter(|q| tried.insert(q.article_id)).collect();
-            if fresh.is_empty() {
+        // One article claimed at a time: a translator told to stop holds no claim.
+        while !stop.load(Ordering::Relaxed) && !deadline.is_some_and(|d| Instant::now() >= d) {
+            let Some(q) = store.claim_translations(&self.target, polmon_store::unix_now(), LEASE_SECS, 1)?.pop() else {
                 break;
-            }
-            for q in fresh {
-                if stop.load(Ordering::Relaxed) || deadline.is_some_and(|d| Instant::now() >= d) {
-                    break 'rounds;
-                }
-                match self.translate_one(q.article_id) {
-                    Ok(Outcome::Translated) => run.translated += 1,
-                    Ok(Outcome::NoRoute) => run.no_route += 1,
-                    Err(e) => {
-                        run.failed += 1;
-                        let wait = (60i64 << q.attempts.min(20)).min(MAX_BACKOFF_SECS);
-                        tracing::warn!(target: "polmon::translate", article = q.article_id, error = %e, wait_secs = wait, "translation failed; will try again");
-                        store.translation_failed(q.article_id, &self.target, &e.to_string(), polmon_store::unix_now() + wait)?;
-                    }
+            };
+            match self.translate_one(q.article_id) {
+                Ok(Outcome::Translated) => run.translated += 1,
+                Ok(Outcome::NoRoute) => run.no_route += 1,
+                Err(e) => {
+                    run.failed += 1;
+                    let wait = (60i64 << q.attempts.min(20)).min(MAX_BACKOFF_SECS);
+                    tracing::warn!(target: "polmon::translate", article = q.article_id, error = %e, wait_secs = wait, "translation failed; will try again");
+                    store.translation_failed(q.article_id, &self.target, &e.to_string(), polmon_store::unix_now() + wait)?;
                 }
             }
         }
@@ -96,7 +93,7 @@ impl Worker {
     }
 
     fn translate_one(&self, id: i64) -> anyhow::Result<Outcome> {
-        let store = self.pipeline.store();
+        let store = self.pipeline.shared_store();
         // The hash first: if the article changes after it is read, the translation made
         // from the newer text is refused by `put_translation` and the article stays queued.
         let Some(hash) = store.content_hash(id)? else { return Ok(Outcome::NoRoute) };
@@ -115,7 +112,7 @@ impl Worker {
         let title = self.translator.translate(&Request::new(a.title.as_str(), from.as_str(), self.target.as_str()).protect(names_in(&a, &a.title)))?;
         let stored = polmon_store::translation_now(&self.target, title.text, body.text, &body.engine, body.route);
         if store.put_translation(id, &hash, &stored)? {
-            self.pipeline.link_translation(&a, &stored.title, &stored.text)?;
+            self.pipeline.translation_stored(&a, &stored.title, &stored.text)?;
         }
         Ok(Outcome::Translated)
     }

@@ -963,3 +963,77 @@ fn a_watch_on_the_shared_store_alerts_once_with_two_deliverers() {
         "nothing left to send"
     );
 }
+
+/// Translation in the distributed mode: a worker translates what it stored (Apertium,
+/// on a thread of its own), the connector links the French article through its English
+/// translation into the English story, as an embedded ingest does (see e2e.rs), and the
+/// web node indexes it again with the translation.
+#[test]
+fn a_worker_translates_and_the_connector_links_through_the_translation() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lines = [
+        r#"{"id":"en1","url":"https://news.example/b1","title":"Budget approved","text":"The German parliament approved the federal budget on Friday after a marathon debate, with the finance minister defending spending cuts and a return to the debt brake. The opposition voted against the budget.","language":"en","published":"2024-04-02T10:00:00Z"}"#,
+        r#"{"id":"en2","url":"https://wire.example/b2","title":"Budget passed","text":"Lawmakers passed the federal budget on Friday. The finance minister said spending cuts and the debt brake would restore trust; the opposition rejected the budget after the marathon debate.","language":"en","published":"2024-04-02T12:00:00Z"}"#,
+        r#"{"id":"en3","url":"https://news.example/quake","title":"Earthquake in Chile","text":"A powerful earthquake struck central Chile on Tuesday, toppling buildings in the port city of Valparaiso.","language":"en","published":"2024-04-02T13:00:00Z"}"#,
+        r#"{"id":"fr1","url":"https://presse.example/budget","title":"La loi de finances votée","text":"Les députés allemands ont voté vendredi la loi de finances fédérale après un long débat. Le ministre des Finances a défendu des économies et le retour du frein à l'endettement ; l'opposition a voté contre.","language":"fr","published":"2024-04-02T14:00:00Z"}"#,
+    ];
+    let input = d.join("inputs.jsonl");
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let cluster = TestCluster::shared();
+    let store = cluster.create_database().unwrap();
+    let nats = TestNats::start().unwrap_or_else(|e| panic!("{e}"));
+    let queue_url = nats.url();
+    enqueue(&store, &queue_url, &[&input]);
+    let with_apertium = |name: &str, args: &[&str]| {
+        let mut cmd = polmon();
+        cmd.env("POLMON_TRANSLATE_ENGINE", "apertium")
+            .args(["--store", &store, "--queue", &queue_url])
+            .args(args);
+        Role::spawn(name, d, cmd)
+    };
+    // Two workers: each claims what it translates.
+    let mut worker_1 = with_apertium("worker-1", &["worker"]);
+    let mut worker_2 = with_apertium("worker-2", &["worker"]);
+    let mut connector = Role::start("connector", d, &store, &queue_url, &["connector"]);
+    let node = d.join("node-a");
+    let mut web = web_node("web", d, &store, &queue_url, &node, "a");
+    let pg = PgStore::connect(&store, 2).unwrap();
+    let queue = Queue::connect(QueueConfig::new(&queue_url)).unwrap();
+    let by_external_id = || -> BTreeMap<String, polmon_model::Article> {
+        (1..=pg.max_article_id().unwrap().unwrap_or(0))
+            .filter_map(|id| pg.article(id).unwrap())
+            .map(|a| (a.external_id.clone().unwrap_or_default(), a))
+            .collect()
+    };
+    until(
+        Duration::from_secs(240),
+        "translated, linked and indexed",
+        &mut [&mut worker_1, &mut worker_2, &mut connector, &mut web],
+        || {
+            finished(&pg, &queue, 4, &[&node])
+                && pg.due_translations("en", i64::MAX, 10).unwrap().is_empty()
+                && pg.translation(by_external_id()["fr1"].id, "en").unwrap().is_some()
+        },
+    );
+    let articles = by_external_id();
+    let story = |id: &str| articles[id].links.story_id.unwrap();
+    assert_eq!(story("en1"), story("en2"));
+    assert_eq!(story("fr1"), story("en1"), "the translation joins the English story");
+    assert_ne!(story("en3"), story("en1"));
+    // The web node indexed the French article again, with its translation: a word only
+    // the translation has finds it.
+    let fr = &articles["fr1"];
+    let translation = pg.translation(fr.id, "en").unwrap().unwrap();
+    let original = format!("{} {}", fr.title, fr.text).to_lowercase();
+    let word = translation
+        .text
+        .split(|c: char| !c.is_alphabetic())
+        .find(|w| w.len() >= 6 && !original.contains(&w.to_lowercase()) && !lines[..3].iter().any(|l| l.to_lowercase().contains(&w.to_lowercase())))
+        .unwrap_or_else(|| panic!("an English word of its own in {:?}", translation.text));
+    let addr = web.addr();
+    until(Duration::from_secs(60), "the translation searchable", &mut [&mut web], || {
+        let (_, body) = http_get(&addr, &format!("/api/search?q={word}"));
+        body.contains(&format!("\"id\":{}", fr.id))
+    });
+}

@@ -39,6 +39,10 @@ pub trait Handoff: Send + Sync {
     /// (a queue away) is transient: the item is tried again, finds the article
     /// `Unchanged`, and hands it off again if it is still unlinked.
     fn stored(&self, outcome: Upsert) -> Result<(), String>;
+
+    /// Called after a machine translation of article `id` was stored: the article is
+    /// to be linked through it (by the one process that links) and indexed with it.
+    fn translated(&self, id: i64) -> Result<(), String>;
 }
 
 /// The totals of an ingest run.
@@ -301,6 +305,34 @@ impl<S: ?Sized + ArticleStore> Pipeline<S> {
         })?;
         self.apply_story_changes(changes)?;
         lock(&self.pending_related).push(a.id);
+        Ok(())
+    }
+
+    /// A machine translation of `a` (`title`, `text`, in the pipeline's target language)
+    /// was stored: the article is linked through it here, or handed to the hand-off
+    /// (the distributed mode's connector links it; see [`link_stored_translation`](Self::link_stored_translation)).
+    pub fn translation_stored(&self, a: &Article, title: &str, text: &str) -> Result<(), IngestError> {
+        match &self.handoff {
+            Some(handoff) => handoff.translated(a.id).map_err(IngestError::Handoff),
+            None => self.link_translation(a, title, text),
+        }
+    }
+
+    /// The distributed mode's connector step for a stored translation of article `id`:
+    /// links the article (if a crash left it unlinked), then links it through its
+    /// translation into the target language, if that translation is of the article's
+    /// present text, and computes the related lists that changes. Nothing to do for an
+    /// article gone, or without a translation.
+    pub fn link_stored_translation(&self, id: i64) -> Result<(), IngestError> {
+        self.open_window()?;
+        let Some(target) = self.translation_target.clone() else { return Ok(()) };
+        let Some(article) = retry_transient(|| self.store.article(id))? else { return Ok(()) };
+        let Some(t) = retry_transient(|| self.store.translation(id, &target))? else { return Ok(()) };
+        if article.links.story_id.is_none() {
+            self.link(&article)?;
+        }
+        self.link_translation(&article, &t.title, &t.text)?;
+        self.refresh_related()?;
         Ok(())
     }
 
@@ -804,7 +836,7 @@ mod tests {
         assert_eq!(p.index().unwrap().num_docs(), 1);
     }
 
-    /// Records what it is handed.
+    /// Records what it is handed: stored outcomes, and translated articles (negated ids).
     struct Recorder(Arc<Mutex<Vec<Upsert>>>);
 
     impl Handoff for Recorder {
@@ -812,6 +844,42 @@ mod tests {
             lock(&self.0).push(outcome);
             Ok(())
         }
+
+        fn translated(&self, id: i64) -> Result<(), String> {
+            lock(&self.0).push(Upsert::Unchanged(-id));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_stored_translation_is_handed_off_and_linked_by_the_connector_step() {
+        let data = tempfile::tempdir().unwrap();
+        let store: Arc<dyn ArticleStore> = Arc::new(Store::open(data.path()).unwrap());
+        let handed = Arc::new(Mutex::new(Vec::new()));
+        let mut worker = Pipeline::on(Arc::clone(&store), None, Arc::new(Analyzer::new()));
+        worker.set_translation_target(Some("en"));
+        worker.hand_off_to(Box::new(Recorder(Arc::clone(&handed))));
+        let item = InputItem::Text(TextArticle {
+            url: Some("https://x.fr/a".into()),
+            title: Some("Le budget".into()),
+            text: "Le ministre a présenté le budget au Parlement mardi. Les députés en débattront.".into(),
+            language: Some("fr".into()),
+            ..Default::default()
+        });
+        let id = worker.ingest_item(item).unwrap().outcome.id();
+        let a = store.article(id).unwrap().unwrap();
+        let mut connector = Pipeline::on(Arc::clone(&store), None, Arc::new(Analyzer::new()));
+        connector.set_translation_target(Some("en"));
+        // No translation yet: the connector's step has nothing to link through.
+        connector.link_stored_translation(id).unwrap();
+        assert_eq!(store.article(id).unwrap().unwrap().links.story_id, Some(id), "linked first");
+        let t = polmon_store::translation_now("en", "The budget".into(), "The minister presented the budget.".into(), "test", vec![]);
+        assert!(store.put_translation(id, &store.content_hash(id).unwrap().unwrap(), &t).unwrap());
+        worker.translation_stored(&a, &t.title, &t.text).unwrap();
+        assert_eq!(*lock(&handed), vec![Upsert::Inserted(id), Upsert::Unchanged(-id)], "handed off, not linked here");
+        connector.link_stored_translation(id).unwrap();
+        assert_eq!(store.article(id).unwrap().unwrap().links.story_id, Some(id));
+        assert!(store.related(id).unwrap().is_some());
     }
 
     #[test]

@@ -76,7 +76,7 @@ fn main() {
     let queue = Queue::connect(QueueConfig::new(nats.url())).unwrap();
     for consumers in [1, 2] {
         let first = (consumers as i64 - 1) * n as i64;
-        let jobs: Vec<ConnectArticle> = (1..=n as i64).map(|i| ConnectArticle { article_id: first + i }).collect();
+        let jobs: Vec<ConnectArticle> = (1..=n as i64).map(|i| ConnectArticle::new(first + i)).collect();
         let meter = Meter::start(&nats);
         for chunk in jobs.chunks(1_000) {
             queue.publish_all(chunk).unwrap();

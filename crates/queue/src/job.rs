@@ -67,17 +67,38 @@ impl Job for ProcessPage {
     }
 }
 
-/// A stored article to link to its near-duplicates and story (`connect` stage).
+/// A stored article to link to its near-duplicates and story (`connect` stage), or,
+/// with `translated_at_ms`, a stored article whose machine translation was just stored,
+/// to link through it (an article may join a story in the reader's language).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConnectArticle {
     /// The stored article's id.
     pub article_id: i64,
+    /// When its translation was stored (Unix milliseconds), for a translation to link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translated_at_ms: Option<i64>,
+}
+
+impl ConnectArticle {
+    /// A newly stored article to link.
+    pub fn new(article_id: i64) -> ConnectArticle {
+        ConnectArticle { article_id, translated_at_ms: None }
+    }
+
+    /// An article whose translation was stored at `at_ms`, to link through it.
+    pub fn translated(article_id: i64, at_ms: i64) -> ConnectArticle {
+        ConnectArticle { article_id, translated_at_ms: Some(at_ms) }
+    }
 }
 
 impl Job for ConnectArticle {
     const STAGE: Stage = Stage::Connect;
     fn work_key(&self) -> String {
-        self.article_id.to_string()
+        match self.translated_at_ms {
+            None => self.article_id.to_string(),
+            // Each translation its own message (the duplicate window remembers ids).
+            Some(at) => format!("{}+translation@{at}", self.article_id),
+        }
     }
 }
 
@@ -148,7 +169,11 @@ mod tests {
 
     #[test]
     fn dedup_ids_name_the_stage_and_the_key() {
-        assert_eq!(ConnectArticle { article_id: 42 }.dedup_id(), "connect:42");
+        assert_eq!(ConnectArticle::new(42).dedup_id(), "connect:42");
+        assert_eq!(ConnectArticle::translated(42, 9).dedup_id(), "connect:42+translation@9");
+        // A message of an older version (no translation field) still reads.
+        let old: ConnectArticle = serde_json::from_str(r#"{"article_id":42}"#).unwrap();
+        assert_eq!(old, ConnectArticle::new(42));
         assert_eq!(IndexArticle { article_id: 7, requested_at_ms: 1500 }.dedup_id(), "index:7@1500");
         assert_eq!(DeliverMatch { delivery_id: 3 }.dedup_id(), "deliver:3");
         let item = FetchItem { source_id: 2, item_key: "guid-1".into(), url: "https://a.example/1".into() };

@@ -34,7 +34,7 @@
 //! use polmon_queue::{ConnectArticle, ConsumerOptions, Queue, QueueConfig};
 //! # fn run() -> Result<(), polmon_queue::QueueError> {
 //! let queue = Queue::connect(QueueConfig::new("nats://127.0.0.1:4222"))?;
-//! queue.publish(&ConnectArticle { article_id: 42 })?;
+//! queue.publish(&ConnectArticle::new(42))?;
 //! let mut consumer = queue.consumer::<ConnectArticle>(ConsumerOptions::new("connector"))?;
 //! let report = consumer.handle_batch(100, Duration::from_secs(1), |job| {
 //!     // link job.article_id and commit, then return Ok: the message is acked after it

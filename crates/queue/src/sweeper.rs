@@ -103,7 +103,7 @@ impl<'a> Sweeper<'a> {
             let unlinked: Vec<ConnectArticle> = ids
                 .iter()
                 .filter(|id| links.get(id).is_some_and(|l| l.story_id.is_none()))
-                .map(|&article_id| ConnectArticle { article_id })
+                .map(|&article_id| ConnectArticle::new(article_id))
                 .collect();
             if let Some(first) = unlinked.first() {
                 lowest_unlinked.get_or_insert(first.article_id);

@@ -17,7 +17,7 @@ fn connect(nats: &TestNats) -> Queue {
 }
 
 fn articles(ids: impl IntoIterator<Item = i64>) -> Vec<ConnectArticle> {
-    ids.into_iter().map(|article_id| ConnectArticle { article_id }).collect()
+    ids.into_iter().map(|article_id| ConnectArticle::new(article_id)).collect()
 }
 
 /// Calls `step` until it returns true, failing the test after `limit`.
@@ -70,8 +70,8 @@ fn processes_starting_together_all_find_the_streams() {
 fn publishing_the_same_work_twice_stores_one_message() {
     let nats = server();
     let queue = connect(&nats);
-    let first = queue.publish(&ConnectArticle { article_id: 1 }).unwrap();
-    let second = queue.publish(&ConnectArticle { article_id: 1 }).unwrap();
+    let first = queue.publish(&ConnectArticle::new(1)).unwrap();
+    let second = queue.publish(&ConnectArticle::new(1)).unwrap();
     assert!(!first.duplicate);
     assert!(second.duplicate);
     assert_eq!(second.sequence, first.sequence);
@@ -126,7 +126,7 @@ fn two_consumers_of_one_group_share_the_work_and_handle_each_message_once() {
 fn a_message_left_unacked_by_a_dead_consumer_goes_to_another() {
     let nats = server();
     let queue = connect(&nats);
-    queue.publish(&ConnectArticle { article_id: 5 }).unwrap();
+    queue.publish(&ConnectArticle::new(5)).unwrap();
     let options = ConsumerOptions { ack_wait: Duration::from_millis(500), ..ConsumerOptions::new("connector") };
     {
         let dying = connect(&nats);
@@ -287,8 +287,8 @@ fn messages_survive_kill_9_and_a_consumer_goes_on_after_the_restart() {
     assert_eq!(distinct, (1..=10).collect(), "every message handled, none lost");
     assert!(handled.len() <= 13, "only the acks of the crash can be repeated: {handled:?}");
     // Publishing works again, and de-duplicates again.
-    assert!(!queue.publish(&ConnectArticle { article_id: 11 }).unwrap().duplicate);
-    assert!(queue.publish(&ConnectArticle { article_id: 11 }).unwrap().duplicate);
+    assert!(!queue.publish(&ConnectArticle::new(11)).unwrap().duplicate);
+    assert!(queue.publish(&ConnectArticle::new(11)).unwrap().duplicate);
     assert_eq!(queue.pending(Stage::Connect).unwrap(), 1);
 }
 

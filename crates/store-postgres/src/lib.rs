@@ -181,6 +181,10 @@ article_store! {
     fn translated_texts(&self, ids: &[i64], language: &str) -> HashMap<i64, (String, String)>;
     fn due_translations(&self, language: &str, now: i64, limit: usize) -> Vec<QueuedTranslation>;
     fn put_translation(&self, id: i64, source_hash: &str, translation: &StoredTranslation) -> bool;
+    fn claim_translations(&self, language: &str, now: i64, lease_secs: i64, limit: usize) -> Vec<QueuedTranslation>;
+    fn translation_failed(&self, id: i64, language: &str, error: &str, next_attempt: i64) -> ();
+    fn unqueue_translation(&self, id: i64, language: &str) -> ();
+    fn content_hash(&self, id: i64) -> Option<String>;
     fn put_raw_page(&self, page: &RawPage) -> bool;
     fn raw_page(&self, key: &str) -> Option<RawPage>;
     fn watch(&self, id: i64) -> Option<WatchRecord>;

@@ -93,6 +93,61 @@ impl PgStore {
             .collect())
     }
 
+    /// Claims due articles for `lease_secs` (see
+    /// [`ArticleStore::claim_translations`](polmon_store::ArticleStore::claim_translations)):
+    /// rows another translator is claiming are skipped (`FOR UPDATE SKIP LOCKED`).
+    pub fn claim_translations(
+        &self,
+        language: &str,
+        now: i64,
+        lease_secs: i64,
+        limit: usize,
+    ) -> Result<Vec<QueuedTranslation>, PgStoreError> {
+        let rows = self.conn()?.query(
+            "UPDATE translation_queue q SET next_attempt = $4
+             FROM (SELECT article_id FROM translation_queue
+                   WHERE language = $1 AND next_attempt <= $2
+                   ORDER BY next_attempt, article_id LIMIT $3 FOR UPDATE SKIP LOCKED) due
+             WHERE q.article_id = due.article_id AND q.language = $1
+             RETURNING q.article_id, q.attempts",
+            &[&language, &now, &i64::try_from(limit).unwrap_or(i64::MAX), &now.saturating_add(lease_secs)],
+        )?;
+        let mut claimed: Vec<QueuedTranslation> = rows
+            .iter()
+            .map(|r| QueuedTranslation {
+                article_id: r.get(0),
+                attempts: u32::try_from(r.get::<_, i64>(1)).unwrap_or(u32::MAX),
+            })
+            .collect();
+        // RETURNING keeps no order: the queue's order again.
+        claimed.sort_by_key(|q| q.article_id);
+        Ok(claimed)
+    }
+
+    /// Records a failed attempt: one more, due again at `next_attempt`, the error kept.
+    pub fn translation_failed(&self, id: i64, language: &str, error: &str, next_attempt: i64) -> Result<(), PgStoreError> {
+        let error = error.replace('\0', "");
+        self.conn()?.execute(
+            "UPDATE translation_queue SET attempts = attempts + 1, next_attempt = $3, last_error = $4
+             WHERE article_id = $1 AND language = $2",
+            &[&id, &language, &next_attempt, &error],
+        )?;
+        Ok(())
+    }
+
+    /// Takes `id` off the queue without a translation.
+    pub fn unqueue_translation(&self, id: i64, language: &str) -> Result<(), PgStoreError> {
+        self.conn()?
+            .execute("DELETE FROM translation_queue WHERE article_id = $1 AND language = $2", &[&id, &language])?;
+        Ok(())
+    }
+
+    /// The content hash of the article's present text, if it is stored.
+    pub fn content_hash(&self, id: i64) -> Result<Option<String>, PgStoreError> {
+        let row = self.conn()?.query_opt("SELECT content_hash FROM articles WHERE id = $1", &[&id])?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
     /// Stores the translation of `id` made from the text with `source_hash`, takes it off
     /// the queue and sends the article back to the search index, in one transaction;
     /// false when the article's text has another hash by now (or it is gone). The article

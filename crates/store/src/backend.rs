@@ -9,8 +9,7 @@
 //! every backend runs it in its own tests.
 //!
 //! Not in the trait yet (SQLite only, on [`Store`]):
-//! - translations: `content_hash`, `queued_translations`, `queue_untranslated`,
-//!   `unqueue_translation`, `translation_failed`;
+//! - translations: `queued_translations`, `queue_untranslated`;
 //! - `rebuild_trends`, `delete_article`, `for_each_article` (export),
 //!   `aggregate_mismatches`, `is_seen` (callers can use `seen_item`).
 
@@ -185,6 +184,25 @@ pub trait ArticleStore: Send + Sync {
     /// false (nothing stored, the article stays queued) when the article's text has
     /// another hash by now, or the article is gone.
     fn put_translation(&self, id: i64, source_hash: &str, translation: &StoredTranslation) -> Result<bool, StoreError>;
+
+    /// Claims up to `limit` articles queued for a translation into `language` and due at
+    /// `now` (Unix seconds), the ones [`due_translations`](Self::due_translations) lists,
+    /// in article id order: they are not due again before `now + lease_secs`, so no other translator (process
+    /// or machine) takes them meanwhile, and one takes them then if they were neither
+    /// translated nor rescheduled (their translator died).
+    fn claim_translations(&self, language: &str, now: i64, lease_secs: i64, limit: usize) -> Result<Vec<QueuedTranslation>, StoreError>;
+
+    /// Records a failed attempt at translating `id` into `language`: one more attempt,
+    /// due again at `next_attempt` (Unix seconds), with the error kept.
+    fn translation_failed(&self, id: i64, language: &str, error: &str, next_attempt: i64) -> Result<(), StoreError>;
+
+    /// Takes `id` off the queue without a translation (it is in `language` already, or
+    /// the engine has no route for it).
+    fn unqueue_translation(&self, id: i64, language: &str) -> Result<(), StoreError>;
+
+    /// The content hash of the article's present text, if it is stored (what a
+    /// translation made from it is stored with).
+    fn content_hash(&self, id: i64) -> Result<Option<String>, StoreError>;
 
     /// One watch.
     fn watch(&self, id: i64) -> Result<Option<WatchRecord>, StoreError>;
@@ -402,6 +420,10 @@ delegate! {
     fn translated_texts(&self, ids: &[i64], language: &str) -> Result<HashMap<i64, (String, String)>, StoreError>;
     fn due_translations(&self, language: &str, now: i64, limit: usize) -> Result<Vec<QueuedTranslation>, StoreError>;
     fn put_translation(&self, id: i64, source_hash: &str, translation: &StoredTranslation) -> Result<bool, StoreError>;
+    fn claim_translations(&self, language: &str, now: i64, lease_secs: i64, limit: usize) -> Result<Vec<QueuedTranslation>, StoreError>;
+    fn translation_failed(&self, id: i64, language: &str, error: &str, next_attempt: i64) -> Result<(), StoreError>;
+    fn unqueue_translation(&self, id: i64, language: &str) -> Result<(), StoreError>;
+    fn content_hash(&self, id: i64) -> Result<Option<String>, StoreError>;
     fn put_raw_page(&self, page: &RawPage) -> Result<bool, StoreError>;
     fn raw_page(&self, key: &str) -> Result<Option<RawPage>, StoreError>;
     fn watch(&self, id: i64) -> Result<Option<WatchRecord>, StoreError>;

@@ -50,6 +50,7 @@ macro_rules! conformance_tests {
             stored_articles_record_matches_and_deliveries,
             burst_and_digest_watches_deliver_once,
             stored_articles_are_queued_for_translation,
+            translations_are_claimed_with_a_lease,
             translated_texts_follow_the_content_hash,
             raw_pages_are_kept_once_by_key,
             role_holders_count_articles_per_person_and_role,
@@ -944,6 +945,30 @@ pub fn stored_articles_are_queued_for_translation(store: &dyn ArticleStore) {
     // Changed since: queued again.
     store.store_article(&key("fr", "h2"), &in_language("Bonsoir", "fr"), &none, Some("en")).unwrap();
     assert_eq!(due("en"), [(fr, 0), (de, 0)]);
+}
+
+/// A claimed translation is nobody else's until its lease ends; a failure counts an
+/// attempt and reschedules it; an unqueued article is gone from the queue.
+pub fn translations_are_claimed_with_a_lease(store: &dyn ArticleStore) {
+    let none = |_: i64| Vec::new();
+    let fr = |title: &str| Article { language: Some("fr".into()), ..article(title, None, "s") };
+    let one = store.store_article(&key("one", "h1"), &fr("Un"), &none, Some("en")).unwrap().id();
+    let two = store.store_article(&key("two", "h2"), &fr("Deux"), &none, Some("en")).unwrap().id();
+    let three = store.store_article(&key("three", "h3"), &fr("Trois"), &none, Some("en")).unwrap().id();
+    let ids = |q: Vec<crate::QueuedTranslation>| -> Vec<(i64, u32)> {
+        q.into_iter().map(|q| (q.article_id, q.attempts)).collect()
+    };
+    assert_eq!(store.content_hash(two).unwrap().as_deref(), Some("h2"));
+    assert_eq!(store.content_hash(three + 100).unwrap(), None);
+    assert_eq!(ids(store.claim_translations("en", 1_000, 60, 2).unwrap()), [(one, 0), (two, 0)]);
+    assert_eq!(ids(store.claim_translations("en", 1_000, 60, 2).unwrap()), [(three, 0)], "the claimed are not offered");
+    assert!(store.claim_translations("en", 1_059, 60, 5).unwrap().is_empty(), "all leased");
+    assert!(store.claim_translations("fr", 5_000, 60, 5).unwrap().is_empty(), "another language");
+    store.translation_failed(two, "en", "engine down", 2_000).unwrap();
+    store.unqueue_translation(three, "en").unwrap();
+    assert_eq!(ids(store.claim_translations("en", 1_060, 60, 5).unwrap()), [(one, 0)], "its lease ended");
+    assert_eq!(ids(store.claim_translations("en", 2_000, 60, 5).unwrap()), [(one, 0), (two, 1)], "retried, counted");
+    assert_eq!(ids(store.due_translations("en", i64::MAX, 5).unwrap()).len(), 2, "three is off the queue");
 }
 
 /// Translations are read only when made from the article's current text; storing one

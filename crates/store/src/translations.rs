@@ -112,6 +112,42 @@ impl Store {
         })
     }
 
+    /// Claims due articles for `lease_secs` (see
+    /// [`ArticleStore::claim_translations`](crate::ArticleStore::claim_translations)):
+    /// listed and pushed back in one write transaction.
+    pub fn claim_translations(
+        &self,
+        language: &str,
+        now: i64,
+        lease_secs: i64,
+        limit: usize,
+    ) -> Result<Vec<QueuedTranslation>, StoreError> {
+        self.write(|conn| {
+            let tx = conn.transaction()?;
+            let rows = tx
+                .prepare_cached(
+                    "SELECT article_id, attempts FROM translation_queue
+                     WHERE language = ?1 AND next_attempt <= ?2 ORDER BY next_attempt, article_id LIMIT ?3",
+                )?
+                .query_map(params![language, now, limit as i64], |r| {
+                    Ok(QueuedTranslation { article_id: r.get(0)?, attempts: r.get(1)? })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut rows = rows;
+            rows.sort_by_key(|q| q.article_id);
+            {
+                let mut lease = tx.prepare_cached(
+                    "UPDATE translation_queue SET next_attempt = ?3 WHERE article_id = ?1 AND language = ?2",
+                )?;
+                for q in &rows {
+                    lease.execute(params![q.article_id, language, now.saturating_add(lease_secs)])?;
+                }
+            }
+            tx.commit()?;
+            Ok(rows)
+        })
+    }
+
     /// How many articles wait for a translation into `language`.
     pub fn queued_translations(&self, language: &str) -> Result<u64, StoreError> {
         self.read(|conn| {

@@ -109,7 +109,7 @@ fn generate_shared(cfg: &Config, n: u64, seed: u64, writers: u64) -> anyhow::Res
                     while i < n {
                         let (key, article, _) = synthetic_article(&mut rng, texts, pool, i, n, seed);
                         let article_id = store.upsert_article(&key, &article)?.id();
-                        pending.push(polmon_queue::ConnectArticle { article_id });
+                        pending.push(polmon_queue::ConnectArticle::new(article_id));
                         if pending.len() == PUBLISH_BATCH || i + writers >= n {
                             queue.publish_all(&pending)?;
                             pending.clear();

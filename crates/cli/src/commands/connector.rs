@@ -4,7 +4,8 @@
 //! lock and takes over when the leader dies. The leader rebuilds its window from the
 //! store (the newest [`CONNECTOR_WINDOW`](polmon_pipeline::CONNECTOR_WINDOW) articles,
 //! linking any a crash left unlinked), then takes `connect` messages: links each
-//! article, computes the related lists it changes, hands it to `index`, acks. Messages
+//! article (or, for a translation just stored, links it through the translation),
+//! computes the related lists it changes, hands it to `index`, acks. Messages
 //! it did not ack come again, in order. It also sweeps: work a crash left between a
 //! commit and its publish is published again.
 
@@ -88,8 +89,11 @@ fn lead(
         let idle = batch.deliveries.is_empty();
         for delivery in batch.deliveries {
             let id = delivery.job().article_id;
-            let linked = pipeline
-                .link_stored(id)
+            let step = match delivery.job().translated_at_ms {
+                None => pipeline.link_stored(id),
+                Some(_) => pipeline.link_stored_translation(id),
+            };
+            let linked = step
                 .map_err(anyhow::Error::from)
                 .and_then(|()| hand_to_index(&*store, queue, id));
             settle(

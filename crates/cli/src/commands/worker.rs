@@ -1,7 +1,9 @@
 //! `polmon worker`: the distributed mode's fetch-and-process role (any number of them).
 //! Takes raw-page keys from the `process` queue, runs each page through extract →
 //! enrich → store on the shared store, hands new articles to `connect` and updated ones
-//! to `index`, and acks only then.
+//! to `index`, and acks only then. On a thread of its own it translates the articles
+//! queued for translation (claimed in the store, so workers share that work too) and
+//! hands each translation to `connect`.
 
 use std::process::ExitCode;
 
@@ -45,7 +47,10 @@ impl From<IngestError> for PageError {
 pub(crate) fn run(cfg: &crate::config::Config, args: Args) -> anyhow::Result<ExitCode> {
     let store = SharedStore::open(cfg)?.articles();
     let queue = connect_queue(cfg)?;
-    let pipeline = storing_pipeline(cfg, &store, &queue)?;
+    let pipeline = std::sync::Arc::new(storing_pipeline(cfg, &store, &queue)?);
+    // Never stopped: the process ends with its thread (a claimed article's lease ends).
+    let _translating = crate::translation::Worker::new(std::sync::Arc::clone(&pipeline), &cfg.translate)
+        .map(|w| w.spawn(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false))));
     let mut consumer = StageConsumer::<ProcessPage>::join(&queue, GROUP, &args.consume)?;
     tracing::info!(target: "polmon::distributed", "worker ready");
     loop {
