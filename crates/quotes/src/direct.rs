@@ -47,7 +47,11 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
             continue;
         }
         let cued_after = after.is_some();
-        let cue = after.or_else(|| cue_before(doc, ri, r, lang)).or_else(|| cue_from_colon(doc, r, lang));
+        // French: an incise inside the marks ("« A, explique X, toxicologue. B »") names the
+        // speaker as surely as one after them.
+        let inside = if lang == "fr" && after.is_none() { incise_inside(doc, r) } else { None };
+        let cued_after = cued_after || inside.is_some();
+        let cue = after.or(inside).or_else(|| cue_before(doc, ri, r, lang)).or_else(|| cue_from_colon(doc, r, lang));
         // French: a term in quotation marks (« changement », « Les bâtisseurs de la gloire »)
         // is no quote: a few words, or a title, inside the writer's sentence with no cue.
         if lang == "fr" && embedded && cue.is_none() && (words <= 3 || french_title(doc, r)) {
@@ -140,6 +144,62 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
         out.push(Attributed::new(doc, r.start, r.end, s, f.cue.as_ref().map(|c| c.text.clone()), f.direct));
     }
     out
+}
+
+/// Most words a French incise inside a quotation may hold after its verb.
+const INCISE_WORDS: usize = 10;
+
+/// A French incise inside the marks of region `r`: after a comma, a verb of saying (with its
+/// auxiliary: "a expliqué", "a-t-il ajouté", "écrit-elle") and its inverted subject up to the
+/// next comma or full stop ("« Absurde. Ce processus est la norme, explique X, toxicologue,
+/// ancien de Y. Les études … »"). The subject must be a pronoun joined to the verb, a name (a
+/// capitalised word) or a definite description; the first such incise counts. Reads each token
+/// of the region once, and at most [`INCISE_WORDS`] after each verb.
+fn incise_inside(doc: &Doc, r: &Region) -> Option<Cue> {
+    let toks = &doc.tokens;
+    let (lo, hi) = (doc.tok_at(r.start), doc.tok_at(r.end));
+    let mut k = lo + 2;
+    while k < hi {
+        crate::work::step();
+        let t = &toks[k];
+        let w = t.lower.as_str();
+        if !t.is_word() || t.cap || lexicon::is_source_first(w) {
+            k += 1;
+            continue;
+        }
+        // The verb group opens right after a comma: "explique", "a expliqué", "a-t-il dit".
+        let mut first = k;
+        while first > lo && toks[first - 1].is_word() && (matches!(toks[first - 1].lower.as_str(), "a" | "avait") || toks[first - 1].lower.ends_with("-t-il") || toks[first - 1].lower.ends_with("-t-elle")) {
+            first -= 1;
+        }
+        let stem = ["-t-il", "-t-elle", "-il", "-elle"].iter().find_map(|s| w.strip_suffix(s)).unwrap_or(w);
+        if first == lo || !toks[first - 1].is_punct(',') || !lexicon::is_cue(stem) {
+            k += 1;
+            continue;
+        }
+        // Where the incise ends: a comma, a full stop, the closing mark.
+        let closes = |e: usize| e >= hi || matches!(toks[e].kind, Kind::Punct(',' | '.' | ';' | '!' | '?' | ')'));
+        if stem != w || first < k && toks[first].lower.contains("-t-") {
+            // The pronoun is the subject: "écrit-elle", "a-t-il ajouté".
+            let at = if stem != w { k } else { first };
+            if closes(k + 1) {
+                return Some(Cue { verb: k, text: doc.tok_text(first, k + 1), speaker: Some(Phrase { a: at, b: at + 1 }) });
+            }
+            k += 1;
+            continue;
+        }
+        let a = k + 1;
+        let mut b = a;
+        while b < hi && b - a < INCISE_WORDS && toks[b].is_word() && !lexicon::is_boundary(&toks[b].lower) {
+            b += 1;
+        }
+        let opens_phrase = a < hi && (toks[a].cap && toks[a].is_word() || lexicon::is_definite(&toks[a].lower));
+        if b > a && opens_phrase && closes(b) {
+            return Some(Cue { verb: k, text: doc.tok_text(first, k + 1), speaker: Some(Phrase { a, b }) });
+        }
+        k += 1;
+    }
+    None
 }
 
 /// Whether a French speaker phrase is a bare subject pronoun ("il", "elle", "a-t-il").

@@ -174,6 +174,8 @@ const TITLES: &[(&str, Option<Gender>)] = &[
     ("sgt.", None),
     ("pres.", None),
     ("prof.", None),
+    ("pr", None),
+    ("pr.", None),
 ];
 
 /// Capitalised words that make a capitalised sequence a role, not a name.

@@ -299,6 +299,73 @@ fn push(doc: &Doc, a: usize, b: usize, kind: EntityType, role: Option<String>, o
     out.push(EntityMention { canonical: text.clone(), text, start: s, end: e, entity_type: kind, role });
 }
 
+/// Most capitalised words a name after a description or a title may have.
+const MAX_NAME_WORDS: usize = 3;
+
+/// `entities` with the persons a French description or title names that the recogniser
+/// missed or cut ("la toxicologue Dominique Parent-Massin", "la Pr Joly-Gomez", "Mme
+/// Cardenal"): a determiner and a noun of a person (or a title alone), then one to
+/// [`MAX_NAME_WORDS`] capitalised words no person or organisation mention covers. The new
+/// mention replaces what overlaps it (a place or a fragment of the name), carries the
+/// description as its role, and is named like the person of the document whose full name ends
+/// with the same surname ("Pr Joly-Gomez" is "Francisca Joly-Gomez"), else as written.
+pub(crate) fn with_described_names(doc: &Doc, entities: &[EntityMention]) -> Vec<EntityMention> {
+    let toks = &doc.tokens;
+    let mut sorted: Vec<&EntityMention> = entities.iter().collect();
+    sorted.sort_by_key(|m| m.start);
+    // Full person names by their surname (lower case): the longest one written.
+    let mut by_surname: HashMap<String, &str> = HashMap::new();
+    for m in sorted.iter().filter(|m| m.entity_type == EntityType::Person && m.canonical.split_whitespace().count() >= 2) {
+        let e = by_surname.entry(surname(&m.canonical)).or_insert(&m.canonical);
+        if m.canonical.len() > e.len() {
+            *e = &m.canonical;
+        }
+    }
+    let covered = |s: usize, e: usize| {
+        let k = sorted.partition_point(|m| m.end <= s);
+        sorted[k..].iter().take_while(|m| m.start < e).any(|m| matches!(m.entity_type, EntityType::Person | EntityType::Organization))
+    };
+    let mut added: Vec<EntityMention> = Vec::new();
+    for k in 0..toks.len() {
+        let t = &toks[k];
+        if !t.is_word() || t.quoted {
+            continue;
+        }
+        let title = lexicon::title(&t.lower).is_some();
+        let described = !t.cap && lexicon::is_person_noun(&t.lower) && k > 0 && matches!(toks[k - 1].lower.as_str(), "le" | "la" | "l'");
+        if !title && !described {
+            continue;
+        }
+        let a = k + 1;
+        let mut b = a;
+        while b < toks.len() && b - a < MAX_NAME_WORDS && toks[b].is_word() && toks[b].cap && toks[b].para == t.para && !lexicon::is_not_name(&toks[b].lower) && lexicon::title(&toks[b].lower).is_none() {
+            b += 1;
+        }
+        let name_ends = b >= toks.len() || !toks[b].is_word() || !toks[b].cap;
+        if b == a || !name_ends || toks[a..b].iter().any(|x| lexicon::is_org_word(&x.lower) || lexicon::is_role_word(&x.lower) || lexicon::is_place(&x.lower)) {
+            continue;
+        }
+        let (s, e) = span(doc, a, b);
+        if s >= e || covered(s, e) {
+            continue;
+        }
+        let text = doc.slice(s, e);
+        let canonical = by_surname.get(&surname(&text)).map_or_else(|| text.clone(), |full| full.to_string());
+        let role = described.then(|| t.lower.clone());
+        added.push(EntityMention { text, start: s, end: e, entity_type: EntityType::Person, canonical, role });
+    }
+    if added.is_empty() {
+        return entities.to_vec();
+    }
+    let overlaps = |m: &EntityMention| {
+        let k = added.partition_point(|n| n.end <= m.start);
+        added.get(k).is_some_and(|n| n.start < m.end)
+    };
+    let mut out: Vec<EntityMention> = entities.iter().filter(|m| !overlaps(m)).cloned().collect();
+    out.extend(added);
+    out
+}
+
 /// Prepares mentions for resolution: genders, and role words from the entity's role, the
 /// words right before it ("his French counterpart Stéphane Séjourné") and an appositive
 /// after it ("Smith, the party's treasurer,").
