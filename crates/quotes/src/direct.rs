@@ -97,14 +97,19 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
     let mut out: Vec<Attributed> = Vec::with_capacity(found.len());
     let mut previous: Option<Speaker> = None;
     let mut speakers: Vec<Option<Speaker>> = Vec::with_capacity(found.len());
+    // French: the quote's own cue names a pronoun that continues nobody near: the quote is
+    // nobody's, not its neighbour's ("« … », écrit-elle. … Il ajoute, « … »" with no "il" near).
+    let mut orphan: Vec<bool> = Vec::with_capacity(found.len());
     for f in &found {
         let s = f.phrase.map(|p| speaker::resolve(doc, p, mentions, previous.as_ref(), lang));
         // French: a subject pronoun that continues nobody near names no speaker.
-        let s = s.filter(|s| lang != "fr" || s.canonical.is_some() || !is_french_pronoun(&s.text));
+        let nobody = s.as_ref().is_some_and(|s| lang == "fr" && s.canonical.is_none() && is_french_pronoun(&s.text));
+        let s = s.filter(|_| !nobody);
         if s.is_some() {
             previous = s.clone();
         }
         speakers.push(s);
+        orphan.push(nobody && f.cue.is_some());
     }
     // Regions without a cue: the neighbour in the paragraph, else the quote before.
     let mut next_cued: Vec<Option<usize>> = vec![None; found.len()];
@@ -119,13 +124,16 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
     for i in 0..found.len() {
         // A quote whose cue names something that is no noun phrase ("holding signs that read
         // “…”") is nobody's; others go on from their neighbour.
-        if speakers[i].is_none() && !found[i].not_a_speaker {
+        // (French: nor is one whose own pronoun continues nobody, nor a quotation standing as a
+        // heading — a paragraph of its own with no full stop — the previous quote's.)
+        let heading = lang == "fr" && heading_quote(doc, &doc.regions[found[i].region]);
+        if speakers[i].is_none() && !found[i].not_a_speaker && !orphan[i] {
             let para = para_of(doc, &doc.regions[found[i].region]);
             let next = next_cued[i].filter(|&j| para_of(doc, &doc.regions[found[j].region]) == para && no_words_between(doc, &doc.regions[found[i].region], &doc.regions[found[j].region]));
             // (French: only from a quote in the sentence before or this one — a quote with no
             // reporting construction near does not inherit an older paragraph's speaker.)
             let prev = last_spoken.filter(|&j| {
-                para - para_of(doc, &doc.regions[found[j].region]) <= opts.carry_paragraphs
+                !heading && para - para_of(doc, &doc.regions[found[j].region]) <= opts.carry_paragraphs
                     && (lang != "fr" || neighbouring_sentences(doc, &doc.regions[found[j].region], &doc.regions[found[i].region]))
             });
             if let Some(j) = next.or(prev) {
@@ -135,6 +143,9 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
         if speakers[i].is_some() {
             last_spoken = Some(i);
         }
+    }
+    if lang == "fr" {
+        headline_speakers(doc, mentions, &found, &mut speakers);
     }
     for (f, s) in found.iter().zip(speakers) {
         let r = &doc.regions[f.region];
@@ -200,6 +211,61 @@ fn incise_inside(doc: &Doc, r: &Region) -> Option<Cue> {
         k += 1;
     }
     None
+}
+
+/// Most words a headline (the text's first paragraph) may have for [`headline_speakers`].
+const HEADLINE_WORDS: usize = 30;
+
+/// How many words in a row a headline quotation and a quotation of the body must share to be
+/// one quotation written twice.
+const SHARED_RUN: usize = 4;
+
+/// French headlines: "Sujet : « … »" puts the topic, not the speaker, before the colon
+/// ("Banques belges piratées : « … »"). A headline quotation's speaker is kept when the body
+/// names it again (a headline's speaker is always in its article); otherwise the quotation
+/// takes the speaker of the body quotation it repeats (a run of [`SHARED_RUN`] words in
+/// common), else — when a phrase was taken as its speaker — the first named speaker of the
+/// body (the article's source), else none. The headline is the first paragraph when it has at
+/// most [`HEADLINE_WORDS`] words and no full stop, and the text goes on after it.
+fn headline_speakers(doc: &Doc, mentions: &Mentions, found: &[Found], speakers: &mut [Option<Speaker>]) {
+    let toks = &doc.tokens;
+    let Some(body) = toks.iter().position(|t| t.para != toks[0].para) else {
+        return;
+    };
+    if doc.word_counts(0, body).0 > HEADLINE_WORDS || toks[..body].iter().any(|t| !t.quoted && t.is_punct('.')) {
+        return;
+    }
+    let words = |r: &Region| -> Vec<&str> { toks[doc.tok_at(r.start)..doc.tok_at(r.end)].iter().filter(|t| t.is_word()).map(|t| t.lower.as_str()).collect() };
+    let body_start = toks[body].start;
+    let heads = found.iter().take_while(|f| doc.regions[f.region].open < body_start).count();
+    for i in 0..heads {
+        let named_in_body = speakers[i].as_ref().and_then(|s| s.canonical.as_ref()).is_some_and(|c| {
+            let k = mentions.before(body_start);
+            mentions[k..].iter().take(LOOK_AROUND_BODY).any(|m| &m.canonical == c)
+        });
+        if named_in_body {
+            continue;
+        }
+        let head_words = words(&doc.regions[found[i].region]);
+        let runs: std::collections::HashSet<&[&str]> = head_words.windows(SHARED_RUN).collect();
+        let repeated = (heads..found.len()).find(|&j| speakers[j].is_some() && words(&doc.regions[found[j].region]).windows(SHARED_RUN).any(|w| runs.contains(w)));
+        let source = || speakers[i].as_ref().and((heads..found.len()).find(|&j| speakers[j].as_ref().is_some_and(|s| s.canonical.is_some())));
+        speakers[i] = repeated.or_else(source).and_then(|j| speakers[j].clone());
+    }
+}
+
+/// How many mentions of the body are searched for a headline speaker's name.
+const LOOK_AROUND_BODY: usize = crate::names::LOOK_AROUND;
+
+/// Whether region `r` is a quotation standing as a heading: alone in its paragraph, with no
+/// full stop, question or exclamation mark ending it.
+fn heading_quote(doc: &Doc, r: &Region) -> bool {
+    let toks = &doc.tokens;
+    let (open, after) = (doc.tok_at(r.open), doc.tok_at(r.outer_end));
+    let para = toks[open].para;
+    let alone = (open == 0 || toks[open - 1].para != para) && (after >= toks.len() || toks[after].para != para);
+    let last = doc.tok_at(r.end).saturating_sub(1);
+    alone && !matches!(toks[last].kind, Kind::Punct('.' | '!' | '?' | '…'))
 }
 
 /// Whether a French speaker phrase is a bare subject pronoun ("il", "elle", "a-t-il").

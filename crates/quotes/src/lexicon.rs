@@ -59,7 +59,7 @@ const FRENCH_CUE_STEMS: &[&str] = &[
     "recommand", "jug", "not", "félicit", "inquiét", "indign", "réjou",
     "résum", "interpell", "contest", "développ",
     "insinu", "murmur", "cri", "hurl", "lanç", "racont", "évoqu", "parl", "résum", "conclu",
-    "mentionn", "réaffirm", "suggér", "énonc",
+    "mentionn", "réaffirm", "suggér", "énonc", "conseill",
 ];
 
 /// French verbs of saying outside the first group, in the same forms.
@@ -77,7 +77,7 @@ const FRENCH_CUE_FORMS: &[&str] = &[
     "s'exclame", "maintient", "maintenu", "maintenait", "prédit", "interroge", "interrogé",
     "explique", "raconte", "commente", "souligne", "ajoute", "assure", "estime", "affirme",
     "déclare", "précise", "indique", "insiste", "tempête", "s'indigne", "s'inquiète",
-    "se félicite", "parlant", "évoquant", "qualifiant",
+    "se félicite", "parlant", "évoquant", "qualifiant", "conseille",
 ];
 
 /// Cues that introduce their source after them and the content around them.
