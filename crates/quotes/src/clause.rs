@@ -165,6 +165,7 @@ pub(crate) fn verb_adverb_len(doc: &Doc, a: usize, hi: usize) -> usize {
         ("de", "son" | "leur", "côté")
         | ("pour", "sa" | "leur", "part")
         | ("à", "son" | "leur", "tour") => 3,
+        ("en", "substance" | "somme" | "résumé", _) => 2,
         _ => 0,
     }
 }

@@ -132,9 +132,16 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
             let next = next_cued[i].filter(|&j| para_of(doc, &doc.regions[found[j].region]) == para && no_words_between(doc, &doc.regions[found[i].region], &doc.regions[found[j].region]));
             // (French: only from a quote in the sentence before or this one — a quote with no
             // reporting construction near does not inherit an older paragraph's speaker.)
+            // (French: not across a paragraph break for a quotation a colon introduces — its
+            // sentence names its own source: "Pour X, l'April : « … »".)
+            let own_intro = |r: &Region| {
+                let k = doc.tok_at(r.open);
+                k > 0 && doc.tokens[k - 1].para == doc.tokens[k].para && doc.tokens[k - 1].is_punct(':')
+            };
             let prev = last_spoken.filter(|&j| {
-                !heading && para - para_of(doc, &doc.regions[found[j].region]) <= opts.carry_paragraphs
-                    && (lang != "fr" || neighbouring_sentences(doc, &doc.regions[found[j].region], &doc.regions[found[i].region]))
+                let pj = para_of(doc, &doc.regions[found[j].region]);
+                !heading && para - pj <= opts.carry_paragraphs
+                    && (lang != "fr" || neighbouring_sentences(doc, &doc.regions[found[j].region], &doc.regions[found[i].region]) && (pj == para || !own_intro(&doc.regions[found[i].region])))
             });
             if let Some(j) = next.or(prev) {
                 speakers[i] = speakers[j].clone();

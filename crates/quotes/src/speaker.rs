@@ -190,9 +190,28 @@ fn pour_source(doc: &Doc, i: usize, hi: usize, lang: &str) -> Option<Phrase> {
     if !words.iter().all(|t| t.is_word() || t.is_punct('(') || t.is_punct(')')) {
         return None;
     }
-    let head = words.iter().find(|t| !lexicon::is_french_determiner(&t.lower) && !lexicon::is_role_stop(&t.lower))?;
-    let describes = lexicon::is_french_determiner(&next.lower) && (lexicon::is_person_noun(&head.lower) || lexicon::is_body_noun(&head.lower));
-    (next.cap && !lexicon::is_not_name(&next.lower) || describes).then_some(Phrase { a: i + 1, b: comma })
+    words.iter().find(|t| !lexicon::is_french_determiner(&t.lower) && !lexicon::is_role_stop(&t.lower))?;
+    // The head noun may follow an adjective ("la principale association de …").
+    let head_part = words.iter().take_while(|t| !matches!(t.lower.as_str(), "de" | "du" | "des" | "d'"));
+    let describes = lexicon::is_french_determiner(&next.lower) && head_part.take(3).any(|t| lexicon::is_person_noun(&t.lower) || lexicon::is_body_noun(&t.lower));
+    if !(next.cap && !lexicon::is_not_name(&next.lower) || describes) {
+        return None;
+    }
+    // "Pour l'association de …, l'April : « … »": the name in apposition is the source.
+    if describes && toks[comma].is_punct(',') {
+        let mut a = comma + 1;
+        if a < hi && matches!(toks[a].lower.as_str(), "l'" | "le" | "la" | "les") {
+            a += 1;
+        }
+        let mut b = a;
+        while b < hi && b - a < 4 && toks[b].is_word() && toks[b].cap {
+            b += 1;
+        }
+        if b > a && b < hi && (toks[b].is_punct(':') || toks[b].is_punct(',')) {
+            return Some(Phrase { a: comma + 1, b });
+        }
+    }
+    Some(Phrase { a: i + 1, b: comma })
 }
 
 /// A description in apposition to a name before it ("Bernard Bonnet, le successeur de …"):
@@ -280,7 +299,8 @@ fn collect_back(doc: &Doc, end: usize, lo: usize) -> Option<Phrase> {
                 continue;
             }
         }
-        if !t.is_word() || t.quoted || lexicon::is_boundary(&t.lower) || lexicon::is_cue(&t.lower) {
+        // ("le juge a déclaré": a verb of saying after a determiner is a noun.)
+        if !t.is_word() || t.quoted || lexicon::is_boundary(&t.lower) || lexicon::is_cue(&t.lower) && !(a >= 2 && lexicon::is_french_determiner(&toks[a - 2].lower)) {
             break;
         }
         // A possessive ends a phrase only at its end: "Séjourné’s entourage".
@@ -369,7 +389,8 @@ pub(crate) fn phrase_after(doc: &Doc, cue: usize, hi: usize, lang: &str) -> Opti
                 None => break,
             }
         }
-        if !t.is_word() || t.quoted || lexicon::is_cue(&t.lower) {
+        // ("a expliqué le juge": a verb of saying after a determiner is a noun.)
+        if !t.is_word() || t.quoted || lexicon::is_cue(&t.lower) && !(b > a && lexicon::is_french_determiner(&toks[b - 1].lower)) {
             break;
         }
         if lexicon::is_boundary(&t.lower) && !(b == a && lexicon::pronoun(&t.lower).is_some()) {
