@@ -550,7 +550,9 @@ fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mention
         // "l'universitaire", "son avocate", "ce dernier": a person the text has just named.
         let head = lower.iter().find(|w| !lexicon::is_french_determiner(w) && !lexicon::is_role_stop(w));
         let relational = matches!(lower[0], "son" | "sa" | "ses" | "leur" | "leurs");
-        if found.is_none() && french && !relational && head.is_some_and(|h| lexicon::is_person_noun(h)) {
+        // (Not a title: "le juge", "la ministre" name whoever holds the office, whom only a
+        // role the text gives ties to a person.)
+        if found.is_none() && french && !relational && head.is_some_and(|h| lexicon::is_person_noun(h) && !lexicon::is_role_word(h)) {
             return french_antecedent(doc, mentions, p.a, start, None, previous);
         }
         return found;
