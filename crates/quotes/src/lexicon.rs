@@ -402,6 +402,18 @@ pub(crate) fn is_role_word(w: &str) -> bool {
     in_role_words(w)
 }
 
+/// A French noun of an office or a title ("le juge", "la ministre", "le conseiller"): it names
+/// whoever holds the office, not the person a text happens to be about.
+pub(crate) fn is_office_noun(w: &str) -> bool {
+    (in_role_words(w) && !matches!(w, "of" | "the" | "de" | "la" | "des" | "du" | "état" | "etat" | "d'état"))
+        || matches!(
+            w,
+            "conseiller" | "conseillère" | "procureure" | "préfet" | "préfète" | "ambassadrice" | "rapporteur" | "rapporteure"
+                | "médiateur" | "médiatrice" | "dirigeant" | "dirigeante" | "pdg" | "patron" | "patronne" | "chancelière"
+                | "magistrat" | "magistrate" | "sénatrice" | "commissaire" | "président-directeur" | "vice-président" | "vice-présidente"
+        )
+}
+
 pub(crate) fn is_org_word(w: &str) -> bool {
     in_org_words(w)
 }

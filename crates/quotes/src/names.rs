@@ -417,7 +417,10 @@ pub(crate) fn prepare(doc: &Doc, entities: &[EntityMention]) -> Mentions {
         }
         let subject = first < doc.tokens.len()
             && (first - doc.sentence_start(first) <= 2 || next < doc.tokens.len() && lexicon::is_cue(&doc.tokens[next].lower));
-        out.push(Mention { start: m.start, end: m.end, kind: m.entity_type, canonical: m.canonical.clone(), id, gender, subject, quoted: doc.tokens.get(first).is_some_and(|t| t.quoted) });
+        // An acronym is a body, not a person ("LREM", "HRW"), whatever the recogniser said.
+        let acronym = m.canonical.chars().count() >= 2 && m.canonical.chars().all(|c| c.is_uppercase());
+        let kind = if acronym && m.entity_type == EntityType::Person { EntityType::Organization } else { m.entity_type };
+        out.push(Mention { start: m.start, end: m.end, kind, canonical: m.canonical.clone(), id, gender, subject, quoted: doc.tokens.get(first).is_some_and(|t| t.quoted) });
     }
     infer_genders(doc, &mut out, role_index.len());
     let ids = ids.into_iter().map(|(k, (id, _))| (k.to_string(), id)).collect();

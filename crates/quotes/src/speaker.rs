@@ -552,7 +552,7 @@ fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mention
         let relational = matches!(lower[0], "son" | "sa" | "ses" | "leur" | "leurs");
         // (Not a title: "le juge", "la ministre" name whoever holds the office, whom only a
         // role the text gives ties to a person.)
-        if found.is_none() && french && !relational && head.is_some_and(|h| lexicon::is_person_noun(h) && !lexicon::is_role_word(h)) {
+        if found.is_none() && french && !relational && head.is_some_and(|h| lexicon::is_person_noun(h) && !lexicon::is_office_noun(h)) {
             return french_antecedent(doc, mentions, p.a, start, None, previous);
         }
         return found;
