@@ -42,6 +42,7 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
             && doc.tokens[open_tok - 1].is_word()
             && !doc.tokens[open_tok - 1].quoted;
         let after = if r.closed { cue_after(doc, ri, r, lang) } else { None };
+        let after = after.or_else(|| if lang == "fr" && r.closed { speaker_in_parentheses(doc, mentions, doc.tok_at(r.outer_end)) } else { None });
         let keep = !embedded || after.is_some() || words >= opts.min_embedded_words || introduces(doc, open_tok);
         if title_like(doc, r, embedded) || markup_or_code(doc, r) {
             continue;
@@ -72,10 +73,12 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
         let phrase = cue.as_ref().and_then(|c| c.speaker).or_else(|| if embedded { subject_in(doc, open_tok, lang) } else { None });
         // French: a quote opening a sentence with no cue is spoken by the subject of the
         // sentence before, when that is a person ("Il a souhaité …. « On ne peut pas … »").
+        // (A sentence that gives a view "pour X" is X's: "Pour les auteurs, le ministre n'est
+        // pas seul fautif. « … »".)
         let phrase = phrase.or_else(|| {
             (lang == "fr" && cue.is_none() && open_tok > 0 && doc.tokens[open_tok - 1].para == doc.tokens[open_tok].para
                 && matches!(doc.tokens[open_tok - 1].kind, Kind::Punct('.' | '!' | '?')) && !doc.tokens[open_tok - 1].quoted)
-                .then(|| speaker::french_clause_subject(doc, open_tok - 1))
+                .then(|| view_of(doc, open_tok - 1, lang).or_else(|| speaker::french_clause_subject(doc, open_tok - 1)))
                 .flatten()
                 // (a description is vetted below: its head must be a person or a body)
                 .filter(|p| lexicon::is_subject_pronoun(&doc.tokens[p.a].lower) || doc.tokens[p.a].cap || lexicon::is_definite(&doc.tokens[p.a].lower))
@@ -218,6 +221,36 @@ fn incise_inside(doc: &Doc, r: &Region) -> Option<Cue> {
         k += 1;
     }
     None
+}
+
+/// Most tokens a French sentence's fronted phrase may take before its "pour X," source.
+const VIEW_OPENING: usize = 4;
+
+/// The source "pour X," near the start of the French sentence ending at token `end` ("Pour
+/// les auteurs, …", "Cependant, pour les auteurs, …"): the sentence gives X's view.
+fn view_of(doc: &Doc, end: usize, lang: &str) -> Option<Phrase> {
+    let s0 = doc.sentence_start(end);
+    (s0..end.min(s0 + VIEW_OPENING)).filter(|&k| doc.tokens[k].lower == "pour").find_map(|k| speaker::cue_at(doc, k, s0, end, lang)).and_then(|c| c.speaker)
+}
+
+/// Most words a parenthesis after a quotation may hold to name its speaker.
+const PAREN_WORDS: usize = 8;
+
+/// "« … » (Commissaire de la CENI)": a parenthesis right after the closing mark that holds a
+/// name or a description of a person or a body names the speaker.
+fn speaker_in_parentheses(doc: &Doc, mentions: &Mentions, first: usize) -> Option<Cue> {
+    let toks = &doc.tokens;
+    if first >= toks.len() || !toks[first].is_punct('(') {
+        return None;
+    }
+    let close = (first + 1..toks.len().min(first + 2 + PAREN_WORDS)).find(|&k| toks[k].is_punct(')'))?;
+    let (a, b) = (first + 1, close);
+    if b <= a || !toks[a..b].iter().all(|t| t.is_word()) || toks[a..b].iter().any(|t| lexicon::is_time_word(&t.lower) || lexicon::is_date_word(&t.lower)) {
+        return None;
+    }
+    let person = mentions.inside(toks[a].start, toks[b - 1].end).any(|m| m.kind == polmon_model::EntityType::Person);
+    let described = toks[a..b].iter().any(|t| lexicon::is_person_noun(&t.lower) || lexicon::is_body_noun(&t.lower));
+    (person || described).then(|| Cue { verb: first, text: String::new(), speaker: Some(Phrase { a, b }) })
 }
 
 /// Most words a headline (the text's first paragraph) may have for [`headline_speakers`].

@@ -193,7 +193,7 @@ fn pour_source(doc: &Doc, i: usize, hi: usize, lang: &str) -> Option<Phrase> {
     words.iter().find(|t| !lexicon::is_french_determiner(&t.lower) && !lexicon::is_role_stop(&t.lower))?;
     // The head noun may follow an adjective ("la principale association de …").
     let head_part = words.iter().take_while(|t| !matches!(t.lower.as_str(), "de" | "du" | "des" | "d'"));
-    let describes = lexicon::is_french_determiner(&next.lower) && head_part.take(3).any(|t| lexicon::is_person_noun(&t.lower) || lexicon::is_body_noun(&t.lower));
+    let describes = lexicon::is_french_determiner(&next.lower) && head_part.take(3).any(|t| is_person_or_body(&t.lower));
     if !(next.cap && !lexicon::is_not_name(&next.lower) || describes) {
         return None;
     }
@@ -478,6 +478,11 @@ fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mention
             .inspect(|_| work::step())
             .find(|m| m.end <= start && m.kind == EntityType::Organization)
             .map(|m| m.canonical.clone());
+    }
+    // "ils", "elles": the plural description whose clause they continue ("Les auteurs ont
+    // répertorié … Puis, ils ont classé …"), as written; else nobody.
+    if french && (pron == "ils" || pron == "elles") {
+        return clause::continued_plural_subject(doc, p.a).map(|s| doc.tok_text(s.a, s.b));
     }
     if pron == "they" || pron == "ils" || pron == "elles" || pron == "eux" {
         return None;
