@@ -266,13 +266,14 @@ const SHARED_RUN: usize = 4;
 /// takes the speaker of the body quotation it repeats (a run of [`SHARED_RUN`] words in
 /// common), else — when a phrase was taken as its speaker — the first named speaker of the
 /// body (the article's source), else none. The headline is the first paragraph when it has at
-/// most [`HEADLINE_WORDS`] words and no full stop, and the text goes on after it.
+/// most [`HEADLINE_WORDS`] words and no sentence punctuation (`.`, `!`, `?`, quoted or not),
+/// and the text goes on after it.
 fn headline_speakers(doc: &Doc, mentions: &Mentions, found: &[Found], speakers: &mut [Option<Speaker>]) {
     let toks = &doc.tokens;
     let Some(body) = toks.iter().position(|t| t.para != toks[0].para) else {
         return;
     };
-    if doc.word_counts(0, body).0 > HEADLINE_WORDS || toks[..body].iter().any(|t| !t.quoted && t.is_punct('.')) {
+    if doc.word_counts(0, body).0 > HEADLINE_WORDS || toks[..body].iter().any(|t| matches!(t.kind, Kind::Punct('.' | '!' | '?'))) {
         return;
     }
     let words = |r: &Region| -> Vec<&str> { toks[doc.tok_at(r.start)..doc.tok_at(r.end)].iter().filter(|t| t.is_word()).map(|t| t.lower.as_str()).collect() };
@@ -724,5 +725,88 @@ mod tests {
     fn dash_attribution_closing_a_paragraph() {
         let qs = direct("“Nobody listens to us anymore.” ― Rosa Delgado");
         assert_eq!(qs[0].speaker.as_deref(), Some("Rosa Delgado"));
+    }
+
+    /// French quotes through the fallback entities, as `(text, speaker, canonical)`.
+    fn french(text: &str) -> Vec<(String, Option<String>, Option<String>)> {
+        find_quotes(text, &[], "fr").into_iter().filter(|q| q.direct).map(|q| (q.text, q.speaker, q.speaker_canonical)).collect()
+    }
+
+    #[test]
+    fn french_incise_inside_the_marks_names_the_speaker() {
+        let qs = french("La réforme divise. « Inutile. Ce texte est mal écrit, juge Marc Tellier, économiste. Il faut le refaire. »");
+        assert_eq!(qs[0].2.as_deref(), Some("Marc Tellier"));
+        let qs = french("Anne Roux est arrivée hier. « Nous avons tout perdu, raconte-t-elle. Tout est à refaire. »");
+        assert_eq!(qs[0].2.as_deref(), Some("Anne Roux"));
+    }
+
+    #[test]
+    fn french_headline_topic_is_no_speaker() {
+        // The topic before the colon is nobody; the body's source speaks.
+        let text = "Grève des cheminots : « Nous irons jusqu'au bout »\n\nLa grève a commencé lundi. « Nous irons jusqu'au bout de ce mouvement », a déclaré Paul Vidal, secrétaire du syndicat.\n";
+        let qs = french(text);
+        assert_eq!(qs[0].2.as_deref(), Some("Paul Vidal"));
+        // A speaker the body names again keeps the headline quotation.
+        let text = "Paul Vidal : « Nous irons jusqu'au bout »\n\nLa grève a commencé lundi. Paul Vidal a rencontré le ministre. « La grève durera », a déclaré Julie Mars.\n";
+        assert_eq!(french(text)[0].2.as_deref(), Some("Paul Vidal"));
+    }
+
+    #[test]
+    fn french_heading_quote_inherits_no_speaker() {
+        let text = "Pour la chercheuse Lise Morel, « le risque est faible. »\n\n« Les agences ont un avis unanime »\n\nLes agences ont publié leurs avis.\n";
+        let qs = french(text);
+        assert_eq!(qs[0].2.as_deref(), Some("Lise Morel"));
+        assert_eq!(qs[1].1, None);
+    }
+
+    #[test]
+    fn french_pronoun_that_continues_nobody_takes_no_neighbour() {
+        // "Il ajoute" continues no man of the text: the quote is not the woman's before it.
+        let text = "« Je me sens bien ici », écrit Anne Roux. Il ajoute, « les voisins sont partis depuis longtemps ».";
+        let qs = french(text);
+        assert_eq!(qs[0].2.as_deref(), Some("Anne Roux"));
+        assert_eq!(qs[1].1, None);
+    }
+
+    #[test]
+    fn french_speaker_in_parentheses_after_the_quote() {
+        let qs = french("Le scrutin a eu lieu. « Nous avons redéployé le matériel électoral » (Vice-président de la commission électorale)");
+        assert_eq!(qs[0].1.as_deref(), Some("Vice-président de la commission électorale"));
+        // A date in parentheses names nobody.
+        let qs = french("Le scrutin a eu lieu. « Nous avons redéployé le matériel électoral » (lundi 3 mars)");
+        assert_eq!(qs[0].1, None);
+    }
+
+    #[test]
+    fn french_view_pour_x_lends_x_to_the_next_quotation() {
+        let qs = french("Cependant, pour les chercheurs, le ministre n'est pas le seul fautif. « Il est possible que la rumeur ait circulé avant. »");
+        assert_eq!(qs[0].1.as_deref(), Some("les chercheurs"));
+    }
+
+    #[test]
+    fn french_plural_pronoun_continues_the_plural_description() {
+        let qs = french("Les auteurs ont répertorié tous les messages. Puis, ils ont déclaré : « Les utilisateurs ordinaires propagent la rumeur. »");
+        assert_eq!(qs[0].2.as_deref(), Some("Les auteurs"));
+    }
+
+    #[test]
+    fn french_office_is_not_the_subject_of_the_sentence_before() {
+        // "le juge": a noun after its determiner, and nobody the text ties to the office.
+        let qs = french("Paul Durand a obtenu un non-lieu. « Le défaut de consentement ne suffit pas », a expliqué le juge.");
+        assert_eq!(qs[0].1.as_deref(), Some("le juge"));
+        assert_eq!(qs[0].2, None);
+    }
+
+    #[test]
+    fn french_pour_description_with_a_name_in_apposition() {
+        let qs = french("Pour la principale association de défense des usagers, l'Aduti : « Ce vote est une victoire pour tous. »");
+        assert_eq!(qs[0].1.as_deref(), Some("l'Aduti"));
+    }
+
+    #[test]
+    fn french_colon_quote_inherits_nothing_across_a_paragraph() {
+        let text = "« Nous sommes satisfaits », a déclaré Paul Vidal.\n\nPour la principale partie du texte, rien : « Le reste viendra plus tard. »\n";
+        let qs = french(text);
+        assert_eq!(qs[1].1, None);
     }
 }

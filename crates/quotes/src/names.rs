@@ -662,6 +662,38 @@ mod tests {
         assert!(!found.iter().any(|m| m.text.starts_with("But")));
     }
 
+    fn mention(text: &str, name: &str, kind: EntityType, canonical: &str) -> EntityMention {
+        let byte = text.find(name).unwrap();
+        let start = text[..byte].chars().count();
+        EntityMention { text: name.into(), start, end: start + name.chars().count(), entity_type: kind, canonical: canonical.into(), role: None }
+    }
+
+    #[test]
+    fn described_names_the_recogniser_missed_become_persons() {
+        let text = "Claire Joly-Gomez enseigne. « Oui », dit la toxicologue Marie Parent-Roux. « Non », dit la Pr Joly-Gomez.";
+        let doc = Doc::new(text);
+        // The recogniser cut one name to a place and missed the other.
+        let ents = [mention(text, "Claire Joly-Gomez", EntityType::Person, "Claire Joly-Gomez"), mention(text, "Marie", EntityType::Location, "Marie")];
+        let out = with_described_names(&doc, &ents);
+        assert!(!out.iter().any(|m| m.text == "Marie"), "the cut name is replaced");
+        let toxicologue = out.iter().find(|m| m.text == "Marie Parent-Roux").expect("described name added");
+        assert_eq!((toxicologue.entity_type, toxicologue.role.as_deref()), (EntityType::Person, Some("toxicologue")));
+        let pr = out.iter().find(|m| m.text == "Joly-Gomez").expect("titled surname added");
+        assert_eq!(pr.canonical, "Claire Joly-Gomez");
+        // The description alone then resolves through the role it gave.
+        let qs = crate::find_quotes(&format!("{text} « Jamais », ajoute la toxicologue."), &ents, "fr");
+        assert_eq!(qs.last().unwrap().speaker_canonical.as_deref(), Some("Marie Parent-Roux"));
+    }
+
+    #[test]
+    fn an_acronym_taken_for_a_person_is_a_body() {
+        let text = "Le LRDM a voté. Paul Roux a parlé.";
+        let doc = Doc::new(text);
+        let ms = prepare(&doc, &[mention(text, "LRDM", EntityType::Person, "LRDM"), mention(text, "Paul Roux", EntityType::Person, "Paul Roux")]);
+        assert_eq!(ms[0].kind, EntityType::Organization);
+        assert_eq!(ms[1].kind, EntityType::Person);
+    }
+
     #[test]
     fn roles_come_from_the_words_before_a_name() {
         let text = "He met his French counterpart Stéphane Séjourné.";
