@@ -328,11 +328,12 @@ pub(crate) fn with_described_names(doc: &Doc, entities: &[EntityMention]) -> Vec
     let mut added: Vec<EntityMention> = Vec::new();
     for k in 0..toks.len() {
         let t = &toks[k];
-        if !t.is_word() || t.quoted {
+        // (The cheap test first: a capitalised word must follow.)
+        if !t.is_word() || t.quoted || !toks.get(k + 1).is_some_and(|n| n.is_word() && n.cap) {
             continue;
         }
         let title = lexicon::title(&t.lower).is_some();
-        let described = !t.cap && lexicon::is_person_noun(&t.lower) && k > 0 && matches!(toks[k - 1].lower.as_str(), "le" | "la" | "l'");
+        let described = !t.cap && k > 0 && matches!(toks[k - 1].lower.as_str(), "le" | "la" | "l'") && lexicon::is_person_noun(&t.lower);
         if !title && !described {
             continue;
         }
