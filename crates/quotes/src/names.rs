@@ -386,6 +386,7 @@ pub(crate) fn prepare(doc: &Doc, entities: &[EntityMention]) -> Mentions {
         roles.extend(words_before(doc, first));
         let last = doc.tok_at(m.end);
         roles.extend(appositive_after(doc, last));
+        roles.extend(predicate_after(doc, last));
         roles.extend(appositive_before(doc, first));
         let mut gender = None;
         if first > 0 {
@@ -597,6 +598,14 @@ fn appositive_before(doc: &Doc, first: usize) -> Vec<String> {
         return Vec::new();
     }
     let close = first - 1;
+    // "Avant d'être nommée ministre de la Culture, X": a participle of naming gives the role.
+    let mut k = close;
+    while k > 0 && close - k < 8 && toks[k - 1].is_word() && !lexicon::is_boundary(&toks[k - 1].lower) {
+        k -= 1;
+        if is_naming_participle(&toks[k].lower) {
+            return toks[k + 1..close].iter().flat_map(|t| content_words(&t.lower)).collect();
+        }
+    }
     let mut k = close;
     while k > 0 && close - k < 8 && toks[k - 1].is_word() && !lexicon::is_boundary(&toks[k - 1].lower) {
         k -= 1;
@@ -607,6 +616,43 @@ fn appositive_before(doc: &Doc, first: usize) -> Vec<String> {
         }
     }
     Vec::new()
+}
+
+/// French participles that give a person an office ("nommée ministre", "élu maire").
+fn is_naming_participle(w: &str) -> bool {
+    ["nommé", "élu", "réélu", "devenu", "désigné"].iter().any(|p| w.strip_prefix(p).is_some_and(|rest| matches!(rest, "" | "e")))
+}
+
+/// Most words a copular predicate after a name gives as a role.
+const PREDICATE_WORDS: usize = 3;
+
+/// "X est un architecte aisé", "X, devenue ministre,": a French copular predicate after the
+/// name (a form of être or devenir, or a participle of naming, then an article or not, then up
+/// to [`PREDICATE_WORDS`] lower-case words) gives the person that role.
+fn predicate_after(doc: &Doc, last: usize) -> Vec<String> {
+    let toks = &doc.tokens;
+    let mut k = last;
+    if k < toks.len() && toks[k].is_punct(',') {
+        k += 1;
+    }
+    let copula = k < toks.len() && matches!(toks[k].lower.as_str(), "est" | "était" | "fut" | "devient" | "devenait" | "reste" | "demeure");
+    if !(copula || k < toks.len() && is_naming_participle(&toks[k].lower)) {
+        return Vec::new();
+    }
+    k += 1;
+    if k < toks.len() && matches!(toks[k].lower.as_str(), "devenu" | "devenue" | "nommé" | "nommée" | "élu" | "élue") {
+        k += 1;
+    }
+    if k < toks.len() && matches!(toks[k].lower.as_str(), "un" | "une" | "le" | "la" | "l'") {
+        k += 1;
+    }
+    let words: Vec<&crate::text::Token> = toks[k.min(toks.len())..].iter().take_while(|t| t.is_word() && !t.cap && !lexicon::is_boundary(&t.lower)).take(PREDICATE_WORDS).collect();
+    // Only a noun of a person or an office opens a role ("un architecte", not "très fatigué").
+    if words.first().is_some_and(|t| lexicon::is_person_noun(&t.lower) || lexicon::is_office_noun(&t.lower)) {
+        words.iter().flat_map(|t| content_words(&t.lower)).collect()
+    } else {
+        Vec::new()
+    }
 }
 
 fn appositive_after(doc: &Doc, last: usize) -> Vec<String> {
@@ -684,6 +730,29 @@ mod tests {
         // The description alone then resolves through the role it gave.
         let qs = crate::find_quotes(&format!("{text} « Jamais », ajoute la toxicologue."), &ents, "fr");
         assert_eq!(qs.last().unwrap().speaker_canonical.as_deref(), Some("Marie Parent-Roux"));
+    }
+
+    #[test]
+    fn french_predicates_give_roles() {
+        let text = "Avant d'être nommée ministre de la Culture, Claire Roux dirigeait une maison d'édition. Marc Lemaire est un avocat réputé. Paul Roy est très fatigué.";
+        let doc = Doc::new(text);
+        let ents: Vec<EntityMention> = ["Claire Roux", "Marc Lemaire", "Paul Roy"].iter().map(|n| mention(text, n, EntityType::Person, n)).collect();
+        let ms = prepare(&doc, &ents);
+        let role = |name: &str, w: &str| ms.iter().find(|m| m.canonical == name).map(|m| ms.role_overlap(m.id, None, &content_words(w))).unwrap();
+        assert_eq!(role("Claire Roux", "ministre"), 1);
+        assert_eq!(role("Marc Lemaire", "avocat"), 1);
+        assert_eq!(role("Paul Roy", "fatigué"), 0, "an adjective is no role");
+    }
+
+    #[test]
+    fn a_title_description_goes_to_the_holder_of_the_office_the_text_names() {
+        let text = "Julie Mars, la nouvelle ministre des Sports, a parlé. Avant d'être nommée ministre de la Culture, Claire Roux dirigeait une maison d'édition. Claire Roux avait fait réaliser des travaux. Une « négligence », tente d'expliquer la ministre.";
+        let mut ents: Vec<EntityMention> = ["Julie Mars", "Claire Roux"].iter().map(|n| mention(text, n, EntityType::Person, n)).collect();
+        let second = text.rfind("Claire Roux").unwrap();
+        let start = text[..second].chars().count();
+        ents.push(EntityMention { text: "Claire Roux".into(), start, end: start + 11, entity_type: EntityType::Person, canonical: "Claire Roux".into(), role: None });
+        let qs = crate::find_quotes(text, &ents, "fr");
+        assert_eq!(qs.last().unwrap().speaker_canonical.as_deref(), Some("Claire Roux"));
     }
 
     #[test]
