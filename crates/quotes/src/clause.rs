@@ -165,6 +165,7 @@ pub(crate) fn verb_adverb_len(doc: &Doc, a: usize, hi: usize) -> usize {
         ("de", "son" | "leur", "côté")
         | ("pour", "sa" | "leur", "part")
         | ("à", "son" | "leur", "tour") => 3,
+        ("en", "substance" | "somme" | "résumé", _) => 2,
         _ => 0,
     }
 }
@@ -397,6 +398,29 @@ fn personal_pronoun(doc: &Doc, k: usize) -> bool {
 /// the noun phrase its main clause opens with, after fronted phrases. None when no clause that
 /// near has a subject: the pronoun is not resolved from further away.
 pub(crate) fn continued_subject(doc: &Doc, tok: usize) -> Option<Phrase> {
+    continued(doc, tok, names_a_person_or_body)
+}
+
+/// What a plural pronoun ("ils", "elles") at token `tok` continues, like
+/// [`continued_subject`]: the nearest plural description of persons or bodies ("les auteurs",
+/// "ces syndicats").
+pub(crate) fn continued_plural_subject(doc: &Doc, tok: usize) -> Option<Phrase> {
+    continued(doc, tok, names_persons_or_bodies)
+}
+
+/// Whether a subject phrase is a plural description of persons or bodies.
+fn names_persons_or_bodies(doc: &Doc, p: Phrase) -> bool {
+    let toks = &doc.tokens;
+    let plural = matches!(toks[p.a].lower.as_str(), "les" | "ces" | "leurs" | "des" | "plusieurs");
+    let head = (p.a + 1..p.b).find(|&k| !lexicon::is_role_stop(&toks[k].lower));
+    plural && head.is_some_and(|h| {
+        let w = toks[h].lower.as_str();
+        let singular = w.strip_suffix('s').or_else(|| w.strip_suffix('x'));
+        singular.is_some_and(|w| lexicon::is_person_noun(w) || lexicon::is_body_noun(w))
+    })
+}
+
+fn continued(doc: &Doc, tok: usize, accept: fn(&Doc, Phrase) -> bool) -> Option<Phrase> {
     let toks = &doc.tokens;
     let sent = doc.sentence[tok];
     // This sentence and the two before it that hold words outside quotation marks (a quote
@@ -446,7 +470,7 @@ pub(crate) fn continued_subject(doc: &Doc, tok: usize) -> Option<Phrase> {
             if lexicon::is_subject_pronoun(&toks[a].lower) {
                 continue; // an impersonal "il" is about nobody
             }
-            if let Some(p) = subject_phrase_at(doc, a, hi) {
+            if let Some(p) = subject_phrase_at(doc, a, hi, accept) {
                 return Some(p);
             }
         }
@@ -478,7 +502,7 @@ fn imperfect_verb(w: &str) -> bool {
 /// names a person or a body. A thing ("Une charge dirigée contre …") is no subject a pronoun of
 /// a speaker continues; a phrase a comma closes before any verb ("Dernier jour, le ministre
 /// affirmait") was fronted, and the subject follows it.
-fn subject_phrase_at(doc: &Doc, mut a: usize, hi: usize) -> Option<Phrase> {
+fn subject_phrase_at(doc: &Doc, mut a: usize, hi: usize, accept: fn(&Doc, Phrase) -> bool) -> Option<Phrase> {
     let toks = &doc.tokens;
     for hop in 0..4 {
         let t = &toks[a];
@@ -500,8 +524,9 @@ fn subject_phrase_at(doc: &Doc, mut a: usize, hi: usize) -> Option<Phrase> {
         {
             b += 1;
         }
-        let common = common_word_opening(doc, a) && !toks[a + 1..b].iter().any(|t| t.cap);
-        if opens_phrase && !common && names_a_person_or_body(doc, Phrase { a, b }) {
+        // (A determiner opening the sentence opens a noun phrase, however often it is written.)
+        let common = !lexicon::is_french_determiner(&t.lower) && common_word_opening(doc, a) && !toks[a + 1..b].iter().any(|t| t.cap);
+        if opens_phrase && !common && accept(doc, Phrase { a, b }) {
             return Some(Phrase { a, b });
         }
         // The phrase was fronted when a comma follows it before any verb of the clause ("Fidèle

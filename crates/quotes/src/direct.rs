@@ -42,12 +42,17 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
             && doc.tokens[open_tok - 1].is_word()
             && !doc.tokens[open_tok - 1].quoted;
         let after = if r.closed { cue_after(doc, ri, r, lang) } else { None };
+        let after = after.or_else(|| if lang == "fr" && r.closed { speaker_in_parentheses(doc, mentions, doc.tok_at(r.outer_end)) } else { None });
         let keep = !embedded || after.is_some() || words >= opts.min_embedded_words || introduces(doc, open_tok);
         if title_like(doc, r, embedded) || markup_or_code(doc, r) {
             continue;
         }
         let cued_after = after.is_some();
-        let cue = after.or_else(|| cue_before(doc, ri, r, lang)).or_else(|| cue_from_colon(doc, r, lang));
+        // French: an incise inside the marks ("« A, explique X, toxicologue. B »") names the
+        // speaker as surely as one after them.
+        let inside = if lang == "fr" && after.is_none() { incise_inside(doc, r) } else { None };
+        let cued_after = cued_after || inside.is_some();
+        let cue = after.or(inside).or_else(|| cue_before(doc, ri, r, lang)).or_else(|| cue_from_colon(doc, r, lang));
         // French: a term in quotation marks (« changement », « Les bâtisseurs de la gloire »)
         // is no quote: a few words, or a title, inside the writer's sentence with no cue.
         if lang == "fr" && embedded && cue.is_none() && (words <= 3 || french_title(doc, r)) {
@@ -68,10 +73,12 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
         let phrase = cue.as_ref().and_then(|c| c.speaker).or_else(|| if embedded { subject_in(doc, open_tok, lang) } else { None });
         // French: a quote opening a sentence with no cue is spoken by the subject of the
         // sentence before, when that is a person ("Il a souhaité …. « On ne peut pas … »").
+        // (A sentence that gives a view "pour X" is X's: "Pour les auteurs, le ministre n'est
+        // pas seul fautif. « … »".)
         let phrase = phrase.or_else(|| {
             (lang == "fr" && cue.is_none() && open_tok > 0 && doc.tokens[open_tok - 1].para == doc.tokens[open_tok].para
                 && matches!(doc.tokens[open_tok - 1].kind, Kind::Punct('.' | '!' | '?')) && !doc.tokens[open_tok - 1].quoted)
-                .then(|| speaker::french_clause_subject(doc, open_tok - 1))
+                .then(|| view_of(doc, open_tok - 1, lang).or_else(|| speaker::french_clause_subject(doc, open_tok - 1)))
                 .flatten()
                 // (a description is vetted below: its head must be a person or a body)
                 .filter(|p| lexicon::is_subject_pronoun(&doc.tokens[p.a].lower) || doc.tokens[p.a].cap || lexicon::is_definite(&doc.tokens[p.a].lower))
@@ -93,14 +100,19 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
     let mut out: Vec<Attributed> = Vec::with_capacity(found.len());
     let mut previous: Option<Speaker> = None;
     let mut speakers: Vec<Option<Speaker>> = Vec::with_capacity(found.len());
+    // French: the quote's own cue names a pronoun that continues nobody near: the quote is
+    // nobody's, not its neighbour's ("« … », écrit-elle. … Il ajoute, « … »" with no "il" near).
+    let mut orphan: Vec<bool> = Vec::with_capacity(found.len());
     for f in &found {
         let s = f.phrase.map(|p| speaker::resolve(doc, p, mentions, previous.as_ref(), lang));
         // French: a subject pronoun that continues nobody near names no speaker.
-        let s = s.filter(|s| lang != "fr" || s.canonical.is_some() || !is_french_pronoun(&s.text));
+        let nobody = s.as_ref().is_some_and(|s| lang == "fr" && s.canonical.is_none() && is_french_pronoun(&s.text));
+        let s = s.filter(|_| !nobody);
         if s.is_some() {
             previous = s.clone();
         }
         speakers.push(s);
+        orphan.push(nobody && f.cue.is_some());
     }
     // Regions without a cue: the neighbour in the paragraph, else the quote before.
     let mut next_cued: Vec<Option<usize>> = vec![None; found.len()];
@@ -115,14 +127,24 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
     for i in 0..found.len() {
         // A quote whose cue names something that is no noun phrase ("holding signs that read
         // “…”") is nobody's; others go on from their neighbour.
-        if speakers[i].is_none() && !found[i].not_a_speaker {
+        // (French: nor is one whose own pronoun continues nobody, nor a quotation standing as a
+        // heading — a paragraph of its own with no full stop — the previous quote's.)
+        let heading = lang == "fr" && heading_quote(doc, &doc.regions[found[i].region]);
+        if speakers[i].is_none() && !found[i].not_a_speaker && !orphan[i] {
             let para = para_of(doc, &doc.regions[found[i].region]);
             let next = next_cued[i].filter(|&j| para_of(doc, &doc.regions[found[j].region]) == para && no_words_between(doc, &doc.regions[found[i].region], &doc.regions[found[j].region]));
             // (French: only from a quote in the sentence before or this one — a quote with no
             // reporting construction near does not inherit an older paragraph's speaker.)
+            // (French: not across a paragraph break for a quotation a colon introduces — its
+            // sentence names its own source: "Pour X, l'April : « … »".)
+            let own_intro = |r: &Region| {
+                let k = doc.tok_at(r.open);
+                k > 0 && doc.tokens[k - 1].para == doc.tokens[k].para && doc.tokens[k - 1].is_punct(':')
+            };
             let prev = last_spoken.filter(|&j| {
-                para - para_of(doc, &doc.regions[found[j].region]) <= opts.carry_paragraphs
-                    && (lang != "fr" || neighbouring_sentences(doc, &doc.regions[found[j].region], &doc.regions[found[i].region]))
+                let pj = para_of(doc, &doc.regions[found[j].region]);
+                !heading && para - pj <= opts.carry_paragraphs
+                    && (lang != "fr" || neighbouring_sentences(doc, &doc.regions[found[j].region], &doc.regions[found[i].region]) && (pj == para || !own_intro(&doc.regions[found[i].region])))
             });
             if let Some(j) = next.or(prev) {
                 speakers[i] = speakers[j].clone();
@@ -132,6 +154,9 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
             last_spoken = Some(i);
         }
     }
+    if lang == "fr" {
+        headline_speakers(doc, mentions, &found, &mut speakers);
+    }
     for (f, s) in found.iter().zip(speakers) {
         let r = &doc.regions[f.region];
         if let Some(c) = f.cue.as_ref().filter(|_| f.direct) {
@@ -140,6 +165,148 @@ pub(crate) fn find(doc: &Doc, mentions: &Mentions, lang: &str, opts: &Options, u
         out.push(Attributed::new(doc, r.start, r.end, s, f.cue.as_ref().map(|c| c.text.clone()), f.direct));
     }
     out
+}
+
+/// Most words a French incise inside a quotation may hold after its verb.
+const INCISE_WORDS: usize = 10;
+
+/// A French incise inside the marks of region `r`: after a comma, a verb of saying (with its
+/// auxiliary: "a expliqué", "a-t-il ajouté", "écrit-elle") and its inverted subject up to the
+/// next comma or full stop ("« Absurde. Ce processus est la norme, explique X, toxicologue,
+/// ancien de Y. Les études … »"). The subject must be a pronoun joined to the verb, a name (a
+/// capitalised word) or a definite description; the first such incise counts. Reads each token
+/// of the region once, and at most [`INCISE_WORDS`] after each verb.
+fn incise_inside(doc: &Doc, r: &Region) -> Option<Cue> {
+    let toks = &doc.tokens;
+    let (lo, hi) = (doc.tok_at(r.start), doc.tok_at(r.end));
+    let mut k = lo + 2;
+    while k < hi {
+        crate::work::step();
+        let t = &toks[k];
+        let w = t.lower.as_str();
+        if !t.is_word() || t.cap || lexicon::is_source_first(w) {
+            k += 1;
+            continue;
+        }
+        // The verb group opens right after a comma: "explique", "a expliqué", "a-t-il dit".
+        let mut first = k;
+        while first > lo && toks[first - 1].is_word() && (matches!(toks[first - 1].lower.as_str(), "a" | "avait") || toks[first - 1].lower.ends_with("-t-il") || toks[first - 1].lower.ends_with("-t-elle")) {
+            first -= 1;
+        }
+        let stem = ["-t-il", "-t-elle", "-il", "-elle"].iter().find_map(|s| w.strip_suffix(s)).unwrap_or(w);
+        if first == lo || !toks[first - 1].is_punct(',') || !lexicon::is_cue(stem) {
+            k += 1;
+            continue;
+        }
+        // Where the incise ends: a comma, a full stop, the closing mark.
+        let closes = |e: usize| e >= hi || matches!(toks[e].kind, Kind::Punct(',' | '.' | ';' | '!' | '?' | ')'));
+        if stem != w || first < k && toks[first].lower.contains("-t-") {
+            // The pronoun is the subject: "écrit-elle", "a-t-il ajouté".
+            let at = if stem != w { k } else { first };
+            if closes(k + 1) {
+                return Some(Cue { verb: k, text: doc.tok_text(first, k + 1), speaker: Some(Phrase { a: at, b: at + 1 }) });
+            }
+            k += 1;
+            continue;
+        }
+        let a = k + 1;
+        let mut b = a;
+        while b < hi && b - a < INCISE_WORDS && toks[b].is_word() && !lexicon::is_boundary(&toks[b].lower) {
+            b += 1;
+        }
+        let opens_phrase = a < hi && (toks[a].cap && toks[a].is_word() || lexicon::is_definite(&toks[a].lower));
+        if b > a && opens_phrase && closes(b) {
+            return Some(Cue { verb: k, text: doc.tok_text(first, k + 1), speaker: Some(Phrase { a, b }) });
+        }
+        k += 1;
+    }
+    None
+}
+
+/// Most tokens a French sentence's fronted phrase may take before its "pour X," source.
+const VIEW_OPENING: usize = 4;
+
+/// The source "pour X," near the start of the French sentence ending at token `end` ("Pour
+/// les auteurs, …", "Cependant, pour les auteurs, …"): the sentence gives X's view.
+fn view_of(doc: &Doc, end: usize, lang: &str) -> Option<Phrase> {
+    let s0 = doc.sentence_start(end);
+    (s0..end.min(s0 + VIEW_OPENING)).filter(|&k| doc.tokens[k].lower == "pour").find_map(|k| speaker::cue_at(doc, k, s0, end, lang)).and_then(|c| c.speaker)
+}
+
+/// Most words a parenthesis after a quotation may hold to name its speaker.
+const PAREN_WORDS: usize = 8;
+
+/// "« … » (Commissaire de la CENI)": a parenthesis right after the closing mark that holds a
+/// name or a description of a person or a body names the speaker.
+fn speaker_in_parentheses(doc: &Doc, mentions: &Mentions, first: usize) -> Option<Cue> {
+    let toks = &doc.tokens;
+    if first >= toks.len() || !toks[first].is_punct('(') {
+        return None;
+    }
+    let close = (first + 1..toks.len().min(first + 2 + PAREN_WORDS)).find(|&k| toks[k].is_punct(')'))?;
+    let (a, b) = (first + 1, close);
+    if b <= a || !toks[a..b].iter().all(|t| t.is_word()) || toks[a..b].iter().any(|t| lexicon::is_time_word(&t.lower) || lexicon::is_date_word(&t.lower)) {
+        return None;
+    }
+    let person = mentions.inside(toks[a].start, toks[b - 1].end).any(|m| m.kind == polmon_model::EntityType::Person);
+    let described = toks[a..b].iter().any(|t| lexicon::is_person_noun(&t.lower) || lexicon::is_body_noun(&t.lower));
+    (person || described).then(|| Cue { verb: first, text: String::new(), speaker: Some(Phrase { a, b }) })
+}
+
+/// Most words a headline (the text's first paragraph) may have for [`headline_speakers`].
+const HEADLINE_WORDS: usize = 30;
+
+/// How many words in a row a headline quotation and a quotation of the body must share to be
+/// one quotation written twice.
+const SHARED_RUN: usize = 4;
+
+/// French headlines: "Sujet : « … »" puts the topic, not the speaker, before the colon
+/// ("Banques belges piratées : « … »"). A headline quotation's speaker is kept when the body
+/// names it again (a headline's speaker is always in its article); otherwise the quotation
+/// takes the speaker of the body quotation it repeats (a run of [`SHARED_RUN`] words in
+/// common), else — when a phrase was taken as its speaker — the first named speaker of the
+/// body (the article's source), else none. The headline is the first paragraph when it has at
+/// most [`HEADLINE_WORDS`] words and no sentence punctuation (`.`, `!`, `?`, quoted or not),
+/// and the text goes on after it.
+fn headline_speakers(doc: &Doc, mentions: &Mentions, found: &[Found], speakers: &mut [Option<Speaker>]) {
+    let toks = &doc.tokens;
+    let Some(body) = toks.iter().position(|t| t.para != toks[0].para) else {
+        return;
+    };
+    if doc.word_counts(0, body).0 > HEADLINE_WORDS || toks[..body].iter().any(|t| matches!(t.kind, Kind::Punct('.' | '!' | '?'))) {
+        return;
+    }
+    let words = |r: &Region| -> Vec<&str> { toks[doc.tok_at(r.start)..doc.tok_at(r.end)].iter().filter(|t| t.is_word()).map(|t| t.lower.as_str()).collect() };
+    let body_start = toks[body].start;
+    let heads = found.iter().take_while(|f| doc.regions[f.region].open < body_start).count();
+    for i in 0..heads {
+        let named_in_body = speakers[i].as_ref().and_then(|s| s.canonical.as_ref()).is_some_and(|c| {
+            let k = mentions.before(body_start);
+            mentions[k..].iter().take(LOOK_AROUND_BODY).any(|m| &m.canonical == c)
+        });
+        if named_in_body {
+            continue;
+        }
+        let head_words = words(&doc.regions[found[i].region]);
+        let runs: std::collections::HashSet<&[&str]> = head_words.windows(SHARED_RUN).collect();
+        let repeated = (heads..found.len()).find(|&j| speakers[j].is_some() && words(&doc.regions[found[j].region]).windows(SHARED_RUN).any(|w| runs.contains(w)));
+        let source = || speakers[i].as_ref().and((heads..found.len()).find(|&j| speakers[j].as_ref().is_some_and(|s| s.canonical.is_some())));
+        speakers[i] = repeated.or_else(source).and_then(|j| speakers[j].clone());
+    }
+}
+
+/// How many mentions of the body are searched for a headline speaker's name.
+const LOOK_AROUND_BODY: usize = crate::names::LOOK_AROUND;
+
+/// Whether region `r` is a quotation standing as a heading: alone in its paragraph, with no
+/// full stop, question or exclamation mark ending it.
+fn heading_quote(doc: &Doc, r: &Region) -> bool {
+    let toks = &doc.tokens;
+    let (open, after) = (doc.tok_at(r.open), doc.tok_at(r.outer_end));
+    let para = toks[open].para;
+    let alone = (open == 0 || toks[open - 1].para != para) && (after >= toks.len() || toks[after].para != para);
+    let last = doc.tok_at(r.end).saturating_sub(1);
+    alone && !matches!(toks[last].kind, Kind::Punct('.' | '!' | '?' | '…'))
 }
 
 /// Whether a French speaker phrase is a bare subject pronoun ("il", "elle", "a-t-il").
@@ -558,5 +725,88 @@ mod tests {
     fn dash_attribution_closing_a_paragraph() {
         let qs = direct("“Nobody listens to us anymore.” ― Rosa Delgado");
         assert_eq!(qs[0].speaker.as_deref(), Some("Rosa Delgado"));
+    }
+
+    /// French quotes through the fallback entities, as `(text, speaker, canonical)`.
+    fn french(text: &str) -> Vec<(String, Option<String>, Option<String>)> {
+        find_quotes(text, &[], "fr").into_iter().filter(|q| q.direct).map(|q| (q.text, q.speaker, q.speaker_canonical)).collect()
+    }
+
+    #[test]
+    fn french_incise_inside_the_marks_names_the_speaker() {
+        let qs = french("La réforme divise. « Inutile. Ce texte est mal écrit, juge Marc Tellier, économiste. Il faut le refaire. »");
+        assert_eq!(qs[0].2.as_deref(), Some("Marc Tellier"));
+        let qs = french("Anne Roux est arrivée hier. « Nous avons tout perdu, raconte-t-elle. Tout est à refaire. »");
+        assert_eq!(qs[0].2.as_deref(), Some("Anne Roux"));
+    }
+
+    #[test]
+    fn french_headline_topic_is_no_speaker() {
+        // The topic before the colon is nobody; the body's source speaks.
+        let text = "Grève des cheminots : « Nous irons jusqu'au bout »\n\nLa grève a commencé lundi. « Nous irons jusqu'au bout de ce mouvement », a déclaré Paul Vidal, secrétaire du syndicat.\n";
+        let qs = french(text);
+        assert_eq!(qs[0].2.as_deref(), Some("Paul Vidal"));
+        // A speaker the body names again keeps the headline quotation.
+        let text = "Paul Vidal : « Nous irons jusqu'au bout »\n\nLa grève a commencé lundi. Paul Vidal a rencontré le ministre. « La grève durera », a déclaré Julie Mars.\n";
+        assert_eq!(french(text)[0].2.as_deref(), Some("Paul Vidal"));
+    }
+
+    #[test]
+    fn french_heading_quote_inherits_no_speaker() {
+        let text = "Pour la chercheuse Lise Morel, « le risque est faible. »\n\n« Les agences ont un avis unanime »\n\nLes agences ont publié leurs avis.\n";
+        let qs = french(text);
+        assert_eq!(qs[0].2.as_deref(), Some("Lise Morel"));
+        assert_eq!(qs[1].1, None);
+    }
+
+    #[test]
+    fn french_pronoun_that_continues_nobody_takes_no_neighbour() {
+        // "Il ajoute" continues no man of the text: the quote is not the woman's before it.
+        let text = "« Je me sens bien ici », écrit Anne Roux. Il ajoute, « les voisins sont partis depuis longtemps ».";
+        let qs = french(text);
+        assert_eq!(qs[0].2.as_deref(), Some("Anne Roux"));
+        assert_eq!(qs[1].1, None);
+    }
+
+    #[test]
+    fn french_speaker_in_parentheses_after_the_quote() {
+        let qs = french("Le scrutin a eu lieu. « Nous avons redéployé le matériel électoral » (Vice-président de la commission électorale)");
+        assert_eq!(qs[0].1.as_deref(), Some("Vice-président de la commission électorale"));
+        // A date in parentheses names nobody.
+        let qs = french("Le scrutin a eu lieu. « Nous avons redéployé le matériel électoral » (lundi 3 mars)");
+        assert_eq!(qs[0].1, None);
+    }
+
+    #[test]
+    fn french_view_pour_x_lends_x_to_the_next_quotation() {
+        let qs = french("Cependant, pour les chercheurs, le ministre n'est pas le seul fautif. « Il est possible que la rumeur ait circulé avant. »");
+        assert_eq!(qs[0].1.as_deref(), Some("les chercheurs"));
+    }
+
+    #[test]
+    fn french_plural_pronoun_continues_the_plural_description() {
+        let qs = french("Les auteurs ont répertorié tous les messages. Puis, ils ont déclaré : « Les utilisateurs ordinaires propagent la rumeur. »");
+        assert_eq!(qs[0].2.as_deref(), Some("Les auteurs"));
+    }
+
+    #[test]
+    fn french_office_is_not_the_subject_of_the_sentence_before() {
+        // "le juge": a noun after its determiner, and nobody the text ties to the office.
+        let qs = french("Paul Durand a obtenu un non-lieu. « Le défaut de consentement ne suffit pas », a expliqué le juge.");
+        assert_eq!(qs[0].1.as_deref(), Some("le juge"));
+        assert_eq!(qs[0].2, None);
+    }
+
+    #[test]
+    fn french_pour_description_with_a_name_in_apposition() {
+        let qs = french("Pour la principale association de défense des usagers, l'Aduti : « Ce vote est une victoire pour tous. »");
+        assert_eq!(qs[0].1.as_deref(), Some("l'Aduti"));
+    }
+
+    #[test]
+    fn french_colon_quote_inherits_nothing_across_a_paragraph() {
+        let text = "« Nous sommes satisfaits », a déclaré Paul Vidal.\n\nPour la principale partie du texte, rien : « Le reste viendra plus tard. »\n";
+        let qs = french(text);
+        assert_eq!(qs[1].1, None);
     }
 }

@@ -59,7 +59,7 @@ const FRENCH_CUE_STEMS: &[&str] = &[
     "recommand", "jug", "not", "félicit", "inquiét", "indign", "réjou",
     "résum", "interpell", "contest", "développ",
     "insinu", "murmur", "cri", "hurl", "lanç", "racont", "évoqu", "parl", "résum", "conclu",
-    "mentionn", "réaffirm", "suggér", "énonc",
+    "mentionn", "réaffirm", "suggér", "énonc", "conseill",
 ];
 
 /// French verbs of saying outside the first group, in the same forms.
@@ -77,7 +77,7 @@ const FRENCH_CUE_FORMS: &[&str] = &[
     "s'exclame", "maintient", "maintenu", "maintenait", "prédit", "interroge", "interrogé",
     "explique", "raconte", "commente", "souligne", "ajoute", "assure", "estime", "affirme",
     "déclare", "précise", "indique", "insiste", "tempête", "s'indigne", "s'inquiète",
-    "se félicite", "parlant", "évoquant", "qualifiant",
+    "se félicite", "parlant", "évoquant", "qualifiant", "conseille",
 ];
 
 /// Cues that introduce their source after them and the content around them.
@@ -174,6 +174,8 @@ const TITLES: &[(&str, Option<Gender>)] = &[
     ("sgt.", None),
     ("pres.", None),
     ("prof.", None),
+    ("pr", None),
+    ("pr.", None),
 ];
 
 /// Capitalised words that make a capitalised sequence a role, not a name.
@@ -398,6 +400,18 @@ pub(crate) fn title(w: &str) -> Option<Option<Gender>> {
 
 pub(crate) fn is_role_word(w: &str) -> bool {
     in_role_words(w)
+}
+
+/// A French noun of an office or a title ("le juge", "la ministre", "le conseiller"): it names
+/// whoever holds the office, not the person a text happens to be about.
+pub(crate) fn is_office_noun(w: &str) -> bool {
+    (in_role_words(w) && !matches!(w, "of" | "the" | "de" | "la" | "des" | "du" | "état" | "etat" | "d'état"))
+        || matches!(
+            w,
+            "conseiller" | "conseillère" | "procureure" | "préfet" | "préfète" | "ambassadrice" | "rapporteur" | "rapporteure"
+                | "médiateur" | "médiatrice" | "dirigeant" | "dirigeante" | "pdg" | "patron" | "patronne" | "chancelière"
+                | "magistrat" | "magistrate" | "sénatrice" | "commissaire" | "président-directeur" | "vice-président" | "vice-présidente"
+        )
 }
 
 pub(crate) fn is_org_word(w: &str) -> bool {

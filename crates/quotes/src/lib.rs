@@ -111,6 +111,13 @@ pub fn find_attributed(text: &str, entities: &[EntityMention], lang: &str, opts:
     } else {
         entities
     };
+    let described;
+    let entities = if lang == "fr" {
+        described = names::with_described_names(&doc, entities);
+        &described[..]
+    } else {
+        entities
+    };
     let mentions = names::prepare(&doc, entities);
     let mut used = Vec::new();
     let mut out = direct::find(&doc, &mentions, lang, opts, &mut used);

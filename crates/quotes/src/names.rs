@@ -299,6 +299,74 @@ fn push(doc: &Doc, a: usize, b: usize, kind: EntityType, role: Option<String>, o
     out.push(EntityMention { canonical: text.clone(), text, start: s, end: e, entity_type: kind, role });
 }
 
+/// Most capitalised words a name after a description or a title may have.
+const MAX_NAME_WORDS: usize = 3;
+
+/// `entities` with the persons a French description or title names that the recogniser
+/// missed or cut ("la toxicologue Dominique Parent-Massin", "la Pr Joly-Gomez", "Mme
+/// Cardenal"): a determiner and a noun of a person (or a title alone), then one to
+/// [`MAX_NAME_WORDS`] capitalised words no person or organisation mention covers. The new
+/// mention replaces what overlaps it (a place or a fragment of the name), carries the
+/// description as its role, and is named like the person of the document whose full name ends
+/// with the same surname ("Pr Joly-Gomez" is "Francisca Joly-Gomez"), else as written.
+pub(crate) fn with_described_names(doc: &Doc, entities: &[EntityMention]) -> Vec<EntityMention> {
+    let toks = &doc.tokens;
+    let mut sorted: Vec<&EntityMention> = entities.iter().collect();
+    sorted.sort_by_key(|m| m.start);
+    // Full person names by their surname (lower case): the longest one written.
+    let mut by_surname: HashMap<String, &str> = HashMap::new();
+    for m in sorted.iter().filter(|m| m.entity_type == EntityType::Person && m.canonical.split_whitespace().count() >= 2) {
+        let e = by_surname.entry(surname(&m.canonical)).or_insert(&m.canonical);
+        if m.canonical.len() > e.len() {
+            *e = &m.canonical;
+        }
+    }
+    let covered = |s: usize, e: usize| {
+        let k = sorted.partition_point(|m| m.end <= s);
+        sorted[k..].iter().take_while(|m| m.start < e).any(|m| matches!(m.entity_type, EntityType::Person | EntityType::Organization))
+    };
+    let mut added: Vec<EntityMention> = Vec::new();
+    for k in 0..toks.len() {
+        let t = &toks[k];
+        // (The cheap test first: a capitalised word must follow.)
+        if !t.is_word() || t.quoted || !toks.get(k + 1).is_some_and(|n| n.is_word() && n.cap) {
+            continue;
+        }
+        let title = lexicon::title(&t.lower).is_some();
+        let described = !t.cap && k > 0 && matches!(toks[k - 1].lower.as_str(), "le" | "la" | "l'") && lexicon::is_person_noun(&t.lower);
+        if !title && !described {
+            continue;
+        }
+        let a = k + 1;
+        let mut b = a;
+        while b < toks.len() && b - a < MAX_NAME_WORDS && toks[b].is_word() && toks[b].cap && toks[b].para == t.para && !lexicon::is_not_name(&toks[b].lower) && lexicon::title(&toks[b].lower).is_none() {
+            b += 1;
+        }
+        let name_ends = b >= toks.len() || !toks[b].is_word() || !toks[b].cap;
+        if b == a || !name_ends || toks[a..b].iter().any(|x| lexicon::is_org_word(&x.lower) || lexicon::is_role_word(&x.lower) || lexicon::is_place(&x.lower)) {
+            continue;
+        }
+        let (s, e) = span(doc, a, b);
+        if s >= e || covered(s, e) {
+            continue;
+        }
+        let text = doc.slice(s, e);
+        let canonical = by_surname.get(&surname(&text)).map_or_else(|| text.clone(), |full| full.to_string());
+        let role = described.then(|| t.lower.clone());
+        added.push(EntityMention { text, start: s, end: e, entity_type: EntityType::Person, canonical, role });
+    }
+    if added.is_empty() {
+        return entities.to_vec();
+    }
+    let overlaps = |m: &EntityMention| {
+        let k = added.partition_point(|n| n.end <= m.start);
+        added.get(k).is_some_and(|n| n.start < m.end)
+    };
+    let mut out: Vec<EntityMention> = entities.iter().filter(|m| !overlaps(m)).cloned().collect();
+    out.extend(added);
+    out
+}
+
 /// Prepares mentions for resolution: genders, and role words from the entity's role, the
 /// words right before it ("his French counterpart Stéphane Séjourné") and an appositive
 /// after it ("Smith, the party's treasurer,").
@@ -318,6 +386,7 @@ pub(crate) fn prepare(doc: &Doc, entities: &[EntityMention]) -> Mentions {
         roles.extend(words_before(doc, first));
         let last = doc.tok_at(m.end);
         roles.extend(appositive_after(doc, last));
+        roles.extend(predicate_after(doc, last));
         roles.extend(appositive_before(doc, first));
         let mut gender = None;
         if first > 0 {
@@ -350,7 +419,10 @@ pub(crate) fn prepare(doc: &Doc, entities: &[EntityMention]) -> Mentions {
         }
         let subject = first < doc.tokens.len()
             && (first - doc.sentence_start(first) <= 2 || next < doc.tokens.len() && lexicon::is_cue(&doc.tokens[next].lower));
-        out.push(Mention { start: m.start, end: m.end, kind: m.entity_type, canonical: m.canonical.clone(), id, gender, subject, quoted: doc.tokens.get(first).is_some_and(|t| t.quoted) });
+        // An acronym is a body, not a person ("LREM", "HRW"), whatever the recogniser said.
+        let acronym = m.canonical.chars().count() >= 2 && m.canonical.chars().all(|c| c.is_uppercase());
+        let kind = if acronym && m.entity_type == EntityType::Person { EntityType::Organization } else { m.entity_type };
+        out.push(Mention { start: m.start, end: m.end, kind, canonical: m.canonical.clone(), id, gender, subject, quoted: doc.tokens.get(first).is_some_and(|t| t.quoted) });
     }
     infer_genders(doc, &mut out, role_index.len());
     let ids = ids.into_iter().map(|(k, (id, _))| (k.to_string(), id)).collect();
@@ -526,6 +598,14 @@ fn appositive_before(doc: &Doc, first: usize) -> Vec<String> {
         return Vec::new();
     }
     let close = first - 1;
+    // "Avant d'être nommée ministre de la Culture, X": a participle of naming gives the role.
+    let mut k = close;
+    while k > 0 && close - k < 8 && toks[k - 1].is_word() && !lexicon::is_boundary(&toks[k - 1].lower) {
+        k -= 1;
+        if is_naming_participle(&toks[k].lower) {
+            return toks[k + 1..close].iter().flat_map(|t| content_words(&t.lower)).collect();
+        }
+    }
     let mut k = close;
     while k > 0 && close - k < 8 && toks[k - 1].is_word() && !lexicon::is_boundary(&toks[k - 1].lower) {
         k -= 1;
@@ -536,6 +616,43 @@ fn appositive_before(doc: &Doc, first: usize) -> Vec<String> {
         }
     }
     Vec::new()
+}
+
+/// French participles that give a person an office ("nommée ministre", "élu maire").
+fn is_naming_participle(w: &str) -> bool {
+    ["nommé", "élu", "réélu", "devenu", "désigné"].iter().any(|p| w.strip_prefix(p).is_some_and(|rest| matches!(rest, "" | "e")))
+}
+
+/// Most words a copular predicate after a name gives as a role.
+const PREDICATE_WORDS: usize = 3;
+
+/// "X est un architecte aisé", "X, devenue ministre,": a French copular predicate after the
+/// name (a form of être or devenir, or a participle of naming, then an article or not, then up
+/// to [`PREDICATE_WORDS`] lower-case words) gives the person that role.
+fn predicate_after(doc: &Doc, last: usize) -> Vec<String> {
+    let toks = &doc.tokens;
+    let mut k = last;
+    if k < toks.len() && toks[k].is_punct(',') {
+        k += 1;
+    }
+    let copula = k < toks.len() && matches!(toks[k].lower.as_str(), "est" | "était" | "fut" | "devient" | "devenait" | "reste" | "demeure");
+    if !(copula || k < toks.len() && is_naming_participle(&toks[k].lower)) {
+        return Vec::new();
+    }
+    k += 1;
+    if k < toks.len() && matches!(toks[k].lower.as_str(), "devenu" | "devenue" | "nommé" | "nommée" | "élu" | "élue") {
+        k += 1;
+    }
+    if k < toks.len() && matches!(toks[k].lower.as_str(), "un" | "une" | "le" | "la" | "l'") {
+        k += 1;
+    }
+    let words: Vec<&crate::text::Token> = toks[k.min(toks.len())..].iter().take_while(|t| t.is_word() && !t.cap && !lexicon::is_boundary(&t.lower)).take(PREDICATE_WORDS).collect();
+    // Only a noun of a person or an office opens a role ("un architecte", not "très fatigué").
+    if words.first().is_some_and(|t| lexicon::is_person_noun(&t.lower) || lexicon::is_office_noun(&t.lower)) {
+        words.iter().flat_map(|t| content_words(&t.lower)).collect()
+    } else {
+        Vec::new()
+    }
 }
 
 fn appositive_after(doc: &Doc, last: usize) -> Vec<String> {
@@ -590,6 +707,61 @@ mod tests {
         assert_eq!(found[0].entity_type, EntityType::Organization);
         assert!(found.iter().any(|m| m.text == "NATO" && m.entity_type == EntityType::Organization));
         assert!(!found.iter().any(|m| m.text.starts_with("But")));
+    }
+
+    fn mention(text: &str, name: &str, kind: EntityType, canonical: &str) -> EntityMention {
+        let byte = text.find(name).unwrap();
+        let start = text[..byte].chars().count();
+        EntityMention { text: name.into(), start, end: start + name.chars().count(), entity_type: kind, canonical: canonical.into(), role: None }
+    }
+
+    #[test]
+    fn described_names_the_recogniser_missed_become_persons() {
+        let text = "Claire Joly-Gomez enseigne. « Oui », dit la toxicologue Marie Parent-Roux. « Non », dit la Pr Joly-Gomez.";
+        let doc = Doc::new(text);
+        // The recogniser cut one name to a place and missed the other.
+        let ents = [mention(text, "Claire Joly-Gomez", EntityType::Person, "Claire Joly-Gomez"), mention(text, "Marie", EntityType::Location, "Marie")];
+        let out = with_described_names(&doc, &ents);
+        assert!(!out.iter().any(|m| m.text == "Marie"), "the cut name is replaced");
+        let toxicologue = out.iter().find(|m| m.text == "Marie Parent-Roux").expect("described name added");
+        assert_eq!((toxicologue.entity_type, toxicologue.role.as_deref()), (EntityType::Person, Some("toxicologue")));
+        let pr = out.iter().find(|m| m.text == "Joly-Gomez").expect("titled surname added");
+        assert_eq!(pr.canonical, "Claire Joly-Gomez");
+        // The description alone then resolves through the role it gave.
+        let qs = crate::find_quotes(&format!("{text} « Jamais », ajoute la toxicologue."), &ents, "fr");
+        assert_eq!(qs.last().unwrap().speaker_canonical.as_deref(), Some("Marie Parent-Roux"));
+    }
+
+    #[test]
+    fn french_predicates_give_roles() {
+        let text = "Avant d'être nommée ministre de la Culture, Claire Roux dirigeait une maison d'édition. Marc Lemaire est un avocat réputé. Paul Roy est très fatigué.";
+        let doc = Doc::new(text);
+        let ents: Vec<EntityMention> = ["Claire Roux", "Marc Lemaire", "Paul Roy"].iter().map(|n| mention(text, n, EntityType::Person, n)).collect();
+        let ms = prepare(&doc, &ents);
+        let role = |name: &str, w: &str| ms.iter().find(|m| m.canonical == name).map(|m| ms.role_overlap(m.id, None, &content_words(w))).unwrap();
+        assert_eq!(role("Claire Roux", "ministre"), 1);
+        assert_eq!(role("Marc Lemaire", "avocat"), 1);
+        assert_eq!(role("Paul Roy", "fatigué"), 0, "an adjective is no role");
+    }
+
+    #[test]
+    fn a_title_description_goes_to_the_holder_of_the_office_the_text_names() {
+        let text = "Julie Mars, la nouvelle ministre des Sports, a parlé. Avant d'être nommée ministre de la Culture, Claire Roux dirigeait une maison d'édition. Claire Roux avait fait réaliser des travaux. Une « négligence », tente d'expliquer la ministre.";
+        let mut ents: Vec<EntityMention> = ["Julie Mars", "Claire Roux"].iter().map(|n| mention(text, n, EntityType::Person, n)).collect();
+        let second = text.rfind("Claire Roux").unwrap();
+        let start = text[..second].chars().count();
+        ents.push(EntityMention { text: "Claire Roux".into(), start, end: start + 11, entity_type: EntityType::Person, canonical: "Claire Roux".into(), role: None });
+        let qs = crate::find_quotes(text, &ents, "fr");
+        assert_eq!(qs.last().unwrap().speaker_canonical.as_deref(), Some("Claire Roux"));
+    }
+
+    #[test]
+    fn an_acronym_taken_for_a_person_is_a_body() {
+        let text = "Le LRDM a voté. Paul Roux a parlé.";
+        let doc = Doc::new(text);
+        let ms = prepare(&doc, &[mention(text, "LRDM", EntityType::Person, "LRDM"), mention(text, "Paul Roux", EntityType::Person, "Paul Roux")]);
+        assert_eq!(ms[0].kind, EntityType::Organization);
+        assert_eq!(ms[1].kind, EntityType::Person);
     }
 
     #[test]

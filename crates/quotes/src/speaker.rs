@@ -190,9 +190,28 @@ fn pour_source(doc: &Doc, i: usize, hi: usize, lang: &str) -> Option<Phrase> {
     if !words.iter().all(|t| t.is_word() || t.is_punct('(') || t.is_punct(')')) {
         return None;
     }
-    let head = words.iter().find(|t| !lexicon::is_french_determiner(&t.lower) && !lexicon::is_role_stop(&t.lower))?;
-    let describes = lexicon::is_french_determiner(&next.lower) && (lexicon::is_person_noun(&head.lower) || lexicon::is_body_noun(&head.lower));
-    (next.cap && !lexicon::is_not_name(&next.lower) || describes).then_some(Phrase { a: i + 1, b: comma })
+    words.iter().find(|t| !lexicon::is_french_determiner(&t.lower) && !lexicon::is_role_stop(&t.lower))?;
+    // The head noun may follow an adjective ("la principale association de …").
+    let head_part = words.iter().take_while(|t| !matches!(t.lower.as_str(), "de" | "du" | "des" | "d'"));
+    let describes = lexicon::is_french_determiner(&next.lower) && head_part.take(3).any(|t| is_person_or_body(&t.lower));
+    if !(next.cap && !lexicon::is_not_name(&next.lower) || describes) {
+        return None;
+    }
+    // "Pour l'association de …, l'April : « … »": the name in apposition is the source.
+    if describes && toks[comma].is_punct(',') {
+        let mut a = comma + 1;
+        if a < hi && matches!(toks[a].lower.as_str(), "l'" | "le" | "la" | "les") {
+            a += 1;
+        }
+        let mut b = a;
+        while b < hi && b - a < 4 && toks[b].is_word() && toks[b].cap {
+            b += 1;
+        }
+        if b > a && b < hi && (toks[b].is_punct(':') || toks[b].is_punct(',')) {
+            return Some(Phrase { a: comma + 1, b });
+        }
+    }
+    Some(Phrase { a: i + 1, b: comma })
 }
 
 /// A description in apposition to a name before it ("Bernard Bonnet, le successeur de …"):
@@ -280,7 +299,8 @@ fn collect_back(doc: &Doc, end: usize, lo: usize) -> Option<Phrase> {
                 continue;
             }
         }
-        if !t.is_word() || t.quoted || lexicon::is_boundary(&t.lower) || lexicon::is_cue(&t.lower) {
+        // ("le juge a déclaré": a verb of saying after a determiner is a noun.)
+        if !t.is_word() || t.quoted || lexicon::is_boundary(&t.lower) || lexicon::is_cue(&t.lower) && !(a >= 2 && lexicon::is_french_determiner(&toks[a - 2].lower)) {
             break;
         }
         // A possessive ends a phrase only at its end: "Séjourné’s entourage".
@@ -369,7 +389,8 @@ pub(crate) fn phrase_after(doc: &Doc, cue: usize, hi: usize, lang: &str) -> Opti
                 None => break,
             }
         }
-        if !t.is_word() || t.quoted || lexicon::is_cue(&t.lower) {
+        // ("a expliqué le juge": a verb of saying after a determiner is a noun.)
+        if !t.is_word() || t.quoted || lexicon::is_cue(&t.lower) && !(b > a && lexicon::is_french_determiner(&toks[b - 1].lower)) {
             break;
         }
         if lexicon::is_boundary(&t.lower) && !(b == a && lexicon::pronoun(&t.lower).is_some()) {
@@ -458,6 +479,11 @@ fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mention
             .find(|m| m.end <= start && m.kind == EntityType::Organization)
             .map(|m| m.canonical.clone());
     }
+    // "ils", "elles": the plural description whose clause they continue ("Les auteurs ont
+    // répertorié … Puis, ils ont classé …"), as written; else nobody.
+    if french && (pron == "ils" || pron == "elles") {
+        return clause::continued_plural_subject(doc, p.a).map(|s| doc.tok_text(s.a, s.b));
+    }
     if pron == "they" || pron == "ils" || pron == "elles" || pron == "eux" {
         return None;
     }
@@ -529,7 +555,9 @@ fn canonical(doc: &Doc, p: Phrase, start: usize, end: usize, text: &str, mention
         // "l'universitaire", "son avocate", "ce dernier": a person the text has just named.
         let head = lower.iter().find(|w| !lexicon::is_french_determiner(w) && !lexicon::is_role_stop(w));
         let relational = matches!(lower[0], "son" | "sa" | "ses" | "leur" | "leurs");
-        if found.is_none() && french && !relational && head.is_some_and(|h| lexicon::is_person_noun(h)) {
+        // (Not a title: "le juge", "la ministre" name whoever holds the office, whom only a
+        // role the text gives ties to a person.)
+        if found.is_none() && french && !relational && head.is_some_and(|h| lexicon::is_person_noun(h) && !lexicon::is_office_noun(h)) {
             return french_antecedent(doc, mentions, p.a, start, None, previous);
         }
         return found;

@@ -186,7 +186,7 @@ fn tokenize(cs: &[char]) -> Vec<Token> {
                 if i < cs.len() && is_word_char(cs[i]) {
                     i += 1;
                 } else if i + 1 < cs.len()
-                    && matches!(cs[i], '\'' | '’' | '-' | '.' | '&')
+                    && matches!(cs[i], '\'' | '’' | '-' | '.' | '&' | '\u{ad}')
                     && is_word_char(cs[i + 1])
                 {
                     i += 2;
@@ -194,7 +194,8 @@ fn tokenize(cs: &[char]) -> Vec<Token> {
                     break;
                 }
             }
-            let mut lower: String = cs[start..i].iter().collect::<String>().to_lowercase().replace('’', "'");
+            // (A soft hyphen, "condi\u{ad}tions", is no part of the word.)
+            let mut lower: String = cs[start..i].iter().filter(|&&c| c != '\u{ad}').collect::<String>().to_lowercase().replace('’', "'");
             // An elision before a space ("d’ Orsay") keeps its apostrophe, as one glued to
             // its word ("l’Iran") did above.
             let apostrophe_next = i < cs.len() && matches!(cs[i], '\'' | '’');
@@ -257,6 +258,13 @@ fn sentences(tokens: &[Token]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn soft_hyphens_stay_inside_their_word() {
+        let doc = Doc::new("La lettre liste trois condi\u{ad}tions.");
+        let words: Vec<&str> = doc.tokens.iter().filter(|t| t.is_word()).map(|t| t.lower.as_str()).collect();
+        assert_eq!(words, ["la", "lettre", "liste", "trois", "conditions"]);
+    }
 
     fn words(text: &str) -> Vec<String> {
         Doc::new(text).tokens.iter().filter(|t| t.is_word()).map(|t| t.lower.clone()).collect()
