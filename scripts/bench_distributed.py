@@ -294,6 +294,8 @@ def scale(args, base, pg):
             r.alive()
         linked = int(pg.sql(dbname, "SELECT count(story_id) FROM articles"))
         samples.append((time.time() - started, linked, connector.cpu()))
+        # What a run stopped early still tells: (seconds, articles linked, connector CPU s).
+        Path(args.out + ".partial").write_text(json.dumps(samples))
         if gen.poll() is not None and linked >= args.scale:
             break
         # The count reads an index of the whole table: sample less often on large runs.

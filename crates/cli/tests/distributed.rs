@@ -445,6 +445,37 @@ fn one_worker_gives_the_answers_of_an_embedded_ingest() {
         assert_eq!(status, 200, "{page}: {body}");
         assert!(body.len() > 500, "{page}: {body}");
     }
+    // A real client of the API on the PostgreSQL-backed node: what the embedded server
+    // passes (e2e.rs), the web node passes too (no store error leaks as a 500).
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/judges/schemathesis.toml");
+    let venv = std::env::var_os("POLMON_TEST_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.ci/venv"));
+    let schemathesis = venv.join("bin/schemathesis");
+    assert!(schemathesis.exists(), "{} is missing: run .ci/run", schemathesis.display());
+    let scratch = tempfile::tempdir().unwrap();
+    let st = Command::new(schemathesis)
+        .current_dir(scratch.path())
+        .arg("--config-file")
+        .arg(&config)
+        .args([
+            "run",
+            &format!("http://{node_addr}/api/openapi.json"),
+            "--max-examples",
+            "40",
+            "--seed",
+            "7",
+        ])
+        .output()
+        .expect("schemathesis runs");
+    let report = String::from_utf8_lossy(&st.stdout);
+    assert!(
+        st.status.success() && report.contains("passed"),
+        "schemathesis found failures on the web node:\n{report}\n{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let summary: Vec<&str> = report.lines().filter(|l| l.contains("passed") || l.contains("cases")).collect();
+    eprintln!("schemathesis on the web node: {}", summary.join(" | "));
 }
 
 fn log_of(role: &Role) -> String {
