@@ -202,14 +202,32 @@ impl Drop for Role {
 
 /// Waits until `done` holds, checking the roles are alive; fails after `limit`.
 fn until(limit: Duration, what: &str, roles: &mut [&mut Role], mut done: impl FnMut() -> bool) {
+    until_ok(limit, what, roles, || {
+        if done() {
+            Ok(())
+        } else {
+            Err(String::new())
+        }
+    })
+}
+
+/// Waits until `state` is `Ok`, checking the roles are alive; fails after `limit` with
+/// what `state` last said was missing and the roles' logs.
+fn until_ok(
+    limit: Duration,
+    what: &str,
+    roles: &mut [&mut Role],
+    mut state: impl FnMut() -> Result<(), String>,
+) {
     let deadline = Instant::now() + limit;
     loop {
         for r in roles.iter_mut() {
             r.assert_alive();
         }
-        if done() {
-            return;
-        }
+        let missing = match state() {
+            Ok(()) => return,
+            Err(missing) => missing,
+        };
         if Instant::now() > deadline {
             let logs: Vec<String> = roles
                 .iter()
@@ -221,7 +239,10 @@ fn until(limit: Duration, what: &str, roles: &mut [&mut Role], mut done: impl Fn
                     )
                 })
                 .collect();
-            panic!("{what}: not done within {limit:?}\n{}", logs.join("\n"));
+            panic!(
+                "{what}: not done within {limit:?} ({missing})\n{}",
+                logs.join("\n")
+            );
         }
         std::thread::sleep(Duration::from_millis(200));
     }
@@ -500,23 +521,46 @@ fn enqueue(store: &str, queue: &str, paths: &[&Path]) -> String {
 /// Every stored article linked and handed to the index, every queue empty, and each
 /// node's index holding every article.
 fn finished(pg: &PgStore, queue: &Queue, expected: u64, nodes: &[&Path]) -> bool {
-    if pg.count().unwrap_or(0) != expected
-        || pg.unindexed_count().unwrap_or(1) != 0
-        || !queue_idle(queue)
+    finished_or_missing(pg, queue, expected, nodes).is_ok()
+}
+
+/// [`finished`], or what is missing.
+fn finished_or_missing(
+    pg: &PgStore,
+    queue: &Queue,
+    expected: u64,
+    nodes: &[&Path],
+) -> Result<(), String> {
+    let count = pg.count().unwrap_or(0);
+    let unindexed = pg.unindexed_count().unwrap_or(u64::MAX);
+    let pending: Vec<(Stage, u64)> = [Stage::Process, Stage::Connect, Stage::Index]
+        .iter()
+        .map(|&s| (s, queue.pending(s).unwrap_or(u64::MAX)))
+        .collect();
+    let ids: Vec<i64> = (1..=pg.max_article_id().unwrap_or(None).unwrap_or(0)).collect();
+    let links = pg.links_of(&ids).unwrap_or_default();
+    let unlinked = links.values().filter(|l| l.story_id.is_none()).count();
+    let in_nodes: Vec<u64> = nodes
+        .iter()
+        .map(|n| {
+            SearchIndex::open(&n.join("index"))
+                .map(|i| i.num_docs())
+                .unwrap_or(0)
+        })
+        .collect();
+    if count == expected
+        && unindexed == 0
+        && pending.iter().all(|&(_, n)| n == 0)
+        && links.len() as u64 == expected
+        && unlinked == 0
+        && in_nodes.iter().all(|&n| n == expected)
     {
-        return false;
+        return Ok(());
     }
-    let ids: Vec<i64> = (1..=pg.max_article_id().unwrap().unwrap_or(0)).collect();
-    let links = pg.links_of(&ids).unwrap();
-    if links.len() as u64 != expected || links.values().any(|l| l.story_id.is_none()) {
-        return false;
-    }
-    nodes.iter().all(|n| {
-        SearchIndex::open(&n.join("index"))
-            .map(|i| i.num_docs())
-            .unwrap_or(0)
-            == expected
-    })
+    Err(format!(
+        "stored {count} of {expected}, {unindexed} not handed to the index, pending {pending:?}, \
+         {unlinked} unlinked, in the nodes' indexes {in_nodes:?}"
+    ))
 }
 
 #[test]
@@ -629,7 +673,7 @@ fn kills_restarts_and_duplicates_lose_nothing_and_store_nothing_twice() {
         killed.elapsed().as_secs_f64()
     );
     let mut worker_3 = role("worker-3", &["worker", "--batch", "1"]);
-    until(
+    until_ok(
         Duration::from_secs(240),
         "the first inputs, despite the kills",
         &mut [
@@ -639,7 +683,7 @@ fn kills_restarts_and_duplicates_lose_nothing_and_store_nothing_twice() {
             &mut index_a,
             &mut index_b,
         ],
-        || finished(&pg, &queue, n1 as u64, &[&node_a, &node_b]),
+        || finished_or_missing(&pg, &queue, n1 as u64, &[&node_a, &node_b]),
     );
     assert!(
         log_of(&standby).contains("connector window ready"),
@@ -684,7 +728,7 @@ fn kills_restarts_and_duplicates_lose_nothing_and_store_nothing_twice() {
         "recovery: a first new article stored {:.2} s after PostgreSQL and nats-server restarted",
         restarted.elapsed().as_secs_f64()
     );
-    until(
+    until_ok(
         Duration::from_secs(240),
         "the next inputs, after the restarts",
         &mut [
@@ -694,7 +738,7 @@ fn kills_restarts_and_duplicates_lose_nothing_and_store_nothing_twice() {
             &mut index_a,
             &mut index_b,
         ],
-        || finished(&pg, &queue, total, &[&node_a, &node_b]),
+        || finished_or_missing(&pg, &queue, total, &[&node_a, &node_b]),
     );
     // Nothing stored twice: one article per distinct input URL.
     let urls: BTreeSet<String> = answers(&pg)
