@@ -67,7 +67,7 @@ def children_of(pid):
 
 
 class Postgres:
-    def __init__(self, base):
+    def __init__(self, base, statements=False):
         bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
         self.bin = bins[-1]
         self.dir = Path(base) / "pg"
@@ -79,6 +79,8 @@ class Postgres:
         self.port = free_port()
         self.run("initdb", "-A", "trust", "--no-sync", "-U", "postgres", "-D", str(self.dir / "data"))
         opts = f"-p {self.port} -k {self.dir} -c fsync=off -c listen_addresses=127.0.0.1 -c max_connections=200"
+        if statements:
+            opts += " -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
         self.run("pg_ctl", "-D", str(self.dir / "data"), "-l", str(self.dir / "log"), "-o", opts, "-w", "start")
         self.pid = int((self.dir / "data" / "postmaster.pid").read_text().split()[0])
 
@@ -252,8 +254,20 @@ def throughput(args, base, pg, inputs, n, workers):
     for r in [connector, web, *ws]:
         r.stop()
     nats.stop()
+    statements = []
+    if args.pg_statements:
+        # Where PostgreSQL's time goes: the statements of this run's database, most time first.
+        name = db.rsplit("/", 1)[1]
+        pg.sql(name, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        statements = pg.sql(name, "SELECT round(total_exec_time::numeric, 1) || ' ms | ' || calls || ' calls | ' || "
+                                  "regexp_replace(left(query, 110), '\\s+', ' ', 'g') FROM pg_stat_statements "
+                                  "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                                  "ORDER BY total_exec_time DESC LIMIT 15").splitlines()
+        for line in statements:
+            print(f"  {workers} worker(s): {line}")
     return {"workers": workers, "articles": n, "wall_s": wall, "enqueue_s": enqueue_secs,
-            "cpu_s": cpu, "cpu_s_per_article": {k: v / n for k, v in cpu.items()}, "_": last}
+            "cpu_s": cpu, "cpu_s_per_article": {k: v / n for k, v in cpu.items()}, "_": last,
+            "pg_statements": statements}
 
 
 def embedded(args, base, inputs, n):
@@ -361,12 +375,14 @@ def main():
     ap.add_argument("--scale", type=int, default=0, help="articles of the scale run (0: skip)")
     ap.add_argument("--writers", type=int, default=1, help="writers storing at once in the scale run")
     ap.add_argument("--skip-throughput", action="store_true")
+    ap.add_argument("--pg-statements", action="store_true",
+                    help="load pg_stat_statements and print where PostgreSQL's time went in each throughput run")
     ap.add_argument("--timeout", type=float, default=1800)
     ap.add_argument("--out", default="bench-distributed.json")
     args = ap.parse_args()
     base = tempfile.mkdtemp(prefix="polmon-dist-")
     os.chmod(base, 0o755)
-    pg = Postgres(base)
+    pg = Postgres(base, statements=args.pg_statements)
     summary = {}
     try:
         if not args.skip_throughput:

