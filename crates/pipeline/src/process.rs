@@ -209,9 +209,7 @@ impl<S: ?Sized + ArticleStore> Pipeline<S> {
                 break;
             }
             tracing::info!(target: "polmon::pipeline", articles = missing.len(), "computing related lists");
-            for id in missing {
-                self.store_related(id)?;
-            }
+            self.store_related(&missing)?;
         }
         Ok(())
     }
@@ -428,26 +426,30 @@ impl<S: ?Sized + ArticleStore> Pipeline<S> {
     fn refresh_related(&self) -> Result<(), IngestError> {
         let ids = std::mem::take(&mut *lock(&self.pending_related));
         let mut done = std::collections::HashSet::new();
-        let mut neighbours = Vec::new();
-        for id in ids {
-            if done.insert(id) {
-                neighbours.extend(self.store_related(id)?);
-            }
-        }
-        for id in neighbours {
-            if done.insert(id) {
-                self.store_related(id)?;
-            }
-        }
+        let first: Vec<i64> = ids.into_iter().filter(|&id| done.insert(id)).collect();
+        let neighbours = self.store_related(&first)?;
+        let second: Vec<i64> = neighbours.into_iter().filter(|&id| done.insert(id)).collect();
+        self.store_related(&second)?;
         Ok(())
     }
 
-    /// Computes and stores one article's related list; returns it.
-    fn store_related(&self, id: i64) -> Result<Vec<i64>, IngestError> {
-        let Some(a) = self.store.article(id)? else { return Ok(Vec::new()) };
-        let list = self.compute_related(&a, RELATED)?;
-        self.store.set_related(id, &list)?;
-        Ok(list)
+    /// Computes and stores the related lists of `ids` (those stored), in order; returns
+    /// the ids the lists name. Reads what a list needs (headline, category, the original
+    /// of a copy) for all of them at once, not whole articles.
+    fn store_related(&self, ids: &[i64]) -> Result<Vec<i64>, IngestError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let summaries = self.store.summaries(ids)?;
+        let links = self.store.links_of(ids)?;
+        let mut named = Vec::new();
+        for s in summaries {
+            let duplicate_of = links.get(&s.id).and_then(|l| l.duplicate_of);
+            let list = self.compute_related(s.id, &s.title, &s.category, duplicate_of, RELATED)?;
+            self.store.set_related(s.id, &list)?;
+            named.extend(list);
+        }
+        Ok(named)
     }
 
     /// Ingests files and folders, streaming: each item is stored as it is read. An input
@@ -644,16 +646,25 @@ impl<S: ?Sized + ArticleStore> Pipeline<S> {
         Ok(matcher)
     }
 
-    /// Up to `n` articles related to `a`: the connector's choice first, then search
-    /// hits on the headline, then the newest of the same category. Never `a` itself nor
-    /// its near-duplicate copies.
-    fn compute_related(&self, a: &Article, n: usize) -> Result<Vec<i64>, IngestError> {
-        let mut out: Vec<i64> = self.with_connector(|c| c.related(a.id, n))?;
-        out.retain(|&id| id != a.id);
-        let exclude = |id: i64, out: &Vec<i64>| id == a.id || out.contains(&id) || Some(id) == a.links.duplicate_of;
+    /// Up to `n` articles related to article `id` (its headline `title`, its
+    /// `category`, the original it copies if any): the connector's choice first, then
+    /// search hits on the headline, then the newest of the same category. Never the
+    /// article itself nor its near-duplicate copies.
+    fn compute_related(
+        &self,
+        id: i64,
+        title: &str,
+        category: &str,
+        duplicate_of: Option<i64>,
+        n: usize,
+    ) -> Result<Vec<i64>, IngestError> {
+        let me = id;
+        let mut out: Vec<i64> = self.with_connector(|c| c.related(me, n))?;
+        out.retain(|&id| id != me);
+        let exclude = |id: i64, out: &Vec<i64>| id == me || out.contains(&id) || Some(id) == duplicate_of;
         if out.len() < n {
             // The headline's words, not query syntax: a headline is not a query.
-            let q = polmon_index::SearchQuery { text: polmon_index::plain_words(&a.title), limit: n * 3, ..Default::default() };
+            let q = polmon_index::SearchQuery { text: polmon_index::plain_words(title), limit: n * 3, ..Default::default() };
             if let Some(Ok(hits)) = self.index.as_ref().map(|index| index.search_ids(&q)) {
                 for hit in hits {
                     if out.len() >= n {
@@ -666,7 +677,7 @@ impl<S: ?Sized + ArticleStore> Pipeline<S> {
             }
         }
         if out.len() < n {
-            let q = polmon_store::ListQuery { category: Some(a.category.clone()), limit: n * 3, ..Default::default() };
+            let q = polmon_store::ListQuery { category: Some(category.to_owned()), limit: n * 3, ..Default::default() };
             let mut fill = self.store.list(&q).map(|(rows, _)| rows).unwrap_or_default();
             if fill.len() < n * 3 {
                 let q = polmon_store::ListQuery { limit: n * 3, ..Default::default() };
