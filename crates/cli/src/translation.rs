@@ -78,6 +78,14 @@ impl<S: ?Sized + ArticleStore + 'static> Worker<S> {
             match self.translate_one(q.article_id) {
                 Ok(Outcome::Translated) => run.translated += 1,
                 Ok(Outcome::NoRoute) => run.no_route += 1,
+                // Its text changed while it was translated (and it stayed queued): due
+                // again at once, not when the claim ends.
+                Ok(Outcome::Changed) => store.translation_failed(
+                    q.article_id,
+                    &self.target,
+                    "the text changed while it was translated",
+                    polmon_store::unix_now(),
+                )?,
                 Err(e) => {
                     run.failed += 1;
                     let wait = (60i64 << q.attempts.min(20)).min(MAX_BACKOFF_SECS);
@@ -111,9 +119,10 @@ impl<S: ?Sized + ArticleStore + 'static> Worker<S> {
         }
         let title = self.translator.translate(&Request::new(a.title.as_str(), from.as_str(), self.target.as_str()).protect(names_in(&a, &a.title)))?;
         let stored = polmon_store::translation_now(&self.target, title.text, body.text, &body.engine, body.route);
-        if store.put_translation(id, &hash, &stored)? {
-            self.pipeline.translation_stored(&a, &stored.title, &stored.text)?;
+        if !store.put_translation(id, &hash, &stored)? {
+            return Ok(Outcome::Changed);
         }
+        self.pipeline.translation_stored(&a, &stored.title, &stored.text)?;
         Ok(Outcome::Translated)
     }
 
@@ -143,6 +152,8 @@ impl<S: ?Sized + ArticleStore + 'static> Worker<S> {
 enum Outcome {
     Translated,
     NoRoute,
+    /// Translated, but the article's text changed meanwhile: not stored.
+    Changed,
 }
 
 fn kind(t: EntityType) -> NameKind {
