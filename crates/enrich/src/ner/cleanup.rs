@@ -6,7 +6,8 @@
 //! capitalised word are dropped, and pieces lose connector words at their ends. A title at
 //! the front of a piece is cut off and what follows is a person; a title alone is dropped.
 //! A lone common word capitalised only because it starts a sentence or sits in an
-//! all-capitals line is dropped.
+//! all-capitals line is dropped, and so is a piece made only of month or weekday names
+//! (unless it is a person: "May").
 
 use polmon_model::EntityType;
 
@@ -117,6 +118,38 @@ const COUNT_WORDS: &[&str] = &[
     "andere", "dos", "tres", "cuatro", "varios", "otros", "due", "tre", "quattro", "altri",
     "twee", "drie", "vier", "andere",
 ];
+
+/// Month and weekday names and their abbreviations (en, fr, de, nl, es, it), lowercased.
+const CALENDAR_WORDS: &[&str] = &[
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "janvier",
+    "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
+    "décembre", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "januar",
+    "februar", "märz", "juni", "juli", "oktober", "dezember", "montag", "dienstag", "mittwoch",
+    "donnerstag", "freitag", "samstag", "sonntag", "januari", "februari", "maart", "mei", "augustus",
+    "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "enero", "febrero",
+    "marzo", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+    "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo", "gennaio", "febbraio",
+    "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre", "lunedì", "martedì",
+    "mercoledì", "giovedì", "venerdì", "sabato", "domenica",
+];
+
+/// Whether a piece is only a date word ("July", "Oct .", "Sunday"): never an organisation or
+/// a place. A person keeps a lone "May" or "August" (a surname or a given name).
+fn only_calendar(words: &[&str]) -> bool {
+    let mut any = false;
+    for w in words {
+        if *w == "." {
+            continue;
+        }
+        if !CALENDAR_WORDS.contains(&w.trim_end_matches('.').to_lowercase().as_str()) {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
 
 /// An accent-free form for looking a word up ("etats" → "états" is found as "etats").
 fn fold_accents(w: &str) -> String {
@@ -277,7 +310,8 @@ pub fn clean(
             && words[s..e].iter().all(|w| crate::roles::title_word(w) != crate::roles::TitleWord::No)
             && !(capitalised(words[s]) && crate::roles::domain_noun(words[s]) && e > s + 1)
             && !lists.all_demonyms(&words[s..e].iter().map(|w| w.to_lowercase()).collect::<Vec<_>>());
-        if s < e && !lone_common && !only_title_words && words[s..e].iter().any(|w| capitalised(w)) {
+        let calendar = k0 != EntityType::Person && only_calendar(&words[s..e]);
+        if s < e && !lone_common && !only_title_words && !calendar && words[s..e].iter().any(|w| capitalised(w)) {
             let lower: Vec<String> = words[s..e].iter().map(|w| w.to_lowercase()).collect();
             let whole_country = {
                 let m = lists.country.mark(&lower);
@@ -310,6 +344,19 @@ mod tests {
             common: ["attendance".to_string()].into_iter().collect(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn date_words_are_not_organisations_or_places() {
+        let lists = lists();
+        let w = ["Shares", "rose", "on", "Sunday", "in", "July", "and", "Oct", "."];
+        assert!(clean(&w, 3, 4, Organization, &lists, true).is_empty());
+        assert!(clean(&w, 5, 6, Location, &lists, true).is_empty());
+        assert!(clean(&w, 7, 9, Organization, &lists, true).is_empty());
+        // a person named May stays, and so does a name that only contains a month
+        let p = ["May", "said", "July", "Morning", "Group", "won"];
+        assert_eq!(clean(&p, 0, 1, Person, &lists, true), [(0, 1, Person)]);
+        assert_eq!(clean(&p, 2, 5, Organization, &lists, true), [(2, 5, Organization)]);
     }
 
     #[test]
