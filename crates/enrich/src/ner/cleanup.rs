@@ -7,7 +7,9 @@
 //! the front of a piece is cut off and what follows is a person; a title alone is dropped.
 //! A lone common word capitalised only because it starts a sentence or sits in an
 //! all-capitals line is dropped, and so is a piece made only of month or weekday names
-//! (unless it is a person: "May").
+//! (unless it is a person: "May"). A name in capitals that opens a news dateline (followed by
+//! a date or a bracketed agency: "BIRMINGHAM , England 1996-08-31") is the place the story was
+//! filed from.
 
 use polmon_model::EntityType;
 
@@ -149,6 +151,52 @@ fn only_calendar(words: &[&str]) -> bool {
         any = true;
     }
     any
+}
+
+/// News agencies that follow a dateline's place in brackets ("WASHINGTON (Reuters)").
+const AGENCIES: &[&str] = &["reuters", "ap", "afp", "dpa", "ansa", "efe", "xinhua", "interfax", "tass", "upi", "belga", "anp"];
+
+/// A date token or a date phrase at `k`: "1996-08-31", "31/08/1996", "Aug 31", "Dec. 2".
+fn date_at(words: &[&str], k: usize) -> bool {
+    let Some(w) = words.get(k) else { return false };
+    let digits = w.chars().filter(char::is_ascii_digit).count();
+    if digits >= 6 && w.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '/' | '.')) {
+        return true;
+    }
+    let mut next = k + 1;
+    if words.get(next) == Some(&".") {
+        next += 1;
+    }
+    only_calendar(&[w]) && words.get(next).is_some_and(|n| n.chars().next().is_some_and(|c| c.is_ascii_digit()))
+}
+
+/// Whether the name `[s, e)` opens a news dateline: in capitals, first in its line and
+/// followed by a date or a bracketed agency, maybe after a region ("BIRMINGHAM , England 1996-08-31",
+/// "WASHINGTON ( Reuters )"). The name is then the place the story was filed from.
+fn dateline(words: &[&str], s: usize, e: usize) -> bool {
+    // datelines write the place in capitals; a mixed-case name before a date is a caption or
+    // a reference ("Mozart , Salzburg 1756")
+    if s != 0 || words[s..e].iter().any(|w| w.chars().any(char::is_lowercase)) {
+        return false;
+    }
+    let mut k = e;
+    if words.get(k) == Some(&",") {
+        k += 1;
+        if date_at(words, k) {
+            return true;
+        }
+        // a region: up to three capitalised words
+        let from = k;
+        while k < words.len() && k - from < 3 && capitalised(words[k]) && !date_at(words, k) {
+            k += 1;
+        }
+        if k == from {
+            return false;
+        }
+    }
+    date_at(words, k)
+        || (words.get(k) == Some(&"(")
+            && words.get(k + 1).is_some_and(|a| AGENCIES.contains(&a.to_lowercase().as_str())))
 }
 
 /// An accent-free form for looking a word up ("etats" → "états" is found as "etats").
@@ -320,7 +368,7 @@ pub fn clean(
             };
             let k = if lists.all_demonyms(&lower) {
                 EntityType::Other
-            } else if whole_country {
+            } else if whole_country || dateline(words, s, e) {
                 EntityType::Location
             } else {
                 k0
@@ -344,6 +392,28 @@ mod tests {
             common: ["attendance".to_string()].into_iter().collect(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn dateline_names_are_places() {
+        let lists = lists();
+        let iso = ["NEW", "YORK", "1996-08-31"];
+        assert_eq!(clean(&iso, 0, 2, Organization, &lists, true), [(0, 2, Location)]);
+        let region = ["BIRMINGHAM", ",", "England", "1996-08-31"];
+        assert_eq!(clean(&region, 0, 1, Person, &lists, true), [(0, 1, Location)]);
+        let agency = ["WASHINGTON", "(", "Reuters", ")", "-", "The"];
+        assert_eq!(clean(&agency, 0, 1, Organization, &lists, true), [(0, 1, Location)]);
+        let month = ["PARIS", ",", "Dec", ".", "2", "-"];
+        assert_eq!(clean(&month, 0, 1, Organization, &lists, true), [(0, 1, Location)]);
+        // not a dateline: a team in a results line, a name later in the line, no date after
+        let results = ["Leicestershire", "22", "points", ",", "Somerset", "4"];
+        assert_eq!(clean(&results, 0, 1, Organization, &lists, true), [(0, 1, Organization)]);
+        let later = ["Shares", "of", "Pirelli", "1996-08-31"];
+        assert_eq!(clean(&later, 2, 3, Organization, &lists, true), [(2, 3, Organization)]);
+        let region_only = ["PIRELLI", ",", "Milan", "said"];
+        assert_eq!(clean(&region_only, 0, 1, Organization, &lists, true), [(0, 1, Organization)]);
+        let mixed_case = ["Pirelli", "1996-08-31"];
+        assert_eq!(clean(&mixed_case, 0, 1, Organization, &lists, true), [(0, 1, Organization)]);
     }
 
     #[test]

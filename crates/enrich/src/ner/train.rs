@@ -239,23 +239,12 @@ pub fn train(sentences: &[Sentence], gaz: &Gazetteers, cfg: &TrainConfig, mut lo
         })
         .collect();
     data.extend(extra);
-    let avg = averaged_weights(&data, cfg.epochs, &mut rng, &mut log);
-    quantise(avg, cfg.min_weight, log)
-}
-
-/// One averaged perceptron over `data`: the averaged weight row of every feature seen.
-fn averaged_weights(
-    data: &[Prepared],
-    epochs: usize,
-    rng: &mut u64,
-    log: &mut impl FnMut(&str),
-) -> HashMap<u32, [f32; L]> {
     let mut wts = Weights { index: HashMap::new(), w: Vec::new(), total: Vec::new(), stamp: Vec::new(), step: 0 };
     let mut order: Vec<usize> = (0..data.len()).collect();
     let mut dyn_feats = Vec::with_capacity(8);
-    for epoch in 0..epochs {
+    for epoch in 0..cfg.epochs {
         for i in (1..order.len()).rev() {
-            let j = (lcg(rng) as usize) % (i + 1);
+            let j = (lcg(&mut rng) as usize) % (i + 1);
             order.swap(i, j);
         }
         let (mut correct, mut total) = (0usize, 0usize);
@@ -298,27 +287,15 @@ fn averaged_weights(
             wts.index.len()
         ));
     }
-    let step = wts.step.max(1) as f64;
-    wts.index
-        .iter()
-        .map(|(&key, &i)| {
-            let mut row = [0f32; L];
-            for (l, r) in row.iter_mut().enumerate() {
-                let k = i as usize * L + l;
-                *r = ((wts.total[k] + (step - wts.stamp[k] as f64) * f64::from(wts.w[k])) / step) as f32;
-            }
-            (key, row)
-        })
-        .collect()
-}
-
-/// Quantises averaged weights into a [`Model`], dropping features whose weights are all
-/// below `min_weight`.
-fn quantise(avg: HashMap<u32, [f32; L]>, min_weight: f32, mut log: impl FnMut(&str)) -> Model {
-    let n = avg.len();
+    // average
+    let step = wts.step as f64;
+    let n = wts.index.len();
+    let avg: Vec<f32> = (0..n * L)
+        .map(|i| ((wts.total[i] + (step - wts.stamp[i] as f64) * f64::from(wts.w[i])) / step) as f32)
+        .collect();
     // quantise: geometric magnitude table from `lo` (dropped below) to the largest weight
-    let hi = avg.values().flatten().fold(0f32, |m, w| m.max(w.abs())).max(1e-6);
-    let lo = (hi / 20_000.0).max(min_weight);
+    let hi = avg.iter().fold(0f32, |m, w| m.max(w.abs())).max(1e-6);
+    let lo = (hi / 20_000.0).max(cfg.min_weight);
     let ratio = (hi / lo).ln() / (TABLE - 2) as f32;
     let mut table = [0f32; TABLE];
     for (k, t) in table.iter_mut().enumerate().skip(1) {
@@ -332,12 +309,12 @@ fn quantise(avg: HashMap<u32, [f32; L]>, min_weight: f32, mut log: impl FnMut(&s
         let k = if a <= lo { 1 } else { (((a / lo).ln() / ratio).round() as usize + 1).min(TABLE - 1) };
         (k as i8) * if w < 0.0 { -1 } else { 1 }
     };
-    let mut keyed: Vec<(u32, [f32; L])> = avg.into_iter().collect();
-    keyed.sort_unstable_by_key(|(k, _)| *k);
+    let mut keyed: Vec<(u32, usize)> = wts.index.iter().map(|(&k, &i)| (k, i as usize)).collect();
+    keyed.sort_unstable();
     let mut keys = Vec::new();
     let mut weights = Vec::new();
-    for (k, row) in keyed {
-        let row: Vec<i8> = row.iter().map(|&w| code(w)).collect();
+    for (k, i) in keyed {
+        let row: Vec<i8> = avg[i * L..i * L + L].iter().map(|&w| code(w)).collect();
         if row.iter().any(|&c| c != 0) {
             keys.push(k);
             weights.extend(row);
@@ -372,3 +349,4 @@ mod tests {
         assert_eq!(labels, [0, 1, 0, 5, 0]);
     }
 }
+
