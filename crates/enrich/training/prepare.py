@@ -75,6 +75,52 @@ def wikiann(path):
     return sents
 
 
+# Words that make a WikiANN "entity" an event, a prize or a work (a Wikipedia article title)
+# rather than an organisation, place or person; news annotation (CoNLL-2003, OntoNotes, ACE)
+# does not type those as PER/ORG/LOC (CoNLL calls them MISC, OntoNotes EVENT/WORK_OF_ART).
+EVENT_WORDS = {
+    "cup", "championship", "championships", "olympics", "olympiad", "games", "tournament",
+    "trophy", "festival", "award", "awards", "prize", "prix", "marathon", "rally", "derby",
+    "bowl", "series", "season", "war", "wars", "battle", "election", "elections", "referendum",
+    "classic", "open", "masters", "final", "finals", "qualification", "qualifying", "playoffs",
+    "album", "song", "film", "episode",
+}
+# event words that also lead a title ("Battle of Hastings"); the others only count after the
+# first word ("Open University", "Final Fantasy" stay)
+LEADING_EVENT_WORDS = {"battle", "war", "wars"}
+EDITION = re.compile(r"^(\d{4}([–-]\d{2,4})?|\d+(st|nd|rd|th))$")
+
+
+def wikiann_conventions(sents):
+    """WikiANN labels whole Wikipedia article titles; news annotation does not. An entity
+    span that names an event, a prize or a work (one of EVENT_WORDS, as a capitalised word
+    after the first: "UEFA Cup", "Daytime Emmy Awards"; "Tour de France" is kept) or that starts with an
+    edition ("2010 Asian Games", "14th Pan American Games", "1995 World Rally Championship")
+    becomes O. Returns the sentences and how many spans changed."""
+    changed = 0
+    for toks, tags in sents:
+        i = 0
+        while i < len(tags):
+            if not tags[i].startswith("B-"):
+                i += 1
+                continue
+            kind = tags[i][2:]
+            j = i + 1
+            while j < len(tags) and tags[j] == "I-" + kind:
+                j += 1
+            words = toks[i:j]
+            event = any(
+                w[:1].isupper() and w.lower() in EVENT_WORDS and (k > 0 or w.lower() in LEADING_EVENT_WORDS)
+                for k, w in enumerate(words)
+            )
+            if event or EDITION.match(words[0]):
+                for k in range(i, j):
+                    tags[k] = "O"
+                changed += 1
+            i = j
+    return sents, changed
+
+
 def conll(path):
     """CoNLL-2003 `token POS chunk NER` (IOB1 or IOB2) -> IOB2; MISC kept as MISC (the
     trainer reads unknown types as O). Converted only with POLMON_CONLL_TRAIN=1."""
@@ -211,6 +257,10 @@ def main():
     if os.environ.get("POLMON_CONLL_TRAIN"):
         # research-only: see README "Models: data, licences, training"
         sets["conll-en"] = conll(src / "conll2003/eng.train")
+    for name in ("wikiann-en", "wikiann-en-dev"):
+        # event/prize/work titles out (see wikiann_conventions); other languages unchanged
+        sets[name], changed = wikiann_conventions(sets[name])
+        print(f"{name}: {changed} event, prize or work titles relabelled O", file=sys.stderr)
     for name, sents in sets.items():
         write(out / f"{name}.bio", sents)
     if len(sys.argv) > 3:  # --lexicon DIR: regenerate the shipped lowercase word list

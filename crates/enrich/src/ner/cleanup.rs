@@ -6,7 +6,10 @@
 //! capitalised word are dropped, and pieces lose connector words at their ends. A title at
 //! the front of a piece is cut off and what follows is a person; a title alone is dropped.
 //! A lone common word capitalised only because it starts a sentence or sits in an
-//! all-capitals line is dropped.
+//! all-capitals line is dropped, and so is a piece made only of month or weekday names
+//! (unless it is a person: "May"). A name in capitals that opens a news dateline (followed by
+//! a date or a bracketed agency: "BIRMINGHAM , England 1996-08-31") is the place the story was
+//! filed from.
 
 use polmon_model::EntityType;
 
@@ -117,6 +120,84 @@ const COUNT_WORDS: &[&str] = &[
     "andere", "dos", "tres", "cuatro", "varios", "otros", "due", "tre", "quattro", "altri",
     "twee", "drie", "vier", "andere",
 ];
+
+/// Month and weekday names and their abbreviations (en, fr, de, nl, es, it), lowercased.
+const CALENDAR_WORDS: &[&str] = &[
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "janvier",
+    "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
+    "décembre", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "januar",
+    "februar", "märz", "juni", "juli", "oktober", "dezember", "montag", "dienstag", "mittwoch",
+    "donnerstag", "freitag", "samstag", "sonntag", "januari", "februari", "maart", "mei", "augustus",
+    "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "enero", "febrero",
+    "marzo", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+    "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo", "gennaio", "febbraio",
+    "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre", "lunedì", "martedì",
+    "mercoledì", "giovedì", "venerdì", "sabato", "domenica",
+];
+
+/// Whether a piece is only a date word ("July", "Oct .", "Sunday"): never an organisation or
+/// a place. A person keeps a lone "May" or "August" (a surname or a given name).
+fn only_calendar(words: &[&str]) -> bool {
+    let mut any = false;
+    for w in words {
+        if *w == "." {
+            continue;
+        }
+        if !CALENDAR_WORDS.contains(&w.trim_end_matches('.').to_lowercase().as_str()) {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+/// News agencies that follow a dateline's place in brackets ("WASHINGTON (Reuters)").
+const AGENCIES: &[&str] = &["reuters", "ap", "afp", "dpa", "ansa", "efe", "xinhua", "interfax", "tass", "upi", "belga", "anp"];
+
+/// A date token or a date phrase at `k`: "1996-08-31", "31/08/1996", "Aug 31", "Dec. 2".
+fn date_at(words: &[&str], k: usize) -> bool {
+    let Some(w) = words.get(k) else { return false };
+    let digits = w.chars().filter(char::is_ascii_digit).count();
+    if digits >= 6 && w.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '/' | '.')) {
+        return true;
+    }
+    let mut next = k + 1;
+    if words.get(next) == Some(&".") {
+        next += 1;
+    }
+    only_calendar(&[w]) && words.get(next).is_some_and(|n| n.chars().next().is_some_and(|c| c.is_ascii_digit()))
+}
+
+/// Whether the name `[s, e)` opens a news dateline: in capitals, first in its line and
+/// followed by a date or a bracketed agency, maybe after a region ("BIRMINGHAM , England 1996-08-31",
+/// "WASHINGTON ( Reuters )"). The name is then the place the story was filed from.
+fn dateline(words: &[&str], s: usize, e: usize) -> bool {
+    // datelines write the place in capitals; a mixed-case name before a date is a caption or
+    // a reference ("Mozart , Salzburg 1756")
+    if s != 0 || words[s..e].iter().any(|w| w.chars().any(char::is_lowercase)) {
+        return false;
+    }
+    let mut k = e;
+    if words.get(k) == Some(&",") {
+        k += 1;
+        if date_at(words, k) {
+            return true;
+        }
+        // a region: up to three capitalised words
+        let from = k;
+        while k < words.len() && k - from < 3 && capitalised(words[k]) && !date_at(words, k) {
+            k += 1;
+        }
+        if k == from {
+            return false;
+        }
+    }
+    date_at(words, k)
+        || (words.get(k) == Some(&"(")
+            && words.get(k + 1).is_some_and(|a| AGENCIES.contains(&a.to_lowercase().as_str())))
+}
 
 /// An accent-free form for looking a word up ("etats" → "états" is found as "etats").
 fn fold_accents(w: &str) -> String {
@@ -277,7 +358,8 @@ pub fn clean(
             && words[s..e].iter().all(|w| crate::roles::title_word(w) != crate::roles::TitleWord::No)
             && !(capitalised(words[s]) && crate::roles::domain_noun(words[s]) && e > s + 1)
             && !lists.all_demonyms(&words[s..e].iter().map(|w| w.to_lowercase()).collect::<Vec<_>>());
-        if s < e && !lone_common && !only_title_words && words[s..e].iter().any(|w| capitalised(w)) {
+        let calendar = k0 != EntityType::Person && only_calendar(&words[s..e]);
+        if s < e && !lone_common && !only_title_words && !calendar && words[s..e].iter().any(|w| capitalised(w)) {
             let lower: Vec<String> = words[s..e].iter().map(|w| w.to_lowercase()).collect();
             let whole_country = {
                 let m = lists.country.mark(&lower);
@@ -286,7 +368,7 @@ pub fn clean(
             };
             let k = if lists.all_demonyms(&lower) {
                 EntityType::Other
-            } else if whole_country {
+            } else if whole_country || dateline(words, s, e) {
                 EntityType::Location
             } else {
                 k0
@@ -310,6 +392,41 @@ mod tests {
             common: ["attendance".to_string()].into_iter().collect(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn dateline_names_are_places() {
+        let lists = lists();
+        let iso = ["NEW", "YORK", "1996-08-31"];
+        assert_eq!(clean(&iso, 0, 2, Organization, &lists, true), [(0, 2, Location)]);
+        let region = ["BIRMINGHAM", ",", "England", "1996-08-31"];
+        assert_eq!(clean(&region, 0, 1, Person, &lists, true), [(0, 1, Location)]);
+        let agency = ["WASHINGTON", "(", "Reuters", ")", "-", "The"];
+        assert_eq!(clean(&agency, 0, 1, Organization, &lists, true), [(0, 1, Location)]);
+        let month = ["PARIS", ",", "Dec", ".", "2", "-"];
+        assert_eq!(clean(&month, 0, 1, Organization, &lists, true), [(0, 1, Location)]);
+        // not a dateline: a team in a results line, a name later in the line, no date after
+        let results = ["Leicestershire", "22", "points", ",", "Somerset", "4"];
+        assert_eq!(clean(&results, 0, 1, Organization, &lists, true), [(0, 1, Organization)]);
+        let later = ["Shares", "of", "Pirelli", "1996-08-31"];
+        assert_eq!(clean(&later, 2, 3, Organization, &lists, true), [(2, 3, Organization)]);
+        let region_only = ["PIRELLI", ",", "Milan", "said"];
+        assert_eq!(clean(&region_only, 0, 1, Organization, &lists, true), [(0, 1, Organization)]);
+        let mixed_case = ["Pirelli", "1996-08-31"];
+        assert_eq!(clean(&mixed_case, 0, 1, Organization, &lists, true), [(0, 1, Organization)]);
+    }
+
+    #[test]
+    fn date_words_are_not_organisations_or_places() {
+        let lists = lists();
+        let w = ["Shares", "rose", "on", "Sunday", "in", "July", "and", "Oct", "."];
+        assert!(clean(&w, 3, 4, Organization, &lists, true).is_empty());
+        assert!(clean(&w, 5, 6, Location, &lists, true).is_empty());
+        assert!(clean(&w, 7, 9, Organization, &lists, true).is_empty());
+        // a person named May stays, and so does a name that only contains a month
+        let p = ["May", "said", "July", "Morning", "Group", "won"];
+        assert_eq!(clean(&p, 0, 1, Person, &lists, true), [(0, 1, Person)]);
+        assert_eq!(clean(&p, 2, 5, Organization, &lists, true), [(2, 5, Organization)]);
     }
 
     #[test]

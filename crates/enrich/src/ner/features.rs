@@ -1,6 +1,6 @@
 //! Feature extraction for the tagger: hashed strings, same at training and run time.
 
-use super::gazetteer::GazMark;
+use super::gazetteer::{GazMark, NameMarks};
 
 /// FNV-1a over a template id and bytes: stable across runs and platforms.
 #[inline]
@@ -34,6 +34,10 @@ pub struct TokenInfo {
     pub common: bool,
     /// A nationality or group word.
     pub demonym: bool,
+    /// Listed as a given name and/or a surname.
+    pub names: NameMarks,
+    /// Marks from the typed name lists (person, organisation, location).
+    pub typed: [GazMark; 3],
 }
 
 /// Compressed shape: character classes with runs collapsed.
@@ -67,6 +71,7 @@ pub fn shape(w: &str) -> String {
 pub fn token_infos(words: &[&str], lists: &super::gazetteer::Gazetteers) -> Vec<TokenInfo> {
     let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
     let gaz = lists.mark(&lower);
+    let typed = lists.typed_marks(&lower);
     words
         .iter()
         .zip(lower)
@@ -74,6 +79,8 @@ pub fn token_infos(words: &[&str], lists: &super::gazetteer::Gazetteers) -> Vec<
         .map(|(i, (w, lower))| TokenInfo {
             common: lists.common.contains(&lower),
             demonym: lists.demonyms.contains(&lower),
+            names: lists.name_marks(&lower),
+            typed: typed[i],
             lower,
             shape: shape(w),
             gaz: gaz[i],
@@ -181,6 +188,29 @@ pub fn static_features(t: &[TokenInfo], i: usize, upper: bool, out: &mut Vec<u32
         out.push(hash(29, &[flag(t[i + 1].common), flag(t[i + 1].demonym), shape_i]));
     }
     out.push(hash(25, &[sh(-2).as_bytes(), sh(-1).as_bytes(), shape_i, sh(1).as_bytes(), sh(2).as_bytes()]));
+    name_features(t, i, shape_i, out);
+}
+
+/// Name-list features: the given-name/surname marks of the token and its neighbours, and
+/// the token's marks in the typed name lists (person, organisation, location).
+fn name_features(t: &[TokenInfo], i: usize, shape_i: &[u8], out: &mut Vec<u32>) {
+    let names = |k: isize| -> u8 {
+        let j = i as isize + k;
+        if j < 0 || j as usize >= t.len() {
+            b'<'
+        } else {
+            b'0' + t[j as usize].names
+        }
+    };
+    out.push(hash(30, &[&[names(0)], shape_i]));
+    out.push(hash(31, &[&[names(-1), names(0), names(1)]]));
+    for (kind, mark) in t[i].typed.iter().enumerate() {
+        if *mark != GazMark::None {
+            let k = [kind as u8];
+            out.push(hash(38, &[&k, gaz_str(*mark)]));
+            out.push(hash(39, &[&k, gaz_str(*mark), shape_i]));
+        }
+    }
 }
 
 /// Features depending on the previous two predicted labels.
@@ -209,6 +239,34 @@ mod tests {
     fn upper_detection() {
         assert!(mostly_upper(&["CRICKET", "-", "LEICESTERSHIRE", "TAKE", "OVER"]));
         assert!(!mostly_upper(&["The", "EU", "said"]));
+    }
+
+    #[test]
+    fn name_lists_reach_the_features() {
+        use super::super::gazetteer::{GIVEN_NAME, SURNAME};
+        let lists = super::super::gazetteer::Gazetteers::bundled();
+        let words = ["John", "Smith", "visited", "NATO"];
+        let t = token_infos(&words, &lists);
+        assert_eq!(t[0].names & GIVEN_NAME, GIVEN_NAME);
+        assert_eq!(t[1].names & SURNAME, SURNAME);
+        assert_eq!(t[2].names, 0);
+        // without its name marks the same token yields other features
+        let mut base = Vec::new();
+        static_features(&t, 0, false, &mut base);
+        let mut t2 = t.clone();
+        t2[0].names = 0;
+        let mut changed = Vec::new();
+        static_features(&t2, 0, false, &mut changed);
+        assert_eq!(base.len(), changed.len());
+        assert_eq!(base.iter().zip(&changed).filter(|(a, b)| a != b).count(), 2);
+        // a listed organisation adds its two typed-list features
+        let mut plain = t.clone();
+        plain[3].typed = [GazMark::None; 3];
+        let (mut with, mut without) = (Vec::new(), Vec::new());
+        static_features(&t, 3, false, &mut with);
+        static_features(&plain, 3, false, &mut without);
+        assert_eq!(t[3].typed[1], GazMark::Begin, "NATO is a listed organisation");
+        assert_eq!(with.len(), without.len() + 2);
     }
 
     #[test]

@@ -68,8 +68,23 @@ impl Gazetteer {
     }
 }
 
+/// Given names of the US Census 1990 lists (see `training/make_names.py`).
+const GIVEN_NAMES: &str = include_str!("../../data/gazetteer/given-names.txt");
+/// Common surnames of the US Census 1990 lists.
+const SURNAMES: &str = include_str!("../../data/gazetteer/surnames.txt");
+/// Typed names from the French, German and Dutch WikiANN train splits
+/// (see `training/wiki_names.py`): `TYPE<TAB>name` lines.
+const WIKI_NAMES: &str = include_str!("../../data/gazetteer/wikiann-names.txt");
+/// Name-list marks of one (lowercased) word: [`GIVEN_NAME`] and/or [`SURNAME`].
+pub type NameMarks = u8;
+/// The word is a listed given name.
+pub const GIVEN_NAME: NameMarks = 1;
+/// The word is a listed surname.
+pub const SURNAME: NameMarks = 2;
+
 /// The word lists the tagger consults: countries (with capitals), other places,
-/// demonyms ("French", "Iraqis") and words usually written in lowercase.
+/// demonyms ("French", "Iraqis"), words usually written in lowercase, given names and
+/// surnames, and names typed by other languages' WikiANN data.
 #[derive(Debug, Clone, Default)]
 pub struct Gazetteers {
     /// Countries, their capitals and common short forms.
@@ -82,6 +97,32 @@ pub struct Gazetteers {
     pub common: HashSet<String>,
     /// French lowercase words that end a name ("auront", "lors"): see `training/clause_lexicon.py`.
     pub clause: HashSet<String>,
+    /// Given names, lowercased.
+    pub given_names: HashSet<String>,
+    /// Surnames, lowercased.
+    pub surnames: HashSet<String>,
+    /// Names seen as person, organisation and location in other languages' WikiANN data.
+    pub typed_names: [Gazetteer; 3],
+}
+
+/// Splits `TYPE<TAB>name` lines into the person, organisation and location lists; lines
+/// of another type or without a tab are skipped.
+fn typed_lists(lines: &str) -> [Gazetteer; 3] {
+    let mut parts: [String; 3] = Default::default();
+    for line in lines.lines() {
+        let Some((kind, name)) = line.split_once('\t') else {
+            continue;
+        };
+        let k = match kind {
+            "PER" => 0,
+            "ORG" => 1,
+            "LOC" => 2,
+            _ => continue,
+        };
+        parts[k].push_str(name);
+        parts[k].push('\n');
+    }
+    parts.map(|p| Gazetteer::from_lines(&p))
 }
 
 fn word_set(lines: &str) -> HashSet<String> {
@@ -97,7 +138,29 @@ impl Gazetteers {
             demonyms: word_set(crate::DEMONYMS),
             common: word_set(crate::COMMON_WORDS),
             clause: word_set(crate::CLAUSE_WORDS_FR),
+            given_names: word_set(GIVEN_NAMES),
+            surnames: word_set(SURNAMES),
+            typed_names: typed_lists(WIKI_NAMES),
         }
+    }
+
+    /// Name-list marks of a lowercased word.
+    pub fn name_marks(&self, lower: &str) -> NameMarks {
+        let mut m = 0;
+        if self.given_names.contains(lower) {
+            m |= GIVEN_NAME;
+        }
+        if self.surnames.contains(lower) {
+            m |= SURNAME;
+        }
+        m
+    }
+
+    /// Marks per token from the person, organisation and location name lists.
+    pub fn typed_marks(&self, lower: &[String]) -> Vec<[GazMark; 3]> {
+        let [p, o, l] = &self.typed_names;
+        let (p, o, l) = (p.mark(lower), o.mark(lower), l.mark(lower));
+        (0..lower.len()).map(|i| [p[i], o[i], l[i]]).collect()
     }
 
     /// Marks per token, one per list.
@@ -133,5 +196,29 @@ mod tests {
         let m = g.mark(&toks);
         use GazMark::*;
         assert_eq!(m, [None, Begin, Inside, Inside, None, Begin]);
+    }
+
+    #[test]
+    fn bundled_name_lists_load() {
+        let g = Gazetteers::bundled();
+        assert_eq!(g.name_marks("john"), GIVEN_NAME | SURNAME, "John is both");
+        assert_eq!(g.name_marks("smith"), SURNAME);
+        assert_eq!(g.name_marks("the"), 0);
+        let m = g.typed_marks(&["nato".to_string()]);
+        assert_eq!(m[0][1], GazMark::Begin, "NATO is a listed organisation");
+    }
+
+    #[test]
+    fn typed_names_mark_by_type() {
+        let g = Gazetteers {
+            typed_names: typed_lists("ORG\tWall Street Journal\nLOC\tWall Street\nbad line\nXYZ\tFoo\n"),
+            ..Default::default()
+        };
+        let toks: Vec<String> = ["the", "wall", "street", "journal", "foo"].iter().map(|s| s.to_string()).collect();
+        let m = g.typed_marks(&toks);
+        use GazMark::*;
+        assert_eq!(m[1], [None, Begin, Begin]);
+        assert_eq!(m[3], [None, Inside, None]);
+        assert_eq!(m[4], [None, None, None]);
     }
 }
