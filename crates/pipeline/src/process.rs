@@ -322,13 +322,9 @@ impl<S: ?Sized + ArticleStore> Pipeline<S> {
     /// present text, and computes the related lists that changes. Nothing to do for an
     /// article gone, or without a translation.
     pub fn link_stored_translation(&self, id: i64) -> Result<(), IngestError> {
-        self.open_window()?;
         let Some(target) = self.translation_target.clone() else { return Ok(()) };
-        let Some(article) = retry_transient(|| self.store.article(id))? else { return Ok(()) };
+        let Some(article) = self.stored_and_linked(id)? else { return Ok(()) };
         let Some(t) = retry_transient(|| self.store.translation(id, &target))? else { return Ok(()) };
-        if article.links.story_id.is_none() {
-            self.link(&article)?;
-        }
         self.link_translation(&article, &t.title, &t.text)?;
         self.refresh_related()?;
         Ok(())
@@ -584,14 +580,23 @@ impl<S: ?Sized + ArticleStore> Pipeline<S> {
     /// unlinked), then computes the related lists of the article and of the articles
     /// they name. An id that is not stored is nothing to do.
     pub fn link_stored(&self, id: i64) -> Result<(), IngestError> {
+        if self.stored_and_linked(id)?.is_some() {
+            lock(&self.pending_related).push(id);
+            self.refresh_related()?;
+        }
+        Ok(())
+    }
+
+    /// The connector's steps' start: the window built if it is not yet, then stored
+    /// article `id` read and linked unless it has a story already; `None` when it is
+    /// not stored.
+    fn stored_and_linked(&self, id: i64) -> Result<Option<Article>, IngestError> {
         self.open_window()?;
-        let Some(article) = retry_transient(|| self.store.article(id))? else { return Ok(()) };
+        let Some(article) = retry_transient(|| self.store.article(id))? else { return Ok(None) };
         if article.links.story_id.is_none() {
             self.link(&article)?;
         }
-        lock(&self.pending_related).push(id);
-        self.refresh_related()?;
-        Ok(())
+        Ok(Some(article))
     }
 
     /// Files people named by surname alone under the one person the store knows by that

@@ -57,12 +57,7 @@ pub(crate) fn run(mut cfg: crate::config::Config, args: Args) -> anyhow::Result<
         if let Err(e) = rt.block_on(deliverer.drain()) {
             eprintln!("warning: delivering the watches' alerts: {e}");
         }
-        let failed_sources = reports.iter().filter(|r| r.error.is_some()).count();
-        return Ok(if failed_sources > 0 {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        });
+        return Ok(exit_code(&reports));
     }
     println!("crawling {sources} sources; Ctrl-C to stop");
     let stop_translating = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -117,12 +112,7 @@ fn run_shared(cfg: &crate::config::Config, args: &Args) -> anyhow::Result<ExitCo
             reports.extend(round);
         }
         print_reports(&reports);
-        let failed_sources = reports.iter().filter(|r| r.error.is_some()).count();
-        return Ok(if failed_sources > 0 {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        });
+        return Ok(exit_code(&reports));
     }
     println!("crawling {sources} sources of the shared store; Ctrl-C to stop");
     rt.block_on(async move {
@@ -167,4 +157,13 @@ pub(crate) fn print_reports(reports: &[PollReport]) {
         sum(|r| r.failed.len()),
         sum(|r| usize::from(r.error.is_some()))
     );
+}
+
+/// A round's exit status: 1 when a source failed.
+fn exit_code(reports: &[PollReport]) -> ExitCode {
+    if reports.iter().any(|r| r.error.is_some()) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
