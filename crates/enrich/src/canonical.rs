@@ -3,7 +3,8 @@
 //! People: honorifics are dropped ("Mr. Blinken" → "Blinken"); full names that share a
 //! surname and whose first names are close ("Antony"/"Anthony", "J."/"Joe") are one person,
 //! named by their most frequent full form (the first written on a tie); a lone surname or given name joins the person it
-//! belongs to. Organisations and places: a leading article and a possessive are dropped, and
+//! belongs to (also a first surname, "Rosselló" of "Ricardo Rosselló Nevares", and a form
+//! without accents, "Erdogan" of "Recep Tayyip Erdoğan"). Organisations and places: a leading article and a possessive are dropped, and
 //! an acronym next to its long form in parentheses takes the acronym as canonical.
 
 use std::collections::HashMap;
@@ -74,6 +75,12 @@ fn is_initials(w: &str) -> bool {
         let letters = p.trim_end_matches('.').chars().count();
         letters == 1 || (letters <= 2 && p.ends_with('.'))
     })
+}
+
+/// A word lower-cased without its accents ("Erdoğan" → "erdogan").
+fn folded(w: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    w.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).flat_map(char::to_lowercase).collect()
 }
 
 /// First letters of the hyphen-separated parts ("jean-marc" → "jm", "j.-m." → "jm").
@@ -175,16 +182,21 @@ pub fn canonicals(tokens: &[Token<'_>], spans: &[Span]) -> Vec<String> {
         let name = if let Some(c) = cluster_of[k] {
             best[c].clone()
         } else if s.kind == EntityType::Person && w.len() == 1 {
-            // a lone surname (or given name) joins the most frequent matching person
-            let lw = w[0].to_lowercase();
-            let mut cands: Vec<(usize, usize)> = clusters
+            // a lone surname (or given name) joins the most frequent matching person; a
+            // middle word of a longer name is a first surname ("Rosselló" of "Ricardo
+            // Rosselló Nevares"); accents aside ("Erdogan", "Erdoğan")
+            let lw = folded(w[0]);
+            // (a surname or given name first: "Hussein" is Saddam Hussein's before it is
+            // Barack Hussein Obama's)
+            let mut cands: Vec<(usize, (bool, usize))> = clusters
                 .iter()
                 .enumerate()
-                .filter(|(_, (key, _, _))| {
-                    key.last().is_some_and(|x| x.to_lowercase() == lw)
-                        || (key.len() >= 2 && key[0].to_lowercase() == lw)
+                .filter_map(|(c, (key, counts, first))| {
+                    let ends = key.last().is_some_and(|x| folded(x) == lw) || (key.len() >= 2 && folded(key[0]) == lw);
+                    let middle = key.len() >= 3
+                        && key[1..key.len() - 1].iter().any(|x| x.chars().next().is_some_and(char::is_uppercase) && !is_initials(x) && folded(x) == lw);
+                    (ends || middle).then(|| (c, (ends, counts.values().map(|x| x.0).sum::<usize>() * 1000 + 999 - (*first).min(999))))
                 })
-                .map(|(c, (_, counts, first))| (c, counts.values().map(|x| x.0).sum::<usize>() * 1000 + 999 - (*first).min(999)))
                 .collect();
             cands.sort_by_key(|x| std::cmp::Reverse(x.1));
             cands.first().map_or(form, |(c, _)| best[*c].clone())
@@ -282,6 +294,21 @@ mod tests {
         let c = canonicals(&toks, &spans);
         assert_eq!(&c[..5], ["Barack Hussein Obama"; 5]);
         assert_eq!(&c[5..], ["Jean-Marc Ayrault"; 2]);
+    }
+
+    #[test]
+    fn a_first_surname_or_a_name_without_accents_joins_the_full_name() {
+        use EntityType::Person;
+        let text = "Ricardo Rosselló Nevares resigned. Rosselló left. Recep Tayyip Erdoğan spoke. Erdogan said. Saddam Hussein and Barack Hussein Obama. Hussein died.";
+        let toks = tokenize(text);
+        let spans = spans_for(&toks, &[
+            ("Ricardo Rosselló Nevares", Person), ("Rosselló", Person), ("Recep Tayyip Erdoğan", Person), ("Erdogan", Person),
+            ("Saddam Hussein", Person), ("Barack Hussein Obama", Person), ("Hussein", Person),
+        ]);
+        let c = canonicals(&toks, &spans);
+        assert_eq!(&c[..2], ["Ricardo Rosselló Nevares"; 2]);
+        assert_eq!(&c[2..4], ["Recep Tayyip Erdoğan"; 2]);
+        assert_eq!(c[6], "Saddam Hussein");
     }
 
     #[test]

@@ -232,16 +232,34 @@ impl Analyzer {
         let lowercase_splits = matches!(lang, "en" | "de" | "nl");
         let mut out = Vec::new();
         let mut words: Vec<&str> = Vec::new();
+        let mut tagged: Vec<&str> = Vec::new();
+        let mut at: Vec<usize> = Vec::new();
         for (a, b) in sentences::sentences(tokens) {
             words.clear();
             words.extend(tokens[a..b].iter().map(|t| t.text));
-            let labels = ner::tagger::tag(model, &self.gazetteer, &words);
-            for (s, e, k) in ner::tagger::spans(&labels) {
+            // The tagger reads the sentence without possessive endings ("Donald Trump 's
+            // team" as "Donald Trump team"): a name before one is still a name. `at` maps
+            // a tagged word back to its token.
+            tagged.clear();
+            at.clear();
+            for (k, w) in words.iter().enumerate() {
+                if !is_possessive(w) {
+                    tagged.push(w);
+                    at.push(k);
+                }
+            }
+            let labels = ner::tagger::tag(model, &self.gazetteer, &tagged);
+            for (s, e, k) in joined_persons(ner::tagger::spans(&labels), &tagged, &self.gazetteer) {
                 let kind = match k {
                     0 => EntityType::Person,
                     1 => EntityType::Organization,
                     _ => EntityType::Location,
                 };
+                let (s, mut e) = (at[s], at[e - 1] + 1);
+                // "Bashar | al-Assad": a hyphened particle name after a person is its end.
+                while kind == EntityType::Person && e < words.len() && ner::cleanup::particle_name(words[e]) {
+                    e += 1;
+                }
                 for (s, e, kind) in ner::cleanup::clean(&words, s, e, kind, &self.gazetteer, lowercase_splits) {
                     out.push(Span { first: a + s, last: a + e, kind, role: None });
                 }
@@ -249,6 +267,26 @@ impl Analyzer {
         }
         out
     }
+}
+
+/// Person spans `(start, end, kind)` over `words` where the tagger began a new person
+/// right after a lone listed given name ("Theresa | May"): one name.
+fn joined_persons(spans: Vec<(usize, usize, u8)>, words: &[&str], lists: &Gazetteers) -> Vec<(usize, usize, u8)> {
+    let mut out: Vec<(usize, usize, u8)> = Vec::with_capacity(spans.len());
+    for (s, e, k) in spans {
+        match out.last_mut() {
+            Some(last) if k == 0 && last.2 == 0 && last.1 == s && last.1 == last.0 + 1 && !lists.common.contains(&words[last.0].to_lowercase()) => {
+                last.1 = e
+            }
+            _ => out.push((s, e, k)),
+        }
+    }
+    out
+}
+
+/// A possessive ending the tokenizer split off a name ("'s", "’s").
+fn is_possessive(w: &str) -> bool {
+    matches!(w, "'s" | "’s" | "'S" | "’S")
 }
 
 #[cfg(test)]

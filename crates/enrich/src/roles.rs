@@ -92,6 +92,7 @@ const TITLES: &[&str] = &[
     "ministro", "ministra", "presidente", "präsident", "präsidentin", "kanzler", "kanzlerin",
     "bundeskanzler", "premierminister", "außenminister", "sindaco", "alcalde", "burgemeester",
     "präsidenten", "ministerpräsident", "canciller", "presidenta", "prezydent", "premier",
+    "speaker", "attorney",
 ];
 
 /// How a word can take part in a title written before a name.

@@ -90,3 +90,39 @@ fn empty_and_entity_free_text() {
     assert!(analyze("").entities.is_empty());
     assert!(analyze("it was a quiet day and nothing happened at all.").entities.is_empty());
 }
+
+#[test]
+fn names_before_a_possessive_after_a_title_or_with_a_particle_stay_whole() {
+    let a = analyze(
+        "The count gave 279 electoral votes to President Donald Trump's campaign on Monday. \
+         Theresa May said Bashar al-Assad had met Abdel Fattah el-Sisi. \
+         Nancy Pelosi, the Speaker of the House of Representatives, ordered flags lowered.",
+    );
+    assert_eq!(find(&a, "Donald Trump").entity_type, EntityType::Person);
+    assert_eq!(find(&a, "Theresa May").entity_type, EntityType::Person);
+    assert_eq!(find(&a, "Bashar al-Assad").entity_type, EntityType::Person);
+    assert_eq!(find(&a, "Abdel Fattah el-Sisi").entity_type, EntityType::Person);
+    // A title alone is a role, not a person.
+    assert!(a.entities.iter().all(|e| e.text != "Speaker"), "{:#?}", a.entities);
+    assert!(find(&a, "Nancy Pelosi").role.as_deref().is_some_and(|r| r.starts_with("Speaker")), "{:#?}", a.entities);
+}
+
+#[test]
+fn a_place_glued_to_a_name_is_a_place() {
+    let a = analyze(
+        "Former Vice President of the United States Joe Biden won, while Senator from Vermont Bernie Sanders \
+         trailed. Senator Amy Klobuchar of Minnesota withdrew her name.",
+    );
+    assert_eq!(find(&a, "Joe Biden").entity_type, EntityType::Person);
+    assert_eq!(find(&a, "Bernie Sanders").entity_type, EntityType::Person);
+    for place in ["United States", "Vermont", "Minnesota"] {
+        assert_eq!(find(&a, place).entity_type, EntityType::Location, "{place}");
+    }
+}
+
+#[test]
+fn an_organisation_noun_ends_an_organisation_unless_it_is_a_surname() {
+    let a = analyze("Officials at the State Department agreed. Margaret Court won the title in 1970.");
+    assert_eq!(find(&a, "State Department").entity_type, EntityType::Organization);
+    assert_eq!(find(&a, "Margaret Court").entity_type, EntityType::Person);
+}

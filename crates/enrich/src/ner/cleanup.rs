@@ -9,7 +9,11 @@
 //! all-capitals line is dropped, and so is a piece made only of month or weekday names
 //! (unless it is a person: "May"). A name in capitals that opens a news dateline (followed by
 //! a date or a bracketed agency: "BIRMINGHAM , England 1996-08-31") is the place the story was
-//! filed from.
+//! filed from. A hyphened particle name ("al-Assad") stays inside a name. A "person" that is
+//! a listed place after "of"/"from" is the place; a listed place glued to the front of a
+//! person after a title ("… of the United States Joe Biden") is cut off as a place; a
+//! "person" ending in an organisation noun that is no surname ("State Department") is an
+//! organisation.
 
 use polmon_model::EntityType;
 
@@ -64,7 +68,15 @@ fn splits(w: &str, lowercase_splits: bool, lists: &Gazetteers) -> bool {
     if !lowercase_splits {
         return clause_word(w, lists);
     }
-    first_lower && !CONNECTORS.contains(&w.to_lowercase().as_str())
+    first_lower && !CONNECTORS.contains(&w.to_lowercase().as_str()) && !particle_name(w)
+}
+
+/// A lowercase particle joined to a capitalised name by a hyphen ("al-Assad", "el-Sisi",
+/// "bin-Salman"): part of the name.
+pub(crate) fn particle_name(w: &str) -> bool {
+    w.split_once('-').is_some_and(|(p, rest)| {
+        p.chars().count() <= 3 && p.chars().all(char::is_lowercase) && rest.chars().next().is_some_and(char::is_uppercase)
+    })
 }
 
 /// Prepositions that sit inside French names before an article ("Alliance pour la démocratie").
@@ -275,6 +287,43 @@ fn inner_title(words: &[&str], a: usize, b: usize) -> Option<(usize, Option<usiz
     Some((t, (k < b).then_some(k)))
 }
 
+/// Nouns that end an organisation's name ("State Department", "Labour Party", "Supreme
+/// Court"), and a person's only when they are a listed surname too ("Margaret Court").
+const ORG_HEADS: &[&str] = &[
+    "department", "ministry", "agency", "party", "council", "committee", "commission", "court",
+    "bank", "university", "institute", "foundation", "association", "union", "corporation",
+    "company", "inc", "inc.", "ltd", "ltd.", "corp", "corp.", "group", "office", "senate",
+    "parliament", "congress", "assembly", "administration", "police", "army", "navy", "network",
+    "channel", "ministère", "parti", "conseil", "comité", "commission",
+    "université", "ministerium", "partei", "universität", "ministerio", "partido", "ministero",
+    "partito", "ministerie", "partij",
+];
+
+/// Whether a person's name is only a listed place: a tagged "person" after a preposition
+/// ("Senator Amy Klobuchar of Minnesota", "a senator from Vermont") whose words are
+/// in no name list is the place.
+fn place_after_preposition(words: &[&str], s: usize, lower: &[String], lists: &Gazetteers) -> bool {
+    s > 0
+        && matches!(words[s - 1].to_lowercase().as_str(), "of" | "from")
+        && lists.contains(lower)
+        && lower.iter().all(|w| lists.name_marks(w) == 0)
+}
+
+/// Where a listed place glued to the front of a person's name ends ("Vice President of the
+/// United States Joe Biden" tagged "United States Joe Biden", "Senator from Vermont Bernie
+/// Sanders"): the span follows "of", "from" or "the" (the end of a title), the place is no
+/// name itself and is followed by a listed given name and a capitalised word. Returns the
+/// place's length in words.
+fn place_before_name(words: &[&str], s: usize, lower: &[String], lists: &Gazetteers) -> Option<usize> {
+    let after_title = s > 0 && matches!(words[s - 1].to_lowercase().as_str(), "of" | "from" | "the" | "de" | "des" | "du");
+    if !after_title || lists.name_marks(&lower[0]) != 0 {
+        return None;
+    }
+    (1..lower.len().saturating_sub(1)).rev().find(|&m| {
+        lists.contains(&lower[..m]) && lists.given_names.contains(&lower[m]) && capitalised(words[s + m + 1])
+    })
+}
+
 /// Cleans one span `[a, b)` over `words`; returns the pieces with their types.
 /// `lowercase_splits`: a lowercase word (other than a connector) ends a name, as in
 /// English; French names keep lowercase words ("Assemblée nationale").
@@ -368,11 +417,21 @@ pub fn clean(
             };
             let k = if lists.all_demonyms(&lower) {
                 EntityType::Other
-            } else if whole_country || dateline(words, s, e) {
+            } else if whole_country || dateline(words, s, e) || (k0 == EntityType::Person && place_after_preposition(words, s, &lower, lists)) {
                 EntityType::Location
+            } else if k0 == EntityType::Person && e > s + 1 && ORG_HEADS.contains(&lower[e - s - 1].as_str()) && lists.name_marks(&lower[e - s - 1]) == 0 {
+                EntityType::Organization
             } else {
                 k0
             };
+            if k == EntityType::Person {
+                if let Some(m) = place_before_name(words, s, &lower, lists) {
+                    out.push((s, s + m, EntityType::Location));
+                    out.push((s + m, e, EntityType::Person));
+                    i = j;
+                    continue;
+                }
+            }
             out.push((s, e, k));
         }
         i = j;
