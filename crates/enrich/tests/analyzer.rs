@@ -126,3 +126,16 @@ fn an_organisation_noun_ends_an_organisation_unless_it_is_a_surname() {
     assert_eq!(find(&a, "State Department").entity_type, EntityType::Organization);
     assert_eq!(find(&a, "Margaret Court").entity_type, EntityType::Person);
 }
+
+/// The speaker of a French quote given by a pronoun, with the real models: subject
+/// continuity past a sentence whose subject is no person, and gender agreement.
+#[test]
+fn french_pronoun_speakers_follow_the_sentence_before_and_agree_in_gender() {
+    let text = "Le député Jean Lenoir avait ouvert la séance du matin. À la reprise, les députés de l'opposition ont fait part de leur colère par la voix de Paul Durand, président du groupe. Il a souhaité faire un rappel au règlement. « On ne peut pas accepter un tel mépris de notre règlement », a-t-il lancé.\n\nLa revue Nature a publié l'étude le lendemain. « Les résultats sont alarmants », a-t-il ajouté.";
+    let a = analyze(text);
+    let said = |start: &str| a.quotes.iter().find(|q| q.text.starts_with(start)).unwrap_or_else(|| panic!("no quote {start:?}: {:#?}", a.quotes));
+    // "les députés" (plural, no person) do not hand the chain back to Jean Lenoir.
+    assert_eq!(said("On ne peut pas").speaker_canonical.as_deref(), Some("Paul Durand"));
+    // "il" does not continue "La revue Nature".
+    assert_eq!(said("Les résultats").speaker_canonical, None);
+}

@@ -390,6 +390,15 @@ pub(crate) fn is_definite(w: &str) -> bool {
     has(DEFINITE, w)
 }
 
+/// The gender a French determiner shows ("la revue", "le chercheur"); none for "l'", "les".
+pub(crate) fn french_determiner_gender(w: &str) -> Option<Gender> {
+    match w {
+        "le" | "un" | "ce" | "cet" | "du" | "au" | "son" => Some(Gender::Male),
+        "la" | "une" | "cette" | "sa" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
 pub(crate) fn is_role_stop(w: &str) -> bool {
     in_role_stop(w)
 }

@@ -438,6 +438,7 @@ fn sentence_subjects(doc: &Doc, mentions: &[Mention]) -> Vec<Option<(usize, usiz
     let toks = &doc.tokens;
     let mut out = Vec::with_capacity(doc.sentence_count());
     let mut chain: Option<(usize, usize, usize)> = None; // (mention, subject token, sentence)
+    let mut new_subject = false; // the sentence before had a subject, opened by an article, naming no person
     let mut mi = 0;
     for s in 0..doc.sentence_count() {
         let (s0, s1) = doc.sentence_bounds(s);
@@ -453,7 +454,8 @@ fn sentence_subjects(doc: &Doc, mentions: &[Mention]) -> Vec<Option<(usize, usiz
             m.kind == EntityType::Person && !m.quoted && !(one_word && (lexicon::is_person_noun(&toks[k].lower) || doc.is_capitalised_common(k)))
         };
         let mut found: Option<(usize, usize)> = None;
-        if let Some(pos) = crate::speaker::french_subject_start(doc, s0, s1) {
+        let subject_start = crate::speaker::french_subject_start(doc, s0, s1);
+        if let Some(pos) = subject_start {
             let w = toks[pos].lower.as_str();
             if lexicon::is_subject_pronoun(w) && crate::speaker::impersonal(doc, pos) {
                 // "Il faut …", "Il y a …": the sentence is about nobody; the chain goes on.
@@ -474,7 +476,16 @@ fn sentence_subjects(doc: &Doc, mentions: &[Mention]) -> Vec<Option<(usize, usiz
                     .filter(|&(m, t, cs)| cs + 3 >= s && agrees(&mentions[m]) && (cs + 1 >= s || recent_subject.is_none_or(|k| doc.tok_at(mentions[k].start) <= t)))
                     .map(|(m, _, _)| m);
                 let recent = || recent;
-                found = continued.or_else(recent).map(|m| (m, pos));
+                // When the sentence before had a subject that is no person of this gender
+                // ("les députés de l'UMP ont fait part de leur indignation par Christian
+                // Jacob. Il …"), the last such person it names comes before older subjects.
+                let previous = chain.filter(|&(_, _, cs)| cs + 1 < s && new_subject).and_then(|_| {
+                    (mi.saturating_sub(LOOK_AROUND)..mi)
+                        .rev()
+                        .take_while(|&k| doc.sentence[doc.tok_at(mentions[k].start).min(toks.len() - 1)] + 1 >= s)
+                        .find(|&k| person(&mentions[k]) && agrees(&mentions[k]))
+                });
+                found = previous.or(continued).or_else(recent).map(|m| (m, pos));
             } else {
                 // The first name of the subject phrase that is not a complement ("Autre avocat
                 // d'Yvan Colonna, Gilles Simeoni a appris").
@@ -515,6 +526,9 @@ fn sentence_subjects(doc: &Doc, mentions: &[Mention]) -> Vec<Option<(usize, usiz
         if let Some((m, t)) = found {
             chain = Some((m, t, s));
         }
+        // (Only a subject opened by an article shifts the focus: "les députés …", not
+        // "sa disparition …" or a detached description, "Commentateur mythique …, sa …".)
+        new_subject = found.is_none() && subject_start.is_some_and(|p| matches!(toks[p].lower.as_str(), "le" | "la" | "les" | "l'" | "l’" | "un" | "une" | "des"));
         out.push(chain.filter(|&(_, _, cs)| cs + 3 >= s).map(|(m, t, _)| (m, t)));
     }
     out

@@ -638,6 +638,10 @@ fn continued_person(doc: &Doc, mentions: &Mentions, tok: usize, gender: Option<l
     if !lexicon::is_definite(first) || !(lexicon::is_person_noun(&head_noun.lower) || lexicon::is_body_noun(&head_noun.lower)) {
         return None;
     }
+    // "il" does not continue "la revue …", nor "elle" "le groupe …".
+    if gender.is_some() && lexicon::french_determiner_gender(first).is_some_and(|d| Some(d) != gender) {
+        return None;
+    }
     let words = names::content_words(&doc.slice(start, end));
     Some(described_person(mentions, start, &words).map_or_else(|| doc.slice(start, end), |m| m.canonical.clone()))
 }
