@@ -2,10 +2,12 @@
 //!
 //! People: honorifics are dropped ("Mr. Blinken" → "Blinken"); full names that share a
 //! surname and whose first names are close ("Antony"/"Anthony", "J."/"Joe") are one person,
-//! named by their most frequent full form (the first written on a tie); a lone surname or given name joins the person it
-//! belongs to (also a first surname, "Rosselló" of "Ricardo Rosselló Nevares", and a form
-//! without accents, "Erdogan" of "Recep Tayyip Erdoğan"). Organisations and places: a leading article and a possessive are dropped, and
-//! an acronym next to its long form in parentheses takes the acronym as canonical.
+//! named by their fullest form (then the most frequent, then the first written); a lone
+//! surname or given name joins the person it belongs to, and so do a first surname
+//! ("Rosselló" of "Ricardo Rosselló Nevares") and a form without accents ("Erdogan" of
+//! "Recep Tayyip Erdoğan"). Organisations and places: a leading article and a possessive are
+//! dropped, and an acronym next to its long form in parentheses takes the acronym as
+//! canonical.
 
 use std::collections::HashMap;
 

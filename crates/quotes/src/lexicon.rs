@@ -390,10 +390,11 @@ pub(crate) fn is_definite(w: &str) -> bool {
     has(DEFINITE, w)
 }
 
-/// The gender a French determiner shows ("la revue", "le chercheur"); none for "l'", "les".
+/// The gender a French determiner shows ("la revue", "le chercheur"); none for "l'", "les"
+/// and "son" ("son amie").
 pub(crate) fn french_determiner_gender(w: &str) -> Option<Gender> {
     match w {
-        "le" | "un" | "ce" | "cet" | "du" | "au" | "son" => Some(Gender::Male),
+        "le" | "un" | "ce" | "cet" | "du" | "au" => Some(Gender::Male),
         "la" | "une" | "cette" | "sa" => Some(Gender::Female),
         _ => None,
     }

@@ -294,8 +294,7 @@ const ORG_HEADS: &[&str] = &[
     "bank", "university", "institute", "foundation", "association", "union", "corporation",
     "company", "inc", "inc.", "ltd", "ltd.", "corp", "corp.", "group", "office", "senate",
     "parliament", "congress", "assembly", "administration", "police", "army", "navy", "network",
-    "channel", "ministère", "parti", "conseil", "comité", "commission",
-    "université", "ministerium", "partei", "universität", "ministerio", "partido", "ministero",
+    "channel", "ministère", "parti", "conseil", "comité", "université", "ministerium", "partei", "universität", "ministerio", "partido", "ministero",
     "partito", "ministerie", "partij",
 ];
 
